@@ -1,0 +1,244 @@
+/**
+ * One base class with a string `code`, category subclasses, one factory per provider
+ * (modelled on stripe-node src/Error.ts). Callers branch on `retryClass`, never on message text.
+ */
+
+/** What the caller should do next. */
+export type RetryClass =
+  /** Retry with the same refund number and the same parameters, with backoff. */
+  | "retry"
+  /** Stop calling this merchant for a while (WeChat INVALID_REQ_TOO_MUCH: wait a minute). */
+  | "throttle"
+  /** Retrying cannot help; a person or different input is needed. */
+  | "final";
+
+export type ErrorCode =
+  | "VALIDATION"
+  | "INVALID_TRANSITION"
+  | "INVALID_REQUEST"
+  | "SIGNATURE"
+  | "AUTHORIZATION"
+  | "NOT_FOUND"
+  | "INSUFFICIENT_FUNDS"
+  | "ACCOUNT_ABNORMAL"
+  | "TRADE_STATE"
+  | "REFUND_RULE"
+  | "RATE_LIMITED"
+  | "PROVIDER_UNAVAILABLE"
+  | "OUTCOME_UNKNOWN"
+  | "CONFIGURATION"
+  | "UNSUPPORTED"
+  | "UNKNOWN_STATUS"
+  | "AMOUNT_MISMATCH"
+  | "PROVIDER";
+
+export interface PaymentErrorOptions {
+  readonly provider?: string | undefined;
+  readonly providerCode?: string | undefined;
+  readonly providerMessage?: string | undefined;
+  readonly httpStatus?: number | undefined;
+  readonly retryClass?: RetryClass | undefined;
+  readonly cause?: unknown;
+}
+
+export class PaymentError extends Error {
+  override readonly name: string = "PaymentError";
+  readonly code: ErrorCode;
+  readonly provider: string | undefined;
+  readonly providerCode: string | undefined;
+  readonly providerMessage: string | undefined;
+  readonly httpStatus: number | undefined;
+  readonly retryClass: RetryClass;
+
+  constructor(code: ErrorCode, message: string, options: PaymentErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.provider = options.provider;
+    this.providerCode = options.providerCode;
+    this.providerMessage = options.providerMessage;
+    this.httpStatus = options.httpStatus;
+    this.retryClass = options.retryClass ?? "final";
+  }
+
+  /** True when the same request (same refund number, same parameters) may be sent again. */
+  get retryable(): boolean {
+    return this.retryClass !== "final";
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      provider: this.provider,
+      providerCode: this.providerCode,
+      providerMessage: this.providerMessage,
+      httpStatus: this.httpStatus,
+      retryable: this.retryable,
+      retryClass: this.retryClass,
+    };
+  }
+}
+
+/** Bad input, rejected before any network call. `field` is the dotted path of the offending field. */
+export class ValidationError extends PaymentError {
+  override readonly name = "ValidationError";
+  readonly field: string;
+  readonly issues: readonly { readonly path: string; readonly message: string }[];
+  constructor(
+    field: string,
+    message: string,
+    issues: readonly { path: string; message: string }[] = [{ path: field, message }],
+  ) {
+    super("VALIDATION", message);
+    this.field = field;
+    this.issues = issues;
+  }
+}
+
+export class InvalidTransitionError extends PaymentError {
+  override readonly name = "InvalidTransitionError";
+  constructor(
+    readonly kind: "trade" | "refund",
+    readonly from: number,
+    readonly to: number,
+    message: string,
+  ) {
+    super("INVALID_TRANSITION", message);
+  }
+}
+
+/** The provider refused the request as malformed (PARAM_ERROR, INVALID_TRANSACTIONID, ...). */
+export class InvalidRequestError extends PaymentError {
+  override readonly name = "InvalidRequestError";
+  constructor(message: string, options: PaymentErrorOptions = {}) {
+    super("INVALID_REQUEST", message, options);
+  }
+}
+
+/** A signature did not verify: a forged, tampered or expired message, or the wrong key configured. */
+export class SignatureError extends PaymentError {
+  override readonly name = "SignatureError";
+  constructor(message: string, options: PaymentErrorOptions = {}) {
+    super("SIGNATURE", message, options);
+  }
+}
+
+export class AuthorizationError extends PaymentError {
+  override readonly name = "AuthorizationError";
+  constructor(message: string, options: PaymentErrorOptions = {}) {
+    super("AUTHORIZATION", message, options);
+  }
+}
+
+export class NotFoundError extends PaymentError {
+  override readonly name = "NotFoundError";
+  constructor(message: string, options: PaymentErrorOptions = {}) {
+    super("NOT_FOUND", message, options);
+  }
+}
+
+/** The merchant's balance cannot cover the refund (WeChat NOTENOUGH / NOT_ENOUGH, Alipay SELLER_BALANCE). */
+export class InsufficientFundsError extends PaymentError {
+  override readonly name = "InsufficientFundsError";
+  constructor(message: string, options: PaymentErrorOptions = {}) {
+    super("INSUFFICIENT_FUNDS", message, options);
+  }
+}
+
+export class AccountAbnormalError extends PaymentError {
+  override readonly name = "AccountAbnormalError";
+  constructor(message: string, options: PaymentErrorOptions = {}) {
+    super("ACCOUNT_ABNORMAL", message, options);
+  }
+}
+
+/** The trade is in a state that forbids the call (TRADE_OVERDUE, ACQ.TRADE_HAS_FINISHED, ORDERPAID). */
+export class TradeStateError extends PaymentError {
+  override readonly name = "TradeStateError";
+  constructor(message: string, options: PaymentErrorOptions = {}) {
+    super("TRADE_STATE", message, options);
+  }
+}
+
+/** A refund rule (window, count, sum, interval) was violated; raised locally before any call. */
+export class RefundRuleError extends PaymentError {
+  override readonly name = "RefundRuleError";
+  constructor(
+    readonly rule: "window" | "count" | "sum" | "interval" | "amount" | "state" | "duplicate",
+    message: string,
+    options: PaymentErrorOptions = {},
+  ) {
+    super("REFUND_RULE", message, options);
+  }
+}
+
+export class RateLimitError extends PaymentError {
+  override readonly name = "RateLimitError";
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, options: PaymentErrorOptions & { retryAfterMs?: number } = {}) {
+    super("RATE_LIMITED", message, { retryClass: "retry", ...options });
+    this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** The provider failed on its side (SYSTEMERROR, SYSTEM_ERROR, BIZERR_NEED_RETRY, HTTP 5xx). */
+export class ProviderUnavailableError extends PaymentError {
+  override readonly name = "ProviderUnavailableError";
+  constructor(message: string, options: PaymentErrorOptions = {}) {
+    super("PROVIDER_UNAVAILABLE", message, { retryClass: "retry", ...options });
+  }
+}
+
+/**
+ * The request may or may not have taken effect (timeout, connection reset, lost response).
+ * Query before deciding; resubmit only with the same refund number.
+ */
+export class OutcomeUnknownError extends PaymentError {
+  override readonly name = "OutcomeUnknownError";
+  constructor(message: string, options: PaymentErrorOptions = {}) {
+    super("OUTCOME_UNKNOWN", message, { retryClass: "retry", ...options });
+  }
+}
+
+export class ConfigurationError extends PaymentError {
+  override readonly name = "ConfigurationError";
+  constructor(message: string, options: PaymentErrorOptions = {}) {
+    super("CONFIGURATION", message, options);
+  }
+}
+
+export class UnsupportedOperationError extends PaymentError {
+  override readonly name = "UnsupportedOperationError";
+  constructor(message: string, options: PaymentErrorOptions = {}) {
+    super("UNSUPPORTED", message, options);
+  }
+}
+
+/** A provider sent a status value PayBridge has no mapping for; never mapped to a silent default. */
+export class UnknownStatusError extends PaymentError {
+  override readonly name = "UnknownStatusError";
+  constructor(
+    readonly field: string,
+    readonly value: unknown,
+    options: PaymentErrorOptions = {},
+  ) {
+    super("UNKNOWN_STATUS", `unknown ${field} ${JSON.stringify(value)}`, options);
+  }
+}
+
+/** An amount echoed by a provider (query, notification) differs from the local order. */
+export class AmountMismatchError extends PaymentError {
+  override readonly name = "AmountMismatchError";
+  constructor(message: string, options: PaymentErrorOptions = {}) {
+    super("AMOUNT_MISMATCH", message, options);
+  }
+}
+
+/** A provider error code with no better category; final unless the provider's table says otherwise. */
+export class ProviderError extends PaymentError {
+  override readonly name = "ProviderError";
+  constructor(message: string, options: PaymentErrorOptions = {}) {
+    super("PROVIDER", message, options);
+  }
+}

@@ -1,0 +1,7 @@
+export * from "./errors/index.js";
+export * from "./injector/index.js";
+export * from "./logger/index.js";
+export * from "./money/index.js";
+export * from "./provider/index.js";
+export * from "./schemas/index.js";
+export * from "./states/index.js";

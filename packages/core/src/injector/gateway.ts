@@ -1,0 +1,119 @@
+import { inject, injectAll, injectable } from "tsyringe";
+import { ConfigurationError } from "../errors/errors.js";
+import { type Logger, silentLogger } from "../logger/logger.js";
+import { redactingLogger, SecretRegistry } from "../logger/redact.js";
+import { type Clock, systemClock } from "../provider/clock.js";
+import type { AnyProviderClass, MerchantAccount, PaymentProvider } from "../provider/contract.js";
+import { parseInput } from "../schemas/parse.js";
+import type { OrderRoute, Router } from "./routing.js";
+import { TOKENS } from "./tokens.js";
+
+/**
+ * Picks the provider and merchant account for each order. Each merchant account gets its own
+ * provider instance, built with that account's configuration only: two merchants never share keys.
+ */
+@injectable()
+export class PaymentGateway {
+  private readonly classes = new Map<string, AnyProviderClass>();
+  private readonly accounts = new Map<string, MerchantAccount>();
+  private readonly instances = new Map<string, PaymentProvider>();
+  private readonly secrets = new SecretRegistry();
+  private readonly logger: Logger;
+
+  constructor(
+    @injectAll(TOKENS.ProviderClass, { isOptional: true }) classes: AnyProviderClass[] | undefined,
+    @injectAll(TOKENS.MerchantAccount, { isOptional: true }) accounts: MerchantAccount[] | undefined,
+    @inject(TOKENS.Router, { isOptional: true }) private readonly router: Router | undefined,
+    @inject(TOKENS.Logger, { isOptional: true }) logger: Logger | undefined,
+    @inject(TOKENS.Clock, { isOptional: true }) private readonly clock: Clock = systemClock,
+  ) {
+    this.logger = redactingLogger(logger ?? silentLogger, this.secrets);
+    for (const cls of classes ?? []) this.addProvider(cls);
+    for (const account of accounts ?? []) this.addMerchant(account);
+  }
+
+  addProvider(cls: AnyProviderClass): void {
+    const existing = this.classes.get(cls.id);
+    if (existing && existing !== cls) {
+      throw new ConfigurationError(`two provider classes claim the id "${cls.id}"`);
+    }
+    this.classes.set(cls.id, cls);
+  }
+
+  /** Adds a merchant account; its configuration is validated by its provider's schema now, not at first use. */
+  addMerchant(account: MerchantAccount): void {
+    const cls = this.classes.get(account.provider);
+    if (!cls) {
+      throw new ConfigurationError(
+        `merchant "${account.id}" names provider "${account.provider}", which is not registered (registered: ${[...this.classes.keys()].join(", ") || "none"})`,
+      );
+    }
+    if (this.accounts.has(account.id))
+      throw new ConfigurationError(`merchant "${account.id}" is added twice`);
+    this.secrets.addFromConfig(account.config);
+    const config = parseInput(cls.configSchema, account.config, `merchants.${account.id}.config`);
+    this.accounts.set(account.id, { ...account, config });
+  }
+
+  get providerIds(): string[] {
+    return [...this.classes.keys()];
+  }
+
+  get merchants(): readonly MerchantAccount[] {
+    return [...this.accounts.values()];
+  }
+
+  /** The merchant account that serves `order`: its own merchantId, then the router, then the provider's default. */
+  merchantFor(order: OrderRoute): MerchantAccount {
+    const merchants = this.merchants;
+    const id = order.merchantId ?? this.router?.(order, merchants) ?? this.defaultMerchantId(order);
+    const account = this.accounts.get(id);
+    if (!account)
+      throw new ConfigurationError(`no merchant account "${id}" for order ${order.outTradeNo ?? ""}`);
+    if (order.provider && account.provider !== order.provider) {
+      throw new ConfigurationError(
+        `order ${order.outTradeNo ?? ""} is for provider "${order.provider}" but merchant "${id}" is "${account.provider}"`,
+      );
+    }
+    return account;
+  }
+
+  /** The provider instance for `order`, created on first use and reused afterwards. */
+  forOrder(order: OrderRoute): PaymentProvider {
+    return this.forMerchant(this.merchantFor(order).id);
+  }
+
+  forMerchant(merchantId: string): PaymentProvider {
+    const cached = this.instances.get(merchantId);
+    if (cached) return cached;
+    const account = this.accounts.get(merchantId);
+    if (!account) throw new ConfigurationError(`no merchant account "${merchantId}"`);
+    const cls = this.classes.get(account.provider);
+    if (!cls) throw new ConfigurationError(`provider "${account.provider}" is not registered`);
+    const instance = new cls(account.config, {
+      merchantId,
+      clock: this.clock,
+      logger: this.logger.child({ provider: cls.id, merchant: merchantId }),
+    });
+    this.instances.set(merchantId, instance);
+    return instance;
+  }
+
+  private defaultMerchantId(order: OrderRoute): string {
+    if (!order.provider) {
+      throw new ConfigurationError(
+        `cannot route order ${order.outTradeNo ?? ""}: it names no merchant or provider and no router chose one`,
+      );
+    }
+    const candidates = this.merchants.filter((m) => m.provider === order.provider);
+    const chosen = candidates.length === 1 ? candidates[0] : candidates.find((m) => m.default);
+    if (!chosen) {
+      throw new ConfigurationError(
+        candidates.length === 0
+          ? `no merchant account for provider "${order.provider}"`
+          : `provider "${order.provider}" has ${candidates.length} merchants and none is marked default`,
+      );
+    }
+    return chosen.id;
+  }
+}

@@ -1,0 +1,4 @@
+export * from "./container.js";
+export * from "./gateway.js";
+export * from "./routing.js";
+export * from "./tokens.js";

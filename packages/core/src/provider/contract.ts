@@ -1,0 +1,72 @@
+import type { z } from "zod";
+import type { Logger } from "../logger/logger.js";
+import type { NotificationAck, NotificationEvent, RawNotification } from "../schemas/notification.js";
+import type {
+  ClosePaymentInput,
+  CreatePaymentInput,
+  CreatePaymentResult,
+  PaymentMethod,
+  TradeQuery,
+  TradeResult,
+} from "../schemas/payment.js";
+import type { ListRefundsQuery, RefundQuery, RefundRequest, RefundResult } from "../schemas/refund.js";
+import type { Clock } from "./clock.js";
+import type { RefundRules } from "./refund-rules.js";
+
+export interface ProviderCapabilities {
+  readonly methods: readonly PaymentMethod[];
+  /** Whether the provider can list every refund of an order (CloudPay / v2 can; APIv3 and Alipay cannot). */
+  readonly listRefunds: boolean;
+  readonly partialRefund: boolean;
+}
+
+/** One merchant account: which provider, and that provider's configuration (keys included). */
+export interface MerchantAccount<Config = unknown> {
+  /** PayBridge's name for the account, unique in a gateway ("wx-shanghai", "alipay-main"). */
+  readonly id: string;
+  readonly provider: string;
+  readonly config: Config;
+  /** Used when an order names only its provider and the provider has several merchants. */
+  readonly default?: boolean;
+}
+
+/** What a provider instance receives besides its own configuration. Never another merchant's keys. */
+export interface ProviderContext {
+  readonly merchantId: string;
+  readonly logger: Logger;
+  readonly clock: Clock;
+}
+
+/**
+ * The contract every provider implements (one instance per merchant account). Every method
+ * validates its input with the core schemas before any network call, and throws PaymentError
+ * subclasses only.
+ */
+export interface PaymentProvider {
+  readonly id: string;
+  readonly merchantId: string;
+  readonly capabilities: ProviderCapabilities;
+  readonly refundRules: RefundRules;
+  createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult>;
+  queryPayment(query: TradeQuery): Promise<TradeResult>;
+  closePayment(input: ClosePaymentInput): Promise<void>;
+  refund(request: RefundRequest): Promise<RefundResult>;
+  queryRefund(query: RefundQuery): Promise<RefundResult>;
+  /** Every refund of an order, paging through the provider's answers. */
+  listRefunds(query: ListRefundsQuery): Promise<RefundResult[]>;
+  /** Verifies (signature, time window), decrypts and maps a notification; throws SignatureError otherwise. */
+  parseNotification(raw: RawNotification): Promise<NotificationEvent>;
+  /** The HTTP answer this provider expects after a notification was (or was not) durably handled. */
+  acknowledge(ok: boolean): NotificationAck;
+}
+
+/** A provider class: a static id and config schema, constructed once per merchant account. */
+export interface ProviderClass<Config = unknown> {
+  readonly id: string;
+  readonly configSchema: z.ZodType<Config>;
+  new (config: Config, context: ProviderContext): PaymentProvider;
+}
+
+/** Any provider class, whatever its config type; what registration accepts. */
+// biome-ignore lint/suspicious/noExplicitAny: a class's config type is checked by its own configSchema at runtime.
+export type AnyProviderClass = ProviderClass<any>;

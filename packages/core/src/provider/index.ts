@@ -1,0 +1,3 @@
+export * from "./clock.js";
+export * from "./contract.js";
+export * from "./refund-rules.js";

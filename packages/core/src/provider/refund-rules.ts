@@ -1,0 +1,11 @@
+/** A provider's refund rules, enforced locally before any call (DESIGN.md "Refund rules"). */
+export interface RefundRules {
+  /** Days after payment during which a refund is accepted (WeChat: 365; Alipay: per contract). */
+  readonly windowDays: number;
+  /** Most refunds one order may have (WeChat: 50); undefined when the provider sets no limit. */
+  readonly maxRefundsPerOrder: number | undefined;
+  /** Least time between two refunds of one order (WeChat v3 refund doc: one minute). */
+  readonly minIntervalMs: number;
+  /** Calls per second per merchant (WeChat: 150 successful, 6 failed). */
+  readonly rateLimit: { readonly successPerSecond: number; readonly failurePerSecond: number } | undefined;
+}

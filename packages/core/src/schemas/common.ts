@@ -1,0 +1,51 @@
+import { z } from "zod";
+import { CURRENCIES } from "../money/money.js";
+
+export const currencySchema = z.enum(CURRENCIES, { error: `must be one of ${CURRENCIES.join(", ")}` });
+
+const fen = z
+  .number({ error: "must be an integer number of fen" })
+  .int({ error: "must be an integer number of fen, not a fraction" })
+  .nonnegative({ error: "must not be negative" })
+  .max(Number.MAX_SAFE_INTEGER, { error: "must be at most Number.MAX_SAFE_INTEGER" });
+
+export const moneySchema = z.strictObject({ fen, currency: currencySchema });
+
+/** A refund or payment amount: at least one fen. */
+export const positiveMoneySchema = z.strictObject({
+  fen: fen.min(1, { error: "must be at least 1 fen" }),
+  currency: currencySchema,
+});
+
+/**
+ * Merchant order number. WeChat v3 allows 6-32 characters of digits, letters and _-|*
+ * (https://pay.weixin.qq.com/doc/v3/merchant/4012791856); Alipay allows up to 64. We accept
+ * what both providers accept, so an order can move between them.
+ */
+export const outTradeNoSchema = z
+  .string({ error: "must be a string" })
+  .regex(/^[0-9A-Za-z_\-|*]{6,32}$/, { error: "must be 6-32 characters of digits, letters and _-|*" });
+
+/**
+ * Merchant refund number. WeChat v3 refund doc (seed 001): "只能是数字、大小写字母_-|@", string(64);
+ * Alipay out_request_no is also at most 64 characters.
+ */
+export const outRefundNoSchema = z
+  .string({ error: "must be a string" })
+  .regex(/^[0-9A-Za-z_\-|@]{1,64}$/, { error: "must be 1-64 characters of digits, letters and _-|@" });
+
+export const providerIdSchema = z
+  .string({ error: "must be a string" })
+  .regex(/^[a-z][a-z0-9-]{1,31}$/, { error: "must be a lowercase provider id such as wechatpay" });
+
+export const merchantIdSchema = z
+  .string({ error: "must be a string" })
+  .min(1, { error: "must not be empty" })
+  .max(64, { error: "must be at most 64 characters" });
+
+export const httpsOrLoopbackUrlSchema = z
+  .string({ error: "must be a URL" })
+  .url({ error: "must be an absolute URL" })
+  .refine((u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(u), {
+    error: "must be https (http only on loopback, for the sandbox)",
+  });

@@ -1,0 +1,5 @@
+export * from "./common.js";
+export * from "./notification.js";
+export * from "./parse.js";
+export * from "./payment.js";
+export * from "./refund.js";

@@ -1,0 +1,110 @@
+import { z } from "zod";
+import { httpsOrLoopbackUrlSchema, moneySchema, outTradeNoSchema, positiveMoneySchema } from "./common.js";
+
+/**
+ * How the buyer pays. jsapi: inside WeChat (official-account page); mini_program: WeChat or
+ * Alipay mini-program; native: a QR code the buyer scans (WeChat Native, Alipay precreate);
+ * h5: a mobile browser outside the wallet app (WeChat H5, Alipay wap); app: a native app SDK;
+ * page: a desktop web page (Alipay page pay).
+ */
+export const PAYMENT_METHODS = ["jsapi", "mini_program", "native", "h5", "app", "page"] as const;
+export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
+export const paymentMethodSchema = z.enum(PAYMENT_METHODS, {
+  error: `must be one of ${PAYMENT_METHODS.join(", ")}`,
+});
+
+export const payerSchema = z.strictObject({
+  /** WeChat openid of the buyer under the merchant's appid (jsapi / mini_program). */
+  openid: z.string().min(1).max(128).optional(),
+  /** Alipay buyer user id (mini_program / alipay.trade.create). */
+  buyerId: z.string().min(1).max(64).optional(),
+  /** Buyer's IP address, required by WeChat H5. */
+  clientIp: z.string().min(3).max(45).optional(),
+});
+
+export const createPaymentSchema = z
+  .strictObject({
+    outTradeNo: outTradeNoSchema,
+    description: z
+      .string({ error: "must be a string" })
+      .min(1, { error: "must not be empty" })
+      .max(127, { error: "must be at most 127 characters" }),
+    amount: positiveMoneySchema,
+    method: paymentMethodSchema,
+    notifyUrl: httpsOrLoopbackUrlSchema,
+    returnUrl: httpsOrLoopbackUrlSchema.optional(),
+    payer: payerSchema.optional(),
+    expiresAt: z.date({ error: "must be a Date" }).optional(),
+    attach: z.string().max(128, { error: "must be at most 128 characters" }).optional(),
+  })
+  .superRefine((input, ctx) => {
+    if (
+      (input.method === "jsapi" || input.method === "mini_program") &&
+      !input.payer?.openid &&
+      !input.payer?.buyerId
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["payer"],
+        message: `is required for method ${input.method}: give payer.openid (WeChat) or payer.buyerId (Alipay)`,
+      });
+    }
+    if (input.method === "h5" && !input.payer?.clientIp) {
+      ctx.addIssue({ code: "custom", path: ["payer", "clientIp"], message: "is required for method h5" });
+    }
+  });
+export type CreatePaymentInput = z.input<typeof createPaymentSchema>;
+
+/** What the merchant hands the buyer's client to pay. */
+export type PaymentAction =
+  | { readonly type: "qr_code"; readonly content: string }
+  | { readonly type: "redirect"; readonly url: string }
+  | { readonly type: "client_params"; readonly params: Readonly<Record<string, string>> }
+  | { readonly type: "order_string"; readonly value: string }
+  | { readonly type: "html_form"; readonly html: string };
+
+export interface CreatePaymentResult {
+  readonly provider: string;
+  readonly merchantId: string;
+  readonly outTradeNo: string;
+  readonly method: PaymentMethod;
+  /** WeChat prepay_id or Alipay trade_no when the provider creates one up front. */
+  readonly providerReference?: string | undefined;
+  readonly action: PaymentAction;
+}
+
+export const tradeQuerySchema = z.union(
+  [
+    z.strictObject({ outTradeNo: outTradeNoSchema }),
+    z.strictObject({ providerTradeNo: z.string().min(1).max(64) }),
+  ],
+  { error: "must give outTradeNo or providerTradeNo" },
+);
+export type TradeQuery = z.input<typeof tradeQuerySchema>;
+
+export const closePaymentSchema = z.strictObject({ outTradeNo: outTradeNoSchema });
+export type ClosePaymentInput = z.input<typeof closePaymentSchema>;
+
+export const tradeStateSchema = z.union([
+  z.literal(0),
+  z.literal(1),
+  z.literal(2),
+  z.literal(3),
+  z.literal(4),
+]);
+
+/** A trade as the provider reports it, mapped onto the unified states. */
+export const tradeResultSchema = z.strictObject({
+  provider: z.string(),
+  merchantId: z.string(),
+  outTradeNo: z.string(),
+  providerTradeNo: z.string().optional(),
+  state: tradeStateSchema,
+  /** The provider's own status value, kept verbatim (SUCCESS, TRADE_CLOSED, ...). */
+  rawStatus: z.string(),
+  amount: moneySchema,
+  /** What the buyer actually paid (Alipay buyer_pay_amount / WeChat payer_total), when known. */
+  paidAmount: moneySchema.optional(),
+  paidAt: z.date().optional(),
+});
+export type TradeResult = z.output<typeof tradeResultSchema>;

@@ -1,0 +1,94 @@
+import { z } from "zod";
+import {
+  httpsOrLoopbackUrlSchema,
+  moneySchema,
+  outRefundNoSchema,
+  outTradeNoSchema,
+  positiveMoneySchema,
+} from "./common.js";
+
+/** Goods lines of a refund; WeChat v3 refund goods_detail (seed 001). */
+export const refundGoodsSchema = z.strictObject({
+  merchantGoodsId: z.string().min(1).max(32),
+  wechatpayGoodsId: z.string().min(1).max(32).optional(),
+  goodsName: z.string().min(1).max(256).optional(),
+  unitPriceFen: z.number().int().nonnegative(),
+  refundFen: z.number().int().nonnegative(),
+  refundQuantity: z.number().int().positive(),
+});
+
+export const refundRequestSchema = z
+  .strictObject({
+    outTradeNo: outTradeNoSchema,
+    /** The provider's trade number (WeChat transaction_id, Alipay trade_no); preferred when known. */
+    providerTradeNo: z.string().min(1).max(64).optional(),
+    outRefundNo: outRefundNoSchema,
+    amount: positiveMoneySchema,
+    /** The order total; WeChat requires it and checks it against the order. */
+    total: positiveMoneySchema,
+    reason: z.string().max(80, { error: "must be at most 80 characters" }).optional(),
+    notifyUrl: httpsOrLoopbackUrlSchema.optional(),
+    /** WeChat v3 funds_account: refund from the available balance or the unsettled funds. */
+    fundsAccount: z.enum(["AVAILABLE", "UNSETTLED"]).optional(),
+    /** WeChat v3 amount.from: which accounts the refund is drawn from. */
+    from: z
+      .array(
+        z.strictObject({ account: z.enum(["AVAILABLE", "UNAVAILABLE"]), fen: z.number().int().positive() }),
+      )
+      .max(2)
+      .optional(),
+    goodsDetail: z.array(refundGoodsSchema).max(6000).optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.amount.currency !== r.total.currency) {
+      ctx.addIssue({ code: "custom", path: ["amount", "currency"], message: "must equal total.currency" });
+    }
+    if (r.amount.fen > r.total.fen) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["amount", "fen"],
+        message: `must not exceed the order total of ${r.total.fen} fen`,
+      });
+    }
+    if (r.from && r.from.reduce((s, f) => s + f.fen, 0) !== r.amount.fen) {
+      ctx.addIssue({ code: "custom", path: ["from"], message: "amounts must add up to amount.fen" });
+    }
+  });
+export type RefundRequest = z.input<typeof refundRequestSchema>;
+
+export const refundStateSchema = z.union([
+  z.literal(0),
+  z.literal(1),
+  z.literal(2),
+  z.literal(3),
+  z.literal(4),
+  z.literal(5),
+  z.literal(6),
+]);
+
+export const refundResultSchema = z.strictObject({
+  provider: z.string(),
+  merchantId: z.string(),
+  outTradeNo: z.string(),
+  outRefundNo: z.string(),
+  providerRefundId: z.string().optional(),
+  state: refundStateSchema,
+  /** The provider's own status value kept verbatim (SUCCESS, REFUNDCLOSE, CHANGE, REFUND_SUCCESS, ...). */
+  rawStatus: z.string(),
+  amount: moneySchema,
+  successAt: z.date().optional(),
+  /** ORIGINAL / BALANCE / OTHER_BALANCE / OTHER_BANKCARD (WeChat channel / refund_channel). */
+  channel: z.string().optional(),
+  /** Where the money went, e.g. "招商银行信用卡0403" (WeChat user_received_account / refund_recv_accout). */
+  receivedAccount: z.string().optional(),
+});
+export type RefundResult = z.output<typeof refundResultSchema>;
+
+export const refundQuerySchema = z.strictObject({
+  outTradeNo: outTradeNoSchema,
+  outRefundNo: outRefundNoSchema,
+});
+export type RefundQuery = z.input<typeof refundQuerySchema>;
+
+export const listRefundsSchema = z.strictObject({ outTradeNo: outTradeNoSchema });
+export type ListRefundsQuery = z.input<typeof listRefundsSchema>;

@@ -1,0 +1,3 @@
+export * from "./refund-state.js";
+export * from "./trade-state.js";
+export * from "./transitions.js";

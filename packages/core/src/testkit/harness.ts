@@ -1,0 +1,28 @@
+import type { PaymentProvider } from "../provider/contract.js";
+import type { RawNotification } from "../schemas/notification.js";
+import type { CreatePaymentInput } from "../schemas/payment.js";
+
+/**
+ * What a provider package gives the conformance suite: a provider instance wired to a live
+ * simulator (never a mock), and the simulator's buyer- and clock-controls.
+ */
+export interface ConformanceHarness {
+  readonly provider: PaymentProvider;
+  /** A payment request this provider accepts (method, payer); the suite fills outTradeNo and amount. */
+  readonly paymentTemplate: Omit<CreatePaymentInput, "outTradeNo" | "amount">;
+  /** Makes the buyer pay the order at the simulator. */
+  pay(outTradeNo: string): Promise<void>;
+  /** Moves time forward at the simulator (refund intervals, PROCESSING -> SUCCESS delays). */
+  advanceClock(ms: number): Promise<void>;
+  /** Requests the simulator has received so far; used to prove bad input never reaches the network. */
+  requestCount(): Promise<number>;
+  /** The next notification the simulator sent for `outTradeNo`, as raw headers and body. */
+  nextNotification(outTradeNo: string, kind: "trade" | "refund"): Promise<RawNotification>;
+  close(): Promise<void>;
+}
+
+export interface ConformanceOptions {
+  /** Shown in the test names. */
+  readonly name: string;
+  readonly setup: () => Promise<ConformanceHarness>;
+}

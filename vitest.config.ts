@@ -1,0 +1,21 @@
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vitest/config";
+
+const pkg = (p: string) => fileURLToPath(new URL(`./packages/${p}`, import.meta.url));
+
+// Tests run the TypeScript sources of every workspace package, so a test never sees a stale build.
+// The one exception is packages/*/test/build-output.test.ts, which imports the built files on purpose.
+export default defineConfig({
+  resolve: {
+    alias: [
+      { find: /^@paybridge\/core\/testkit$/, replacement: pkg("core/src/testkit/index.ts") },
+      { find: /^@paybridge\/([a-z-]+)$/, replacement: pkg("$1/src/index.ts") },
+    ],
+  },
+  test: {
+    include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+    setupFiles: [fileURLToPath(new URL("./vitest.setup.ts", import.meta.url))],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+  },
+});
