@@ -108,7 +108,7 @@ export class MemoryNetwork {
   /** The buyer pays (a test-control action, not a merchant call). */
   pay(merchantNo: string, outTradeNo: string): void {
     const trade = this.trades.get(this.key(merchantNo, outTradeNo));
-    if (!trade || trade.status !== "NOTPAY")
+    if (trade?.status !== "NOTPAY")
       throw new MemoryNetworkError("TRADE_STATE", `order ${outTradeNo} is not payable`);
     trade.status = "SUCCESS";
     trade.paidAt = this.now();
