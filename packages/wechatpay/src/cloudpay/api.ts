@@ -151,8 +151,8 @@ export interface RefundResult extends CloudPayEnvelope {
   readonly cash_refund_fee?: number;
   readonly coupon_refund_fee?: number;
   readonly coupon_refund_count?: number;
-  /** coupon_type_$n: CASH / NO_CASH, flattened with an index suffix. */
-  readonly [flattened: `coupon_type_${number}`]: string | undefined;
+  /** coupon_type_$n: CASH / NO_CASH, flattened with an index suffix (values checked by transformers.ts). */
+  readonly [flattened: `coupon_type_${number}`]: unknown;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,7 +183,7 @@ export interface QueryRefundResult extends CloudPayEnvelope {
   readonly refund_count?: number;
   /** Refunds of the order in all; returned when offset was passed. */
   readonly total_refund_count?: number;
-  readonly [flattened: `${string}_${number}`]: string | number | undefined;
+  readonly [flattened: `${string}_${number}`]: unknown;
 }
 
 // ---------------------------------------------------------------------------------------------
