@@ -3,3 +3,4 @@
 export * from "./cloudpay/index.js";
 export * from "./shared/index.js";
 export * from "./wechat/engine/index.js";
+export * from "./wechat/v3/index.js";

@@ -1,39 +1,29 @@
 import { RefundState, TradeState, UnknownStatusError } from "@paybridge/core";
+import { WECHAT_REFUND_STATUS_MAP, WECHAT_TRADE_STATE_MAP } from "../shared/status-map.js";
 import { CLOUDPAY_PROVIDER } from "./errors.js";
 
 /**
- * CloudPay / v2 status values onto the unified states (DESIGN.md mapping table).
- * NOTE for the lead: written here because packages/wechatpay/src/shared/status-map.ts did not
- * exist on this branch yet; the v2 names differ from v3 (REFUNDCLOSE vs CLOSED, CHANGE vs
- * ABNORMAL), so a shared module would hold both tables side by side.
+ * CloudPay / v2 status values onto the unified states, taken from the shared WeChat tables
+ * (../shared/status-map.ts) so both transports agree by construction. CloudPay accepts only the
+ * v2 spellings: a v3 CLOSED / ABNORMAL in a CloudPay answer is unknown, not silently accepted.
  */
 
-/** refund_status_$n (seed 002). */
+/** refund_status_$n (seed 002): SUCCESS -> 4, REFUNDCLOSE -> 6, PROCESSING -> 3, CHANGE -> 5. */
 export const CLOUDPAY_REFUND_STATUS = {
-  SUCCESS: RefundState.SUCCESS,
+  SUCCESS: WECHAT_REFUND_STATUS_MAP.SUCCESS,
   // "退款关闭": final, no money moved.
-  REFUNDCLOSE: RefundState.CLOSED,
-  // Accepted by WeChat Pay, outcome pending.
-  PROCESSING: RefundState.SUBMITTED,
-  // "退款异常，退款到银行发现用户的卡作废或者冻结了 ... 手动处理此笔退款": needs a person.
-  CHANGE: RefundState.ABNORMAL,
+  REFUNDCLOSE: WECHAT_REFUND_STATUS_MAP.REFUNDCLOSE,
+  PROCESSING: WECHAT_REFUND_STATUS_MAP.PROCESSING,
+  // "退款异常 ... 手动处理此笔退款": needs a person.
+  CHANGE: WECHAT_REFUND_STATUS_MAP.CHANGE,
 } as const satisfies Record<string, RefundState>;
 export type CloudPayRefundStatus = keyof typeof CLOUDPAY_REFUND_STATUS;
 
 /** trade_state of queryOrder (https://pay.weixin.qq.com/doc/v2/merchant/4011935215). */
 export const CLOUDPAY_TRADE_STATE = {
-  SUCCESS: TradeState.PAID,
-  // "转入退款": a refund was accepted for the order.
-  REFUND: TradeState.REFUND,
-  NOTPAY: TradeState.UNPAID,
-  // The buyer is entering a password: not paid yet.
-  USERPAYING: TradeState.UNPAID,
-  // "已接收，等待扣款" (v2 order query, entrustment orders): accepted, money not taken yet.
+  ...WECHAT_TRADE_STATE_MAP,
+  // v2 only, "已接收，等待扣款" (entrustment orders): accepted, money not taken yet.
   ACCEPT: TradeState.UNPAID,
-  CLOSED: TradeState.CLOSED,
-  // Payment-code orders revoked by the merchant: closed, cannot be paid.
-  REVOKED: TradeState.CLOSED,
-  PAYERROR: TradeState.FAILED,
 } as const satisfies Record<string, TradeState>;
 export type CloudPayTradeState = keyof typeof CLOUDPAY_TRADE_STATE;
 
