@@ -1,2 +1,2 @@
 // Public API of this package; each module adds its export line here.
-export {};
+export * from "./alipay/index.js";
