@@ -1,7 +1,7 @@
 import { fenToYuan } from "@paybridge/core";
 import type { SandboxTrade } from "./ledger.js";
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(
     /[&<>"']/g,
     (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" })[c] ?? c,
@@ -13,7 +13,7 @@ export function cashierPage(trade: SandboxTrade): string {
   const buttons = payable
     ? `<form method="post" action="/cashier/${trade.tradeNo}/pay"><button id="pay" type="submit">确认付款 Pay ¥${fenToYuan(trade.totalFen)}</button></form>
        <form method="post" action="/cashier/${trade.tradeNo}/fail"><button id="fail" type="submit">支付失败 Fail this attempt</button></form>`
-    : `<p id="status">${escape(trade.status)}</p>`;
+    : `<p id="status">${escapeHtml(trade.status)}</p>`;
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>支付宝收银台 (PayBridge sandbox)</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -21,13 +21,13 @@ export function cashierPage(trade: SandboxTrade): string {
 .amount{font-size:2rem;margin:.5rem 0}button{font-size:1rem;padding:.6rem 1.2rem;margin:.4rem 0;width:100%}
 .note{color:#666;font-size:.85rem}</style></head>
 <body><h1>支付宝收银台</h1><p class="note">PayBridge Alipay sandbox: no real money moves.</p>
-<p>${escape(trade.subject)}</p><p class="amount">¥${fenToYuan(trade.totalFen)}</p>
-<p class="note">商户订单号 ${escape(trade.outTradeNo)} · 交易号 ${trade.tradeNo}${trade.failedAttempts ? ` · ${trade.failedAttempts} failed attempt(s)` : ""}</p>
+<p>${escapeHtml(trade.subject)}</p><p class="amount">¥${fenToYuan(trade.totalFen)}</p>
+<p class="note">商户订单号 ${escapeHtml(trade.outTradeNo)} · 交易号 ${trade.tradeNo}${trade.failedAttempts ? ` · ${trade.failedAttempts} failed attempt(s)` : ""}</p>
 ${buttons}
 </body></html>`;
 }
 
 export function resultPage(title: string, detail: string): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escape(title)}</title></head>
-<body style="font-family:sans-serif;max-width:28rem;margin:3rem auto"><h1>${escape(title)}</h1><p id="detail">${escape(detail)}</p></body></html>`;
+  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>
+<body style="font-family:sans-serif;max-width:28rem;margin:3rem auto"><h1>${escapeHtml(title)}</h1><p id="detail">${escapeHtml(detail)}</p></body></html>`;
 }

@@ -4,7 +4,7 @@
  */
 export class SandboxClock {
   private offsetMs = 0;
-  constructor(private readonly start: Date = new Date()) {
+  constructor(start: Date = new Date()) {
     this.offsetMs = start.getTime() - Date.now();
   }
   now(): Date {

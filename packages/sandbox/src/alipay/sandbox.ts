@@ -37,7 +37,7 @@ export interface AlipaySandboxMerchantConfig {
   readonly appId: string;
   readonly privateKey: string;
   readonly gateway: string;
-  readonly key:
+  readonly keyMode:
     | { readonly type: "public_key"; readonly alipayPublicKey: string }
     | {
         readonly type: "certificate";
@@ -192,7 +192,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
       appId,
       privateKey: appKeys.privateKeyPem,
       gateway: `${origin}/gateway.do`,
-      key: certificates
+      keyMode: certificates
         ? {
             type: "certificate",
             appCertContent: certificates.appCertContent,

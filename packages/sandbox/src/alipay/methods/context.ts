@@ -59,8 +59,10 @@ export function amountFen(biz: Readonly<Record<string, unknown>>, key: string): 
   return fen;
 }
 
-const UNIT_MS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
-const DEFAULT_EXPIRY_MS = 15 * UNIT_MS.d!;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const UNIT_MS: Record<string, number> = { m: 60_000, h: HOUR_MS, d: DAY_MS };
+const DEFAULT_EXPIRY_MS = 15 * DAY_MS;
 
 /**
  * The last moment the buyer may pay: time_expire ("yyyy-MM-dd HH:mm:ss", Beijing) or
@@ -76,8 +78,7 @@ export function expiresAt(biz: Readonly<Record<string, unknown>>, now: Date): Da
   const express = optionalString(biz, "timeout_express", 8);
   if (express === undefined) return new Date(now.getTime() + DEFAULT_EXPIRY_MS);
   if (express === "1c") {
-    const endOfBeijingDay =
-      Math.ceil((now.getTime() + 8 * UNIT_MS.h!) / UNIT_MS.d!) * UNIT_MS.d! - 8 * UNIT_MS.h!;
+    const endOfBeijingDay = Math.ceil((now.getTime() + 8 * HOUR_MS) / DAY_MS) * DAY_MS - 8 * HOUR_MS;
     return new Date(endOfBeijingDay);
   }
   const m = /^(\d+)([mhd])$/.exec(express);
