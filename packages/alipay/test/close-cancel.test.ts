@@ -15,7 +15,13 @@ describe("alipay close and cancel end to end", () => {
 
   const create = async (fen = 100) => {
     const outTradeNo = uniqueOutTradeNo("CC");
-    await provider.createPayment({ outTradeNo, description: "x", amount: cny(fen), method: "native", notifyUrl: h.receiver.url });
+    await provider.createPayment({
+      outTradeNo,
+      description: "x",
+      amount: cny(fen),
+      method: "native",
+      notifyUrl: h.receiver.url,
+    });
     return outTradeNo;
   };
 
@@ -30,7 +36,9 @@ describe("alipay close and cancel end to end", () => {
       providerCode: "ACQ.TRADE_STATUS_ERROR",
       retryable: false,
     });
-    await expect(provider.closePayment({ outTradeNo: uniqueOutTradeNo("NX") })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(provider.closePayment({ outTradeNo: uniqueOutTradeNo("NX") })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it("cancel: unpaid -> closed (action close); paid -> refunded in full (action refund, trade 4)", async () => {
@@ -40,14 +48,22 @@ describe("alipay close and cancel end to end", () => {
     const paid = await create(700);
     await h.sandbox.pay(paid);
     expect(await provider.cancelPayment({ outTradeNo: paid })).toMatchObject({ action: "refund" });
-    expect(await provider.queryPayment({ outTradeNo: paid })).toMatchObject({ rawStatus: "TRADE_CLOSED", state: 4 });
+    expect(await provider.queryPayment({ outTradeNo: paid })).toMatchObject({
+      rawStatus: "TRADE_CLOSED",
+      state: 4,
+    });
     expect(h.sandbox.trade(paid)?.refundedFen).toBe(700);
   });
 
   it("cancel: not after a refund (ACQ.REASON_TRADE_REFUND_FEE_ERR), not after 24 hours (ACQ.TRADE_CANCEL_TIME_OUT)", async () => {
     const refunded = await create(500);
     await h.sandbox.pay(refunded);
-    await provider.refund({ outTradeNo: refunded, outRefundNo: `${refunded}R`, amount: cny(100), total: cny(500) });
+    await provider.refund({
+      outTradeNo: refunded,
+      outRefundNo: `${refunded}R`,
+      amount: cny(100),
+      total: cny(500),
+    });
     const afterRefund = provider.cancelPayment({ outTradeNo: refunded });
     await expect(afterRefund).rejects.toBeInstanceOf(InvalidRequestError);
     await expect(afterRefund).rejects.toMatchObject({ providerCode: "ACQ.REASON_TRADE_REFUND_FEE_ERR" });

@@ -29,7 +29,12 @@ describe("alipay payments end to end (alipay-sdk over HTTP against the sandbox)"
     const pay = await fetch(`${qr}/pay`, { method: "POST" });
     expect(pay.status).toBe(200);
     const trade = await h.provider.queryPayment({ outTradeNo: input.outTradeNo });
-    expect(trade).toMatchObject({ state: 3, rawStatus: "TRADE_SUCCESS", amount: cny(1288), paidAmount: cny(1288) });
+    expect(trade).toMatchObject({
+      state: 3,
+      rawStatus: "TRADE_SUCCESS",
+      amount: cny(1288),
+      paidAmount: cny(1288),
+    });
     expect(trade.paidAt).toBeInstanceOf(Date);
     expect(Math.abs((trade.paidAt?.getTime() ?? 0) - h.sandbox.now().getTime())).toBeLessThan(5000);
   });
@@ -40,7 +45,10 @@ describe("alipay payments end to end (alipay-sdk over HTTP against the sandbox)"
     await h.provider.createPayment(input as never);
     const changed = h.provider.createPayment({ ...input, amount: cny(501) } as never);
     await expect(changed).rejects.toBeInstanceOf(InvalidRequestError);
-    await expect(changed).rejects.toMatchObject({ providerCode: "ACQ.CONTEXT_INCONSISTENT", retryable: false });
+    await expect(changed).rejects.toMatchObject({
+      providerCode: "ACQ.CONTEXT_INCONSISTENT",
+      retryable: false,
+    });
     await h.sandbox.pay(input.outTradeNo);
     await expect(h.provider.createPayment(input as never)).rejects.toMatchObject({
       providerCode: "ACQ.TRADE_HAS_SUCCESS",
@@ -50,7 +58,11 @@ describe("alipay payments end to end (alipay-sdk over HTTP against the sandbox)"
 
   it("mini_program: alipay.trade.create needs payer.buyerId and answers the tradeNO for my.tradePay", async () => {
     const before = h.sandbox.requestCount();
-    await expect(h.provider.createPayment(order(100, { method: "mini_program", payer: { openid: "o-wechat" } }) as never)).rejects.toThrow(/payer\.buyerId/);
+    await expect(
+      h.provider.createPayment(
+        order(100, { method: "mini_program", payer: { openid: "o-wechat" } }) as never,
+      ),
+    ).rejects.toThrow(/payer\.buyerId/);
     expect(h.sandbox.requestCount()).toBe(before);
     const input = order(100, { method: "mini_program", payer: { buyerId: "2088102177846875" } });
     const created = await h.provider.createPayment(input as never);
@@ -70,13 +82,18 @@ describe("alipay payments end to end (alipay-sdk over HTTP against the sandbox)"
     expect(url.startsWith(h.sandbox.gatewayUrl)).toBe(true);
     expect(new URL(url).searchParams.get("method")).toBe("alipay.trade.page.pay");
     // Not opened yet: Alipay knows no such trade.
-    await expect(h.provider.queryPayment({ outTradeNo: input.outTradeNo })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(h.provider.queryPayment({ outTradeNo: input.outTradeNo })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     const page = await fetch(url);
     const html = await page.text();
     expect(html).toContain("¥20.00");
     expect((await h.provider.queryPayment({ outTradeNo: input.outTradeNo })).state).toBe(0);
     const tradeNo = /\/cashier\/(\d+)\/pay/.exec(html)?.[1];
-    const paid = await fetch(`${h.sandbox.origin}/cashier/${tradeNo}/pay`, { method: "POST", redirect: "manual" });
+    const paid = await fetch(`${h.sandbox.origin}/cashier/${tradeNo}/pay`, {
+      method: "POST",
+      redirect: "manual",
+    });
     expect(paid.status).toBe(302);
     const back = new URL(paid.headers.get("location") ?? "");
     expect(back.origin + back.pathname).toBe("http://127.0.0.1:9/shop/return");
@@ -94,7 +111,9 @@ describe("alipay payments end to end (alipay-sdk over HTTP against the sandbox)"
     url.searchParams.set("biz_content", biz.replace('"20.00"', '"0.01"'));
     const html = await (await fetch(url)).text();
     expect(html).toContain("isv.invalid-signature");
-    await expect(h.provider.queryPayment({ outTradeNo: input.outTradeNo })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(h.provider.queryPayment({ outTradeNo: input.outTradeNo })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
   });
 
   it("h5 (wap) as an auto-submitting form: posting the form opens the cashier", async () => {
@@ -119,7 +138,9 @@ describe("alipay payments end to end (alipay-sdk over HTTP against the sandbox)"
     const created = await h.provider.createPayment(input as never);
     expect(created.action.type).toBe("order_string");
     const orderString = created.action.type === "order_string" ? created.action.value : "";
-    await expect(h.sandbox.openAppOrder(orderString.replace("45.00", "0.45"))).rejects.toThrow(/isv.invalid-signature/);
+    await expect(h.sandbox.openAppOrder(orderString.replace("45.00", "0.45"))).rejects.toThrow(
+      /isv.invalid-signature/,
+    );
     const opened = await h.sandbox.openAppOrder(orderString);
     expect(opened.out_trade_no).toBe(input.outTradeNo);
     await h.sandbox.pay(input.outTradeNo);
@@ -128,14 +149,26 @@ describe("alipay payments end to end (alipay-sdk over HTTP against the sandbox)"
 
   it("refuses jsapi (WeChat's method) and amounts that are not whole fen, before any call", async () => {
     const before = h.sandbox.requestCount();
-    await expect(h.provider.createPayment(order(100, { method: "jsapi", payer: { openid: "o1" } }) as never)).rejects.toBeInstanceOf(ValidationError);
-    await expect(h.provider.createPayment(order(100, { method: "jsapi", payer: { openid: "o1" } }) as never)).rejects.toThrow(/payment\.method/);
-    await expect(h.provider.createPayment({ ...order(100, { method: "native" }), amount: { fen: 0.5, currency: "CNY" } } as never)).rejects.toThrow(/amount\.fen/);
+    await expect(
+      h.provider.createPayment(order(100, { method: "jsapi", payer: { openid: "o1" } }) as never),
+    ).rejects.toBeInstanceOf(ValidationError);
+    await expect(
+      h.provider.createPayment(order(100, { method: "jsapi", payer: { openid: "o1" } }) as never),
+    ).rejects.toThrow(/payment\.method/);
+    await expect(
+      h.provider.createPayment({
+        ...order(100, { method: "native" }),
+        amount: { fen: 0.5, currency: "CNY" },
+      } as never),
+    ).rejects.toThrow(/amount\.fen/);
     expect(h.sandbox.requestCount()).toBe(before);
   });
 
   it("an unpaid trade closes itself at time_expire (TRADE_CLOSED -> 1) and Alipay notifies it", async () => {
-    const input = order(300, { method: "native", expiresAt: new Date(h.sandbox.now().getTime() + 30 * 60_000) });
+    const input = order(300, {
+      method: "native",
+      expiresAt: new Date(h.sandbox.now().getTime() + 30 * 60_000),
+    });
     await h.provider.createPayment(input as never);
     await h.sandbox.advanceClock(29 * 60_000);
     expect((await h.provider.queryPayment({ outTradeNo: input.outTradeNo })).state).toBe(0);
@@ -144,7 +177,10 @@ describe("alipay payments end to end (alipay-sdk over HTTP against the sandbox)"
     expect(closed).toMatchObject({ state: 1, rawStatus: "TRADE_CLOSED" });
     const note = h.sandbox.notifications().find((n) => n.outTradeNo === input.outTradeNo);
     expect(note?.tradeStatus).toBe("TRADE_CLOSED");
-    const event = await h.provider.parseNotification({ headers: note?.headers ?? {}, body: note?.body ?? "" });
+    const event = await h.provider.parseNotification({
+      headers: note?.headers ?? {},
+      body: note?.body ?? "",
+    });
     expect(event.kind === "trade" && event.trade.state).toBe(1);
     await expect(h.provider.createPayment(input as never)).rejects.toBeInstanceOf(TradeStateError);
   });

@@ -62,9 +62,18 @@ describe("alipay refunds end to end", () => {
 
   it("an unpaid trade closed is 1 even for a fresh instance", async () => {
     const outTradeNo = uniqueOutTradeNo("CL");
-    await h.provider.createPayment({ outTradeNo, description: "x", amount: cny(100), method: "native", notifyUrl: h.receiver.url });
+    await h.provider.createPayment({
+      outTradeNo,
+      description: "x",
+      amount: cny(100),
+      method: "native",
+      notifyUrl: h.receiver.url,
+    });
     await h.provider.closePayment({ outTradeNo });
-    expect(await providerFor(h.sandbox).queryPayment({ outTradeNo })).toMatchObject({ rawStatus: "TRADE_CLOSED", state: 1 });
+    expect(await providerFor(h.sandbox).queryPayment({ outTradeNo })).toMatchObject({
+      rawStatus: "TRADE_CLOSED",
+      state: 1,
+    });
   });
 
   it("the same out_request_no refunds once (fund_change N on repeat); a different amount under it is refused", async () => {
@@ -75,27 +84,42 @@ describe("alipay refunds end to end", () => {
     expect(h.sandbox.trade(outTradeNo)?.refundedFen).toBe(400);
     const changed = refund(outTradeNo, `${outTradeNo}R`, 500, 1000);
     await expect(changed).rejects.toBeInstanceOf(InvalidRequestError);
-    await expect(changed).rejects.toMatchObject({ providerCode: "ACQ.DISCORDANT_REPEAT_REQUEST", retryable: false });
+    await expect(changed).rejects.toMatchObject({
+      providerCode: "ACQ.DISCORDANT_REPEAT_REQUEST",
+      retryable: false,
+    });
   });
 
   it("refunds never add up past what the buyer paid: ACQ.REFUND_AMT_NOT_EQUAL_TOTAL, final", async () => {
     const outTradeNo = await paidOrder(500);
     await refund(outTradeNo, `${outTradeNo}1`, 400, 500);
     const over = refund(outTradeNo, `${outTradeNo}2`, 101, 500);
-    await expect(over).rejects.toMatchObject({ providerCode: "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL", retryable: false });
+    await expect(over).rejects.toMatchObject({
+      providerCode: "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL",
+      retryable: false,
+    });
     await expect(refund(outTradeNo, `${outTradeNo}3`, 100, 500)).resolves.toMatchObject({ state: 4 });
   });
 
   it("an unpaid trade cannot be refunded: ACQ.TRADE_STATUS_ERROR", async () => {
     const outTradeNo = uniqueOutTradeNo("UP");
-    await h.provider.createPayment({ outTradeNo, description: "x", amount: cny(100), method: "native", notifyUrl: h.receiver.url });
+    await h.provider.createPayment({
+      outTradeNo,
+      description: "x",
+      amount: cny(100),
+      method: "native",
+      notifyUrl: h.receiver.url,
+    });
     await expect(refund(outTradeNo, `${outTradeNo}R`, 100, 100)).rejects.toBeInstanceOf(TradeStateError);
   });
 
   it("past the refund window the trade is TRADE_FINISHED (still 3) and refunds get ACQ.TRADE_HAS_FINISHED", async () => {
     const outTradeNo = await paidOrder(800);
     await h.sandbox.advanceClock(31 * 24 * 3600 * 1000);
-    expect(await h.provider.queryPayment({ outTradeNo })).toMatchObject({ rawStatus: "TRADE_FINISHED", state: 3 });
+    expect(await h.provider.queryPayment({ outTradeNo })).toMatchObject({
+      rawStatus: "TRADE_FINISHED",
+      state: 3,
+    });
     const late = refund(outTradeNo, `${outTradeNo}R`, 100, 800);
     await expect(late).rejects.toBeInstanceOf(TradeStateError);
     await expect(late).rejects.toMatchObject({ providerCode: "ACQ.TRADE_HAS_FINISHED", retryable: false });
@@ -106,7 +130,10 @@ describe("alipay refunds end to end", () => {
     h.sandbox.setSellerBalance(100);
     const low = refund(outTradeNo, `${outTradeNo}R`, 300, 1000);
     await expect(low).rejects.toBeInstanceOf(InsufficientFundsError);
-    await expect(low).rejects.toMatchObject({ providerCode: "ACQ.SELLER_BALANCE_NOT_ENOUGH", retryable: false });
+    await expect(low).rejects.toMatchObject({
+      providerCode: "ACQ.SELLER_BALANCE_NOT_ENOUGH",
+      retryable: false,
+    });
     expect((await h.provider.queryRefund({ outTradeNo, outRefundNo: `${outTradeNo}R` })).state).toBe(2);
     h.sandbox.setSellerBalance(undefined);
     expect(await refund(outTradeNo, `${outTradeNo}R`, 300, 1000)).toMatchObject({ state: 4 });
@@ -136,9 +163,17 @@ describe("alipay refunds end to end", () => {
   it("rejects WeChat-only refund fields and cannot list refunds, without a call", async () => {
     const before = h.sandbox.requestCount();
     await expect(
-      h.provider.refund({ outTradeNo: "ORDER0001", outRefundNo: "R1", amount: cny(1), total: cny(1), fundsAccount: "AVAILABLE" }),
+      h.provider.refund({
+        outTradeNo: "ORDER0001",
+        outRefundNo: "R1",
+        amount: cny(1),
+        total: cny(1),
+        fundsAccount: "AVAILABLE",
+      }),
     ).rejects.toBeInstanceOf(ValidationError);
-    await expect(h.provider.listRefunds({ outTradeNo: "ORDER0001" })).rejects.toBeInstanceOf(UnsupportedOperationError);
+    await expect(h.provider.listRefunds({ outTradeNo: "ORDER0001" })).rejects.toBeInstanceOf(
+      UnsupportedOperationError,
+    );
     expect(h.provider.capabilities.listRefunds).toBe(false);
     expect(h.sandbox.requestCount()).toBe(before);
   });

@@ -67,6 +67,12 @@ export class AlipayNotifier {
     return this.pending.length;
   }
 
+  /** When the earliest pending retry is due, if any. */
+  nextDueAt(): Date | undefined {
+    const times = this.pending.map((p) => p.nextAt.getTime());
+    return times.length ? new Date(Math.min(...times)) : undefined;
+  }
+
   /** Queues the notification an event causes and makes the first attempt now. */
   enqueue(event: LedgerEvent): void {
     const fields = this.fieldsFor(event);

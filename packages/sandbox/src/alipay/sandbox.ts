@@ -123,7 +123,17 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
     },
     fail: (outTradeNo: string) => ledger.failPayment(outTradeNo, clock.now()),
     async advanceClock(ms: number) {
-      clock.advance(ms);
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`clock can only move forward, got ${ms} ms`);
+      const target = clock.now().getTime() + ms;
+      // Step through every retry that falls due on the way, so each attempt happens at its own time.
+      for (;;) {
+        await notifier.flush();
+        const due = notifier.nextDueAt()?.getTime();
+        if (due === undefined || due > target) break;
+        clock.advance(Math.max(0, due - clock.now().getTime()));
+        ledger.refreshAll(clock.now());
+      }
+      clock.advance(Math.max(0, target - clock.now().getTime()));
       ledger.refreshAll(clock.now());
       await notifier.flush();
     },
