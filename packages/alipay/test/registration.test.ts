@@ -21,15 +21,32 @@ describe("alipay through the injector", () => {
     try {
       const container = createPayBridgeContainer();
       registerProvider(container, asProviderClass as AnyProviderClass);
-      registerMerchant(container, { id: "alipay-main", provider: "alipay", config: sandbox.merchantConfig() });
+      registerMerchant(container, {
+        id: "alipay-main",
+        provider: "alipay",
+        config: sandbox.merchantConfig(),
+      });
       const gateway = resolveGateway(container);
       const provider = gateway.forOrder({ provider: "alipay" });
       expect(provider.id).toBe("alipay");
-      await provider.createPayment({ outTradeNo: "INJ0000001", description: "x", amount: cny(100), method: "native", notifyUrl: "http://127.0.0.1:9/n" });
+      await provider.createPayment({
+        outTradeNo: "INJ0000001",
+        description: "x",
+        amount: cny(100),
+        method: "native",
+        notifyUrl: "http://127.0.0.1:9/n",
+      });
       expect((await provider.queryPayment({ outTradeNo: "INJ0000001" })).state).toBe(0);
-      const bad = { ...sandbox.merchantConfig(), privateKey: "-----BEGIN PRIVATE KEY-----\nbroken\n-----END PRIVATE KEY-----" };
-      expect(() => gateway.addMerchant({ id: "alipay-bad", provider: "alipay", config: bad })).toThrow(ValidationError);
-      expect(() => gateway.addMerchant({ id: "alipay-bad", provider: "alipay", config: bad })).toThrow(/merchants\.alipay-bad\.config\.privateKey/);
+      const bad = {
+        ...sandbox.merchantConfig(),
+        privateKey: "-----BEGIN PRIVATE KEY-----\nbroken\n-----END PRIVATE KEY-----",
+      };
+      expect(() => gateway.addMerchant({ id: "alipay-bad", provider: "alipay", config: bad })).toThrow(
+        ValidationError,
+      );
+      expect(() => gateway.addMerchant({ id: "alipay-bad", provider: "alipay", config: bad })).toThrow(
+        /merchants\.alipay-bad\.config\.privateKey/,
+      );
     } finally {
       await sandbox.close();
     }
