@@ -1,1 +1,2 @@
-export {};
+export * from "./limiter-script.js";
+export * from "./redis-rate-limiter.js";

@@ -84,7 +84,7 @@ export class MemoryRateLimiter implements RateLimiter {
       const id = `${now}-${this.sequence}`;
       budget.success.push({ id, at: now });
       budget.failure.push({ id, at: now });
-      return { key, id };
+      return { key, id, grantedAtMs: now };
     }
     // Wait until the oldest entry of each full log leaves the window.
     let wait = 1;

@@ -10,6 +10,8 @@ export type CallOutcome = "success" | "failure" | "unknown";
 export interface RatePermit {
   readonly key: string;
   readonly id: string;
+  /** The limiter's own time of the grant (Redis: the server's clock), in ms since the epoch. */
+  readonly grantedAtMs: number;
 }
 
 /**
