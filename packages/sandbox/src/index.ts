@@ -1,2 +1,4 @@
 // Public API of this package; each module adds its export line here.
-export {};
+export * from "./shared/index.js";
+export * from "./wechat/engine/index.js";
+export * from "./wechat/v3/index.js";

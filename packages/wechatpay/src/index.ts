@@ -1,2 +1,3 @@
 // Public API of this package; each module adds its export line here.
-export {};
+export * from "./shared/index.js";
+export * from "./v3/index.js";

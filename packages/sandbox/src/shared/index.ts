@@ -1,0 +1,4 @@
+export * from "./aead.js";
+export * from "./clock.js";
+export * from "./rsa.js";
+export * from "./time-format.js";

@@ -1,0 +1,13 @@
+/**
+ * RFC 3339 in Beijing time ("2015-05-20T13:29:35+08:00"), the format of every WeChat v3 time field
+ * (seed 001, success_time / create_time).
+ */
+export function formatBeijingTime(date: Date): string {
+  const shifted = new Date(date.getTime() + 8 * 3600_000);
+  return `${shifted.toISOString().slice(0, 19)}+08:00`;
+}
+
+/** WeChat v2 / CloudPay time fields: yyyyMMddHHmmss in Beijing time. */
+export function formatBeijingCompact(date: Date): string {
+  return formatBeijingTime(date).slice(0, 19).replace(/[-T:]/g, "");
+}

@@ -1,0 +1,30 @@
+import { formatBeijingCompact } from "../../shared/time-format.js";
+
+/**
+ * Identifier shapes WeChat uses: transaction_id 28 digits starting 42 ("4200001234202501011234567890"),
+ * refund_id digits starting 50 (seed 001: "由数字组成,50或52开头"), prepay_id "wx" + time + random.
+ */
+export class WechatIdFactory {
+  private sequence = 0;
+  constructor(private readonly random: () => number = Math.random) {}
+
+  private next(width: number): string {
+    this.sequence += 1;
+    const rnd = Math.floor(this.random() * 10 ** 6)
+      .toString()
+      .padStart(6, "0");
+    return `${this.sequence.toString().padStart(width - 6, "0")}${rnd}`.slice(-width);
+  }
+
+  transactionId(at: Date): string {
+    return `4200${formatBeijingCompact(at).slice(0, 8)}${this.next(16)}`;
+  }
+
+  refundId(at: Date): string {
+    return `50${formatBeijingCompact(at).slice(0, 8)}${this.next(19)}`;
+  }
+
+  prepayId(at: Date): string {
+    return `wx${formatBeijingCompact(at)}${this.next(20)}`;
+  }
+}

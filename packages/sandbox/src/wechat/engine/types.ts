@@ -1,0 +1,146 @@
+/**
+ * The state a WeChat Pay merchant account holds, independent of any wire format: the v3 HTTP
+ * simulator and the CloudPay simulator render these records in their own shapes.
+ */
+
+/** WeChat trade_state values (v3 query doc https://pay.weixin.qq.com/doc/v3/merchant/4013070356; seed 003). */
+export type WechatTradeState =
+  | "NOTPAY"
+  | "SUCCESS"
+  | "CLOSED"
+  | "REFUND"
+  | "PAYERROR"
+  | "USERPAYING"
+  | "REVOKED";
+
+/** WeChat v3 refund status (seed 001). CloudPay renders CLOSED as REFUNDCLOSE and ABNORMAL as CHANGE. */
+export type WechatRefundStatus = "PROCESSING" | "SUCCESS" | "CLOSED" | "ABNORMAL";
+
+/** v3 trade_type of the order, from the API that created it. */
+export type WechatTradeType = "JSAPI" | "NATIVE" | "H5" | "APP" | "MWEB";
+
+/** How the order was created: the v3 endpoints /v3/pay/transactions/{jsapi|native|h5|app}. */
+export type WechatOrderChannel = "jsapi" | "native" | "h5" | "app";
+
+export interface EngineMerchant {
+  readonly mchid: string;
+  /** App ids bound to the merchant; an order for another appid is refused (APPID_MCHID_NOT_MATCH). */
+  readonly appids: readonly string[];
+}
+
+export interface CreateOrderInput {
+  readonly appid: string;
+  readonly outTradeNo: string;
+  readonly description: string;
+  readonly totalFen: number;
+  readonly currency?: string;
+  readonly notifyUrl: string;
+  readonly channel: WechatOrderChannel;
+  readonly payerOpenid?: string | undefined;
+  readonly payerClientIp?: string | undefined;
+  readonly attach?: string | undefined;
+  readonly timeExpire?: Date | undefined;
+}
+
+export interface EngineOrder {
+  readonly mchid: string;
+  readonly appid: string;
+  readonly outTradeNo: string;
+  readonly description: string;
+  readonly channel: WechatOrderChannel;
+  readonly tradeType: WechatTradeType;
+  readonly totalFen: number;
+  readonly currency: string;
+  readonly notifyUrl: string;
+  readonly payerOpenid: string | undefined;
+  readonly payerClientIp: string | undefined;
+  readonly attach: string | undefined;
+  readonly timeExpire: Date | undefined;
+  readonly createdAt: Date;
+  readonly prepayId: string;
+  /** What the buyer's client needs: code_url (native), h5_url (h5); jsapi / app use prepay_id. */
+  readonly codeUrl: string | undefined;
+  readonly h5Url: string | undefined;
+  tradeState: WechatTradeState;
+  tradeStateDesc: string;
+  transactionId: string | undefined;
+  successTime: Date | undefined;
+  payerTotalFen: number | undefined;
+  bankType: string | undefined;
+  /** The buyer walked away: the order can no longer be paid (control API "never pay"). */
+  abandoned: boolean;
+}
+
+export interface RefundFromInput {
+  readonly account: "AVAILABLE" | "UNAVAILABLE";
+  readonly amountFen: number;
+}
+
+export interface RefundGoodsInput {
+  readonly merchantGoodsId: string;
+  readonly wechatpayGoodsId?: string | undefined;
+  readonly goodsName?: string | undefined;
+  readonly unitPriceFen: number;
+  readonly refundAmountFen: number;
+  readonly refundQuantity: number;
+}
+
+export interface CreateRefundInput {
+  /** transaction_id wins over out_trade_no when both are given, as WeChat recommends (seed 001). */
+  readonly transactionId?: string | undefined;
+  readonly outTradeNo?: string | undefined;
+  readonly outRefundNo: string;
+  readonly refundFen: number;
+  readonly totalFen: number;
+  readonly currency?: string | undefined;
+  readonly reason?: string | undefined;
+  readonly notifyUrl?: string | undefined;
+  readonly fundsAccount?: string | undefined;
+  readonly from?: readonly RefundFromInput[] | undefined;
+  readonly goodsDetail?: readonly RefundGoodsInput[] | undefined;
+}
+
+export interface EngineRefund {
+  readonly mchid: string;
+  readonly refundId: string;
+  readonly outRefundNo: string;
+  readonly outTradeNo: string;
+  readonly transactionId: string;
+  readonly refundFen: number;
+  readonly totalFen: number;
+  readonly currency: string;
+  readonly reason: string | undefined;
+  readonly notifyUrl: string | undefined;
+  readonly fundsAccount: string;
+  readonly from: readonly RefundFromInput[];
+  readonly goodsDetail: readonly RefundGoodsInput[];
+  readonly channel: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD";
+  readonly userReceivedAccount: string;
+  readonly createdAt: Date;
+  status: WechatRefundStatus;
+  successTime: Date | undefined;
+  /** When a PROCESSING refund settles by itself. */
+  dueAt: Date;
+  /** What it settles to: SUCCESS unless the control API asked for ABNORMAL or CLOSED. */
+  plannedOutcome: Exclude<WechatRefundStatus, "PROCESSING">;
+}
+
+/** Keys to find refunds by; when several are given the first present wins in this priority (DESIGN.md). */
+export interface RefundLookup {
+  readonly refundId?: string | undefined;
+  readonly outRefundNo?: string | undefined;
+  readonly transactionId?: string | undefined;
+  readonly outTradeNo?: string | undefined;
+  /** Index of the first refund to return; past the total is PARAM_ERROR. */
+  readonly offset?: number | undefined;
+  /** Refunds per page; CloudPay / v2 return at most 10. */
+  readonly limit?: number | undefined;
+}
+
+export interface RefundPage {
+  readonly order: Readonly<EngineOrder>;
+  /** Every refund the lookup matches (all refunds of the order for order keys, one for refund keys). */
+  readonly totalCount: number;
+  readonly offset: number;
+  readonly refunds: readonly Readonly<EngineRefund>[];
+}

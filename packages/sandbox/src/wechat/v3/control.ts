@@ -1,0 +1,161 @@
+import type { ServerResponse } from "node:http";
+import type { PayOptions, WechatMerchantEngine } from "../engine/engine.js";
+import { WechatEngineError } from "../engine/errors.js";
+import { WECHAT_FAULT_KINDS, WECHAT_OPERATIONS, type WechatFault } from "../engine/faults.js";
+import type { EngineOrder, WechatRefundStatus } from "../engine/types.js";
+import type { SentNotification, WechatNotifier } from "./notifier.js";
+
+/**
+ * The test-control API: what a buyer, an operator or time would do. Not part of WeChat's API, so
+ * it is unsigned and lives under /sandbox/control/ on the HTTP side.
+ */
+export interface WechatSandboxControl {
+  pay(outTradeNo: string, options?: PayOptions): Readonly<EngineOrder>;
+  fail(outTradeNo: string, options?: { mchid?: string; reason?: string }): Readonly<EngineOrder>;
+  neverPay(outTradeNo: string, options?: { mchid?: string }): Readonly<EngineOrder>;
+  /** Moves the sandbox clock forward and settles refunds that came due (notifications follow). */
+  advance(ms: number): void;
+  /** /v3 requests received so far, whatever their outcome. */
+  requestCount(): number;
+  injectFault(fault: WechatFault, times?: number): void;
+  setRefundOutcome(
+    outRefundNo: string,
+    outcome: Exclude<WechatRefundStatus, "PROCESSING">,
+    options?: { mchid?: string },
+  ): void;
+  notifications(filter?: {
+    outTradeNo?: string;
+    kind?: "trade" | "refund";
+    eventType?: string;
+  }): SentNotification[];
+  /**
+   * The next notification for `outTradeNo` of `kind` not returned by this method before; waits
+   * for it (up to `timeoutMs`) when it has not been built yet.
+   */
+  nextNotification(
+    outTradeNo: string,
+    kind: "trade" | "refund",
+    timeoutMs?: number,
+  ): Promise<SentNotification>;
+}
+
+export function createControl(
+  engine: WechatMerchantEngine,
+  notifier: WechatNotifier,
+  requestCount: () => number,
+): WechatSandboxControl {
+  const taken = new Set<string>();
+  return {
+    pay: (no, options) => engine.pay(no, options),
+    fail: (no, options) => engine.failPayment(no, options),
+    neverPay: (no, options) => engine.neverPay(no, options),
+    advance: (ms) => engine.advance(ms),
+    requestCount,
+    injectFault: (fault, times) => engine.injectFault(fault, times),
+    setRefundOutcome: (no, outcome, options) => engine.setRefundOutcome(no, outcome, options),
+    notifications: (filter = {}) =>
+      notifier.sent.filter(
+        (n) =>
+          (filter.outTradeNo === undefined || n.outTradeNo === filter.outTradeNo) &&
+          (filter.kind === undefined || n.kind === filter.kind) &&
+          (filter.eventType === undefined || n.eventType === filter.eventType),
+      ),
+    async nextNotification(outTradeNo, kind, timeoutMs) {
+      const hit = await notifier.waitFor(
+        (n) => n.outTradeNo === outTradeNo && n.kind === kind && !taken.has(n.id),
+        timeoutMs,
+      );
+      taken.add(hit.id);
+      return hit;
+    },
+  };
+}
+
+/**
+ * POST /sandbox/control/{pay|fail|never-pay|advance|fault|refund-outcome} with a JSON body,
+ * GET /sandbox/control/requests, GET /sandbox/control/notifications?out_trade_no=&kind=, and
+ * POST /sandbox/notify-sink (answers 204 to any notification).
+ */
+export async function handleControlRequest(
+  control: WechatSandboxControl,
+  method: string,
+  path: string,
+  raw: string,
+  res: ServerResponse,
+): Promise<void> {
+  const [pathname = "", query = ""] = path.split("?");
+  const params = new URLSearchParams(query);
+  const reply = (status: number, body: unknown) => {
+    res.writeHead(status, { "Content-Type": "application/json; charset=utf-8" });
+    res.end(JSON.stringify(body));
+  };
+  // A notify_url that accepts everything, for users who only read notifications back from the sandbox.
+  if (pathname === "/sandbox/notify-sink") {
+    res.writeHead(204);
+    res.end();
+    return;
+  }
+  try {
+    const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    const text = (field: string): string => {
+      const v = body[field];
+      if (typeof v !== "string" || !v) throw new WechatEngineError("PARAM_ERROR", `${field} is required`);
+      return v;
+    };
+    const mchid = typeof body.mchid === "string" ? body.mchid : undefined;
+    const action = pathname.replace(/^\/sandbox\/control\//, "");
+    if (method === "GET" && action === "requests") return reply(200, { count: control.requestCount() });
+    if (method === "GET" && action === "notifications") {
+      const kind = params.get("kind");
+      return reply(200, {
+        notifications: control.notifications({
+          ...(params.get("out_trade_no") ? { outTradeNo: params.get("out_trade_no") ?? "" } : {}),
+          ...(kind === "trade" || kind === "refund" ? { kind } : {}),
+        }),
+      });
+    }
+    if (method !== "POST") return reply(404, { code: "NOT_FOUND", message: `no ${method} ${pathname}` });
+    switch (action) {
+      case "pay":
+        return reply(200, control.pay(text("out_trade_no"), { mchid }));
+      case "fail":
+        return reply(200, control.fail(text("out_trade_no"), { ...(mchid ? { mchid } : {}) }));
+      case "never-pay":
+        return reply(200, control.neverPay(text("out_trade_no"), { ...(mchid ? { mchid } : {}) }));
+      case "advance": {
+        const ms = body.ms;
+        if (typeof ms !== "number") throw new WechatEngineError("PARAM_ERROR", "ms is required");
+        control.advance(ms);
+        return reply(200, { ok: true });
+      }
+      case "fault": {
+        const kind = text("kind") as WechatFault["kind"];
+        if (!WECHAT_FAULT_KINDS.includes(kind))
+          throw new WechatEngineError("PARAM_ERROR", `kind must be one of ${WECHAT_FAULT_KINDS.join(", ")}`);
+        const operation = body.operation as WechatFault["operation"];
+        if (operation !== undefined && !WECHAT_OPERATIONS.includes(operation)) {
+          throw new WechatEngineError(
+            "PARAM_ERROR",
+            `operation must be one of ${WECHAT_OPERATIONS.join(", ")}`,
+          );
+        }
+        control.injectFault({ kind, operation, mchid }, typeof body.times === "number" ? body.times : 1);
+        return reply(200, { ok: true });
+      }
+      case "refund-outcome": {
+        const outcome = text("outcome");
+        if (outcome !== "SUCCESS" && outcome !== "ABNORMAL" && outcome !== "CLOSED") {
+          throw new WechatEngineError("PARAM_ERROR", "outcome must be SUCCESS, ABNORMAL or CLOSED");
+        }
+        control.setRefundOutcome(text("out_refund_no"), outcome, { ...(mchid ? { mchid } : {}) });
+        return reply(200, { ok: true });
+      }
+      default:
+        return reply(404, { code: "NOT_FOUND", message: `no control action ${action}` });
+    }
+  } catch (error) {
+    if (error instanceof WechatEngineError)
+      return reply(error.httpStatus, { code: error.code, message: error.message });
+    return reply(400, { code: "PARAM_ERROR", message: String(error) });
+  }
+}

@@ -1,0 +1,112 @@
+import { createHash } from "node:crypto";
+import { randomApiV3Key } from "../../shared/aead.js";
+import {
+  generateRsaKeyPair,
+  type RsaKeyPair,
+  randomSerial,
+  selfSignedCertificate,
+} from "../../shared/rsa.js";
+
+/** How a merchant verifies WeChat Pay's signatures (https://pay.weixin.qq.com/doc/v3/merchant/4013038816). */
+export type WechatKeyMode = "platform_certificate" | "public_key";
+
+/** WeChat Pay's own keys as the sandbox plays it: a platform certificate and a public key (PUB_KEY_ID_...). */
+export interface WechatPlatformKeys {
+  readonly certificateKeys: RsaKeyPair;
+  readonly certificateSerial: string;
+  readonly certificatePem: string;
+  readonly certificateNotBefore: Date;
+  readonly certificateNotAfter: Date;
+  readonly publicKeyKeys: RsaKeyPair;
+  readonly publicKeyId: string;
+}
+
+/** Everything a merchant's client needs to talk to the sandbox; also what tests configure providers with. */
+export interface WechatSandboxMerchant {
+  readonly mchid: string;
+  readonly appid: string;
+  readonly appids: readonly string[];
+  /** Merchant API certificate serial sent in Authorization serial_no. */
+  readonly serialNo: string;
+  readonly privateKey: string;
+  /** The merchant's public key, which the sandbox verifies requests with. */
+  readonly publicKey: string;
+  readonly apiV3Key: string;
+  readonly keyMode: WechatKeyMode;
+  /** The platform-certificate serial (platform_certificate mode) or PUB_KEY_ID_... (public_key mode). */
+  readonly wechatpaySerial: string;
+  readonly platformCertificate: string;
+  readonly wechatpayPublicKeyId: string;
+  readonly wechatpayPublicKey: string;
+  /** Where refund notifications go when a refund request names no notify_url (商户平台配置). */
+  readonly refundNotifyUrl: string | undefined;
+}
+
+export interface WechatSandboxMerchantOptions {
+  readonly mchid?: string;
+  readonly appid?: string;
+  readonly appids?: readonly string[];
+  readonly keyMode?: WechatKeyMode;
+  readonly serialNo?: string;
+  /** Bring your own merchant key pair; a fresh one is generated otherwise. */
+  readonly keys?: RsaKeyPair;
+  readonly apiV3Key?: string;
+  readonly refundNotifyUrl?: string;
+}
+
+export function createPlatformKeys(now: Date): WechatPlatformKeys {
+  const certificateKeys = generateRsaKeyPair();
+  const certificateSerial = randomSerial();
+  const notBefore = new Date(now.getTime() - 24 * 3600_000);
+  const notAfter = new Date(now.getTime() + 5 * 365 * 24 * 3600_000);
+  const certificatePem = selfSignedCertificate(certificateKeys, {
+    serial: certificateSerial,
+    commonName: "Tenpay.com Root CA (PayBridge sandbox)",
+    notBefore,
+    notAfter,
+  });
+  const publicKeyKeys = generateRsaKeyPair();
+  const digits = BigInt(
+    `0x${createHash("sha256").update(publicKeyKeys.publicKey).digest("hex").slice(0, 24)}`,
+  )
+    .toString()
+    .padStart(28, "0")
+    .slice(0, 28);
+  return {
+    certificateKeys,
+    certificateSerial,
+    certificatePem,
+    certificateNotBefore: notBefore,
+    certificateNotAfter: notAfter,
+    publicKeyKeys,
+    publicKeyId: `PUB_KEY_ID_01${digits}`,
+  };
+}
+
+let merchantSequence = 0;
+
+export function createMerchant(
+  options: WechatSandboxMerchantOptions,
+  platform: WechatPlatformKeys,
+): WechatSandboxMerchant {
+  merchantSequence += 1;
+  const keys = options.keys ?? generateRsaKeyPair();
+  const mchid = options.mchid ?? `19000${(10000 + merchantSequence).toString()}`;
+  const appid = options.appid ?? `wx${createHash("md5").update(mchid).digest("hex").slice(0, 16)}`;
+  const keyMode = options.keyMode ?? "platform_certificate";
+  return {
+    mchid,
+    appid,
+    appids: [...new Set([appid, ...(options.appids ?? [])])],
+    serialNo: options.serialNo ?? randomSerial(),
+    privateKey: keys.privateKey,
+    publicKey: keys.publicKey,
+    apiV3Key: options.apiV3Key ?? randomApiV3Key(),
+    keyMode,
+    wechatpaySerial: keyMode === "public_key" ? platform.publicKeyId : platform.certificateSerial,
+    platformCertificate: platform.certificatePem,
+    wechatpayPublicKeyId: platform.publicKeyId,
+    wechatpayPublicKey: platform.publicKeyKeys.publicKey,
+    refundNotifyUrl: options.refundNotifyUrl,
+  };
+}

@@ -1,0 +1,6 @@
+export * from "./control.js";
+export * from "./credentials.js";
+export * from "./notifier.js";
+export * from "./render.js";
+export * from "./server.js";
+export * from "./signing.js";

@@ -1,0 +1,83 @@
+import { formatBeijingTime } from "../../shared/time-format.js";
+import type { EngineOrder, EngineRefund } from "../engine/types.js";
+
+/**
+ * Engine records in the APIv3 wire shape.
+ * Transaction: https://pay.weixin.qq.com/doc/v3/merchant/4013070356 (商户订单号查询订单 应答参数).
+ * Refund: seed 001 (申请退款 应答参数), also the body of GET /v3/refund/domestic/refunds/{out_refund_no}.
+ */
+export function renderTransaction(order: Readonly<EngineOrder>): Record<string, unknown> {
+  const paid = order.successTime !== undefined;
+  return {
+    appid: order.appid,
+    mchid: order.mchid,
+    out_trade_no: order.outTradeNo,
+    ...(order.transactionId ? { transaction_id: order.transactionId } : {}),
+    ...(paid ? { trade_type: order.tradeType } : {}),
+    trade_state: order.tradeState,
+    trade_state_desc: order.tradeStateDesc,
+    ...(order.bankType ? { bank_type: order.bankType } : {}),
+    ...(order.attach !== undefined ? { attach: order.attach } : {}),
+    ...(order.successTime ? { success_time: formatBeijingTime(order.successTime) } : {}),
+    ...(order.payerOpenid ? { payer: { openid: order.payerOpenid } } : {}),
+    amount: {
+      total: order.totalFen,
+      ...(order.payerTotalFen !== undefined ? { payer_total: order.payerTotalFen } : {}),
+      currency: order.currency,
+      payer_currency: order.currency,
+    },
+  };
+}
+
+export function renderRefund(refund: Readonly<EngineRefund>): Record<string, unknown> {
+  return {
+    refund_id: refund.refundId,
+    out_refund_no: refund.outRefundNo,
+    transaction_id: refund.transactionId,
+    out_trade_no: refund.outTradeNo,
+    channel: refund.channel,
+    user_received_account: refund.userReceivedAccount,
+    ...(refund.successTime ? { success_time: formatBeijingTime(refund.successTime) } : {}),
+    create_time: formatBeijingTime(refund.createdAt),
+    status: refund.status,
+    funds_account: refund.fundsAccount,
+    amount: {
+      total: refund.totalFen,
+      refund: refund.refundFen,
+      ...(refund.from.length > 0
+        ? { from: refund.from.map((f) => ({ account: f.account, amount: f.amountFen })) }
+        : {}),
+      // The sandbox has no coupons: the buyer paid and gets back the full amounts.
+      payer_total: refund.totalFen,
+      payer_refund: refund.refundFen,
+      settlement_refund: refund.refundFen,
+      settlement_total: refund.totalFen,
+      discount_refund: 0,
+      currency: refund.currency,
+    },
+    promotion_detail: [],
+  };
+}
+
+/**
+ * The decrypted resource of a refund notification (退款结果通知,
+ * https://pay.weixin.qq.com/doc/v3/merchant/4012791865).
+ */
+export function renderRefundNotice(refund: Readonly<EngineRefund>): Record<string, unknown> {
+  return {
+    mchid: refund.mchid,
+    out_trade_no: refund.outTradeNo,
+    transaction_id: refund.transactionId,
+    out_refund_no: refund.outRefundNo,
+    refund_id: refund.refundId,
+    refund_status: refund.status,
+    ...(refund.successTime ? { success_time: formatBeijingTime(refund.successTime) } : {}),
+    user_received_account: refund.userReceivedAccount,
+    amount: {
+      total: refund.totalFen,
+      refund: refund.refundFen,
+      payer_total: refund.totalFen,
+      payer_refund: refund.refundFen,
+    },
+  };
+}

@@ -1,0 +1,326 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { aeadEncrypt } from "../../shared/aead.js";
+import { formatBeijingTime } from "../../shared/time-format.js";
+import { type WechatEngineOptions, WechatMerchantEngine } from "../engine/engine.js";
+import { WechatEngineError, WechatTransportFault } from "../engine/errors.js";
+import type { WechatOrderChannel } from "../engine/types.js";
+import { createControl, handleControlRequest, type WechatSandboxControl } from "./control.js";
+import {
+  createMerchant,
+  createPlatformKeys,
+  type WechatPlatformKeys,
+  type WechatSandboxMerchant,
+  type WechatSandboxMerchantOptions,
+} from "./credentials.js";
+import { type NotifierOptions, type SentNotification, WechatNotifier } from "./notifier.js";
+import { renderRefund, renderTransaction } from "./render.js";
+import {
+  parseAuthorization,
+  type ResponseSigner,
+  requestMessage,
+  rsaVerify,
+  signedHeaders,
+} from "./signing.js";
+import { type Json, obj, optObj, optStr, parseJsonBody, readRefundBody, str } from "./wire-input.js";
+
+export interface WechatSandboxOptions extends WechatEngineOptions {
+  /** Merchants to create; one merchant in platform-certificate mode when omitted. */
+  readonly merchants?: readonly WechatSandboxMerchantOptions[];
+  /** Wall clock for request / response signature timestamps (ms). Business time is `clock`. */
+  readonly wireNow?: () => number;
+  /** How far a request timestamp may be from the wire clock (WeChat: 5 minutes). */
+  readonly signatureWindowMs?: number;
+  readonly notify?: NotifierOptions;
+  readonly host?: string;
+  readonly port?: number;
+  /** How long a TIMEOUT fault holds the connection before dropping it (default 60 s). */
+  readonly timeoutHoldMs?: number;
+  /** How often refunds that came due are settled and notified (default 100 ms). */
+  readonly settleIntervalMs?: number;
+}
+
+export interface WechatSandbox {
+  /** http://127.0.0.1:PORT: configure the provider's origin with it. */
+  readonly origin: string;
+  readonly merchants: readonly WechatSandboxMerchant[];
+  /** The merchant with `mchid`, or the first one. */
+  merchant(mchid?: string): WechatSandboxMerchant;
+  readonly platform: WechatPlatformKeys;
+  readonly engine: WechatMerchantEngine;
+  readonly control: WechatSandboxControl;
+  /** Every notification built so far, with the exact headers and body sent. */
+  readonly notifications: readonly SentNotification[];
+  close(): Promise<void>;
+}
+
+type Reply = { status: number; body?: unknown; signed?: boolean };
+
+const CHANNEL_PATH = /^\/v3\/pay\/transactions\/(jsapi|native|h5|app)$/;
+const BY_OUT_TRADE_NO = /^\/v3\/pay\/transactions\/out-trade-no\/([^/?]+)$/;
+const BY_TRANSACTION_ID = /^\/v3\/pay\/transactions\/id\/([^/?]+)$/;
+const CLOSE = /^\/v3\/pay\/transactions\/out-trade-no\/([^/?]+)\/close$/;
+const REFUND_BY_NO = /^\/v3\/refund\/domestic\/refunds\/([^/?]+)$/;
+
+/**
+ * Starts the WeChat Pay APIv3 simulator on 127.0.0.1 (a random port unless `port` is given):
+ * signed requests verified, signed responses in platform-certificate or public-key mode, state in
+ * a WechatMerchantEngine, signed and encrypted notifications with retries, fault injection.
+ */
+export async function startWechatSandbox(options: WechatSandboxOptions = {}): Promise<WechatSandbox> {
+  const engine = new WechatMerchantEngine(options);
+  const wireNow = options.wireNow ?? Date.now;
+  const windowMs = options.signatureWindowMs ?? 5 * 60_000;
+  const platform = createPlatformKeys(new Date(wireNow()));
+  const merchants = (options.merchants ?? [{}]).map((m) => createMerchant(m, platform));
+  const byMchid = new Map(merchants.map((m) => [m.mchid, m]));
+  for (const m of merchants) engine.addMerchant({ mchid: m.mchid, appids: m.appids });
+
+  const signerFor = (m: WechatSandboxMerchant | undefined): ResponseSigner =>
+    m?.keyMode === "public_key"
+      ? { privateKey: platform.publicKeyKeys.privateKey, serial: platform.publicKeyId }
+      : { privateKey: platform.certificateKeys.privateKey, serial: platform.certificateSerial };
+  const notifier = new WechatNotifier(
+    (id) => byMchid.get(id),
+    signerFor,
+    engine.clock,
+    wireNow,
+    options.notify,
+  );
+  engine.onEvent((event) => notifier.handle(event));
+
+  let requests = 0;
+  const held = new Set<ServerResponse>();
+  const control = createControl(engine, notifier, () => requests);
+
+  const server = createServer((req, res) => {
+    void readBody(req).then(async (raw) => {
+      const path = req.url ?? "/";
+      if (path.startsWith("/sandbox/")) {
+        await handleControlRequest(control, req.method ?? "GET", path, raw, res);
+        return;
+      }
+      requests += 1;
+      let merchant: WechatSandboxMerchant | undefined;
+      try {
+        merchant = authenticate(req, path, raw);
+        send(res, route(req.method ?? "GET", path, raw, merchant), merchant);
+      } catch (error) {
+        if (error instanceof WechatTransportFault) {
+          if (error.kind === "response_lost") {
+            res.socket?.destroy();
+            return;
+          }
+          held.add(res);
+          const timer = setTimeout(() => {
+            held.delete(res);
+            res.socket?.destroy();
+          }, options.timeoutHoldMs ?? 60_000);
+          res.on("close", () => {
+            clearTimeout(timer);
+            held.delete(res);
+          });
+          return;
+        }
+        if (error instanceof WechatEngineError) {
+          send(
+            res,
+            {
+              status: error.httpStatus,
+              body: { code: error.code, message: error.message },
+              // WeChat answers 500 SYSTEM_ERROR unsigned; every other answer is signed.
+              signed: error.code !== "SYSTEM_ERROR",
+            },
+            merchant,
+          );
+          return;
+        }
+        send(
+          res,
+          { status: 500, body: { code: "SYSTEM_ERROR", message: String(error) }, signed: false },
+          merchant,
+        );
+      }
+    });
+  });
+
+  function authenticate(req: IncomingMessage, path: string, raw: string): WechatSandboxMerchant {
+    const header = req.headers.authorization;
+    const auth = parseAuthorization(Array.isArray(header) ? header[0] : header);
+    const merchant = byMchid.get(auth.mchid);
+    if (!merchant) throw new WechatEngineError("MCH_NOT_EXISTS", `商户号 ${auth.mchid} 不存在`);
+    // Serial numbers are hex; WeChat compares them case-insensitively.
+    if (auth.serialNo.toUpperCase() !== merchant.serialNo.toUpperCase()) {
+      throw new WechatEngineError("SIGN_ERROR", `商户证书序列号 ${auth.serialNo} 与商户号不匹配`);
+    }
+    const ts = Number(auth.timestamp);
+    if (!Number.isInteger(ts) || Math.abs(wireNow() - ts * 1000) > windowMs) {
+      throw new WechatEngineError("SIGN_ERROR", "请求时间戳与当前时间相差超过 5 分钟");
+    }
+    const message = requestMessage(req.method ?? "GET", path, auth.timestamp, auth.nonce, raw);
+    if (!rsaVerify(merchant.publicKey, message, auth.signature)) {
+      throw new WechatEngineError("SIGN_ERROR", "签名错误");
+    }
+    return merchant;
+  }
+
+  function route(method: string, path: string, raw: string, m: WechatSandboxMerchant): Reply {
+    const [pathname = "", query = ""] = path.split("?");
+    const params = new URLSearchParams(query);
+    const capture = (re: RegExp): string | undefined => {
+      const hit = re.exec(pathname)?.[1];
+      return hit === undefined ? undefined : decodeURIComponent(hit);
+    };
+    const channel = method === "POST" ? capture(CHANNEL_PATH) : undefined;
+    if (channel) return createOrder(channel as WechatOrderChannel, parseJsonBody(raw), m);
+    const toClose = method === "POST" ? capture(CLOSE) : undefined;
+    if (toClose) {
+      assertMchid(str(parseJsonBody(raw), "mchid"), m);
+      engine.closeOrder(m.mchid, toClose);
+      return { status: 204 };
+    }
+    const outTradeNo = method === "GET" ? capture(BY_OUT_TRADE_NO) : undefined;
+    if (outTradeNo) {
+      assertMchid(params.get("mchid"), m);
+      return { status: 200, body: renderTransaction(engine.getOrder(m.mchid, { outTradeNo })) };
+    }
+    const transactionId = method === "GET" ? capture(BY_TRANSACTION_ID) : undefined;
+    if (transactionId) {
+      assertMchid(params.get("mchid"), m);
+      return { status: 200, body: renderTransaction(engine.getOrder(m.mchid, { transactionId })) };
+    }
+    if (method === "POST" && pathname === "/v3/refund/domestic/refunds") {
+      const { refund } = engine.refund(m.mchid, readRefundBody(parseJsonBody(raw)));
+      return { status: 200, body: renderRefund(refund) };
+    }
+    const outRefundNo = method === "GET" ? capture(REFUND_BY_NO) : undefined;
+    if (outRefundNo) return { status: 200, body: renderRefund(engine.getRefund(m.mchid, outRefundNo)) };
+    if (method === "GET" && pathname === "/v3/certificates") return certificates(m);
+    return { status: 404, body: { code: "NOT_FOUND", message: `sandbox has no ${method} ${pathname}` } };
+  }
+
+  // Order creation: https://pay.weixin.qq.com/doc/v3/merchant/4012791856 (JSAPI下单) and the native /
+  // h5 / app pages beside it; they differ only in the answer (prepay_id, code_url, h5_url).
+  function createOrder(channel: WechatOrderChannel, body: Json, m: WechatSandboxMerchant): Reply {
+    assertMchid(str(body, "mchid"), m);
+    const amount = obj(body, "amount");
+    const total = amount.total;
+    if (typeof total !== "number") throw new WechatEngineError("PARAM_ERROR", "amount.total 必填");
+    const payer = optObj(body, "payer");
+    const scene = optObj(body, "scene_info");
+    const openid = payer ? optStr(payer, "openid", "payer.openid") : undefined;
+    if (channel === "jsapi" && !openid)
+      throw new WechatEngineError("PARAM_ERROR", "JSAPI 下单 payer.openid 必填");
+    const clientIp = scene ? optStr(scene, "payer_client_ip", "scene_info.payer_client_ip") : undefined;
+    if (channel === "h5" && (!clientIp || !scene?.h5_info)) {
+      throw new WechatEngineError(
+        "PARAM_ERROR",
+        "H5 下单 scene_info.payer_client_ip 和 scene_info.h5_info 必填",
+      );
+    }
+    const outTradeNo = str(body, "out_trade_no");
+    if (!/^[0-9A-Za-z_\-|*]{6,32}$/.test(outTradeNo)) {
+      throw new WechatEngineError("PARAM_ERROR", "out_trade_no 只能是数字、大小写字母_-|*,6-32 位");
+    }
+    const expire = optStr(body, "time_expire");
+    const order = engine.createOrder(m.mchid, {
+      appid: str(body, "appid"),
+      outTradeNo,
+      description: str(body, "description"),
+      totalFen: total,
+      currency: typeof amount.currency === "string" ? amount.currency : "CNY",
+      notifyUrl: str(body, "notify_url"),
+      channel,
+      payerOpenid: openid,
+      payerClientIp: clientIp,
+      attach: optStr(body, "attach"),
+      timeExpire: expire ? new Date(expire) : undefined,
+    });
+    const answer =
+      channel === "native"
+        ? { code_url: order.codeUrl }
+        : channel === "h5"
+          ? { h5_url: order.h5Url }
+          : { prepay_id: order.prepayId };
+    return { status: 200, body: answer };
+  }
+
+  // 下载平台证书: https://pay.weixin.qq.com/doc/v3/merchant/4012551764 (certificate encrypted with the APIv3 key).
+  function certificates(m: WechatSandboxMerchant): Reply {
+    return {
+      status: 200,
+      body: {
+        data: [
+          {
+            serial_no: platform.certificateSerial,
+            effective_time: formatBeijingTime(platform.certificateNotBefore),
+            expire_time: formatBeijingTime(platform.certificateNotAfter),
+            encrypt_certificate: aeadEncrypt(platform.certificatePem, m.apiV3Key, "certificate"),
+          },
+        ],
+      },
+    };
+  }
+
+  function send(res: ServerResponse, reply: Reply, merchant: WechatSandboxMerchant | undefined): void {
+    const body = reply.body === undefined ? "" : JSON.stringify(reply.body);
+    const headers: Record<string, string> = {
+      ...(body ? { "Content-Type": "application/json; charset=utf-8" } : {}),
+      "Request-ID": `sandbox-${requests}`,
+      ...(reply.signed === false ? {} : signedHeaders(signerFor(merchant), body, wireNow())),
+    };
+    res.writeHead(reply.status, headers);
+    res.end(body);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const settle = setInterval(() => engine.tick(), options.settleIntervalMs ?? 100);
+  settle.unref();
+  const address = server.address() as AddressInfo;
+  const origin = `http://${address.address}:${address.port}`;
+
+  return {
+    origin,
+    merchants,
+    merchant(mchid?: string) {
+      const found = mchid === undefined ? merchants[0] : byMchid.get(mchid);
+      if (!found) throw new Error(`the sandbox has no merchant ${mchid ?? ""}`);
+      return found;
+    },
+    platform,
+    engine,
+    control,
+    get notifications() {
+      return notifier.sent;
+    },
+    async close() {
+      clearInterval(settle);
+      notifier.close();
+      for (const res of held) res.socket?.destroy();
+      held.clear();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+function assertMchid(given: string | null, m: WechatSandboxMerchant): void {
+  if (given !== m.mchid) {
+    throw new WechatEngineError(
+      "PARAM_ERROR",
+      `mchid ${given ?? "(缺失)"} 与 Authorization 中的商户号 ${m.mchid} 不一致`,
+    );
+  }
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("error", reject);
+  });
+}

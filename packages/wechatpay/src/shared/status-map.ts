@@ -1,0 +1,69 @@
+import { RefundState, TradeState, UnknownStatusError } from "@paybridge/core";
+
+/**
+ * WeChat status values onto the unified states (DESIGN.md "Unified states", seed 003). Shared by
+ * the APIv3 and CloudPay transports. Typed data: a missing key fails to compile.
+ */
+
+/** trade_state (https://pay.weixin.qq.com/doc/v3/merchant/4013070356; v2 / CloudPay use the same names). */
+export type WechatTradeStateValue =
+  | "SUCCESS"
+  | "REFUND"
+  | "NOTPAY"
+  | "USERPAYING"
+  | "CLOSED"
+  | "REVOKED"
+  | "PAYERROR";
+
+export const WECHAT_TRADE_STATE_MAP = {
+  SUCCESS: TradeState.PAID,
+  // A refund was requested on the paid order (partial or full): the trade has moved to refund.
+  REFUND: TradeState.REFUND,
+  NOTPAY: TradeState.UNPAID,
+  // Micropay: the buyer is entering the password; not paid yet, may still succeed.
+  USERPAYING: TradeState.UNPAID,
+  CLOSED: TradeState.CLOSED,
+  // Micropay revoked (撤销): the order can no longer be paid, like a closed one.
+  REVOKED: TradeState.CLOSED,
+  // The payment failed at the bank or otherwise; a new order number is needed.
+  PAYERROR: TradeState.FAILED,
+} as const satisfies Record<WechatTradeStateValue, TradeState>;
+
+/**
+ * Refund status: v3 names (seed 001) and the v2 / CloudPay names (seed 003: REFUNDCLOSE, CHANGE),
+ * so one table serves both transports.
+ */
+export type WechatRefundStatusValue =
+  | "SUCCESS"
+  | "PROCESSING"
+  | "CLOSED"
+  | "ABNORMAL"
+  | "REFUNDCLOSE"
+  | "CHANGE";
+
+export const WECHAT_REFUND_STATUS_MAP = {
+  SUCCESS: RefundState.SUCCESS,
+  // Accepted by WeChat, outcome pending: "已提交".
+  PROCESSING: RefundState.SUBMITTED,
+  CLOSED: RefundState.CLOSED,
+  // v3 ABNORMAL: the card was cancelled or frozen; manual handling on the merchant platform.
+  ABNORMAL: RefundState.ABNORMAL,
+  // v2 / CloudPay name of CLOSED.
+  REFUNDCLOSE: RefundState.CLOSED,
+  // v2 / CloudPay name of ABNORMAL (退款异常).
+  CHANGE: RefundState.ABNORMAL,
+} as const satisfies Record<WechatRefundStatusValue, RefundState>;
+
+export function mapWechatTradeState(value: unknown): TradeState {
+  if (typeof value === "string" && Object.hasOwn(WECHAT_TRADE_STATE_MAP, value)) {
+    return WECHAT_TRADE_STATE_MAP[value as WechatTradeStateValue];
+  }
+  throw new UnknownStatusError("WeChat trade_state", value, { provider: "wechatpay" });
+}
+
+export function mapWechatRefundStatus(value: unknown): RefundState {
+  if (typeof value === "string" && Object.hasOwn(WECHAT_REFUND_STATUS_MAP, value)) {
+    return WECHAT_REFUND_STATUS_MAP[value as WechatRefundStatusValue];
+  }
+  throw new UnknownStatusError("WeChat refund status", value, { provider: "wechatpay" });
+}

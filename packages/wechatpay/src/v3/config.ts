@@ -1,0 +1,67 @@
+import { httpsOrLoopbackUrlSchema } from "@paybridge/core";
+import { z } from "zod";
+
+/** APIv3 hosts (seed 001 请求域名): the main host routes to the nearest access point, api2 to another region. */
+export const WECHATPAY_ORIGINS = {
+  production: "https://api.mch.weixin.qq.com",
+  backup: "https://api2.mch.weixin.qq.com",
+} as const;
+
+const pem = (label: string) =>
+  z
+    .string({ error: "must be a PEM string" })
+    .refine((v) => v.includes(`-----BEGIN ${label}`) || v.includes(`-----BEGIN RSA ${label}`), {
+      error: `must be a PEM ${label.toLowerCase()} (-----BEGIN ${label}-----)`,
+    });
+
+/**
+ * How responses and notifications are verified (https://pay.weixin.qq.com/doc/v3/merchant/4013038816):
+ * platform certificates downloaded from /v3/certificates (decrypted with the APIv3 key), or the
+ * WeChat Pay public key with its id PUB_KEY_ID_... from the merchant platform.
+ */
+export const wechatKeyModeSchema = z.discriminatedUnion("type", [
+  z.strictObject({ type: z.literal("platform_certificate") }),
+  z.strictObject({
+    type: z.literal("public_key"),
+    publicKeyId: z
+      .string()
+      .regex(/^PUB_KEY_ID_[0-9A-Za-z]+$/, { error: "must look like PUB_KEY_ID_0112..." }),
+    publicKey: pem("PUBLIC KEY"),
+  }),
+]);
+export type WechatKeyModeConfig = z.output<typeof wechatKeyModeSchema>;
+
+export const wechatPayV3ConfigSchema = z.strictObject({
+  mchid: z.string().regex(/^\d{6,32}$/, { error: "must be the numeric merchant id (商户号)" }),
+  appid: z.string().regex(/^[0-9A-Za-z_]{6,32}$/, { error: "must be the appid bound to the merchant" }),
+  /** Serial of the merchant API certificate (商户API证书序列号), hex. */
+  merchantSerialNo: z.string().regex(/^[0-9A-Fa-f]{8,64}$/, { error: "must be the hex certificate serial" }),
+  /** apiclient_key.pem. */
+  privateKey: pem("PRIVATE KEY"),
+  /** The 32-byte APIv3 key (APIv3密钥), used to decrypt notifications and certificates. */
+  apiV3Key: z.string().length(32, { error: "must be exactly 32 characters" }),
+  keyMode: wechatKeyModeSchema,
+  /** Production, the api2 backup host, or a sandbox at http://127.0.0.1:PORT. */
+  origin: z
+    .string()
+    .refine(
+      (v) => /^https:\/\/[^/]+$/.test(v) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(v),
+      {
+        error: "must be an https origin without a path (http only on loopback, for the sandbox)",
+      },
+    )
+    .default(WECHATPAY_ORIGINS.production),
+  /** Default refund notify_url; payments name theirs per call. */
+  notifyUrl: httpsOrLoopbackUrlSchema.optional(),
+  /** Give up on a call after this long; the outcome is then unknown (OutcomeUnknownError). */
+  timeoutMs: z.number().int().positive().max(120_000).default(10_000),
+  /** Response and notification timestamps further than this from now are rejected (WeChat: 5 minutes). */
+  signatureWindowMs: z
+    .number()
+    .int()
+    .positive()
+    .default(5 * 60_000),
+});
+
+export type WechatPayV3Config = z.output<typeof wechatPayV3ConfigSchema>;
+export type WechatPayV3ConfigInput = z.input<typeof wechatPayV3ConfigSchema>;

@@ -1,0 +1,5 @@
+export * from "./config.js";
+export * from "./key-store.js";
+export * from "./provider.js";
+export * from "./transformers.js";
+export type * from "./wire-types.js";

@@ -1,0 +1,263 @@
+import { createPublicKey } from "node:crypto";
+import {
+  type ClosePaymentInput,
+  type CreatePaymentInput,
+  type CreatePaymentResult,
+  closePaymentSchema,
+  createPaymentSchema,
+  type ListRefundsQuery,
+  listRefundsSchema,
+  NotFoundError,
+  type NotificationAck,
+  type NotificationEvent,
+  type PaymentAction,
+  type PaymentProvider,
+  type ProviderCapabilities,
+  type ProviderContext,
+  ProviderError,
+  parseInput,
+  type RawNotification,
+  type RefundQuery,
+  type RefundRequest,
+  type RefundResult,
+  type RefundRules,
+  refundQuerySchema,
+  refundRequestSchema,
+  type TradeQuery,
+  type TradeResult,
+  tradeQuerySchema,
+  UnsupportedOperationError,
+  ValidationError,
+} from "@paybridge/core";
+import Pay from "wechatpay-node-v3";
+import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
+import { WechatPayKeyStore } from "./key-store.js";
+import { parseV3Notification } from "./notification.js";
+import {
+  assertRefundEcho,
+  fromV3Refund,
+  fromV3Transaction,
+  toV3OrderBody,
+  toV3RefundBody,
+} from "./transformers.js";
+import { WechatV3Transport } from "./transport.js";
+import type { V3Refund, V3Transaction } from "./wire-types.js";
+
+/** The library's signatures take loose objects; PayBridge builds them from typed transformers. */
+type LibParams = Parameters<Pay["transactions_native"]>[0];
+type LibRefundParams = Parameters<Pay["refunds"]>[0];
+
+/**
+ * WeChat Pay APIv3 through wechatpay-node-v3, one instance per merchant account. The library
+ * builds and signs requests; PayBridge's transport routes them to the configured origin, verifies
+ * every answer, keeps this merchant's keys to itself and throws typed errors.
+ */
+export class WechatPayProvider implements PaymentProvider {
+  static readonly id = "wechatpay";
+  static readonly configSchema = wechatPayV3ConfigSchema;
+
+  readonly id = WechatPayProvider.id;
+  readonly merchantId: string;
+  readonly capabilities: ProviderCapabilities = {
+    methods: ["jsapi", "mini_program", "native", "h5", "app"],
+    // APIv3 has no "every refund of an order" call; CloudPay's refundquery has.
+    listRefunds: false,
+    partialRefund: true,
+  };
+  // Seed 001: 365 days, 50 partial refunds, one minute apart, 150 / 6 qps per merchant.
+  readonly refundRules: RefundRules = {
+    windowDays: 365,
+    maxRefundsPerOrder: 50,
+    minIntervalMs: 60_000,
+    rateLimit: { successPerSecond: 150, failurePerSecond: 6 },
+  };
+
+  private readonly config: WechatPayV3Config;
+  private readonly pay: Pay;
+  readonly keys: WechatPayKeyStore;
+
+  constructor(config: WechatPayV3ConfigInput, context: ProviderContext) {
+    this.config = parseInput(wechatPayV3ConfigSchema, config, "config");
+    this.merchantId = context.merchantId;
+    this.keys = new WechatPayKeyStore(
+      this.config.keyMode,
+      this.config.apiV3Key,
+      context.clock,
+      this.config.signatureWindowMs,
+      async () => {
+        await this.pay.get_certificates(this.config.apiV3Key);
+      },
+    );
+    this.pay = new Pay({
+      appid: this.config.appid,
+      mchid: this.config.mchid,
+      serial_no: this.config.merchantSerialNo,
+      // The library insists on a "public key" only to derive a serial, which is given above.
+      publicKey: Buffer.from(createPublicKey(this.config.privateKey).export({ type: "spki", format: "pem" })),
+      privateKey: Buffer.from(this.config.privateKey),
+      key: this.config.apiV3Key,
+    });
+    this.pay.createHttp(
+      new WechatV3Transport({
+        origin: this.config.origin,
+        timeoutMs: this.config.timeoutMs,
+        keys: this.keys,
+        onRequest: (method, path) => context.logger.debug({ method, path }, "wechatpay request"),
+      }),
+    );
+  }
+
+  async createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult> {
+    const order = parseInput(createPaymentSchema, input, "payment");
+    if (order.method === "page") {
+      throw new ValidationError(
+        "payment.method",
+        "payment.method: page is an Alipay method; WeChat Pay offers native (QR) for desktop pages",
+      );
+    }
+    if ((order.method === "jsapi" || order.method === "mini_program") && !order.payer?.openid) {
+      throw new ValidationError(
+        "payment.payer.openid",
+        `payment.payer.openid: is required for WeChat ${order.method}`,
+      );
+    }
+    const body = toV3OrderBody(order) as unknown as LibParams;
+    const base = {
+      provider: this.id,
+      merchantId: this.merchantId,
+      outTradeNo: order.outTradeNo,
+      method: order.method,
+    };
+    switch (order.method) {
+      case "jsapi":
+      case "mini_program": {
+        // The library answers with the ready-signed parameters for wx.requestPayment / WeixinJSBridge
+        // (https://pay.weixin.qq.com/doc/v3/merchant/4012791857: appId, timeStamp, nonceStr, package, signType, paySign).
+        const out = await this.pay.transactions_jsapi(body as Parameters<Pay["transactions_jsapi"]>[0]);
+        const params = stringRecord(out.data, [
+          "appId",
+          "timeStamp",
+          "nonceStr",
+          "package",
+          "signType",
+          "paySign",
+        ]);
+        return {
+          ...base,
+          providerReference: params.package?.replace(/^prepay_id=/, ""),
+          action: clientParams(params),
+        };
+      }
+      case "app": {
+        // App SDK parameters (https://pay.weixin.qq.com/doc/v3/merchant/4013070351): appid, partnerid, prepayid, package, noncestr, timestamp, sign.
+        const out = await this.pay.transactions_app(body as Parameters<Pay["transactions_app"]>[0]);
+        const params = stringRecord(out.data, [
+          "appid",
+          "partnerid",
+          "prepayid",
+          "package",
+          "noncestr",
+          "timestamp",
+          "sign",
+        ]);
+        return { ...base, providerReference: params.prepayid, action: clientParams(params) };
+      }
+      case "native": {
+        const out = await this.pay.transactions_native(body);
+        const codeUrl = stringRecord(out.data, ["code_url"]).code_url ?? "";
+        return { ...base, action: { type: "qr_code", content: codeUrl } };
+      }
+      case "h5": {
+        const out = await this.pay.transactions_h5(body as Parameters<Pay["transactions_h5"]>[0]);
+        const h5Url = stringRecord(out.data, ["h5_url"]).h5_url ?? "";
+        const url = order.returnUrl ? `${h5Url}&redirect_url=${encodeURIComponent(order.returnUrl)}` : h5Url;
+        return { ...base, action: { type: "redirect", url } };
+      }
+    }
+  }
+
+  async queryPayment(query: TradeQuery): Promise<TradeResult> {
+    const q = parseInput(tradeQuerySchema, query, "query");
+    const out = await this.pay.query(
+      "outTradeNo" in q ? { out_trade_no: q.outTradeNo } : { transaction_id: q.providerTradeNo },
+    );
+    const trade = fromV3Transaction(out.data as V3Transaction, this.merchantId);
+    if ("outTradeNo" in q && trade.outTradeNo !== q.outTradeNo) {
+      throw new ProviderError(`wechatpay answered order ${trade.outTradeNo} to a query for ${q.outTradeNo}`, {
+        provider: this.id,
+      });
+    }
+    return trade;
+  }
+
+  async closePayment(input: ClosePaymentInput): Promise<void> {
+    const { outTradeNo } = parseInput(closePaymentSchema, input, "close");
+    await this.pay.close(outTradeNo);
+  }
+
+  async refund(request: RefundRequest): Promise<RefundResult> {
+    const r = parseInput(refundRequestSchema, request, "refund");
+    const body = toV3RefundBody(r, this.config.notifyUrl) as unknown as LibRefundParams;
+    const out = await this.pay.refunds(body);
+    const wire = out.data as V3Refund;
+    assertRefundEcho(wire, { amountFen: r.amount.fen, totalFen: r.total.fen });
+    return fromV3Refund(wire, this.merchantId);
+  }
+
+  async queryRefund(query: RefundQuery): Promise<RefundResult> {
+    const q = parseInput(refundQuerySchema, query, "refundQuery");
+    const out = await this.pay.find_refunds(q.outRefundNo);
+    const refund = fromV3Refund(out.data as V3Refund, this.merchantId);
+    if (refund.outTradeNo !== q.outTradeNo) {
+      throw new NotFoundError(
+        `refund ${q.outRefundNo} belongs to order ${refund.outTradeNo}, not ${q.outTradeNo}`,
+        {
+          provider: this.id,
+        },
+      );
+    }
+    return refund;
+  }
+
+  async listRefunds(query: ListRefundsQuery): Promise<RefundResult[]> {
+    parseInput(listRefundsSchema, query, "listRefunds");
+    throw new UnsupportedOperationError(
+      "WeChat Pay APIv3 cannot list the refunds of an order; query each refund by out_refund_no (or use CloudPay)",
+      { provider: this.id },
+    );
+  }
+
+  parseNotification(raw: RawNotification): Promise<NotificationEvent> {
+    return parseV3Notification(raw, this.keys, this.config.apiV3Key, this.merchantId);
+  }
+
+  /** WeChat wants 200/204 with no body on success; anything else makes it retry (https://pay.weixin.qq.com/doc/v3/merchant/4012791861). */
+  acknowledge(ok: boolean): NotificationAck {
+    return ok
+      ? { status: 204, headers: {}, body: "" }
+      : {
+          status: 500,
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ code: "FAIL", message: "失败" }),
+        };
+  }
+}
+
+function clientParams(params: Record<string, string | undefined>): PaymentAction {
+  const clean: Record<string, string> = {};
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) clean[k] = v;
+  return { type: "client_params", params: clean };
+}
+
+function stringRecord<K extends string>(data: unknown, keys: readonly K[]): Partial<Record<K, string>> {
+  const source = (data ?? {}) as Record<string, unknown>;
+  const out: Partial<Record<K, string>> = {};
+  for (const k of keys) {
+    const v = source[k];
+    if (typeof v === "string") out[k] = v;
+  }
+  if (Object.keys(out).length === 0) {
+    throw new ProviderError(`wechatpay answered without ${keys.join(" / ")}`, { provider: "wechatpay" });
+  }
+  return out;
+}

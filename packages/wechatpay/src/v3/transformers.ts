@@ -1,0 +1,141 @@
+import {
+  AmountMismatchError,
+  type CreatePaymentInput,
+  cny,
+  ProviderError,
+  type RefundRequest,
+  type RefundResult,
+  type TradeResult,
+} from "@paybridge/core";
+import { mapWechatRefundStatus, mapWechatTradeState } from "../shared/status-map.js";
+import type { V3Refund, V3RefundNotice, V3Transaction } from "./wire-types.js";
+
+const PROVIDER = "wechatpay";
+
+/** RFC 3339 in Beijing time, the format of v3 time fields ("2018-06-08T10:34:56+08:00"). */
+export function toBeijingTime(date: Date): string {
+  return `${new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
+}
+
+function parseTime(value: string | undefined, field: string): Date | undefined {
+  if (value === undefined || value === "") return undefined;
+  const ms = Date.parse(value);
+  if (Number.isNaN(ms))
+    throw new ProviderError(`wechatpay sent an unreadable ${field} ${JSON.stringify(value)}`);
+  return new Date(ms);
+}
+
+function fen(value: unknown, field: string): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
+    throw new ProviderError(`wechatpay sent an invalid ${field} ${JSON.stringify(value)}`, {
+      provider: PROVIDER,
+    });
+  }
+  return value;
+}
+
+/**
+ * Body of POST /v3/pay/transactions/{jsapi|native|h5|app} without appid / mchid (the library adds
+ * them). JSAPI下单 https://pay.weixin.qq.com/doc/v3/merchant/4012791856; H5 下单
+ * https://pay.weixin.qq.com/doc/v3/merchant/4012791834 (scene_info.h5_info required).
+ */
+export function toV3OrderBody(input: CreatePaymentInput): Record<string, unknown> {
+  const method = input.method;
+  return {
+    description: input.description,
+    out_trade_no: input.outTradeNo,
+    notify_url: input.notifyUrl,
+    amount: { total: input.amount.fen, currency: input.amount.currency },
+    ...(input.expiresAt ? { time_expire: toBeijingTime(input.expiresAt) } : {}),
+    ...(input.attach !== undefined ? { attach: input.attach } : {}),
+    ...((method === "jsapi" || method === "mini_program") && input.payer?.openid
+      ? { payer: { openid: input.payer.openid } }
+      : {}),
+    ...(method === "h5"
+      ? { scene_info: { payer_client_ip: input.payer?.clientIp, h5_info: { type: "Wap" } } }
+      : method === "native" && input.payer?.clientIp
+        ? { scene_info: { payer_client_ip: input.payer.clientIp } }
+        : {}),
+  };
+}
+
+/** Body of POST /v3/refund/domestic/refunds with every field of seed 001. */
+export function toV3RefundBody(
+  request: RefundRequest,
+  defaultNotifyUrl: string | undefined,
+): Record<string, unknown> {
+  const notifyUrl = request.notifyUrl ?? defaultNotifyUrl;
+  return {
+    // transaction_id is what WeChat recommends when known (seed 001: "建议商户都通过transaction_id申请退款").
+    ...(request.providerTradeNo
+      ? { transaction_id: request.providerTradeNo }
+      : { out_trade_no: request.outTradeNo }),
+    out_refund_no: request.outRefundNo,
+    ...(request.reason !== undefined ? { reason: request.reason } : {}),
+    ...(notifyUrl !== undefined ? { notify_url: notifyUrl } : {}),
+    ...(request.fundsAccount !== undefined ? { funds_account: request.fundsAccount } : {}),
+    amount: {
+      refund: request.amount.fen,
+      ...(request.from ? { from: request.from.map((f) => ({ account: f.account, amount: f.fen })) } : {}),
+      total: request.total.fen,
+      currency: request.amount.currency,
+    },
+    ...(request.goodsDetail
+      ? {
+          goods_detail: request.goodsDetail.map((g) => ({
+            merchant_goods_id: g.merchantGoodsId,
+            ...(g.wechatpayGoodsId !== undefined ? { wechatpay_goods_id: g.wechatpayGoodsId } : {}),
+            ...(g.goodsName !== undefined ? { goods_name: g.goodsName } : {}),
+            unit_price: g.unitPriceFen,
+            refund_amount: g.refundFen,
+            refund_quantity: g.refundQuantity,
+          })),
+        }
+      : {}),
+  };
+}
+
+export function fromV3Transaction(t: V3Transaction, merchantId: string): TradeResult {
+  const paidAt = parseTime(t.success_time, "success_time");
+  return {
+    provider: PROVIDER,
+    merchantId,
+    outTradeNo: t.out_trade_no,
+    ...(t.transaction_id ? { providerTradeNo: t.transaction_id } : {}),
+    state: mapWechatTradeState(t.trade_state),
+    rawStatus: t.trade_state,
+    amount: cny(fen(t.amount?.total, "amount.total")),
+    ...(t.amount?.payer_total !== undefined
+      ? { paidAmount: cny(fen(t.amount.payer_total, "amount.payer_total")) }
+      : {}),
+    ...(paidAt ? { paidAt } : {}),
+  };
+}
+
+export function fromV3Refund(r: V3Refund | V3RefundNotice, merchantId: string): RefundResult {
+  const status = "status" in r ? r.status : r.refund_status;
+  const successAt = parseTime(r.success_time, "success_time");
+  return {
+    provider: PROVIDER,
+    merchantId,
+    outTradeNo: r.out_trade_no,
+    outRefundNo: r.out_refund_no,
+    providerRefundId: r.refund_id,
+    state: mapWechatRefundStatus(status),
+    rawStatus: status,
+    amount: cny(fen(r.amount?.refund, "amount.refund")),
+    ...(successAt ? { successAt } : {}),
+    ...("channel" in r && r.channel ? { channel: r.channel } : {}),
+    ...(r.user_received_account ? { receivedAccount: r.user_received_account } : {}),
+  };
+}
+
+/** WeChat echoes the refund and order amounts; a difference from what we asked is never ignored. */
+export function assertRefundEcho(r: V3Refund, request: { amountFen: number; totalFen: number }): void {
+  if (r.amount?.refund !== request.amountFen || r.amount?.total !== request.totalFen) {
+    throw new AmountMismatchError(
+      `wechatpay refund ${r.out_refund_no} echoes refund ${r.amount?.refund} / total ${r.amount?.total} fen, requested ${request.amountFen} / ${request.totalFen}`,
+      { provider: PROVIDER },
+    );
+  }
+}

@@ -1,0 +1,187 @@
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { gunzipSync } from "node:zlib";
+import {
+  OutcomeUnknownError,
+  type PaymentError,
+  ProviderError,
+  ProviderUnavailableError,
+  UnsupportedOperationError,
+} from "@paybridge/core";
+import { wechatError } from "../shared/errors.js";
+import { WECHATPAY_ORIGINS } from "./config.js";
+import type { WechatPayKeyStore } from "./key-store.js";
+
+/** What wechatpay-node-v3 expects back from its http service (lib/interface-v2 Output). */
+export interface LibOutput {
+  status: number;
+  data?: unknown;
+  error?: unknown;
+}
+
+export interface TransportOptions {
+  readonly origin: string;
+  readonly timeoutMs: number;
+  readonly keys: WechatPayKeyStore;
+  /** Counts calls; for logs and tests. */
+  readonly onRequest?: (method: string, path: string) => void;
+}
+
+/**
+ * The http service plugged into wechatpay-node-v3 with `pay.createHttp(...)`. The library builds
+ * and signs every request for https://api.mch.weixin.qq.com; here the request goes to the
+ * configured origin instead (the signature covers the path only, so it stays valid), every
+ * answer's signature is verified, and errors are thrown as typed PaymentErrors instead of being
+ * returned as {status, error}.
+ */
+export class WechatV3Transport {
+  constructor(private readonly options: TransportOptions) {}
+
+  post(url: string, params: Record<string, unknown>, headers: Record<string, unknown>): Promise<LibOutput> {
+    // The library signed JSON.stringify(params); send exactly those bytes.
+    return this.send("POST", url, JSON.stringify(params), headers);
+  }
+
+  get(url: string, headers: Record<string, unknown>): Promise<LibOutput> {
+    return this.send("GET", url, undefined, headers);
+  }
+
+  upload(): Promise<LibOutput> {
+    return Promise.reject(new UnsupportedOperationError("wechatpay media upload is not part of PayBridge"));
+  }
+
+  private async send(
+    method: "GET" | "POST",
+    url: string,
+    body: string | undefined,
+    libHeaders: Record<string, unknown>,
+  ): Promise<LibOutput> {
+    const path = pathOf(url);
+    this.options.onRequest?.(method, path);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(libHeaders)) if (v !== undefined) headers[k] = String(v);
+    // Ask for identity encoding: the signature covers the decoded body and we read raw bytes.
+    headers["Accept-Encoding"] = "identity";
+    const serial = this.options.keys.requestSerial;
+    if (serial) headers["Wechatpay-Serial"] = serial;
+    if (body !== undefined) headers["Content-Length"] = Buffer.byteLength(body).toString();
+    const response = await this.exchange(method, path, body, headers);
+    return this.read(method, path, response);
+  }
+
+  private async read(method: string, path: string, res: RawResponse): Promise<LibOutput> {
+    const what = `${method} ${path.split("?")[0]} answer`;
+    const ok = res.status >= 200 && res.status < 300;
+    if (ok) {
+      if (path === "/v3/certificates") this.options.keys.acceptCertificates(res.headers, res.body);
+      else await this.options.keys.verify(res.headers, res.body, what);
+      return { status: res.status, data: res.body ? (JSON.parse(res.body) as unknown) : undefined };
+    }
+    // WeChat signs its error answers except some 5xx (500 SYSTEM_ERROR comes unsigned); a signed
+    // error is verified so a tampered one is never believed, an unsigned one is only ever a failure.
+    if (res.headers["wechatpay-signature"] !== undefined)
+      await this.options.keys.verify(res.headers, res.body, what);
+    throw errorFrom(res);
+  }
+
+  private exchange(method: string, path: string, body: string | undefined, headers: Record<string, string>) {
+    const target = new URL(this.options.origin);
+    const send = target.protocol === "https:" ? httpsRequest : httpRequest;
+    return new Promise<RawResponse>((resolve, reject) => {
+      let sent = false;
+      const req = send(
+        {
+          protocol: target.protocol,
+          hostname: target.hostname.replace(/^\[|\]$/g, ""),
+          port: target.port || undefined,
+          // The raw path, as signed: URL parsing would percent-encode "|" and break the signature.
+          path,
+          method,
+          headers,
+          timeout: this.options.timeoutMs,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("error", (cause) => reject(lost(method, path, cause)));
+          res.on("end", () => {
+            let raw = Buffer.concat(chunks);
+            if (res.headers["content-encoding"] === "gzip") raw = gunzipSync(raw);
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString("utf8") });
+          });
+        },
+      );
+      req.on("timeout", () =>
+        req.destroy(
+          new OutcomeUnknownError(
+            `wechatpay ${method} ${path}: no answer within ${this.options.timeoutMs} ms`,
+            {
+              provider: "wechatpay",
+            },
+          ),
+        ),
+      );
+      req.on("error", (cause: NodeJS.ErrnoException) => {
+        if (cause instanceof OutcomeUnknownError) return reject(cause);
+        // Refused before anything was sent: nothing happened, retry safely.
+        if (!sent || cause.code === "ECONNREFUSED" || cause.code === "ENOTFOUND") {
+          return reject(
+            new ProviderUnavailableError(`wechatpay ${method} ${path}: ${cause.message}`, {
+              provider: "wechatpay",
+              cause,
+            }),
+          );
+        }
+        reject(lost(method, path, cause));
+      });
+      req.on("finish", () => {
+        sent = true;
+      });
+      req.end(body);
+    });
+  }
+}
+
+interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** The path with query of a library URL, whichever production host it was built for. */
+export function pathOf(url: string): string {
+  for (const origin of Object.values(WECHATPAY_ORIGINS))
+    if (url.startsWith(origin)) return url.slice(origin.length);
+  const parsed = /^https?:\/\/[^/]+(\/.*)$/.exec(url);
+  return parsed?.[1] ?? url;
+}
+
+function lost(method: string, path: string, cause: unknown): PaymentError {
+  return new OutcomeUnknownError(`wechatpay ${method} ${path}: the connection dropped before the answer`, {
+    provider: "wechatpay",
+    cause,
+  });
+}
+
+function errorFrom(res: RawResponse): PaymentError {
+  let code: string | undefined;
+  let message: string | undefined;
+  try {
+    const parsed = JSON.parse(res.body) as { code?: unknown; message?: unknown };
+    if (typeof parsed.code === "string") code = parsed.code;
+    if (typeof parsed.message === "string") message = parsed.message;
+  } catch {
+    // not JSON: classified by status below
+  }
+  if (code) return wechatError({ code, message, httpStatus: res.status });
+  if (res.status >= 500) {
+    return new ProviderUnavailableError(`wechatpay HTTP ${res.status}`, {
+      provider: "wechatpay",
+      httpStatus: res.status,
+    });
+  }
+  return new ProviderError(`wechatpay HTTP ${res.status}: ${res.body.slice(0, 200)}`, {
+    provider: "wechatpay",
+    httpStatus: res.status,
+  });
+}
