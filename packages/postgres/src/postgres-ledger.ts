@@ -145,7 +145,7 @@ export class PostgresRefundLedger implements RefundLedger {
       const waitMs = submitWaitMs(refund, await this.siblings(tx, refund.outTradeNo), minIntervalMs, now);
       if (waitMs > 0) return { ok: false, waitMs, refund };
       const { rows } = await tx.query(
-        `UPDATE ${this.refunds} SET attempts = attempts + 1, submitted_at = COALESCE(submitted_at, $2), updated_at = $2
+        `UPDATE ${this.refunds} SET attempts = attempts + 1, submitted_at = $2, updated_at = $2
          WHERE out_refund_no = $1 RETURNING *`,
         [outRefundNo, now],
       );

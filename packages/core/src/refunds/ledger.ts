@@ -35,7 +35,11 @@ export interface LedgerRefund {
   readonly attempts: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
-  /** When the refund was first sent to the provider; the one-minute interval is measured from here. */
+  /**
+   * When the refund was last sent to the provider. The one-minute interval to the order's next
+   * refund is measured from here: the provider dates a refund by the attempt it accepted, which
+   * may be a later one than the first.
+   */
   readonly submittedAt: Date | undefined;
   readonly successAt: Date | undefined;
   readonly lastError: string | undefined;
@@ -111,8 +115,8 @@ export interface RefundLedger {
   reserveRefund(input: ReserveRefundInput, policy: RefundPolicy, now: Date): Promise<ReserveOutcome>;
   /**
    * Before each submission, with the order locked: checks that no other refund of the order was
-   * first submitted less than `minIntervalMs` ago, then counts the attempt (and stamps
-   * `submittedAt` on the first one). The refund must be at 1 or 2.
+   * sent less than `minIntervalMs` ago (a refund already sent once is a resubmission and never
+   * waits), then counts the attempt and stamps `submittedAt`. The refund must be at 1 or 2.
    */
   beginAttempt(outRefundNo: string, minIntervalMs: number, now: Date): Promise<BeginAttemptOutcome>;
   updateRefund(outRefundNo: string, update: RefundUpdate, now: Date): Promise<LedgerRefund>;

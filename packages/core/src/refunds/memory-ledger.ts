@@ -80,7 +80,7 @@ export class MemoryRefundLedger implements RefundLedger {
     const next: LedgerRefund = {
       ...refund,
       attempts: refund.attempts + 1,
-      submittedAt: refund.submittedAt ?? now,
+      submittedAt: now,
       updatedAt: now,
     };
     this.refunds.set(outRefundNo, next);

@@ -120,7 +120,7 @@ export function decideReserve(
   return { kind: "insert" };
 }
 
-/** The latest moment another refund of the order was submitted, or created when not submitted yet. */
+/** The latest moment another refund of the order was sent, or created when not sent yet. */
 function lastRefundTime(refunds: readonly LedgerRefund[]): number | undefined {
   let last: number | undefined;
   for (const r of refunds) {
@@ -132,7 +132,7 @@ function lastRefundTime(refunds: readonly LedgerRefund[]): number | undefined {
 
 /**
  * The submission-time interval check: the wait before `refund` may be sent, given when the
- * order's other refunds were first submitted. Resubmitting the same refund number is not a new
+ * order's other refunds were last sent. Resubmitting the same refund number is not a new
  * refund, so it never waits on itself.
  */
 export function submitWaitMs(

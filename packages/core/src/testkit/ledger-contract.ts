@@ -185,8 +185,13 @@ export function runRefundLedgerContract({ name, setup }: LedgerContractOptions):
       expect(blocked).toMatchObject({ ok: false, waitMs: 50_000 });
       // The same refund number again is a resubmission, not a new refund: it never waits.
       const again = await ledger.beginAttempt(`${o.outTradeNo}R2`, 60_000, at(80_000));
-      expect(again).toMatchObject({ ok: true, refund: { attempts: 2, submittedAt: at(70_000) } });
-      expect(await ledger.beginAttempt(`${o.outTradeNo}R1`, 60_000, at(130_000))).toMatchObject({ ok: true });
+      expect(again).toMatchObject({ ok: true, refund: { attempts: 2, submittedAt: at(80_000) } });
+      // The interval runs from the last attempt, the one the provider may have accepted.
+      expect(await ledger.beginAttempt(`${o.outTradeNo}R1`, 60_000, at(130_000))).toMatchObject({
+        ok: false,
+        waitMs: 10_000,
+      });
+      expect(await ledger.beginAttempt(`${o.outTradeNo}R1`, 60_000, at(140_000))).toMatchObject({ ok: true });
     });
 
     it("merges provider reports forward only, checks merchant moves, and moves the trade to 4", async () => {
