@@ -1,6 +1,8 @@
 import { randomUUID } from "node:crypto";
 import {
   type CallOutcome,
+  paceLimit,
+  RATE_PACE_MS,
   RATE_WINDOW_MS,
   RateLimitError,
   type RateLimiter,
@@ -10,7 +12,7 @@ import {
   type Sleep,
 } from "@paybridge/core";
 import type { Redis } from "ioredis";
-import { ACQUIRE_SCRIPT, PAUSE_SCRIPT } from "./limiter-script.js";
+import { ACQUIRE_SCRIPT, COMPLETE_SCRIPT, PAUSE_SCRIPT } from "./limiter-script.js";
 
 export interface RedisRateLimiterOptions {
   /** Prefix of every key this limiter writes (default "paybridge:rate"). */
@@ -20,7 +22,7 @@ export interface RedisRateLimiterOptions {
 
 /**
  * The rate limiter shared by every instance of a backend: the same sliding one-second windows as
- * core's MemoryRateLimiter (a permit holds a success and a failure slot until its call completes),
+ * core's MemoryRateLimiter (see the RateLimiter port for how success and failure are counted),
  * kept in Redis and decided by one atomic Lua script per acquire.
  */
 export class RedisRateLimiter implements RateLimiter {
@@ -50,6 +52,8 @@ export class RedisRateLimiter implements RateLimiter {
         Math.max(1, Math.floor(limits.failurePerSecond)),
         RATE_WINDOW_MS,
         id,
+        RATE_PACE_MS,
+        paceLimit(limits.successPerSecond),
       )) as [number, number];
       if (granted === 1) return { key, id, grantedAtMs: value };
       const wait = Math.max(1, value);
@@ -65,9 +69,18 @@ export class RedisRateLimiter implements RateLimiter {
   }
 
   async complete(permit: RatePermit, outcome: CallOutcome): Promise<void> {
-    if (outcome === "unknown") return;
+    if (outcome === "success") return;
     const keys = this.keys(permit.key);
-    await this.redis.zrem(outcome === "success" ? keys.failure : keys.success, permit.id);
+    await this.redis.eval(
+      COMPLETE_SCRIPT,
+      2,
+      keys.success,
+      keys.failure,
+      permit.id,
+      permit.grantedAtMs,
+      outcome,
+      RATE_WINDOW_MS,
+    );
   }
 
   async pause(key: string, ms: number): Promise<void> {

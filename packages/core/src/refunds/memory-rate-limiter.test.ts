@@ -24,14 +24,21 @@ describe("MemoryRateLimiter", () => {
     expect(time.slept.length).toBeGreaterThan(0);
   });
 
-  it("holds a failure slot while a call is in flight, so failures stay within their own limit", async () => {
+  it("moves a failed call to the failure window, and counts a lost one in both", async () => {
     const time = new ManualTime(0);
     const limiter = new MemoryRateLimiter({ now: time.now, sleep: time.sleep });
+    // 50 per second paces at 5 per 100 ms: these calls are not held back by pacing.
+    const limits = { successPerSecond: 50, failurePerSecond: 2 };
     const a = await limiter.acquire("m", limits, 0);
-    await limiter.acquire("m", limits, 0);
-    // Two calls in flight fill the failure window (2): a third must wait even though successes have room.
+    const b = await limiter.acquire("m", limits, 0);
+    await limiter.complete(a, "failure");
+    // One failure of 2 allowed: calls still go out.
+    const c = await limiter.acquire("m", limits, 0);
+    await limiter.complete(b, "unknown");
+    // Two failures (one lost response): the failure window is full, though successes have room.
     await expect(limiter.acquire("m", limits, 0)).rejects.toBeInstanceOf(RateLimitError);
-    await limiter.complete(a, "success");
+    await limiter.complete(c, "success");
+    time.advance(1000);
     await expect(limiter.acquire("m", limits, 0)).resolves.toMatchObject({ key: "m" });
   });
 

@@ -1,6 +1,8 @@
 import { RateLimitError } from "../errors/errors.js";
 import {
   type CallOutcome,
+  paceLimit,
+  RATE_PACE_MS,
   RATE_WINDOW_MS,
   type RateLimiter,
   type RateLimits,
@@ -60,9 +62,11 @@ export class MemoryRateLimiter implements RateLimiter {
 
   async complete(permit: RatePermit, outcome: CallOutcome): Promise<void> {
     const budget = this.budgets.get(permit.key);
-    if (!budget || outcome === "unknown") return;
-    if (outcome === "success") budget.failure = budget.failure.filter((e) => e.id !== permit.id);
-    else budget.success = budget.success.filter((e) => e.id !== permit.id);
+    if (!budget || outcome === "success") return;
+    if (outcome === "failure") budget.success = budget.success.filter((e) => e.id !== permit.id);
+    // Kept in time order: the failure log is scanned oldest first.
+    budget.failure.push({ id: permit.id, at: permit.grantedAtMs });
+    budget.failure.sort((a, b) => a.at - b.at);
   }
 
   async pause(key: string, ms: number): Promise<void> {
@@ -79,15 +83,22 @@ export class MemoryRateLimiter implements RateLimiter {
     budget.success = budget.success.filter((e) => e.at > horizon);
     budget.failure = budget.failure.filter((e) => e.at > horizon);
     const full = (log: Entry[], limit: number) => log.length >= Math.max(1, Math.floor(limit));
-    if (!full(budget.success, limits.successPerSecond) && !full(budget.failure, limits.failurePerSecond)) {
+    const pace = paceLimit(limits.successPerSecond);
+    const recent = budget.success.filter((e) => e.at > now - RATE_PACE_MS);
+    if (
+      !full(budget.success, limits.successPerSecond) &&
+      !full(budget.failure, limits.failurePerSecond) &&
+      recent.length < pace
+    ) {
       this.sequence += 1;
       const id = `${now}-${this.sequence}`;
       budget.success.push({ id, at: now });
-      budget.failure.push({ id, at: now });
       return { key, id, grantedAtMs: now };
     }
     // Wait until the oldest entry of each full log leaves the window.
     let wait = 1;
+    const pacer = recent[recent.length - pace];
+    if (recent.length >= pace && pacer) wait = Math.max(wait, pacer.at + RATE_PACE_MS - now);
     for (const [log, limit] of [
       [budget.success, limits.successPerSecond],
       [budget.failure, limits.failurePerSecond],

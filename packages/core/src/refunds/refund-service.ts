@@ -326,7 +326,7 @@ export class RefundService {
         if (failures >= this.retry.maxAttempts) throw error;
         const delay = error.retryClass === "throttle" ? 0 : backoffDelayMs(this.retry, failures, this.random);
         this.logger.warn(
-          { outRefundNo, code: error.providerCode ?? error.code, failures, delay },
+          { outRefundNo, code: error.providerCode ?? error.code, message: error.message, failures, delay },
           "refund retry",
         );
         await this.sleep(delay);
