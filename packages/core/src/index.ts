@@ -6,3 +6,4 @@ export * from "./provider/index.js";
 export * from "./refunds/index.js";
 export * from "./schemas/index.js";
 export * from "./states/index.js";
+export * from "./notifications/index.js";
