@@ -1,3 +1,6 @@
+// tsyringe needs the Reflect metadata API before any decorated class loads; core is every entry point's first import.
+import "reflect-metadata";
+
 export * from "./errors/index.js";
 export * from "./injector/index.js";
 export * from "./logger/index.js";

@@ -19,6 +19,10 @@ describe("sandbox crypto helpers", () => {
     expect(cert.verify(cert.publicKey)).toBe(true);
   });
 
+  it("makes 40-digit serials that never start with a zero nibble", () => {
+    for (let i = 0; i < 500; i += 1) expect(randomSerial()).toMatch(/^[1-7][0-9A-F]{39}$/);
+  });
+
   it("round-trips AEAD_AES_256_GCM and rejects a changed byte or a wrong key", () => {
     const key = randomApiV3Key();
     expect(key).toHaveLength(32);

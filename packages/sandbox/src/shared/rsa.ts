@@ -20,9 +20,10 @@ export function generateRsaKeyPair(): RsaKeyPair {
 
 /** An uppercase hex serial number of 40 digits, the shape of WeChat certificate serials. */
 export function randomSerial(): string {
-  // The first bit is cleared so the DER integer stays positive and round-trips unchanged.
+  // The first byte is kept in 0x10-0x7f: positive as a DER integer (no sign byte added) and
+  // without a leading zero nibble, so the serial round-trips through a certificate unchanged.
   const bytes = randomBytes(20);
-  bytes[0] = (bytes[0] ?? 0) & 0x7f;
+  bytes[0] = ((bytes[0] ?? 0) % 0x70) + 0x10;
   return bytes.toString("hex").toUpperCase();
 }
 

@@ -79,8 +79,10 @@ export class WechatV3Transport {
     }
     // WeChat signs its error answers except some 5xx (500 SYSTEM_ERROR comes unsigned); a signed
     // error is verified so a tampered one is never believed, an unsigned one is only ever a failure.
-    if (res.headers["wechatpay-signature"] !== undefined)
+    // The certificate download is how keys are obtained, so its own error cannot be verified yet.
+    if (res.headers["wechatpay-signature"] !== undefined && path !== "/v3/certificates") {
       await this.options.keys.verify(res.headers, res.body, what);
+    }
     throw errorFrom(res);
   }
 

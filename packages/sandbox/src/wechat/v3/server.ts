@@ -16,6 +16,7 @@ import {
 import { type NotifierOptions, type SentNotification, WechatNotifier } from "./notifier.js";
 import { renderRefund, renderTransaction } from "./render.js";
 import {
+  type ParsedAuthorization,
   parseAuthorization,
   type ResponseSigner,
   requestMessage,
@@ -103,8 +104,11 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
       requests += 1;
       let merchant: WechatSandboxMerchant | undefined;
       try {
-        merchant = authenticate(req, path, raw);
-        send(res, route(req.method ?? "GET", path, raw, merchant), merchant);
+        const auth = parseAuthorization(headerValue(req.headers.authorization));
+        // Known before the signature is checked, so even a 401 is signed the way this merchant verifies.
+        merchant = byMchid.get(auth.mchid);
+        const verified = authenticate(auth, req.method ?? "GET", path, raw);
+        send(res, route(req.method ?? "GET", path, raw, verified), verified);
       } catch (error) {
         if (error instanceof WechatTransportFault) {
           if (error.kind === "response_lost") {
@@ -144,9 +148,12 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
     });
   });
 
-  function authenticate(req: IncomingMessage, path: string, raw: string): WechatSandboxMerchant {
-    const header = req.headers.authorization;
-    const auth = parseAuthorization(Array.isArray(header) ? header[0] : header);
+  function authenticate(
+    auth: ParsedAuthorization,
+    method: string,
+    path: string,
+    raw: string,
+  ): WechatSandboxMerchant {
     const merchant = byMchid.get(auth.mchid);
     if (!merchant) throw new WechatEngineError("MCH_NOT_EXISTS", `商户号 ${auth.mchid} 不存在`);
     // Serial numbers are hex; WeChat compares them case-insensitively.
@@ -157,7 +164,7 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
     if (!Number.isInteger(ts) || Math.abs(wireNow() - ts * 1000) > windowMs) {
       throw new WechatEngineError("SIGN_ERROR", "请求时间戳与当前时间相差超过 5 分钟");
     }
-    const message = requestMessage(req.method ?? "GET", path, auth.timestamp, auth.nonce, raw);
+    const message = requestMessage(method, path, auth.timestamp, auth.nonce, raw);
     if (!rsaVerify(merchant.publicKey, message, auth.signature)) {
       throw new WechatEngineError("SIGN_ERROR", "签名错误");
     }
@@ -314,6 +321,10 @@ function assertMchid(given: string | null, m: WechatSandboxMerchant): void {
       `mchid ${given ?? "(缺失)"} 与 Authorization 中的商户号 ${m.mchid} 不一致`,
     );
   }
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function readBody(req: IncomingMessage): Promise<string> {

@@ -1,0 +1,76 @@
+/**
+ * Ratio benchmarks: the candidate and its baseline run in the same process, interleaved round by
+ * round, so a noisy neighbour slows both alike. We report the median of the per-round ratios,
+ * never an absolute time compared with a number from another run.
+ */
+export interface RatioResult {
+  readonly name: string;
+  readonly rounds: number;
+  readonly opsPerRound: number;
+  /** Median of candidate time / baseline time over the rounds; 1.00 means no overhead. */
+  readonly medianRatio: number;
+  readonly candidateOpsPerSec: number;
+  readonly baselineOpsPerSec: number;
+}
+
+export interface RatioCase {
+  readonly name: string;
+  readonly rounds: number;
+  readonly opsPerRound: number;
+  /** Runs once per operation; the index lets a case use fresh data (order numbers) each time. */
+  readonly candidate: (i: number) => Promise<unknown>;
+  readonly baseline: (i: number) => Promise<unknown>;
+  /** Operations run before timing, to warm the JIT and connection pools. */
+  readonly warmup?: number;
+}
+
+async function timeOps(fn: (i: number) => Promise<unknown>, from: number, count: number): Promise<number> {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < count; i++) await fn(from + i);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export async function runRatio(c: RatioCase): Promise<RatioResult> {
+  let next = 0;
+  const warm = c.warmup ?? Math.min(20, c.opsPerRound);
+  await timeOps(c.baseline, next, warm);
+  next += warm;
+  await timeOps(c.candidate, next, warm);
+  next += warm;
+  const ratios: number[] = [];
+  let candidateMs = 0;
+  let baselineMs = 0;
+  for (let round = 0; round < c.rounds; round++) {
+    // Alternate which side goes first so a drift within a round does not favour one side.
+    const order =
+      round % 2 === 0 ? (["baseline", "candidate"] as const) : (["candidate", "baseline"] as const);
+    const times: Record<string, number> = {};
+    for (const side of order) {
+      times[side] = await timeOps(side === "baseline" ? c.baseline : c.candidate, next, c.opsPerRound);
+      next += c.opsPerRound;
+    }
+    const cand = times.candidate ?? Number.NaN;
+    const base = times.baseline ?? Number.NaN;
+    ratios.push(cand / base);
+    candidateMs += cand;
+    baselineMs += base;
+  }
+  const ops = c.rounds * c.opsPerRound;
+  return {
+    name: c.name,
+    rounds: c.rounds,
+    opsPerRound: c.opsPerRound,
+    medianRatio: median(ratios),
+    candidateOpsPerSec: (ops / candidateMs) * 1000,
+    baselineOpsPerSec: (ops / baselineMs) * 1000,
+  };
+}

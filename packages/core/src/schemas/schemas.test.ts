@@ -1,0 +1,126 @@
+import { describe, expect, it } from "vitest";
+import { ValidationError } from "../errors/errors.js";
+import { cny } from "../money/money.js";
+import { rawNotificationSchema } from "./notification.js";
+import { parseInput } from "./parse.js";
+import { closePaymentSchema, createPaymentSchema, tradeQuerySchema } from "./payment.js";
+import { refundQuerySchema, refundRequestSchema } from "./refund.js";
+
+const payment = {
+  outTradeNo: "ORDER20261123001",
+  description: "两件T恤",
+  amount: cny(1999),
+  method: "native" as const,
+  notifyUrl: "https://shop.example.com/pay/notify",
+};
+const refund = { outTradeNo: "ORDER20261123001", outRefundNo: "R1", amount: cny(500), total: cny(1999) };
+
+/** The ValidationError thrown for `value`, so a test can assert its field and its message. */
+function rejection(schema: Parameters<typeof parseInput>[0], value: unknown, root: string): ValidationError {
+  try {
+    parseInput(schema, value, root);
+  } catch (e) {
+    if (e instanceof ValidationError) return e;
+    throw e;
+  }
+  throw new Error("expected a ValidationError");
+}
+
+describe("create payment schema", () => {
+  it("accepts a valid request for each method", () => {
+    expect(parseInput(createPaymentSchema, payment, "payment").amount).toEqual(cny(1999));
+    parseInput(
+      createPaymentSchema,
+      { ...payment, method: "jsapi", payer: { openid: "oUpF8uMuAJO" } },
+      "payment",
+    );
+    parseInput(createPaymentSchema, { ...payment, method: "h5", payer: { clientIp: "1.2.3.4" } }, "payment");
+    for (const method of ["app", "page"]) parseInput(createPaymentSchema, { ...payment, method }, "payment");
+  });
+
+  it.each([
+    [{ outTradeNo: "12345" }, "payment.outTradeNo", "must be 6-32 characters of digits, letters and _-|*"],
+    [{ outTradeNo: "ORDER 1234" }, "payment.outTradeNo", "must be 6-32 characters"],
+    [{ outTradeNo: "A".repeat(33) }, "payment.outTradeNo", "must be 6-32 characters"],
+    [{ description: "" }, "payment.description", "must not be empty"],
+    [{ description: "x".repeat(128) }, "payment.description", "must be at most 127 characters"],
+    [
+      { amount: { fen: 10.5, currency: "CNY" } },
+      "payment.amount.fen",
+      "must be an integer number of fen, not a fraction",
+    ],
+    [{ amount: { fen: 0, currency: "CNY" } }, "payment.amount.fen", "must be at least 1 fen"],
+    [{ amount: { fen: -1, currency: "CNY" } }, "payment.amount.fen", "must not be negative"],
+    [{ amount: { fen: "100", currency: "CNY" } }, "payment.amount.fen", "must be an integer number of fen"],
+    [{ amount: { fen: 100, currency: "USD" } }, "payment.amount.currency", "must be one of CNY"],
+    [
+      { amount: { fen: 2 ** 53, currency: "CNY" } },
+      "payment.amount.fen",
+      "must be at most Number.MAX_SAFE_INTEGER",
+    ],
+    [{ method: "cash" }, "payment.method", "must be one of jsapi, mini_program, native, h5, app, page"],
+    [{ notifyUrl: "http://shop.example.com/notify" }, "payment.notifyUrl", "must be https"],
+    [{ notifyUrl: "notify" }, "payment.notifyUrl", "must be an absolute URL"],
+    [{ method: "jsapi" }, "payment.payer", "is required for method jsapi"],
+    [{ method: "h5" }, "payment.payer.clientIp", "is required for method h5"],
+    [{ extra: 1 }, "payment", "Unrecognized key"],
+  ])("rejects %j naming %s", (patch, field, rule) => {
+    const e = rejection(createPaymentSchema, { ...payment, ...patch }, "payment");
+    expect(e.field).toBe(field);
+    expect(e.message).toContain(`${field}: ${rule}`);
+  });
+
+  it("accepts http notify URLs on loopback only (the sandbox)", () => {
+    parseInput(createPaymentSchema, { ...payment, notifyUrl: "http://127.0.0.1:8080/notify" }, "payment");
+    expect(() =>
+      parseInput(createPaymentSchema, { ...payment, notifyUrl: "http://10.0.0.1/notify" }, "p"),
+    ).toThrow(/must be https/);
+  });
+});
+
+describe("refund request schema", () => {
+  it("accepts refund numbers of digits, letters and _-|@ up to 64 characters", () => {
+    for (const outRefundNo of ["R1", "a_b-c|d@e", "9".repeat(64)]) {
+      parseInput(refundRequestSchema, { ...refund, outRefundNo }, "refund");
+    }
+  });
+  it.each([
+    [{ outRefundNo: "" }, "refund.outRefundNo", "must be 1-64 characters of digits, letters and _-|@"],
+    [{ outRefundNo: "R*1" }, "refund.outRefundNo", "must be 1-64 characters"],
+    [{ outRefundNo: "9".repeat(65) }, "refund.outRefundNo", "must be 1-64 characters"],
+    [{ outRefundNo: "退款1" }, "refund.outRefundNo", "must be 1-64 characters"],
+    [{ amount: cny(0) }, "refund.amount.fen", "must be at least 1 fen"],
+    [{ amount: cny(2000) }, "refund.amount.fen", "must not exceed the order total of 1999 fen"],
+    [{ reason: "理".repeat(81) }, "refund.reason", "must be at most 80 characters"],
+    [{ from: [{ account: "AVAILABLE", fen: 1 }] }, "refund.from", "amounts must add up to amount.fen"],
+    [{ fundsAccount: "BASIC" }, "refund.fundsAccount", ""],
+  ])("rejects %j naming %s", (patch, field, rule) => {
+    const e = rejection(refundRequestSchema, { ...refund, ...patch }, "refund");
+    expect(e.field).toBe(field);
+    expect(e.message).toContain(`${field}: ${rule}`);
+  });
+});
+
+describe("queries and notifications", () => {
+  it("queries a trade by merchant or provider number, nothing else", () => {
+    parseInput(tradeQuerySchema, { outTradeNo: "ORDER20261123001" }, "query");
+    parseInput(tradeQuerySchema, { providerTradeNo: "4200001234" }, "query");
+    expect(() => parseInput(tradeQuerySchema, {}, "query")).toThrow(
+      /query: must give outTradeNo or providerTradeNo/,
+    );
+  });
+  it("names the field of a bad close or refund query", () => {
+    expect(() => parseInput(closePaymentSchema, { outTradeNo: "x" }, "close")).toThrow(/close\.outTradeNo/);
+    expect(() => parseInput(refundQuerySchema, { outTradeNo: "ORDER20261123001" }, "q")).toThrow(
+      /q\.outRefundNo/,
+    );
+  });
+  it("requires the raw notification body as a string", () => {
+    expect(() => parseInput(rawNotificationSchema, { headers: {}, body: "" }, "notification")).toThrow(
+      "notification.body: must not be empty",
+    );
+    expect(() => parseInput(rawNotificationSchema, { headers: {}, body: { a: 1 } }, "notification")).toThrow(
+      "notification.body: must be the raw request body as a string",
+    );
+  });
+});

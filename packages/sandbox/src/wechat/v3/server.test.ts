@@ -1,0 +1,156 @@
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { aeadDecrypt } from "../../shared/aead.js";
+import { ManualClock } from "../../shared/clock.js";
+import { startWechatSandbox, type WechatSandbox } from "./server.js";
+import { AUTH_SCHEME, requestMessage, responseMessage, rsaSign, rsaVerify } from "./signing.js";
+
+const attackerKey = generateKeyPairSync("rsa", {
+  modulusLength: 2048,
+  privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  publicKeyEncoding: { type: "spki", format: "pem" },
+}).privateKey;
+
+/** A bare APIv3 client: enough to test the simulator's own checks without the provider. */
+async function call(
+  sandbox: WechatSandbox,
+  method: "GET" | "POST",
+  path: string,
+  body = "",
+  tweak: { serial?: string; timestamp?: number; key?: string } = {},
+) {
+  const m = sandbox.merchant();
+  const timestamp = String(tweak.timestamp ?? Math.floor(Date.now() / 1000));
+  const nonce = randomBytes(8).toString("hex");
+  const signature = rsaSign(tweak.key ?? m.privateKey, requestMessage(method, path, timestamp, nonce, body));
+  const authorization = `${AUTH_SCHEME} mchid="${m.mchid}",nonce_str="${nonce}",timestamp="${timestamp}",serial_no="${tweak.serial ?? m.serialNo}",signature="${signature}"`;
+  const res = await fetch(`${sandbox.origin}${path}`, {
+    method,
+    headers: { Authorization: authorization, "Content-Type": "application/json", Accept: "application/json" },
+    ...(method === "POST" ? { body } : {}),
+  });
+  const text = await res.text();
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json: text ? (JSON.parse(text) as Record<string, unknown>) : {},
+  };
+}
+
+describe("WeChat v3 sandbox server", () => {
+  let sandbox: WechatSandbox;
+  beforeAll(async () => {
+    sandbox = await startWechatSandbox({ clock: new ManualClock(Date.now()) });
+  });
+  afterAll(() => sandbox.close());
+
+  const order = (no: string) =>
+    JSON.stringify({
+      appid: sandbox.merchant().appid,
+      mchid: sandbox.merchant().mchid,
+      description: "d",
+      out_trade_no: no,
+      notify_url: `${sandbox.origin}/sandbox/notify-sink`,
+      amount: { total: 100, currency: "CNY" },
+    });
+
+  it("accepts a signed request, serial in any case, and signs the answer", async () => {
+    const res = await call(sandbox, "POST", "/v3/pay/transactions/native", order("SRV000001"), {
+      serial: sandbox.merchant().serialNo.toLowerCase(),
+    });
+    expect(res.status).toBe(200);
+    expect(res.json.code_url).toMatch(/^weixin:/);
+    const message = responseMessage(
+      res.headers.get("wechatpay-timestamp") ?? "",
+      res.headers.get("wechatpay-nonce") ?? "",
+      res.text,
+    );
+    expect(res.headers.get("wechatpay-serial")).toBe(sandbox.platform.certificateSerial);
+    expect(
+      rsaVerify(
+        sandbox.platform.certificateKeys.publicKey,
+        message,
+        res.headers.get("wechatpay-signature") ?? "",
+      ),
+    ).toBe(true);
+  });
+
+  it.each([
+    ["a wrong key", { key: attackerKey }],
+    ["a stale timestamp", { timestamp: Math.floor(Date.now() / 1000) - 301 }],
+    ["another serial", { serial: "0123456789ABCDEF" }],
+  ])("answers 401 SIGN_ERROR to %s", async (_label, tweak) => {
+    const res = await call(
+      sandbox,
+      "GET",
+      `/v3/pay/transactions/out-trade-no/SRV000001?mchid=${sandbox.merchant().mchid}`,
+      "",
+      tweak,
+    );
+    expect([res.status, res.json.code]).toEqual([401, "SIGN_ERROR"]);
+  });
+
+  it("serves the platform certificate encrypted with the APIv3 key", async () => {
+    const res = await call(sandbox, "GET", "/v3/certificates");
+    const entry = (
+      res.json.data as {
+        serial_no: string;
+        encrypt_certificate: { ciphertext: string; nonce: string; associated_data: string };
+      }[]
+    )[0];
+    expect(entry?.serial_no).toBe(sandbox.platform.certificateSerial);
+    expect(
+      aeadDecrypt(
+        entry?.encrypt_certificate ?? { ciphertext: "", nonce: "", associated_data: "" },
+        sandbox.merchant().apiV3Key,
+      ),
+    ).toBe(sandbox.platform.certificatePem);
+  });
+
+  it("drives the buyer and reads state through the HTTP control API", async () => {
+    await call(sandbox, "POST", "/v3/pay/transactions/native", order("SRV000002"));
+    const before = await fetch(`${sandbox.origin}/sandbox/control/requests`).then(
+      (r) => r.json() as Promise<{ count: number }>,
+    );
+    const paid = await fetch(`${sandbox.origin}/sandbox/control/pay`, {
+      method: "POST",
+      body: JSON.stringify({ out_trade_no: "SRV000002" }),
+    });
+    expect(paid.status).toBe(200);
+    const q = await call(
+      sandbox,
+      "GET",
+      `/v3/pay/transactions/out-trade-no/SRV000002?mchid=${sandbox.merchant().mchid}`,
+    );
+    expect(q.json.trade_state).toBe("SUCCESS");
+    const list = await fetch(
+      `${sandbox.origin}/sandbox/control/notifications?out_trade_no=SRV000002&kind=trade`,
+    ).then((r) => r.json() as Promise<{ notifications: { eventType: string }[] }>);
+    expect(list.notifications.map((n) => n.eventType)).toEqual(["TRANSACTION.SUCCESS"]);
+    const after = await fetch(`${sandbox.origin}/sandbox/control/requests`).then(
+      (r) => r.json() as Promise<{ count: number }>,
+    );
+    // Control calls are not counted; the one /v3 query is.
+    expect(after.count - before.count).toBe(1);
+    const fault = await fetch(`${sandbox.origin}/sandbox/control/fault`, {
+      method: "POST",
+      body: JSON.stringify({ kind: "NOPE" }),
+    });
+    expect(fault.status).toBe(400);
+  });
+
+  it("answers an injected SYSTEM_ERROR with an unsigned 500", async () => {
+    sandbox.control.injectFault({ kind: "SYSTEM_ERROR" });
+    const res = await call(
+      sandbox,
+      "GET",
+      `/v3/pay/transactions/out-trade-no/SRV000002?mchid=${sandbox.merchant().mchid}`,
+    );
+    expect([res.status, res.json.code, res.headers.get("wechatpay-signature")]).toEqual([
+      500,
+      "SYSTEM_ERROR",
+      null,
+    ]);
+  });
+});

@@ -1,0 +1,341 @@
+import {
+  type ClosePaymentInput,
+  type CreatePaymentInput,
+  type CreatePaymentResult,
+  closePaymentSchema,
+  cny,
+  createPaymentSchema,
+  type ListRefundsQuery,
+  listRefundsSchema,
+  NotFoundError,
+  type NotificationAck,
+  type NotificationEvent,
+  PaymentError,
+  type PaymentProvider,
+  type ProviderCapabilities,
+  type ProviderContext,
+  ProviderError,
+  parseInput,
+  type RawNotification,
+  type RefundQuery,
+  type RefundRequest,
+  type RefundResult,
+  type RefundRules,
+  RefundState,
+  rawNotificationSchema,
+  refundQuerySchema,
+  refundRequestSchema,
+  type TradeQuery,
+  type TradeResult,
+  TradeState,
+  tradeQuerySchema,
+  ValidationError,
+} from "@paybridge/core";
+import { z } from "zod";
+import { CLOUD_PAY_METHODS, type CloudPayApi } from "./api.js";
+import { formatBeijingTime } from "./beijing-time.js";
+import { CloudPayClient } from "./client.js";
+import { CLOUDPAY_PROVIDER } from "./errors.js";
+import { cloudPayCallbackReply, readCallbackEvent, rejectCallback } from "./notification.js";
+import type { CloudPayOrder, CloudPayRefundRecord } from "./transformers.js";
+
+function isCloudPayApi(value: unknown): value is CloudPayApi {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return CLOUD_PAY_METHODS.every((m) => typeof candidate[m] === "function");
+}
+
+/**
+ * Configuration of one CloudPay merchant account. `cloudPay` is the user's own
+ * `cloud.cloudPay` from wx-server-sdk (or the sandbox's CloudPaySimulator): an object of
+ * functions, hence z.custom, which checks the six methods and keeps the very same object.
+ */
+export const wechatCloudPayConfigSchema = z.strictObject({
+  /** sub_mch_id: "微信支付分配的子商户号", String(32) of digits. */
+  subMchId: z.string().regex(/^\d{1,32}$/, { error: "must be the digits of the WeChat Pay sub_mch_id" }),
+  /** Cloud environment of the callback function (unifiedOrder envId). */
+  envId: z.string().min(1, { error: "must not be empty" }).max(128),
+  /** The cloud function that receives pay-result callbacks (unifiedOrder functionName). */
+  functionName: z.string().min(1, { error: "must not be empty" }).max(128),
+  cloudPay: z.custom<CloudPayApi>(isCloudPayApi, {
+    error:
+      "must be wx-server-sdk's cloud.cloudPay: an object with unifiedOrder, queryOrder, closeOrder, refund, queryRefund and downloadBill functions",
+  }),
+  /** spbillCreateIp: a cloud function has no public IP of its own; the cloud docs' examples pass 127.0.0.1. */
+  spbillCreateIp: z.string().min(3).max(64).default("127.0.0.1"),
+});
+export type WechatCloudPayConfig = z.input<typeof wechatCloudPayConfigSchema>;
+
+/** One fen-exact Money in CNY (CloudPay fee_type is CNY for domestic merchants). */
+const money = (fen: number) => cny(fen);
+
+/**
+ * WeChat Pay through CloudPay (`cloud.cloudPay` in a WeChat cloud function), mapped onto the
+ * unified states. Shares the WeChat refund rules with the APIv3 provider; differs in the wire
+ * (v2 field names, no signatures) and in listing: queryRefund pages through every refund.
+ */
+export class WechatCloudPayProvider implements PaymentProvider {
+  static readonly id = "wechatpay-cloud";
+  static readonly configSchema = wechatCloudPayConfigSchema;
+
+  readonly id = WechatCloudPayProvider.id;
+  readonly merchantId: string;
+  readonly capabilities: ProviderCapabilities = {
+    // CloudPay serves mini programs (wx.requestPayment with the `payment` object).
+    methods: ["mini_program"],
+    listRefunds: true,
+    partialRefund: true,
+  };
+  /** Seed 000: one year, 50 partial refunds, 150 qps successful / 6 qps failed; v3 doc: one minute apart. */
+  readonly refundRules: RefundRules = {
+    windowDays: 365,
+    maxRefundsPerOrder: 50,
+    minIntervalMs: 60_000,
+    rateLimit: { successPerSecond: 150, failurePerSecond: 6 },
+  };
+  readonly client: CloudPayClient;
+  private readonly config: z.output<typeof wechatCloudPayConfigSchema>;
+
+  constructor(
+    config: WechatCloudPayConfig,
+    private readonly context: ProviderContext,
+  ) {
+    this.config = parseInput(wechatCloudPayConfigSchema, config, "config");
+    this.merchantId = context.merchantId;
+    this.client = new CloudPayClient(this.config.cloudPay, { subMchId: this.config.subMchId });
+  }
+
+  async createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult> {
+    const p = parseInput(createPaymentSchema, input, "payment");
+    if (p.method !== "mini_program") {
+      throw new ValidationError(
+        "payment.method",
+        `payment.method: CloudPay supports mini_program, not ${p.method}`,
+      );
+    }
+    const openid = p.payer?.openid;
+    if (!openid)
+      throw new ValidationError(
+        "payment.payer.openid",
+        "payment.payer.openid: is required by CloudPay JSAPI",
+      );
+    if (p.returnUrl) {
+      this.context.logger.warn(
+        { outTradeNo: p.outTradeNo },
+        "CloudPay ignores returnUrl: mini programs pay in place",
+      );
+    }
+    // notifyUrl is not sent: CloudPay calls the cloud function envId/functionName instead.
+    const prepay = await this.client.unifiedOrder({
+      functionName: this.config.functionName,
+      envId: this.config.envId,
+      body: p.description,
+      outTradeNo: p.outTradeNo,
+      totalFee: p.amount.fen,
+      spbillCreateIp: this.config.spbillCreateIp,
+      tradeType: "JSAPI",
+      openid,
+      ...(p.attach !== undefined ? { attach: p.attach } : {}),
+      ...(p.expiresAt ? { timeExpire: formatBeijingTime(p.expiresAt, "compact") } : {}),
+    });
+    if (!prepay.payment) {
+      throw new ProviderError(
+        `${CLOUDPAY_PROVIDER} unifiedOrder returned no payment object for wx.requestPayment`,
+        {
+          provider: CLOUDPAY_PROVIDER,
+        },
+      );
+    }
+    return {
+      provider: this.id,
+      merchantId: this.merchantId,
+      outTradeNo: p.outTradeNo,
+      method: p.method,
+      providerReference: prepay.prepayId,
+      action: { type: "client_params", params: prepay.payment },
+    };
+  }
+
+  async queryPayment(query: TradeQuery): Promise<TradeResult> {
+    const q = parseInput(tradeQuerySchema, query, "query");
+    const order = await this.client.queryOrder(
+      "outTradeNo" in q ? { outTradeNo: q.outTradeNo } : { transactionId: q.providerTradeNo },
+    );
+    return this.toTrade(order);
+  }
+
+  async closePayment(input: ClosePaymentInput): Promise<void> {
+    const p = parseInput(closePaymentSchema, input, "close");
+    await this.client.closeOrder(p.outTradeNo);
+  }
+
+  async refund(request: RefundRequest): Promise<RefundResult> {
+    const r = parseInput(refundRequestSchema, request, "refund");
+    // CloudPay.refund (seed 000) has no amount.from nor goods_detail: refusing is safer than
+    // silently refunding differently from what was asked.
+    if (r.from)
+      throw new ValidationError(
+        "refund.from",
+        "refund.from: CloudPay.refund has no amount.from (APIv3 only)",
+      );
+    if (r.goodsDetail) {
+      throw new ValidationError(
+        "refund.goodsDetail",
+        "refund.goodsDetail: CloudPay.refund has no goods_detail (APIv3 only)",
+      );
+    }
+    if (r.notifyUrl) {
+      this.context.logger.warn(
+        { outRefundNo: r.outRefundNo },
+        "CloudPay.refund has no notify_url; poll queryRefund",
+      );
+    }
+    const accepted = await this.client.refund({
+      ...(r.providerTradeNo ? { transactionId: r.providerTradeNo } : { outTradeNo: r.outTradeNo }),
+      outRefundNo: r.outRefundNo,
+      totalFee: r.total.fen,
+      refundFee: r.amount.fen,
+      refundFeeType: r.amount.currency,
+      refundDesc: r.reason,
+      refundAccount:
+        r.fundsAccount === undefined
+          ? undefined
+          : r.fundsAccount === "AVAILABLE"
+            ? "REFUND_SOURCE_RECHARGE_FUNDS"
+            : "REFUND_SOURCE_UNSETTLED_FUNDS",
+    });
+    // "SUCCESS退款申请接收成功，结果通过退款查询接口查询" (seed 000): accepted; ask for its status.
+    try {
+      return await this.queryRefund({ outTradeNo: accepted.outTradeNo, outRefundNo: accepted.outRefundNo });
+    } catch (error) {
+      if (!(error instanceof PaymentError)) throw error;
+      this.context.logger.warn(
+        { outRefundNo: r.outRefundNo, error },
+        "refund accepted; its status query failed",
+      );
+      return {
+        provider: this.id,
+        merchantId: this.merchantId,
+        outTradeNo: accepted.outTradeNo,
+        outRefundNo: accepted.outRefundNo,
+        providerRefundId: accepted.refundId,
+        state: RefundState.SUBMITTED,
+        // The refund answer has no status; accepted refunds are PROCESSING until queried.
+        rawStatus: "PROCESSING",
+        amount: money(accepted.refundFee),
+      };
+    }
+  }
+
+  async queryRefund(query: RefundQuery): Promise<RefundResult> {
+    const q = parseInput(refundQuerySchema, query, "refundQuery");
+    // out_refund_no outranks out_trade_no in WeChat's key priority, so it alone is sent.
+    const page = await this.client.queryRefund({ outRefundNo: q.outRefundNo });
+    const record = page.refunds.find((r) => r.outRefundNo === q.outRefundNo);
+    if (!record || page.outTradeNo !== q.outTradeNo) {
+      throw new NotFoundError(
+        `${CLOUDPAY_PROVIDER} refund ${q.outRefundNo} of order ${q.outTradeNo} does not exist`,
+        {
+          provider: CLOUDPAY_PROVIDER,
+        },
+      );
+    }
+    return this.toRefund(page.outTradeNo, record);
+  }
+
+  async listRefunds(query: ListRefundsQuery): Promise<RefundResult[]> {
+    const q = parseInput(listRefundsSchema, query, "listRefunds");
+    try {
+      const { page, refunds } = await this.client.listRefunds({ outTradeNo: q.outTradeNo });
+      return refunds.map((r) => this.toRefund(page.outTradeNo, r));
+    } catch (error) {
+      // REFUNDNOTEXIST for an order key: "已支付未退款" (seed 002), i.e. no refunds yet.
+      if (error instanceof PaymentError && error.providerCode === "REFUNDNOTEXIST") return [];
+      throw error;
+    }
+  }
+
+  async parseNotification(raw: RawNotification): Promise<NotificationEvent> {
+    const n = parseInput(rawNotificationSchema, raw, "notification");
+    const event = readCallbackEvent(n.body, this.config.subMchId);
+    let order: CloudPayOrder;
+    try {
+      order = await this.client.queryOrder({ outTradeNo: event.outTradeNo });
+    } catch (error) {
+      if (error instanceof NotFoundError)
+        throw rejectCallback(`order ${event.outTradeNo} does not exist`, error);
+      throw error;
+    }
+    const mismatch = [
+      order.state !== TradeState.PAID && order.state !== TradeState.REFUND
+        ? `trade_state ${order.tradeState}`
+        : "",
+      order.transactionId !== event.transactionId ? "transaction_id" : "",
+      order.totalFee !== event.totalFee ? "total_fee" : "",
+      event.cashFee !== undefined && order.cashFee !== undefined && order.cashFee !== event.cashFee
+        ? "cash_fee"
+        : "",
+    ].filter(Boolean);
+    if (mismatch.length > 0) {
+      throw rejectCallback(`it disagrees with queryOrder on ${mismatch.join(", ")}`);
+    }
+    return {
+      kind: "trade",
+      id: event.transactionId,
+      provider: this.id,
+      merchantId: this.merchantId,
+      eventType: "CLOUDPAY.PAY_SUCCESS",
+      trade: {
+        provider: this.id,
+        merchantId: this.merchantId,
+        outTradeNo: event.outTradeNo,
+        providerTradeNo: event.transactionId,
+        // The callback reports the payment; a refund since then shows in queryPayment.
+        state: TradeState.PAID,
+        rawStatus: "SUCCESS",
+        amount: money(event.totalFee),
+        ...(event.cashFee !== undefined ? { paidAmount: money(event.cashFee) } : {}),
+        paidAt: event.paidAt,
+      },
+    };
+  }
+
+  /** The callback function returns `{ errcode, errmsg }`; this is that object as JSON. */
+  acknowledge(ok: boolean): NotificationAck {
+    return {
+      status: 200,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(cloudPayCallbackReply(ok)),
+    };
+  }
+
+  private toTrade(order: CloudPayOrder): TradeResult {
+    return {
+      provider: this.id,
+      merchantId: this.merchantId,
+      outTradeNo: order.outTradeNo,
+      ...(order.transactionId ? { providerTradeNo: order.transactionId } : {}),
+      state: order.state,
+      rawStatus: order.tradeState,
+      amount: money(order.totalFee),
+      ...(order.cashFee !== undefined ? { paidAmount: money(order.cashFee) } : {}),
+      ...(order.paidAt ? { paidAt: order.paidAt } : {}),
+    };
+  }
+
+  private toRefund(outTradeNo: string, r: CloudPayRefundRecord): RefundResult {
+    return {
+      provider: this.id,
+      merchantId: this.merchantId,
+      outTradeNo,
+      outRefundNo: r.outRefundNo,
+      providerRefundId: r.refundId,
+      state: r.state,
+      rawStatus: r.status,
+      amount: money(r.refundFee),
+      ...(r.successTime ? { successAt: r.successTime } : {}),
+      ...(r.channel ? { channel: r.channel } : {}),
+      ...(r.receivedAccount ? { receivedAccount: r.receivedAccount } : {}),
+    };
+  }
+}

@@ -1,0 +1,149 @@
+import { AmountMismatchError, cny } from "@paybridge/core";
+import { describe, expect, it } from "vitest";
+import { wechatPayV3ConfigSchema } from "./config.js";
+import {
+  assertRefundEcho,
+  fromV3Refund,
+  fromV3Transaction,
+  toBeijingTime,
+  toV3OrderBody,
+  toV3RefundBody,
+} from "./transformers.js";
+import { pathOf } from "./transport.js";
+
+describe("v3 transformers", () => {
+  it("formats Beijing time as RFC 3339", () => {
+    expect(toBeijingTime(new Date("2015-05-20T05:29:35Z"))).toBe("2015-05-20T13:29:35+08:00");
+  });
+
+  it("builds order bodies per method", () => {
+    const base = {
+      outTradeNo: "ORDER0001",
+      description: "d",
+      amount: cny(88),
+      notifyUrl: "https://m.example/n",
+    };
+    expect(toV3OrderBody({ ...base, method: "jsapi", payer: { openid: "o1" } })).toEqual({
+      description: "d",
+      out_trade_no: "ORDER0001",
+      notify_url: "https://m.example/n",
+      amount: { total: 88, currency: "CNY" },
+      payer: { openid: "o1" },
+    });
+    expect(toV3OrderBody({ ...base, method: "h5", payer: { clientIp: "1.2.3.4" } }).scene_info).toEqual({
+      payer_client_ip: "1.2.3.4",
+      h5_info: { type: "Wap" },
+    });
+  });
+
+  it("builds the refund body with every field of seed 001, transaction_id first", () => {
+    const body = toV3RefundBody(
+      {
+        outTradeNo: "ORDER0001",
+        providerTradeNo: "4200000001",
+        outRefundNo: "R1",
+        amount: cny(888),
+        total: cny(888),
+        reason: "商品已售完",
+        fundsAccount: "AVAILABLE",
+        from: [{ account: "AVAILABLE", fen: 888 }],
+        goodsDetail: [
+          {
+            merchantGoodsId: "G1",
+            wechatpayGoodsId: "1001",
+            goodsName: "n",
+            unitPriceFen: 888,
+            refundFen: 888,
+            refundQuantity: 1,
+          },
+        ],
+      },
+      "https://m.example/refund",
+    );
+    expect(body).toEqual({
+      transaction_id: "4200000001",
+      out_refund_no: "R1",
+      reason: "商品已售完",
+      notify_url: "https://m.example/refund",
+      funds_account: "AVAILABLE",
+      amount: { refund: 888, from: [{ account: "AVAILABLE", amount: 888 }], total: 888, currency: "CNY" },
+      goods_detail: [
+        {
+          merchant_goods_id: "G1",
+          wechatpay_goods_id: "1001",
+          goods_name: "n",
+          unit_price: 888,
+          refund_amount: 888,
+          refund_quantity: 1,
+        },
+      ],
+    });
+  });
+
+  it("maps transactions and refunds, keeping the raw status", () => {
+    const t = fromV3Transaction(
+      {
+        out_trade_no: "O1",
+        trade_state: "REFUND",
+        transaction_id: "42",
+        success_time: "2020-12-01T16:18:12+08:00",
+        amount: { total: 100, payer_total: 90 },
+      },
+      "m",
+    );
+    expect(t).toMatchObject({
+      state: 4,
+      rawStatus: "REFUND",
+      amount: cny(100),
+      paidAmount: cny(90),
+      providerTradeNo: "42",
+    });
+    expect(t.paidAt?.toISOString()).toBe("2020-12-01T08:18:12.000Z");
+    const r = fromV3Refund(
+      {
+        refund_id: "50",
+        out_refund_no: "R",
+        out_trade_no: "O1",
+        status: "ABNORMAL",
+        channel: "ORIGINAL",
+        amount: { total: 100, refund: 10 },
+      },
+      "m",
+    );
+    expect(r).toMatchObject({ state: 5, rawStatus: "ABNORMAL", amount: cny(10), channel: "ORIGINAL" });
+    expect(() =>
+      assertRefundEcho(
+        {
+          refund_id: "50",
+          out_refund_no: "R",
+          out_trade_no: "O1",
+          status: "SUCCESS",
+          amount: { total: 100, refund: 11 },
+        },
+        { amountFen: 10, totalFen: 100 },
+      ),
+    ).toThrow(AmountMismatchError);
+  });
+
+  it("routes library URLs by path, whichever production host they name", () => {
+    expect(pathOf("https://api.mch.weixin.qq.com/v3/pay/transactions/id/1?mchid=2")).toBe(
+      "/v3/pay/transactions/id/1?mchid=2",
+    );
+    expect(pathOf("https://api2.mch.weixin.qq.com/v3/certificates")).toBe("/v3/certificates");
+  });
+
+  it("validates configuration, naming the field", () => {
+    const bad = wechatPayV3ConfigSchema.safeParse({
+      mchid: "abc",
+      appid: "wx1234567890",
+      merchantSerialNo: "ABCDEF0123",
+      privateKey: "nope",
+      apiV3Key: "short",
+      keyMode: { type: "public_key", publicKeyId: "X", publicKey: "-----BEGIN PUBLIC KEY-----" },
+      origin: "http://example.com",
+    });
+    expect(bad.success).toBe(false);
+    const paths = bad.error?.issues.map((i) => i.path.join(".")).sort();
+    expect(paths).toEqual(["apiV3Key", "keyMode.publicKeyId", "mchid", "origin", "privateKey"]);
+  });
+});
