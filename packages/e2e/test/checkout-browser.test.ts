@@ -74,7 +74,7 @@ describe.skipIf(!haveChromium)("checkout page in Chromium", () => {
   ] as const) {
     it(`pays a ${provider} order as the buyer and refunds part of it`, async () => {
       const { row, outTradeNo } = await createOrder(channel, "12.34");
-      await expect.poll(() => row.locator("td:nth-child(2)").innerText()).toContain(provider);
+      await expect.poll(() => row.locator("td:nth-child(2)").textContent()).toContain(provider);
       expect(await row.locator("img[alt='QR code']").count()).toBe(1);
       expect(await tradeState(outTradeNo)).toBe("0");
 
@@ -98,7 +98,7 @@ describe.skipIf(!haveChromium)("checkout page in Chromium", () => {
     await page.fill(`[data-refund-amount="${outTradeNo}"]`, "99.00");
     await page.click(`tr[data-order-row="${outTradeNo}"] button[data-act="refund"]`);
     await expect
-      .poll(() => page.locator(`[data-refund-error="${outTradeNo}"]`).innerText(), { timeout: 10_000 })
+      .poll(() => page.locator(`[data-refund-error="${outTradeNo}"]`).textContent(), { timeout: 10_000 })
       .toMatch(/over the 1234 fen paid/);
     mkdirSync(screenshotDir, { recursive: true });
     await page.screenshot({ path: `${screenshotDir}checkout.png`, fullPage: true });
