@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { type AlipayConfigInput, AlipayProvider } from "@paybridge/alipay";
 import { cny, type PaymentProvider, silentLogger, systemClock, TradeState } from "@paybridge/core";
 import { uniqueOutTradeNo } from "@paybridge/core/testkit";
 import { WechatPayProvider, type WechatPayV3ConfigInput } from "@paybridge/wechatpay";
@@ -81,13 +82,92 @@ export interface WechatReport {
   };
   credentialsUrl: string;
   notifySink: string;
-  control: {
-    purpose: string;
-    method: "GET" | "POST";
-    url: string;
-    body?: Record<string, unknown>;
-    curl: string;
-  }[];
+  control: PrintedRoute[];
+}
+
+/** The --json report's Alipay part. */
+export interface AlipayReport {
+  origin: string;
+  gatewayUrl: string;
+  appId: string;
+  sellerId: string;
+  keyMode: "public_key" | "certificate";
+  appCertSn: string | null;
+  alipayCertSn: string | null;
+  alipayRootCertSn: string | null;
+  keysDir: string | null;
+  keysCreated: boolean | null;
+  keyFiles: null | Record<
+    | "appPrivateKey"
+    | "appPublicKey"
+    | "alipayPublicKey"
+    | "appCertificate"
+    | "alipayPublicCertificate"
+    | "alipayRootCertificate"
+    | "app",
+    string
+  >;
+  pem: null | {
+    appPrivateKey: string;
+    appPublicKey: string;
+    alipayPublicKey: string;
+    appCertificate?: string;
+    alipayPublicCertificate?: string;
+    alipayRootCertificate?: string;
+  };
+  control: PrintedRoute[];
+}
+
+/** An AlipayProvider configured only from what the CLI printed or wrote. */
+export function alipayProviderFromReport(r: AlipayReport): AlipayProvider {
+  const read = (file: keyof NonNullable<AlipayReport["keyFiles"]>, pem: string | undefined): string =>
+    r.keyFiles ? readFileSync(r.keyFiles[file], "utf8") : (pem ?? "");
+  const config: AlipayConfigInput = {
+    appId: r.appId,
+    privateKey: read("appPrivateKey", r.pem?.appPrivateKey),
+    gateway: r.gatewayUrl,
+    keyMode:
+      r.keyMode === "certificate"
+        ? {
+            type: "certificate",
+            appCertContent: read("appCertificate", r.pem?.appCertificate),
+            alipayPublicCertContent: read("alipayPublicCertificate", r.pem?.alipayPublicCertificate),
+            alipayRootCertContent: read("alipayRootCertificate", r.pem?.alipayRootCertificate),
+          }
+        : { type: "public_key", alipayPublicKey: read("alipayPublicKey", r.pem?.alipayPublicKey) },
+  };
+  return new AlipayProvider(config, {
+    merchantId: `cli-${r.appId}`,
+    clock: systemClock,
+    logger: silentLogger,
+  });
+}
+
+/** Precreate (provider) -> query 0 -> pay (printed control route) -> query 3, over real HTTP. */
+export async function alipayCreatePayAndQuery(r: AlipayReport): Promise<string> {
+  const provider = alipayProviderFromReport(r);
+  const outTradeNo = uniqueOutTradeNo("CLIA");
+  const created = await provider.createPayment({
+    outTradeNo,
+    description: "PayBridge CLI e2e",
+    amount: cny(2345),
+    method: "native",
+    notifyUrl: `${r.origin}/merchant/notify`,
+  });
+  expect(created.action.type).toBe("qr_code");
+  expect((await provider.queryPayment({ outTradeNo })).state).toBe(TradeState.UNPAID);
+  const paid = await callControl(r, /^pay an order/, { out_trade_no: outTradeNo });
+  expect(paid).toMatchObject({
+    status: 200,
+    body: { out_trade_no: outTradeNo, trade_status: "TRADE_SUCCESS" },
+  });
+  const after = await provider.queryPayment({ outTradeNo });
+  expect([after.state, after.rawStatus, after.paidAmount]).toEqual([
+    TradeState.PAID,
+    "TRADE_SUCCESS",
+    cny(2345),
+  ]);
+  return outTradeNo;
 }
 
 /**
@@ -120,14 +200,34 @@ export function providerFromReport(r: WechatReport): PaymentProvider {
   });
 }
 
-/** POSTs to a printed control route, with the example body's placeholders replaced. */
-export async function callControl(r: WechatReport, purpose: RegExp, body: Record<string, unknown>) {
+export interface PrintedRoute {
+  purpose: string;
+  method: "GET" | "POST";
+  url: string;
+  body?: Record<string, unknown>;
+  curl: string;
+}
+
+/**
+ * Calls a printed control route: the example body merged with `body`, and YOUR_OUT_TRADE_NO in
+ * the URL (Alipay's routes carry the order number in the path) replaced by `body.out_trade_no`.
+ */
+export async function callControl(
+  r: { control: PrintedRoute[] },
+  purpose: RegExp,
+  body: Record<string, unknown>,
+) {
   const route = r.control.find((c) => purpose.test(c.purpose));
   if (!route) throw new Error(`the CLI printed no control route for ${purpose}`);
-  const response = await fetch(route.url, {
+  const url = route.url.replace("YOUR_OUT_TRADE_NO", encodeURIComponent(String(body.out_trade_no ?? "")));
+  const response = await fetch(url, {
     method: route.method,
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ ...route.body, ...body }),
+    ...(route.body === undefined
+      ? {}
+      : {
+          headers: { "Content-Type": "application/json" },
+          body: JSON.stringify({ ...route.body, ...body }),
+        }),
   });
   return { status: response.status, body: (await response.json()) as Record<string, unknown> };
 }

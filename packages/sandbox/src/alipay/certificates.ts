@@ -1,3 +1,6 @@
+// @peculiar/x509 resolves its services through tsyringe, which throws at load time without the
+// Reflect metadata polyfill; loading it here keeps the package importable from plain Node.
+import "reflect-metadata";
 import { createHash, webcrypto } from "node:crypto";
 import * as x509 from "@peculiar/x509";
 import type { RsaKeyPair } from "../shared/rsa.js";

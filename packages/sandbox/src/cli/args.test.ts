@@ -18,13 +18,25 @@ describe("parseCliArgs", () => {
   it("defaults: every simulator on a free port, loopback, keys in memory, platform-certificate mode, text", () => {
     expect(parse()).toEqual({
       help: false,
-      simulators: [{ id: "wechat", port: 0 }],
+      simulators: [
+        { id: "wechat", port: 0 },
+        { id: "alipay", port: 0 },
+      ],
       host: "127.0.0.1",
       allowRemote: false,
       keysDir: undefined,
       wechatMode: "platform_certificate",
+      alipayMode: "public_key",
       json: false,
     });
+  });
+
+  it("starts only the simulators named, in a fixed order", () => {
+    expect(parse("--alipay=9001").simulators).toEqual([{ id: "alipay", port: 9001 }]);
+    expect(parse("--alipay", "--wechat=9000").simulators).toEqual([
+      { id: "wechat", port: 9000 },
+      { id: "alipay", port: 0 },
+    ]);
   });
 
   it("reads --wechat with and without a port", () => {
@@ -43,9 +55,16 @@ describe("parseCliArgs", () => {
       "keys",
       "--wechat-mode",
       "public_key",
+      "--alipay-mode=certificate",
       "--json",
     );
-    expect(o).toMatchObject({ host: "::1", keysDir: "/abs/keys", wechatMode: "public_key", json: true });
+    expect(o).toMatchObject({
+      host: "::1",
+      keysDir: "/abs/keys",
+      wechatMode: "public_key",
+      alipayMode: "certificate",
+      json: true,
+    });
     expect(parse("--keys-dir=/tmp/k").keysDir).toBe("/abs//tmp/k");
     expect(parse("-h").help).toBe(true);
     expect(parse("--help").help).toBe(true);
@@ -77,6 +96,9 @@ describe("parseCliArgs", () => {
     [["--wechat=80a"], "--wechat", 'not "80a"'],
     [["--wechat=1.5"], "--wechat", "port must be"],
     [["--wechat", "8870"], "--wechat", "write the port as --wechat=8870"],
+    [["--alipay=http"], "--alipay", 'not "http"'],
+    [["--alipay", "9001"], "--alipay", "write the port as --alipay=9001"],
+    [["--alipay-mode", "cert"], "--alipay-mode", 'must be one of public_key, certificate, not "cert"'],
     [["--wechat-mode", "rsa"], "--wechat-mode", 'must be one of platform_certificate, public_key, not "rsa"'],
     [["--host"], "--host", "needs a value"],
     [["--host", ""], "--host", "needs a host name or address"],

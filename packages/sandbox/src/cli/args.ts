@@ -4,10 +4,13 @@ import { CliUsageError } from "./errors.js";
 import { isLoopbackHost } from "./host.js";
 
 /** Simulators the CLI can start, in the order they start and print; each has a --<id>[=PORT] flag. */
-export const SIMULATOR_IDS = ["wechat"] as const;
+export const SIMULATOR_IDS = ["wechat", "alipay"] as const;
 export type SimulatorId = (typeof SIMULATOR_IDS)[number];
 
 const WECHAT_MODES = ["platform_certificate", "public_key"] as const satisfies readonly WechatKeyMode[];
+/** Alipay's 接口加签方式 (https://opendocs.alipay.com/common/02kdnc): public keys or public-key certificates. */
+export const ALIPAY_MODES = ["public_key", "certificate"] as const;
+export type AlipayKeyMode = (typeof ALIPAY_MODES)[number];
 
 export interface CliOptions {
   readonly help: boolean;
@@ -18,22 +21,25 @@ export interface CliOptions {
   /** Absolute path; keys are read from it when present, else generated and written there. */
   readonly keysDir: string | undefined;
   readonly wechatMode: WechatKeyMode;
+  readonly alipayMode: AlipayKeyMode;
   readonly json: boolean;
 }
 
 const OPTIONS = {
   wechat: { type: "string" },
+  alipay: { type: "string" },
   host: { type: "string" },
   "allow-remote": { type: "boolean" },
   "keys-dir": { type: "string" },
   "wechat-mode": { type: "string" },
+  "alipay-mode": { type: "string" },
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
 /**
- * Parses `paybridge-sandbox [--wechat[=PORT]] [--host H] [--allow-remote] [--keys-dir DIR]
- * [--wechat-mode MODE] [--json]`. Throws CliUsageError naming the flag for anything it cannot use.
+ * Parses `paybridge-sandbox [--wechat[=PORT]] [--alipay[=PORT]] [--host H] [--allow-remote]
+ * [--keys-dir DIR] [--wechat-mode MODE] [--alipay-mode MODE] [--json]`. Throws CliUsageError naming the flag for anything it cannot use.
  * `resolvePath` turns --keys-dir into an absolute path (the caller's cwd).
  */
 export function parseCliArgs(argv: readonly string[], resolvePath: (p: string) => string): CliOptions {
@@ -75,6 +81,14 @@ export function parseCliArgs(argv: readonly string[], resolvePath: (p: string) =
     throw new CliUsageError("--wechat-mode", `must be one of ${WECHAT_MODES.join(", ")}, not "${mode}"`);
   }
 
+  const alipayMode = values["alipay-mode"] ?? "public_key";
+  if (!(ALIPAY_MODES as readonly string[]).includes(alipayMode)) {
+    throw new CliUsageError(
+      "--alipay-mode",
+      `must be one of ${ALIPAY_MODES.join(", ")}, not "${alipayMode}"`,
+    );
+  }
+
   return {
     help,
     simulators,
@@ -82,6 +96,7 @@ export function parseCliArgs(argv: readonly string[], resolvePath: (p: string) =
     allowRemote,
     keysDir: rawDir === undefined ? undefined : resolvePath(rawDir),
     wechatMode: mode as WechatKeyMode,
+    alipayMode: alipayMode as AlipayKeyMode,
     json: values.json === true,
   };
 }

@@ -1,4 +1,12 @@
-export { type CliOptions, parseCliArgs, SIMULATOR_IDS, type SimulatorId } from "./args.js";
+export { ALIPAY_KEY_FILES } from "./alipay/key-files.js";
+export {
+  ALIPAY_MODES,
+  type AlipayKeyMode,
+  type CliOptions,
+  parseCliArgs,
+  SIMULATOR_IDS,
+  type SimulatorId,
+} from "./args.js";
 export { CliStartError, CliUsageError } from "./errors.js";
 export { type CliIo, processIo } from "./io.js";
 export { EXIT_OK, EXIT_START_FAILED, EXIT_USAGE, runSandboxCli } from "./run.js";

@@ -1,5 +1,7 @@
+import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { RsaKeyPair } from "../shared/rsa.js";
 import { CliStartError } from "./errors.js";
 
 /** Which of `names` exist in `dir`: none (generate), all (read) or some (refuse: never overwrite half a set). */
@@ -37,5 +39,43 @@ export function readKeyFile(dir: string, name: string): string {
     return readFileSync(path, "utf8");
   } catch (error) {
     throw new CliStartError(`cannot read ${path}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * A private key and its public half (a certificate or an SPKI PEM), checked to belong together so
+ * a mixed-up folder fails here with the file names rather than later as a signature error.
+ */
+export function matchingPair(
+  dir: string,
+  privateName: string,
+  publicName: string,
+): { pair: RsaKeyPair; serial: string | undefined } {
+  const privatePem = readKeyFile(dir, privateName);
+  const publicPem = readKeyFile(dir, publicName);
+  try {
+    const privateKey = createPrivateKey(privatePem);
+    const derived = createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString();
+    const isCertificate = publicPem.includes("-----BEGIN CERTIFICATE");
+    const cert = isCertificate ? new X509Certificate(publicPem) : undefined;
+    const given = (cert ? cert.publicKey : createPublicKey(publicPem))
+      .export({ type: "spki", format: "pem" })
+      .toString();
+    if (given !== derived) {
+      throw new CliStartError(`${join(dir, privateName)} is not the private key of ${join(dir, publicName)}`);
+    }
+    return {
+      pair: {
+        privateKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+        publicKey: derived,
+      },
+      // X509Certificate gives the serial as uppercase hex, the form WeChat prints serials in.
+      serial: cert?.serialNumber.toUpperCase(),
+    };
+  } catch (error) {
+    if (error instanceof CliStartError) throw error;
+    throw new CliStartError(
+      `cannot load ${join(dir, privateName)} / ${join(dir, publicName)}: ${(error as Error).message}`,
+    );
   }
 }

@@ -1,4 +1,5 @@
 import { isAbsolute, join, resolve } from "node:path";
+import { alipaySimulator } from "./alipay/simulator.js";
 import { type CliOptions, parseCliArgs, type SimulatorId } from "./args.js";
 import { CliStartError, CliUsageError } from "./errors.js";
 import type { CliIo } from "./io.js";
@@ -10,6 +11,7 @@ import { wechatSimulator } from "./wechat/simulator.js";
 /** Every simulator the CLI can run, by flag; a new simulator is one module and one line here. */
 const MODULES: Record<SimulatorId, SimulatorModule> = {
   wechat: wechatSimulator,
+  alipay: alipaySimulator,
 };
 
 export const EXIT_OK = 0;

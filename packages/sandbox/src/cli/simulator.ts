@@ -34,7 +34,7 @@ export interface StartedSimulator {
   close(): Promise<void>;
 }
 
-/** One simulator the CLI can run: WeChat Pay v3 now; each further simulator is one more module. */
+/** One simulator the CLI can run (WeChat Pay v3, Alipay); a further simulator is one more module. */
 export interface SimulatorModule {
   readonly id: SimulatorId;
   start(context: SimulatorStartContext): Promise<StartedSimulator>;
@@ -50,6 +50,8 @@ export function controlRoute(
   const curl =
     method === "GET"
       ? `curl -s '${url}'`
-      : `curl -s -X POST '${url}' -H 'Content-Type: application/json' -d '${JSON.stringify(body ?? {})}'`;
+      : body === undefined
+        ? `curl -s -X POST '${url}'`
+        : `curl -s -X POST '${url}' -H 'Content-Type: application/json' -d '${JSON.stringify(body)}'`;
   return body === undefined ? { purpose, method, url, curl } : { purpose, method, url, body, curl };
 }

@@ -5,11 +5,13 @@ With no simulator flag it starts all of them.
 
 Options:
   --wechat[=PORT]          start the WeChat Pay APIv3 simulator (PORT 0 or omitted: a free port)
+  --alipay[=PORT]          start the Alipay gateway simulator (PORT 0 or omitted: a free port)
   --host HOST              address to bind (default 127.0.0.1; loopback only unless --allow-remote)
   --allow-remote           allow a non-loopback --host and notifications to non-loopback URLs
   --keys-dir DIR           read keys from DIR/<simulator>/ when present, else generate them and write
                            them there (private keys mode 0600); without it keys live in memory
   --wechat-mode MODE       platform_certificate (default) or public_key: how responses are signed
+  --alipay-mode MODE       public_key (default) or certificate (公钥证书模式, with cert SNs)
   --json                   print one JSON document describing the endpoints, keys and control API
   -h, --help               show this help
 

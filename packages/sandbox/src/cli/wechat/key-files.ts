@@ -1,6 +1,6 @@
-import { createPrivateKey, createPublicKey, X509Certificate } from "node:crypto";
+import { X509Certificate } from "node:crypto";
 import { join } from "node:path";
-import { type RsaKeyPair, selfSignedCertificate } from "../../shared/rsa.js";
+import { selfSignedCertificate } from "../../shared/rsa.js";
 import {
   createMerchant,
   createPlatformKeys,
@@ -9,7 +9,7 @@ import {
   type WechatSandboxMerchantOptions,
 } from "../../wechat/v3/credentials.js";
 import { CliStartError } from "../errors.js";
-import { ensureKeyDir, keySetState, readKeyFile, writeKeyFile } from "../key-files.js";
+import { ensureKeyDir, keySetState, matchingPair, readKeyFile, writeKeyFile } from "../key-files.js";
 
 /**
  * The files under --keys-dir/wechat. The first four are what a merchant's app loads, named as the
@@ -129,44 +129,6 @@ function readWechatKeys(dir: string, keyMode: WechatKeyMode): Omit<WechatKeyMate
       publicKeyId: info.wechatpayPublicKeyId,
     },
   };
-}
-
-/**
- * A private key and its public half (a certificate or an SPKI PEM), checked to belong together so
- * a mixed-up folder fails here with the file names rather than later as a signature error.
- */
-function matchingPair(
-  dir: string,
-  privateName: string,
-  publicName: string,
-): { pair: RsaKeyPair; serial: string | undefined } {
-  const privatePem = readKeyFile(dir, privateName);
-  const publicPem = readKeyFile(dir, publicName);
-  try {
-    const privateKey = createPrivateKey(privatePem);
-    const derived = createPublicKey(privateKey).export({ type: "spki", format: "pem" }).toString();
-    const isCertificate = publicPem.includes("-----BEGIN CERTIFICATE");
-    const cert = isCertificate ? new X509Certificate(publicPem) : undefined;
-    const given = (cert ? cert.publicKey : createPublicKey(publicPem))
-      .export({ type: "spki", format: "pem" })
-      .toString();
-    if (given !== derived) {
-      throw new CliStartError(`${join(dir, privateName)} is not the private key of ${join(dir, publicName)}`);
-    }
-    return {
-      pair: {
-        privateKey: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
-        publicKey: derived,
-      },
-      // X509Certificate gives the serial as uppercase hex, the form WeChat prints serials in.
-      serial: cert?.serialNumber.toUpperCase(),
-    };
-  } catch (error) {
-    if (error instanceof CliStartError) throw error;
-    throw new CliStartError(
-      `cannot load ${join(dir, privateName)} / ${join(dir, publicName)}: ${(error as Error).message}`,
-    );
-  }
 }
 
 function readMerchantFile(dir: string): MerchantFile {
