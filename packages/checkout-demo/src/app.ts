@@ -13,6 +13,7 @@ import Fastify, { type FastifyInstance } from "fastify";
 import QRCode from "qrcode";
 import { CHANNELS, isChannel } from "./channels.js";
 import type { ShopOrder } from "./order-book.js";
+import type { OrderView, RefundView } from "./views.js";
 import type { World } from "./world.js";
 
 const publicDir = new URL("../public/", import.meta.url);
@@ -35,7 +36,7 @@ function statusOf(error: PaymentError): number {
   }
 }
 
-export function describeRefund(r: LedgerRefund) {
+export function describeRefund(r: LedgerRefund): RefundView {
   const info = REFUND_STATE_INFO[r.state];
   return {
     outRefundNo: r.outRefundNo,
@@ -70,7 +71,7 @@ export async function buildApp(world: World): Promise<FastifyInstance> {
     reply.type("text/javascript").send(await readFile(new URL("app.js", publicDir))),
   );
 
-  const view = async (o: ShopOrder) => ({
+  const view = async (o: ShopOrder): Promise<OrderView> => ({
     outTradeNo: o.outTradeNo,
     description: o.description,
     channel: o.channel,

@@ -1,18 +1,5 @@
 import { REFUND_STATE_INFO, type RefundState } from "@paybridge/core";
-
-interface Row {
-  outTradeNo: string;
-  provider: string;
-  merchantId: string;
-  amountYuan: string;
-  trade: { state: number; name: string; label: string; rawStatus: string };
-  refunds: {
-    outRefundNo: string;
-    amountYuan: string;
-    attempts: number;
-    refund: { state: number; rawStatus: string };
-  }[];
-}
+import type { OrderView } from "./views.js";
 
 const pad = (text: string, width: number) => {
   // CJK characters take two columns in a terminal.
@@ -21,7 +8,7 @@ const pad = (text: string, width: number) => {
 };
 
 /** The unified states of every order and refund, as a plain-text table. */
-export function formatReport(rows: readonly Row[]): string {
+export function formatReport(rows: readonly OrderView[]): string {
   const lines: string[] = [];
   const header = `${pad("order", 22)}${pad("merchant", 10)}${pad("amount", 9)}${pad("trade state", 24)}raw`;
   lines.push(header, "-".repeat(header.length + 14));

@@ -1,21 +1,8 @@
 import { type RefundState, TradeState } from "@paybridge/core";
 import type { Channel } from "./channels.js";
 import { apiClient, DemoApiError, until } from "./http-client.js";
+import type { OrderView } from "./views.js";
 import { MERCHANTS, type World } from "./world.js";
-
-interface OrderView {
-  outTradeNo: string;
-  provider: string;
-  merchantId: string;
-  amountYuan: string;
-  trade: { state: number; name: string; label: string; rawStatus: string };
-  refunds: {
-    outRefundNo: string;
-    amountYuan: string;
-    attempts: number;
-    refund: { state: number; rawStatus: string };
-  }[];
-}
 
 export interface ScenarioLog {
   step(text: string): void;

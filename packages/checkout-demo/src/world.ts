@@ -71,15 +71,7 @@ export async function startWorld({ notifyOrigin }: WorldOptions): Promise<World>
     id: MERCHANTS.wechat,
     provider: "wechatpay",
     default: true,
-    config: {
-      mchid: m.mchid,
-      appid: m.appid,
-      merchantSerialNo: m.serialNo,
-      privateKey: m.privateKey,
-      apiV3Key: m.apiV3Key,
-      keyMode: { type: "public_key", publicKeyId: m.wechatpayPublicKeyId, publicKey: m.wechatpayPublicKey },
-      origin: wechat.origin,
-    },
+    config: wechat.merchantConfig(),
   });
   // The same WeChat merchant reached through CloudPay (a cloud function's cloud.cloudPay): it can
   // list every refund of an order, which APIv3 cannot.

@@ -55,21 +55,12 @@ describe("notification intake: WeChat sandbox -> Fastify / Express -> ledger", (
       merchants: [{ keyMode: "public_key" }],
       refundDelayMs: 1000,
     });
-    const m = sandbox.merchant();
     const container = createPayBridgeContainer();
     registerProvider(container, WechatPayProvider);
     registerMerchant(container, {
       id: "wx-main",
       provider: "wechatpay",
-      config: {
-        mchid: m.mchid,
-        appid: m.appid,
-        merchantSerialNo: m.serialNo,
-        privateKey: m.privateKey,
-        apiV3Key: m.apiV3Key,
-        keyMode: { type: "public_key", publicKeyId: m.wechatpayPublicKeyId, publicKey: m.wechatpayPublicKey },
-        origin: sandbox.origin,
-      },
+      config: sandbox.merchantConfig(),
     });
     gateway = resolveGateway(container);
     ledger = new MemoryRefundLedger();

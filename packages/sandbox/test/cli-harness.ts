@@ -82,6 +82,7 @@ export interface WechatReport {
   };
   credentialsUrl: string;
   notifySink: string;
+  providerConfig: WechatPayV3ConfigInput;
   control: PrintedRoute[];
 }
 

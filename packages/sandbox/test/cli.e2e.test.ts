@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, statSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { TradeState } from "@paybridge/core";
+import { silentLogger, systemClock, TradeState } from "@paybridge/core";
+import { WechatPayProvider } from "@paybridge/wechatpay";
 import { afterAll, describe, expect, it } from "vitest";
 import { EXIT_OK, EXIT_START_FAILED, EXIT_USAGE } from "../src/cli/index.js";
 import {
@@ -38,6 +39,14 @@ describe.each(["platform_certificate", "public_key"] as const)("paybridge-sandbo
     expect(wechat.pem?.merchantPrivateKey).toContain("-----BEGIN PRIVATE KEY-----");
 
     const outTradeNo = await createPayAndQuery(wechat);
+
+    // The printed providerConfig is a working WechatPayProvider configuration as it stands.
+    const direct = new WechatPayProvider(wechat.providerConfig, {
+      merchantId: "cli-direct",
+      clock: systemClock,
+      logger: silentLogger,
+    });
+    expect((await direct.queryPayment({ outTradeNo })).state).toBe(TradeState.PAID);
 
     // The printed notifications route finds the signed TRANSACTION.SUCCESS the sandbox sent.
     const listRoute = wechat.control.find((c) => c.purpose.startsWith("list notifications"));

@@ -1,3 +1,4 @@
+import { wechatMerchantConfig } from "../../wechat/v3/credentials.js";
 import { startWechatSandbox, type WechatSandboxOptions } from "../../wechat/v3/server.js";
 import { httpOrigin } from "../host.js";
 import type { SimulatorModule, StartedSimulator } from "../simulator.js";
@@ -39,23 +40,18 @@ export const wechatSimulator: SimulatorModule = {
           merchant: material.files.merchant,
         }
       : undefined;
-    // The same shape as @paybridge/wechatpay's WechatPayV3ConfigInput, for copying into an app.
-    const providerConfig = {
-      mchid: m.mchid,
-      appid: m.appid,
-      merchantSerialNo: m.serialNo,
-      privateKey: keyFiles ? `<contents of ${keyFiles.merchantPrivateKey}>` : m.privateKey,
-      apiV3Key: m.apiV3Key,
-      keyMode:
-        m.keyMode === "public_key"
-          ? {
-              type: "public_key",
-              publicKeyId: m.wechatpayPublicKeyId,
-              publicKey: keyFiles ? `<contents of ${keyFiles.wechatpayPublicKey}>` : m.wechatpayPublicKey,
-            }
-          : { type: "platform_certificate" },
-      origin,
-    };
+    // @paybridge/wechatpay's configuration; with key files, placeholders name the files to read.
+    const config = wechatMerchantConfig(m, origin);
+    const providerConfig = keyFiles
+      ? {
+          ...config,
+          privateKey: `<contents of ${keyFiles.merchantPrivateKey}>`,
+          keyMode:
+            config.keyMode.type === "public_key"
+              ? { ...config.keyMode, publicKey: `<contents of ${keyFiles.wechatpayPublicKey}>` }
+              : config.keyMode,
+        }
+      : config;
 
     const description = {
       title: "WeChat Pay APIv3 simulator",

@@ -12,7 +12,9 @@ import {
   merchantCredentials,
   type WechatPlatformKeys,
   type WechatSandboxMerchant,
+  type WechatSandboxMerchantConfig,
   type WechatSandboxMerchantOptions,
+  wechatMerchantConfig,
 } from "./credentials.js";
 import { type NotifierOptions, type SentNotification, WechatNotifier } from "./notifier.js";
 import { renderRefund, renderTransaction } from "./render.js";
@@ -50,6 +52,8 @@ export interface WechatSandbox {
   readonly merchants: readonly WechatSandboxMerchant[];
   /** The merchant with `mchid`, or the first one. */
   merchant(mchid?: string): WechatSandboxMerchant;
+  /** Ready-made @paybridge/wechatpay configuration for the merchant with `mchid`, or the first one. */
+  merchantConfig(mchid?: string): WechatSandboxMerchantConfig;
   readonly platform: WechatPlatformKeys;
   readonly engine: WechatMerchantEngine;
   readonly control: WechatSandboxControl;
@@ -298,14 +302,16 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
   const address = server.address() as AddressInfo;
   const origin = `http://${address.address}:${address.port}`;
 
+  const merchantOf = (mchid?: string): WechatSandboxMerchant => {
+    const found = mchid === undefined ? merchants[0] : byMchid.get(mchid);
+    if (!found) throw new Error(`the sandbox has no merchant ${mchid ?? ""}`);
+    return found;
+  };
   return {
     origin,
     merchants,
-    merchant(mchid?: string) {
-      const found = mchid === undefined ? merchants[0] : byMchid.get(mchid);
-      if (!found) throw new Error(`the sandbox has no merchant ${mchid ?? ""}`);
-      return found;
-    },
+    merchantConfig: (mchid?: string) => wechatMerchantConfig(merchantOf(mchid), origin),
+    merchant: merchantOf,
     platform,
     engine,
     control,
