@@ -1,5 +1,4 @@
-// @peculiar/x509 resolves its services through tsyringe, which throws at load time without the
-// Reflect metadata polyfill; loading it here keeps the package importable from plain Node.
+// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API loaded first.
 import "reflect-metadata";
 import { createHash, webcrypto } from "node:crypto";
 import * as x509 from "@peculiar/x509";
