@@ -141,3 +141,37 @@ export function wechatMerchantConfig(m: WechatSandboxMerchant, origin: string): 
     origin,
   };
 }
+
+/** A merchant's credentials as the control API serves them (GET /sandbox/control/credentials). */
+export interface WechatMerchantCredentials {
+  readonly mchid: string;
+  readonly appid: string;
+  readonly appids: readonly string[];
+  readonly keyMode: WechatKeyMode;
+  readonly merchantSerialNo: string;
+  readonly privateKey: string;
+  readonly merchantPublicKey: string;
+  readonly apiV3Key: string;
+  /** The serial WeChat Pay signs responses with in this merchant's key mode (Wechatpay-Serial). */
+  readonly wechatpaySerial: string;
+  readonly platformCertificate: string;
+  readonly wechatpayPublicKeyId: string;
+  readonly wechatpayPublicKey: string;
+}
+
+export function merchantCredentials(m: WechatSandboxMerchant): WechatMerchantCredentials {
+  return {
+    mchid: m.mchid,
+    appid: m.appid,
+    appids: m.appids,
+    keyMode: m.keyMode,
+    merchantSerialNo: m.serialNo,
+    privateKey: m.privateKey,
+    merchantPublicKey: m.publicKey,
+    apiV3Key: m.apiV3Key,
+    wechatpaySerial: m.wechatpaySerial,
+    platformCertificate: m.platformCertificate,
+    wechatpayPublicKeyId: m.wechatpayPublicKeyId,
+    wechatpayPublicKey: m.wechatpayPublicKey,
+  };
+}
