@@ -9,6 +9,14 @@ export interface RatioResult {
   readonly opsPerRound: number;
   /** Median of candidate time / baseline time over the rounds; 1.00 means no overhead. */
   readonly medianRatio: number;
+  /**
+   * Median of baseline time / candidate time: the candidate's throughput as a share of the
+   * baseline's (1.00 = as fast as the baseline). Taken per round, not as 1 / medianRatio, which
+   * differs when the round count is even.
+   */
+  readonly medianThroughputRatio: number;
+  /** Every round's candidate / baseline time, in run order, so a reader can see the spread. */
+  readonly ratios: readonly number[];
   readonly candidateOpsPerSec: number;
   readonly baselineOpsPerSec: number;
 }
@@ -70,6 +78,8 @@ export async function runRatio(c: RatioCase): Promise<RatioResult> {
     rounds: c.rounds,
     opsPerRound: c.opsPerRound,
     medianRatio: median(ratios),
+    medianThroughputRatio: median(ratios.map((r) => 1 / r)),
+    ratios,
     candidateOpsPerSec: (ops / candidateMs) * 1000,
     baselineOpsPerSec: (ops / baselineMs) * 1000,
   };
