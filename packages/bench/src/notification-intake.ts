@@ -11,7 +11,10 @@ import { startWechatBenchRig } from "./wechat-rig.js";
  * with node:crypto only. The header values and resource fields were taken out of the payload before
  * timing, so not even a JSON.parse is charged to the floor.
  */
-export function createCryptoFloor(wechatpayPublicKey: string, apiV3Key: string): (input: FloorInput) => string {
+export function createCryptoFloor(
+  wechatpayPublicKey: string,
+  apiV3Key: string,
+): (input: FloorInput) => string {
   const key = createPublicKey(wechatpayPublicKey);
   const aesKey = Buffer.from(apiV3Key, "utf8");
   return (input) => {
@@ -42,9 +45,10 @@ export async function benchNotificationIntake(scale: BenchScale): Promise<RatioR
     let kinds = 0;
     const result = await runRatio({
       name: "WeChat notification intake: PayBridge / node:crypto floor",
-      rounds: scale.rounds,
+      rounds: scale.intakeRounds,
       opsPerRound: scale.intakeOpsPerRound,
       warmup: Math.min(200, scale.intakeOpsPerRound),
+      slices: 20,
       baseline: async (i) => floor(at(i).floor),
       candidate: async (i) => {
         const event = await rig.provider.parseNotification(at(i).raw);

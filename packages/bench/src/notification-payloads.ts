@@ -37,7 +37,8 @@ export function buildNotificationPayloads(rig: WechatBenchRig, count: number): N
   // Settle the refunds just made (the bench rig keeps refunds PROCESSING for 30 days).
   rig.sandbox.control.advance(31 * 24 * 3600_000);
   const sent = rig.sandbox.notifications.slice(before);
-  if (sent.length < count) throw new Error(`the simulator built ${sent.length} notifications, wanted ${count}`);
+  if (sent.length < count)
+    throw new Error(`the simulator built ${sent.length} notifications, wanted ${count}`);
   return sent.slice(0, count).map((n) => {
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(n.headers)) headers[k.toLowerCase()] = v;

@@ -32,15 +32,27 @@ export async function benchWechatOverhead(scale: BenchScale): Promise<RatioResul
       warmup,
       baseline: async (i) => {
         const outTradeNo = orderAt(i);
-        const found = await raw.refundAndQuery(outTradeNo, `R${outTradeNo}`, REFUND_FEN, TOTAL_FEN, rig.notifyUrl);
+        const found = await raw.refundAndQuery(
+          outTradeNo,
+          `R${outTradeNo}`,
+          REFUND_FEN,
+          TOTAL_FEN,
+          rig.notifyUrl,
+        );
         if (found.status !== "PROCESSING") throw new Error(`raw refund is ${found.status}`);
       },
       candidate: async (i) => {
         const outTradeNo = orderAt(i);
         const outRefundNo = `R${outTradeNo}`;
-        await rig.provider.refund({ outTradeNo, outRefundNo, amount: cny(REFUND_FEN), total: cny(TOTAL_FEN) });
+        await rig.provider.refund({
+          outTradeNo,
+          outRefundNo,
+          amount: cny(REFUND_FEN),
+          total: cny(TOTAL_FEN),
+        });
         const found = await rig.provider.queryRefund({ outTradeNo, outRefundNo });
-        if (found.state !== RefundState.SUBMITTED) throw new Error(`PayBridge refund is in state ${found.state}`);
+        if (found.state !== RefundState.SUBMITTED)
+          throw new Error(`PayBridge refund is in state ${found.state}`);
       },
     });
   } finally {

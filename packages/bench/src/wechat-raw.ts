@@ -50,7 +50,13 @@ export class RawWechatClient {
   }
 
   /** Refund then query the refund, as PayBridge's refund + queryRefund do; throws on anything but 200. */
-  async refundAndQuery(outTradeNo: string, outRefundNo: string, refundFen: number, totalFen: number, notifyUrl: string) {
+  async refundAndQuery(
+    outTradeNo: string,
+    outRefundNo: string,
+    refundFen: number,
+    totalFen: number,
+    notifyUrl: string,
+  ) {
     const refunded = await this.pay.refunds({
       out_trade_no: outTradeNo,
       out_refund_no: outRefundNo,
@@ -88,7 +94,9 @@ export class RawWechatClient {
               return;
             }
             const status = res.statusCode ?? 0;
-            resolve(status < 300 ? { status, data: text ? JSON.parse(text) : undefined } : { status, error: text });
+            resolve(
+              status < 300 ? { status, data: text ? JSON.parse(text) : undefined } : { status, error: text },
+            );
           });
         },
       );
