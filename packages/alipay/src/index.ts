@@ -1,2 +1,22 @@
-// Public API of this package; each module adds its export line here.
-export {};
+export { AlipayGatewayClient } from "./client.js";
+export {
+  type AlipayConfig,
+  type AlipayConfigInput,
+  alipayConfigSchema,
+  alipayKeyModeSchema,
+} from "./config.js";
+export { ALIPAY_ERROR_TABLE, alipayAnswerError, alipayTransportError } from "./errors.js";
+export { alipayAcknowledge } from "./notification.js";
+export { AlipayProvider, type CancelPaymentResult } from "./provider.js";
+export {
+  ALIPAY_REFUND_STATUSES,
+  ALIPAY_TRADE_STATUSES,
+  type AlipayTradeStatus,
+  mapRefundQuery,
+  mapTradeStatus,
+  NO_REFUND_DATA,
+  REFUND_STATUS_MAP,
+  TRADE_STATUS_MAP,
+  type TradeEvidence,
+} from "./status-map.js";
+export { ALIPAY_METHODS, PAY_APIS } from "./transformers.js";

@@ -1,5 +1,6 @@
 // Public API of this package; each module adds its export line here.
 
+export * from "./alipay/index.js";
 export * from "./cloudpay/index.js";
 export * from "./shared/index.js";
 export * from "./wechat/engine/index.js";

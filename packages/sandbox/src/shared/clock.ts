@@ -14,8 +14,14 @@ export interface SandboxClock {
  * (time passes by itself, and a test can still jump a year ahead).
  */
 export class OffsetClock implements SandboxClock {
-  private offsetMs = 0;
-  constructor(private readonly base: () => number = Date.now) {}
+  private offsetMs: number;
+  /** `start`: what now() says at construction (default: the base clock's own time). */
+  constructor(
+    private readonly base: () => number = Date.now,
+    start?: Date,
+  ) {
+    this.offsetMs = start ? start.getTime() - base() : 0;
+  }
   now(): Date {
     return new Date(this.base() + this.offsetMs);
   }

@@ -1,0 +1,62 @@
+import { generateKeyPairSync } from "node:crypto";
+import { parseInput, ValidationError } from "@paybridge/core";
+import { describe, expect, it } from "vitest";
+import { alipayConfigSchema } from "./config.js";
+
+const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+const pkcs1 = privateKey.export({ type: "pkcs1", format: "pem" }).toString();
+const bareBase64 = publicKey.export({ type: "spki", format: "der" }).toString("base64");
+
+describe("alipay config", () => {
+  it("accepts PKCS#1 PEM and bare base64 keys, normalises them, and defaults to production", () => {
+    const config = parseInput(
+      alipayConfigSchema,
+      {
+        appId: "2021000149617001",
+        privateKey: pkcs1,
+        keyMode: { type: "public_key", alipayPublicKey: bareBase64 },
+      },
+      "config",
+    );
+    expect(config.privateKey).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(config.keyMode.type === "public_key" && config.keyMode.alipayPublicKey).toMatch(
+      /^-----BEGIN PUBLIC KEY-----/,
+    );
+    expect(config.gateway).toBe("https://openapi.alipay.com/gateway.do");
+    expect(config.refundWindowDays).toBe(365);
+  });
+
+  it("names the bad field", () => {
+    const bad = () =>
+      parseInput(
+        alipayConfigSchema,
+        {
+          appId: "2021000149617001",
+          privateKey: "nope",
+          keyMode: { type: "public_key", alipayPublicKey: bareBase64 },
+        },
+        "config",
+      );
+    expect(bad).toThrow(ValidationError);
+    expect(bad).toThrow(/config\.privateKey/);
+    expect(() =>
+      parseInput(
+        alipayConfigSchema,
+        { appId: "x", privateKey: pkcs1, keyMode: { type: "certificate", appCertContent: "" } },
+        "config",
+      ),
+    ).toThrow(/config\.appId.*config\.keyMode/s);
+    expect(() =>
+      parseInput(
+        alipayConfigSchema,
+        {
+          appId: "2021000149617001",
+          privateKey: pkcs1,
+          keyMode: { type: "public_key", alipayPublicKey: bareBase64 },
+          gateway: "http://openapi.alipay.com/gateway.do",
+        },
+        "config",
+      ),
+    ).toThrow(/config\.gateway/);
+  });
+});

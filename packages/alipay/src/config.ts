@@ -1,0 +1,101 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { httpsOrLoopbackUrlSchema } from "@paybridge/core";
+import { z } from "zod";
+
+/** Accepts PEM (any header) or the bare base64 the Alipay key tool prints; yields a KeyObject or undefined. */
+function readKey(text: string, kind: "private" | "public"): KeyObject | undefined {
+  const attempts: (() => KeyObject)[] = text.includes("-----BEGIN")
+    ? [() => (kind === "private" ? createPrivateKey(text) : createPublicKey(text))]
+    : (["pkcs8", "pkcs1", "spki"] as const).map((type) => () => {
+        const der = Buffer.from(text.replace(/\s+/g, ""), "base64");
+        return kind === "private"
+          ? createPrivateKey({ key: der, format: "der", type: type === "spki" ? "pkcs8" : type })
+          : createPublicKey({ key: der, format: "der", type: type === "pkcs8" ? "spki" : type });
+      });
+  for (const attempt of attempts) {
+    try {
+      const key = attempt();
+      return key.asymmetricKeyType === "rsa" ? key : undefined;
+    } catch {
+      // try the next encoding
+    }
+  }
+  return undefined;
+}
+
+const privateKeySchema = z
+  .string({ error: "must be the app's RSA private key (PEM or base64)" })
+  .min(1, { error: "must not be empty" })
+  .refine((v) => readKey(v, "private") !== undefined, {
+    error: "is not an RSA private key (PEM or base64 PKCS#1/PKCS#8)",
+  })
+  // One form for alipay-sdk: PKCS#8 PEM (passed with keyType PKCS8).
+  .transform((v) => (readKey(v, "private") as KeyObject).export({ type: "pkcs8", format: "pem" }).toString());
+
+const publicKeySchema = z
+  .string({ error: "must be Alipay's RSA public key (PEM or base64)" })
+  .min(1, { error: "must not be empty" })
+  .refine((v) => readKey(v, "public") !== undefined, { error: "is not an RSA public key (PEM or base64)" })
+  .transform((v) => (readKey(v, "public") as KeyObject).export({ type: "spki", format: "pem" }).toString());
+
+const certificateSchema = z
+  .string({ error: "must be PEM certificate text" })
+  .refine((v) => v.includes("-----BEGIN CERTIFICATE-----"), { error: "must contain a PEM certificate" });
+
+/**
+ * Key modes of the Alipay open platform (https://opendocs.alipay.com/common/02kdnc 接口加签方式):
+ * public-key mode (公钥模式: the app's private key + Alipay's public key) or public-key-certificate
+ * mode (公钥证书模式: app certificate, Alipay public-key certificate and Alipay root certificate).
+ */
+export const alipayKeyModeSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.strictObject({ type: z.literal("public_key"), alipayPublicKey: publicKeySchema }),
+    z.strictObject({
+      type: z.literal("certificate"),
+      appCertContent: certificateSchema,
+      alipayPublicCertContent: certificateSchema,
+      alipayRootCertContent: certificateSchema,
+    }),
+  ],
+  {
+    error:
+      'must be {type: "public_key", alipayPublicKey} or {type: "certificate", appCertContent, alipayPublicCertContent, alipayRootCertContent}',
+  },
+);
+
+export const alipayConfigSchema = z.strictObject({
+  /** The app id (APPID) from the Alipay open platform. */
+  appId: z
+    .string({ error: "must be a string" })
+    .regex(/^\d{6,32}$/, { error: "must be the Alipay app id (digits)" }),
+  /** The app's RSA2 private key. */
+  privateKey: privateKeySchema,
+  keyMode: alipayKeyModeSchema,
+  /** OpenAPI 2.0 gateway; the sandbox's http://127.0.0.1:PORT/gateway.do in tests. */
+  gateway: httpsOrLoopbackUrlSchema.default("https://openapi.alipay.com/gateway.do"),
+  /** OpenAPI 3.0 endpoint (alipay-sdk `endpoint`). */
+  endpoint: z
+    .string()
+    .url({ error: "must be an absolute URL" })
+    .refine(
+      (u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/.test(u),
+      {
+        error: "must be https (http only on loopback, for the sandbox)",
+      },
+    )
+    .default("https://openapi.alipay.com"),
+  /** Days after payment during which refunds are accepted: the window in the merchant's contract. */
+  refundWindowDays: z
+    .number()
+    .int({ error: "must be whole days" })
+    .positive({ error: "must be positive" })
+    .default(365),
+  /** How long one gateway call may take before it is reported as OutcomeUnknownError. */
+  timeoutMs: z.number().int().positive().max(120_000).default(5000),
+  /** page / wap pay as a link to open (GET) or an auto-submitting HTML form (POST). */
+  pageAction: z.enum(["redirect", "html_form"]).default("redirect"),
+});
+
+export type AlipayConfigInput = z.input<typeof alipayConfigSchema>;
+export type AlipayConfig = z.output<typeof alipayConfigSchema>;

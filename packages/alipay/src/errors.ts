@@ -1,0 +1,134 @@
+import {
+  createProviderErrorFactory,
+  OutcomeUnknownError,
+  PaymentError,
+  ProviderError,
+  type ProviderErrorTable,
+  ProviderUnavailableError,
+  SignatureError,
+} from "@paybridge/core";
+
+/**
+ * Alipay sub_codes (and bare codes) into the error tree. Public codes:
+ * https://opendocs.alipay.com/common/02km9f; ACQ.* from each method's page: precreate
+ * https://opendocs.alipay.com/open/f540afd8_alipay.trade.precreate, query https://opendocs.alipay.com/open/02ekfh,
+ * close https://opendocs.alipay.com/open/02o6e7, cancel https://opendocs.alipay.com/open/02ekfi,
+ * refund https://opendocs.alipay.com/open/02ekfk, refund query https://opendocs.alipay.com/open/02ekfl.
+ */
+export const ALIPAY_ERROR_TABLE = {
+  // Retry with the same parameters (same out_request_no for refunds), with backoff.
+  "ACQ.SYSTEM_ERROR": { kind: "unavailable", note: "系统错误: 请使用相同的参数再次调用" },
+  "AQC.SYSTEM_ERROR": { kind: "unavailable", note: "spelled so in the cancel error table" },
+  "isp.unknow-error": { kind: "unavailable", note: "20000 服务暂不可用" },
+  "20000": { kind: "unavailable" },
+  // Final: the trade is not there.
+  "ACQ.TRADE_NOT_EXIST": { kind: "not_found" },
+  "ACQ.BUYER_NOT_EXIST": { kind: "not_found" },
+  // Final: money.
+  "ACQ.SELLER_BALANCE_NOT_ENOUGH": {
+    kind: "insufficient_funds",
+    note: "卖家余额不足: top up, then refund again with the same out_request_no",
+  },
+  "ACQ.REFUND_AMT_NOT_EQUAL_TOTAL": {
+    kind: "invalid_request",
+    note: "退款金额超限: the refunds would exceed what the buyer paid",
+  },
+  "ACQ.REASON_TRADE_REFUND_FEE_ERR": { kind: "invalid_request", note: "退款金额无效" },
+  "ACQ.TOTAL_FEE_EXCEED": { kind: "invalid_request" },
+  // Final: the trade's state forbids the call.
+  "ACQ.TRADE_STATUS_ERROR": {
+    kind: "trade_state",
+    note: "交易状态不合法 (unpaid, closed, or fully refunded)",
+  },
+  "ACQ.TRADE_HAS_FINISHED": { kind: "trade_state", note: "交易已完结: past the refund window" },
+  "ACQ.TRADE_HAS_SUCCESS": { kind: "trade_state", note: "交易已被支付" },
+  "ACQ.TRADE_HAS_CLOSE": { kind: "trade_state", note: "交易已经关闭" },
+  "ACQ.TRADE_NOT_ALLOW_REFUND": { kind: "trade_state" },
+  "ACQ.TRADE_CANCEL_TIME_OUT": { kind: "trade_state", note: "超过撤销时间范围: refund instead" },
+  "ACQ.CANCEL_NOT_ALLOWED": { kind: "trade_state" },
+  "ACQ.REASON_TRADE_BEEN_FREEZEN": { kind: "trade_state", note: "交易被冻结: contact Alipay" },
+  // Final: the request contradicts an earlier one or is malformed.
+  "ACQ.DISCORDANT_REPEAT_REQUEST": { kind: "invalid_request", note: "同一 out_request_no, 不同参数" },
+  "ACQ.CONTEXT_INCONSISTENT": { kind: "invalid_request", note: "同一 out_trade_no, 不同订单信息" },
+  "ACQ.INVALID_PARAMETER": { kind: "invalid_request" },
+  "ACQ.EXIST_FORBIDDEN_WORD": { kind: "invalid_request" },
+  "isv.invalid-method": { kind: "invalid_request" },
+  "isv.missing-method": { kind: "invalid_request" },
+  "isv.invalid-timestamp": { kind: "invalid_request", note: "fix the server clock" },
+  "isv.invalid-charset": { kind: "invalid_request" },
+  // Final: permissions and accounts.
+  "ACQ.ACCESS_FORBIDDEN": { kind: "authorization" },
+  "ACQ.PARTNER_ERROR": { kind: "authorization" },
+  "ACQ.SELLER_BEEN_BLOCKED": { kind: "account_abnormal" },
+  "ACQ.BUYER_ENABLE_STATUS_FORBID": { kind: "account_abnormal" },
+  "isv.invalid-app-id": { kind: "authorization" },
+  "isv.missing-app-id": { kind: "authorization" },
+  "isv.insufficient-isv-permissions": { kind: "authorization" },
+  "40006": { kind: "authorization" },
+  // Final: the gateway could not verify our request (wrong private key, wrong certificates).
+  "isv.invalid-signature": { kind: "signature" },
+  "isv.missing-signature": { kind: "signature" },
+  "isv.invalid-signature-type": { kind: "signature" },
+  "isv.invalid-app-cert-sn": { kind: "signature" },
+  "isv.missing-app-cert-sn": { kind: "signature" },
+  "isv.invalid-alipay-root-cert-sn": { kind: "signature" },
+  "isv.missing-alipay-root-cert-sn": { kind: "signature" },
+} as const satisfies ProviderErrorTable;
+
+const fromAlipay = createProviderErrorFactory("alipay", ALIPAY_ERROR_TABLE);
+
+/** A business answer with code != 10000, keyed by sub_code (or the code when there is none). */
+export function alipayAnswerError(
+  method: string,
+  answer: { code?: unknown; msg?: unknown; sub_code?: unknown; sub_msg?: unknown },
+): PaymentError {
+  const code = typeof answer.sub_code === "string" && answer.sub_code ? answer.sub_code : String(answer.code);
+  const message = [answer.sub_msg ?? answer.msg, `(${method}, code ${String(answer.code)})`]
+    .filter(Boolean)
+    .join(" ");
+  return fromAlipay({ code, message });
+}
+
+/**
+ * What alipay-sdk throws before a business answer exists. It raises AlipayRequestError with a
+ * message only (no code), so the message prefix is the one signal it gives.
+ */
+export function alipayTransportError(method: string, err: unknown): PaymentError {
+  if (err instanceof PaymentError) return err;
+  const message = err instanceof Error ? err.message : String(err);
+  const options = { provider: "alipay", cause: err };
+  if (message.startsWith("验签失败")) {
+    return new SignatureError(
+      `alipay ${method}: the answer's signature does not verify with the configured Alipay public key`,
+      options,
+    );
+  }
+  if (message.startsWith("HttpClient Request error")) {
+    const code = causeCode(err);
+    // Refused before anything was sent: nothing can have happened, retry is safe.
+    if (code === "ECONNREFUSED" || code === "ENOTFOUND") {
+      return new ProviderUnavailableError(`alipay ${method}: gateway unreachable (${code})`, options);
+    }
+    return new OutcomeUnknownError(
+      `alipay ${method}: no answer (${message}); query before deciding`,
+      options,
+    );
+  }
+  if (message.startsWith("HTTP 请求错误") || message.startsWith("Response 格式错误")) {
+    return new OutcomeUnknownError(
+      `alipay ${method}: unusable answer (${message}); query before deciding`,
+      options,
+    );
+  }
+  return new ProviderError(`alipay ${method}: ${message}`, options);
+}
+
+function causeCode(err: unknown): string | undefined {
+  let current: unknown = err;
+  for (let depth = 0; depth < 5 && current && typeof current === "object"; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

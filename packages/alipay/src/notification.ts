@@ -1,0 +1,71 @@
+import {
+  type NotificationAck,
+  type NotificationEvent,
+  parseInput,
+  type RawNotification,
+  rawNotificationSchema,
+  SignatureError,
+  ValidationError,
+} from "@paybridge/core";
+import type { AlipayGatewayClient } from "./client.js";
+import type { RefundEvidence } from "./refund-evidence.js";
+import { answerFen, type MappingContext, tradeResultFromNotification } from "./transformers.js";
+import type { AlipayNotificationFields } from "./wire-types.js";
+
+/**
+ * Asynchronous notifications (https://opendocs.alipay.com/open/203/105286): a form POST whose
+ * values are verified as they arrived (checkNotifySignV2: no second URL-decoding, sign and
+ * sign_type left out of the signed string, https://opendocs.alipay.com/common/02mse7).
+ * Refund notifications carry trade_status (TRADE_SUCCESS after a partial refund, TRADE_CLOSED
+ * after a full one) with refund_fee (total refunded so far), gmt_refund and out_biz_no (the
+ * out_request_no); they are mapped as trade events whose state is 4.
+ */
+export function parseAlipayNotification(
+  raw: RawNotification,
+  client: AlipayGatewayClient,
+  appId: string,
+  ctx: MappingContext,
+  evidence: RefundEvidence,
+): NotificationEvent {
+  const { body } = parseInput(rawNotificationSchema, raw, "notification");
+  const fields: Record<string, string> = {};
+  for (const [key, value] of new URLSearchParams(body)) fields[key] = value;
+  if (!fields.sign) throw new SignatureError("alipay notification has no sign", { provider: "alipay" });
+  if (!client.verifyNotification(fields)) {
+    throw new SignatureError(
+      "alipay notification signature does not verify with the configured Alipay public key",
+      {
+        provider: "alipay",
+      },
+    );
+  }
+  // Genuine, but for another app: not this merchant's to act on.
+  if (fields.app_id !== appId) {
+    throw new SignatureError(`alipay notification is for app ${fields.app_id ?? "(none)"}, not ${appId}`, {
+      provider: "alipay",
+    });
+  }
+  const wire = fields as AlipayNotificationFields;
+  if (!wire.notify_id)
+    throw new ValidationError("notification.notify_id", "notification.notify_id: is missing");
+  const outTradeNo = wire.out_trade_no;
+  if (outTradeNo && wire.refund_fee) evidence.note(outTradeNo, answerFen(wire.refund_fee, "refund_fee"));
+  const trade = tradeResultFromNotification(wire, ctx, (no) => evidence.refundedFen(no));
+  return {
+    id: wire.notify_id,
+    provider: ctx.provider,
+    merchantId: ctx.merchantId,
+    eventType: String(wire.trade_status),
+    kind: "trade",
+    trade,
+  };
+}
+
+/** Alipay stops resending only on the seven characters "success"; anything else means "send again". */
+export function alipayAcknowledge(ok: boolean): NotificationAck {
+  return {
+    status: 200,
+    headers: { "content-type": "text/plain; charset=utf-8" },
+    body: ok ? "success" : "failure",
+  };
+}

@@ -1,0 +1,263 @@
+import {
+  type ClosePaymentInput,
+  type CreatePaymentInput,
+  type CreatePaymentResult,
+  closePaymentSchema,
+  createPaymentSchema,
+  type ListRefundsQuery,
+  listRefundsSchema,
+  type NotificationAck,
+  type NotificationEvent,
+  type PaymentProvider,
+  type ProviderCapabilities,
+  type ProviderContext,
+  ProviderError,
+  ProviderUnavailableError,
+  parseInput,
+  type RawNotification,
+  type RefundQuery,
+  type RefundRequest,
+  type RefundResult,
+  type RefundRules,
+  refundQuerySchema,
+  refundRequestSchema,
+  type TradeQuery,
+  type TradeResult,
+  tradeQuerySchema,
+  UnsupportedOperationError,
+  ValidationError,
+} from "@paybridge/core";
+import { AlipayGatewayClient, type AlipayGatewayClient as Client } from "./client.js";
+import { type AlipayConfig, type AlipayConfigInput, alipayConfigSchema } from "./config.js";
+import { alipayAcknowledge, parseAlipayNotification } from "./notification.js";
+import { RefundEvidence } from "./refund-evidence.js";
+import {
+  ALIPAY_METHODS,
+  answerFen,
+  isAlipayMethod,
+  type MappingContext,
+  PAY_APIS,
+  payBizContent,
+  refundBizContent,
+  refundResultFromQuery,
+  tradeResultFromQuery,
+} from "./transformers.js";
+import type {
+  CancelResponse,
+  CreateResponse,
+  PrecreateResponse,
+  RefundQueryResponse,
+  RefundResponse,
+  TradeQueryResponse,
+} from "./wire-types.js";
+
+export interface CancelPaymentResult {
+  readonly outTradeNo: string;
+  readonly providerTradeNo: string | undefined;
+  /** close: the unpaid trade was closed; refund: the paid trade was refunded in full; no_refund: nothing to refund. */
+  readonly action: string;
+}
+
+/**
+ * Alipay on alipay-sdk v4 (OpenAPI 2.0 gateway). One instance per merchant app. Every input is
+ * validated before any call; every gateway answer is signature-checked; yuan strings exist only
+ * in transformers.ts; errors leave as PaymentError subclasses by sub_code.
+ */
+export class AlipayProvider implements PaymentProvider {
+  static readonly id = "alipay";
+  static readonly configSchema = alipayConfigSchema;
+
+  readonly id = AlipayProvider.id;
+  readonly merchantId: string;
+  readonly capabilities: ProviderCapabilities = {
+    methods: ALIPAY_METHODS,
+    // Alipay has no API that lists an order's refunds; each is queried by its out_request_no.
+    listRefunds: false,
+    partialRefund: true,
+  };
+  readonly refundRules: RefundRules;
+  private readonly config: AlipayConfig;
+  private readonly client: Client;
+  private readonly evidence = new RefundEvidence();
+  private readonly mapping: MappingContext;
+
+  constructor(
+    config: AlipayConfigInput,
+    private readonly context: ProviderContext,
+  ) {
+    this.config = parseInput(alipayConfigSchema, config, "config");
+    this.client = new AlipayGatewayClient(this.config);
+    this.merchantId = context.merchantId;
+    this.mapping = { provider: AlipayProvider.id, merchantId: context.merchantId };
+    this.refundRules = {
+      windowDays: this.config.refundWindowDays,
+      // Alipay sets no per-order refund count or interval; the sum rule is enforced by the gateway.
+      maxRefundsPerOrder: undefined,
+      minIntervalMs: 0,
+      rateLimit: undefined,
+    };
+  }
+
+  /** The SNs sent in certificate mode (app_cert_sn, alipay_root_cert_sn) and Alipay's certificate SN. */
+  get certificateSerials() {
+    return this.client.certificateSerials;
+  }
+
+  async createPayment(raw: CreatePaymentInput): Promise<CreatePaymentResult> {
+    const input = parseInput(createPaymentSchema, raw, "payment");
+    if (!isAlipayMethod(input.method)) {
+      throw new ValidationError(
+        "payment.method",
+        `payment.method: ${input.method} is a WeChat method; Alipay supports ${ALIPAY_METHODS.join(", ")}`,
+      );
+    }
+    const method = input.method;
+    const api = PAY_APIS[method].method;
+    const biz = payBizContent(input, method);
+    const base = { provider: this.id, merchantId: this.merchantId, outTradeNo: input.outTradeNo, method };
+    switch (method) {
+      case "native": {
+        const answer = await this.client.exec<PrecreateResponse>(api, biz, { notifyUrl: input.notifyUrl });
+        if (!answer.qr_code)
+          throw new ProviderError("alipay precreate answer has no qr_code", { provider: "alipay" });
+        return { ...base, action: { type: "qr_code", content: answer.qr_code } };
+      }
+      case "mini_program": {
+        const answer = await this.client.exec<CreateResponse>(api, biz, { notifyUrl: input.notifyUrl });
+        if (!answer.trade_no)
+          throw new ProviderError("alipay create answer has no trade_no", { provider: "alipay" });
+        // The mini-program pays with my.tradePay({ tradeNO }).
+        return {
+          ...base,
+          providerReference: answer.trade_no,
+          action: { type: "client_params", params: { tradeNO: answer.trade_no } },
+        };
+      }
+      case "page":
+      case "h5": {
+        const extra = { notifyUrl: input.notifyUrl, returnUrl: input.returnUrl };
+        if (this.config.pageAction === "html_form") {
+          return {
+            ...base,
+            action: { type: "html_form", html: this.client.pagePay(api, biz, extra, "POST") },
+          };
+        }
+        return { ...base, action: { type: "redirect", url: this.client.pagePay(api, biz, extra, "GET") } };
+      }
+      case "app":
+        return {
+          ...base,
+          action: {
+            type: "order_string",
+            value: this.client.orderString(api, biz, { notifyUrl: input.notifyUrl }),
+          },
+        };
+    }
+  }
+
+  /** alipay.trade.query, https://opendocs.alipay.com/open/02ekfh */
+  async queryPayment(raw: TradeQuery): Promise<TradeResult> {
+    const query = parseInput(tradeQuerySchema, raw, "query");
+    const biz =
+      "outTradeNo" in query ? { out_trade_no: query.outTradeNo } : { trade_no: query.providerTradeNo };
+    const answer = await this.client.exec<TradeQueryResponse>("alipay.trade.query", biz);
+    return tradeResultFromQuery(answer, this.mapping, (no) => this.evidence.refundedFen(no));
+  }
+
+  /** alipay.trade.close, https://opendocs.alipay.com/open/02o6e7: only a trade awaiting payment closes. */
+  async closePayment(raw: ClosePaymentInput): Promise<void> {
+    const input = parseInput(closePaymentSchema, raw, "close");
+    await this.client.exec("alipay.trade.close", { out_trade_no: input.outTradeNo });
+  }
+
+  /**
+   * alipay.trade.cancel, https://opendocs.alipay.com/open/02ekfi: for a payment whose outcome is
+   * unknown; closes it if unpaid, refunds it in full if paid. retry_flag Y means call again.
+   */
+  async cancelPayment(raw: ClosePaymentInput): Promise<CancelPaymentResult> {
+    const input = parseInput(closePaymentSchema, raw, "cancel");
+    const answer = await this.client.exec<CancelResponse>("alipay.trade.cancel", {
+      out_trade_no: input.outTradeNo,
+    });
+    if (answer.retry_flag === "Y") {
+      throw new ProviderUnavailableError("alipay cancel answered retry_flag Y: cancel again", {
+        provider: "alipay",
+      });
+    }
+    return {
+      outTradeNo: input.outTradeNo,
+      providerTradeNo: answer.trade_no,
+      action: String(answer.action ?? ""),
+    };
+  }
+
+  /**
+   * alipay.trade.refund, https://opendocs.alipay.com/open/02ekfk. Synchronous: fund_change Y is a
+   * refund done (4). N (or none) means no money moved in this call, typically a repeat of the same
+   * out_request_no: the docs say to confirm with the refund query, which this does.
+   */
+  async refund(raw: RefundRequest): Promise<RefundResult> {
+    const request = parseInput(refundRequestSchema, raw, "refund");
+    for (const field of ["fundsAccount", "from", "goodsDetail"] as const) {
+      if (request[field] !== undefined) {
+        throw new ValidationError(
+          `refund.${field}`,
+          `refund.${field}: is a WeChat Pay field; Alipay refunds do not take it`,
+        );
+      }
+    }
+    const answer = await this.client.exec<RefundResponse>("alipay.trade.refund", refundBizContent(request));
+    if (answer.refund_fee) this.evidence.note(request.outTradeNo, answerFen(answer.refund_fee, "refund_fee"));
+    if (answer.fund_change !== "Y") {
+      return this.queryRefund({ outTradeNo: request.outTradeNo, outRefundNo: request.outRefundNo });
+    }
+    this.evidence.note(
+      request.outTradeNo,
+      Math.max(request.amount.fen, this.evidence.refundedFen(request.outTradeNo)),
+    );
+    return {
+      provider: this.id,
+      merchantId: this.merchantId,
+      outTradeNo: request.outTradeNo,
+      outRefundNo: request.outRefundNo,
+      ...(answer.trade_no ? { providerRefundId: answer.trade_no } : {}),
+      state: 4,
+      rawStatus: "fund_change=Y",
+      amount: request.amount,
+      successAt: this.context.clock(),
+    };
+  }
+
+  /** alipay.trade.fastpay.refund.query, https://opendocs.alipay.com/open/02ekfl: data -> 4, none -> 2. */
+  async queryRefund(raw: RefundQuery): Promise<RefundResult> {
+    const query = parseInput(refundQuerySchema, raw, "refundQuery");
+    const answer = await this.client.exec<RefundQueryResponse>("alipay.trade.fastpay.refund.query", {
+      out_trade_no: query.outTradeNo,
+      out_request_no: query.outRefundNo,
+      query_options: ["gmt_refund_pay"],
+    });
+    const result = refundResultFromQuery(answer, query, this.mapping);
+    if (result.state === 4)
+      this.evidence.note(
+        query.outTradeNo,
+        Math.max(result.amount.fen, this.evidence.refundedFen(query.outTradeNo)),
+      );
+    return result;
+  }
+
+  async listRefunds(raw: ListRefundsQuery): Promise<RefundResult[]> {
+    parseInput(listRefundsSchema, raw, "listRefunds");
+    throw new UnsupportedOperationError(
+      "alipay has no API listing an order's refunds; query each refund by its out_request_no (queryRefund)",
+      { provider: "alipay" },
+    );
+  }
+
+  async parseNotification(raw: RawNotification): Promise<NotificationEvent> {
+    return parseAlipayNotification(raw, this.client, this.config.appId, this.mapping, this.evidence);
+  }
+
+  acknowledge(ok: boolean): NotificationAck {
+    return alipayAcknowledge(ok);
+  }
+}

@@ -1,0 +1,76 @@
+import { RefundState, TradeState, UnknownStatusError } from "@paybridge/core";
+
+/**
+ * Alipay trade_status values (https://opendocs.alipay.com/open/02ekfh; seed 003 交易状态):
+ * WAIT_BUYER_PAY 交易创建等待买家付款, TRADE_CLOSED 未付款交易超时关闭或支付完成后全额退款,
+ * TRADE_SUCCESS 交易支付成功, TRADE_FINISHED 交易结束不可退款.
+ */
+export const ALIPAY_TRADE_STATUSES = [
+  "WAIT_BUYER_PAY",
+  "TRADE_SUCCESS",
+  "TRADE_FINISHED",
+  "TRADE_CLOSED",
+] as const;
+export type AlipayTradeStatus = (typeof ALIPAY_TRADE_STATUSES)[number];
+
+/** What else the answer (or this provider) knows about the trade besides its status. */
+export interface TradeEvidence {
+  /** The buyer paid: send_pay_date / gmt_payment present. */
+  readonly paid: boolean;
+  /** Some money was refunded: refund_fee > 0, gmt_refund, out_biz_no, or a refund this provider saw succeed. */
+  readonly refunded: boolean;
+}
+
+export const TRADE_STATUS_MAP = {
+  WAIT_BUYER_PAY: () => TradeState.UNPAID,
+  // Alipay keeps TRADE_SUCCESS after a partial refund; any refund makes the unified trade 4.
+  TRADE_SUCCESS: (e) => (e.refunded ? TradeState.REFUND : TradeState.PAID),
+  // Paid and past the refund window: still paid (3), or 4 when it had been partly refunded.
+  TRADE_FINISHED: (e) => (e.refunded ? TradeState.REFUND : TradeState.PAID),
+  // One status for two facts: unpaid and timed out / closed (1), or paid then fully refunded (4).
+  TRADE_CLOSED: (e) => (e.paid || e.refunded ? TradeState.REFUND : TradeState.CLOSED),
+} as const satisfies Record<AlipayTradeStatus, (evidence: TradeEvidence) => TradeState>;
+
+export function isAlipayTradeStatus(value: unknown): value is AlipayTradeStatus {
+  return typeof value === "string" && (ALIPAY_TRADE_STATUSES as readonly string[]).includes(value);
+}
+
+export function mapTradeStatus(raw: unknown, evidence: TradeEvidence): TradeState {
+  if (!isAlipayTradeStatus(raw))
+    throw new UnknownStatusError("alipay trade_status", raw, { provider: "alipay" });
+  return TRADE_STATUS_MAP[raw](evidence);
+}
+
+/**
+ * alipay.trade.fastpay.refund.query answers with code 10000 whether or not the refund happened
+ * (https://opendocs.alipay.com/open/02ekfl; seed 003): refund data means refunded, no data means
+ * "not refunded: retry the refund with the same out_request_no".
+ */
+export const ALIPAY_REFUND_STATUSES = ["REFUND_SUCCESS"] as const;
+export type AlipayRefundStatus = (typeof ALIPAY_REFUND_STATUSES)[number];
+
+export const REFUND_STATUS_MAP = {
+  REFUND_SUCCESS: RefundState.SUCCESS,
+} as const satisfies Record<AlipayRefundStatus, RefundState>;
+
+/** rawStatus recorded when the refund query returned no refund data. */
+export const NO_REFUND_DATA = "NO_REFUND_DATA";
+/** rawStatus recorded when refund data came without refund_status (only refund_amount). */
+export const REFUND_AMOUNT_ONLY = "REFUND_AMOUNT_ONLY";
+
+export function mapRefundQuery(answer: {
+  readonly refund_status?: string | undefined;
+  readonly refund_amount?: string | undefined;
+}): { state: RefundState; rawStatus: string } {
+  const status = answer.refund_status;
+  if (status !== undefined && status !== "") {
+    if (!(ALIPAY_REFUND_STATUSES as readonly string[]).includes(status)) {
+      throw new UnknownStatusError("alipay refund_status", status, { provider: "alipay" });
+    }
+    return { state: REFUND_STATUS_MAP[status as AlipayRefundStatus], rawStatus: status };
+  }
+  if (answer.refund_amount !== undefined && answer.refund_amount !== "") {
+    return { state: RefundState.SUCCESS, rawStatus: REFUND_AMOUNT_ONLY };
+  }
+  return { state: RefundState.NOT_SUBMITTED, rawStatus: NO_REFUND_DATA };
+}

@@ -1,0 +1,52 @@
+import { ProviderError, ValidationError } from "@paybridge/core";
+import { describe, expect, it } from "vitest";
+import { answerFen, payBizContent, refundBizContent } from "./transformers.js";
+
+const payment = {
+  outTradeNo: "ORDER0001",
+  description: "商品",
+  amount: { fen: 1, currency: "CNY" as const },
+  method: "native" as const,
+  notifyUrl: "https://shop.example/notify",
+};
+
+describe("alipay transformers: yuan only at this edge", () => {
+  it("writes fen as exact yuan strings", () => {
+    expect(payBizContent(payment, "native")).toMatchObject({
+      total_amount: "0.01",
+      product_code: "FACE_TO_FACE_PAYMENT",
+    });
+    expect(
+      payBizContent({ ...payment, amount: { fen: 123456789, currency: "CNY" } }, "page").total_amount,
+    ).toBe("1234567.89");
+    expect(refundBizContent({ outTradeNo: "ORDER0001", outRefundNo: "R1", amount: { fen: 30 } })).toEqual({
+      out_trade_no: "ORDER0001",
+      refund_amount: "0.30",
+      out_request_no: "R1",
+    });
+  });
+
+  it("writes time_expire in Beijing time and URL-encodes passback_params", () => {
+    const biz = payBizContent(
+      { ...payment, expiresAt: new Date("2026-01-01T00:00:00Z"), attach: "a=1&b=2" },
+      "native",
+    );
+    expect(biz.time_expire).toBe("2026-01-01 08:00:00");
+    expect(biz.passback_params).toBe("a%3D1%26b%3D2");
+  });
+
+  it("mini_program needs payer.buyerId", () => {
+    expect(() => payBizContent({ ...payment, method: "mini_program" }, "mini_program")).toThrow(
+      ValidationError,
+    );
+  });
+
+  it("reads yuan answers exactly and rejects more than two decimals", () => {
+    expect(answerFen("0.01", "total_amount")).toBe(1);
+    expect(answerFen("100.2", "total_amount")).toBe(10020);
+    expect(answerFen(88.8, "total_amount")).toBe(8880);
+    expect(() => answerFen("0.001", "total_amount")).toThrow(ProviderError);
+    expect(() => answerFen("0.001", "total_amount")).toThrow(/total_amount/);
+    expect(() => answerFen(undefined, "refund_amount")).toThrow(/refund_amount/);
+  });
+});

@@ -1,0 +1,191 @@
+import type { CreatePaymentInput } from "@paybridge/core";
+import {
+  cny,
+  fenToYuan,
+  type PaymentMethod,
+  ProviderError,
+  type RefundResult,
+  type TradeResult,
+  ValidationError,
+  yuanToFen,
+} from "@paybridge/core";
+import type { BizContent } from "./client.js";
+import { mapRefundQuery, mapTradeStatus, type TradeEvidence } from "./status-map.js";
+import { formatBeijingTime, parseBeijingTime } from "./time.js";
+import type { AlipayNotificationFields, RefundQueryResponse, TradeQueryResponse } from "./wire-types.js";
+
+type ParsedPayment = CreatePaymentInput & { amount: { fen: number; currency: "CNY" } };
+
+/**
+ * Which Alipay API serves each unified method, and its product_code:
+ * - native: alipay.trade.precreate (当面付扫码, https://opendocs.alipay.com/open/f540afd8_alipay.trade.precreate)
+ * - mini_program: alipay.trade.create (JSAPI_PAY, https://opendocs.alipay.com/open/f72f0792_alipay.trade.create)
+ * - page: alipay.trade.page.pay (FAST_INSTANT_TRADE_PAY, https://opendocs.alipay.com/open/59da99d0_alipay.trade.page.pay)
+ * - h5: alipay.trade.wap.pay (QUICK_WAP_WAY, https://opendocs.alipay.com/open/29ae8cb6_alipay.trade.wap.pay)
+ * - app: alipay.trade.app.pay (QUICK_MSECURITY_PAY, https://opendocs.alipay.com/open/cd12c885_alipay.trade.app.pay)
+ * jsapi is WeChat's in-browser method and has no Alipay API.
+ */
+export const PAY_APIS = {
+  native: { method: "alipay.trade.precreate", productCode: "FACE_TO_FACE_PAYMENT" },
+  mini_program: { method: "alipay.trade.create", productCode: "JSAPI_PAY" },
+  page: { method: "alipay.trade.page.pay", productCode: "FAST_INSTANT_TRADE_PAY" },
+  h5: { method: "alipay.trade.wap.pay", productCode: "QUICK_WAP_WAY" },
+  app: { method: "alipay.trade.app.pay", productCode: "QUICK_MSECURITY_PAY" },
+} as const satisfies Partial<Record<PaymentMethod, { method: string; productCode: string }>>;
+export type AlipayPaymentMethod = keyof typeof PAY_APIS;
+export const ALIPAY_METHODS = Object.keys(PAY_APIS) as AlipayPaymentMethod[];
+
+export function isAlipayMethod(method: PaymentMethod): method is AlipayPaymentMethod {
+  return Object.hasOwn(PAY_APIS, method);
+}
+
+/** biz_content shared by the pay APIs: amounts leave as yuan strings here and nowhere else. */
+export function payBizContent(input: ParsedPayment, method: AlipayPaymentMethod): BizContent {
+  const biz: Record<string, unknown> = {
+    out_trade_no: input.outTradeNo,
+    total_amount: fenToYuan(input.amount.fen, "payment.amount.fen"),
+    subject: input.description,
+    product_code: PAY_APIS[method].productCode,
+  };
+  // time_expire: "yyyy-MM-dd HH:mm:ss", Beijing time.
+  if (input.expiresAt) biz.time_expire = formatBeijingTime(input.expiresAt);
+  // passback_params is returned verbatim in the notification and must be URL-encoded (各支付接口请求参数).
+  if (input.attach) biz.passback_params = encodeURIComponent(input.attach);
+  if (method === "mini_program") {
+    const buyerId = input.payer?.buyerId;
+    if (!buyerId) {
+      throw new ValidationError(
+        "payment.payer.buyerId",
+        "payment.payer.buyerId: is required for Alipay mini_program (alipay.trade.create buyer_id)",
+      );
+    }
+    biz.buyer_id = buyerId;
+  }
+  return biz;
+}
+
+/** alipay.trade.refund biz_content (https://opendocs.alipay.com/open/02ekfk); trade_no wins when known. */
+export function refundBizContent(request: {
+  outTradeNo: string;
+  providerTradeNo?: string | undefined;
+  outRefundNo: string;
+  amount: { fen: number };
+  reason?: string | undefined;
+}): BizContent {
+  return {
+    ...(request.providerTradeNo
+      ? { trade_no: request.providerTradeNo }
+      : { out_trade_no: request.outTradeNo }),
+    refund_amount: fenToYuan(request.amount.fen, "refund.amount.fen"),
+    // Retries of a refund must reuse the same out_request_no, or Alipay refunds twice.
+    out_request_no: request.outRefundNo,
+    ...(request.reason ? { refund_reason: request.reason } : {}),
+  };
+}
+
+/** Reads a yuan amount from an answer into fen, naming the field when Alipay sent something odd. */
+export function answerFen(value: unknown, field: string): number {
+  const text = typeof value === "number" ? value.toFixed(2) : value;
+  if (typeof text !== "string")
+    throw new ProviderError(`alipay answer has no ${field}`, { provider: "alipay" });
+  try {
+    return yuanToFen(text, field);
+  } catch (err) {
+    throw new ProviderError(`alipay answer ${field} ${JSON.stringify(text)} is not a yuan amount`, {
+      provider: "alipay",
+      cause: err,
+    });
+  }
+}
+
+export interface MappingContext {
+  readonly provider: string;
+  readonly merchantId: string;
+}
+
+/** alipay.trade.query answer -> TradeResult. `refundedFen` is what this provider has seen refunded. */
+export function tradeResultFromQuery(
+  answer: TradeQueryResponse,
+  ctx: MappingContext,
+  refundedFen: (outTradeNo: string) => number,
+): TradeResult {
+  const outTradeNo = requireField(answer.out_trade_no, "out_trade_no");
+  const evidence: TradeEvidence = {
+    paid: Boolean(answer.send_pay_date),
+    refunded: refundedFen(outTradeNo) > 0,
+  };
+  const paidAt = parseBeijingTime(answer.send_pay_date);
+  const paid =
+    answer.buyer_pay_amount !== undefined
+      ? answerFen(answer.buyer_pay_amount, "buyer_pay_amount")
+      : undefined;
+  return {
+    provider: ctx.provider,
+    merchantId: ctx.merchantId,
+    outTradeNo,
+    ...(answer.trade_no ? { providerTradeNo: answer.trade_no } : {}),
+    state: mapTradeStatus(answer.trade_status, evidence),
+    rawStatus: String(answer.trade_status),
+    amount: cny(answerFen(answer.total_amount, "total_amount")),
+    ...(paid !== undefined && evidence.paid ? { paidAmount: cny(paid) } : {}),
+    ...(paidAt ? { paidAt } : {}),
+  };
+}
+
+/** Verified notification fields -> TradeResult. Refund fields in it are refund evidence. */
+export function tradeResultFromNotification(
+  fields: AlipayNotificationFields,
+  ctx: MappingContext,
+  refundedFen: (outTradeNo: string) => number,
+): TradeResult {
+  const outTradeNo = requireField(fields.out_trade_no, "out_trade_no");
+  const refundFee = fields.refund_fee ? answerFen(fields.refund_fee, "refund_fee") : 0;
+  const evidence: TradeEvidence = {
+    paid: Boolean(fields.gmt_payment),
+    refunded:
+      refundFee > 0 ||
+      Boolean(fields.gmt_refund) ||
+      Boolean(fields.out_biz_no) ||
+      refundedFen(outTradeNo) > 0,
+  };
+  const paidAt = parseBeijingTime(fields.gmt_payment);
+  return {
+    provider: ctx.provider,
+    merchantId: ctx.merchantId,
+    outTradeNo,
+    ...(fields.trade_no ? { providerTradeNo: fields.trade_no } : {}),
+    state: mapTradeStatus(fields.trade_status, evidence),
+    rawStatus: String(fields.trade_status),
+    amount: cny(answerFen(fields.total_amount, "total_amount")),
+    ...(fields.buyer_pay_amount && evidence.paid
+      ? { paidAmount: cny(answerFen(fields.buyer_pay_amount, "buyer_pay_amount")) }
+      : {}),
+    ...(paidAt ? { paidAt } : {}),
+  };
+}
+
+/** alipay.trade.fastpay.refund.query answer -> RefundResult (4 with data, 2 without). */
+export function refundResultFromQuery(
+  answer: RefundQueryResponse,
+  request: { outTradeNo: string; outRefundNo: string },
+  ctx: MappingContext,
+): RefundResult {
+  const { state, rawStatus } = mapRefundQuery(answer);
+  const successAt = parseBeijingTime(answer.gmt_refund_pay);
+  return {
+    provider: ctx.provider,
+    merchantId: ctx.merchantId,
+    outTradeNo: answer.out_trade_no ?? request.outTradeNo,
+    outRefundNo: answer.out_request_no ?? request.outRefundNo,
+    state,
+    rawStatus,
+    // No data: nothing was refunded under this number.
+    amount: cny(answer.refund_amount ? answerFen(answer.refund_amount, "refund_amount") : 0),
+    ...(successAt ? { successAt } : {}),
+  };
+}
+
+function requireField(value: string | undefined, field: string): string {
+  if (!value) throw new ProviderError(`alipay answer has no ${field}`, { provider: "alipay" });
+  return value;
+}

@@ -1,0 +1,13 @@
+export { type AlipayCertificates, certSn, createAlipayCertificates, rootCertSn } from "./certificates.js";
+export { formatBeijing, parseBeijing } from "./clock.js";
+export { PUBLIC_CODES, SUB_CODES, type SubCode } from "./errors.js";
+export type { AlipayFault, AlipayFaultKind } from "./faults.js";
+export type { SandboxRefund, SandboxTrade, SandboxTradeStatus } from "./ledger.js";
+export { type CapturedNotification, NOTIFY_RETRY_DELAYS_MS, type NotificationKind } from "./notifier.js";
+export {
+  type AlipaySandbox,
+  type AlipaySandboxMerchantConfig,
+  type AlipaySandboxOptions,
+  startAlipaySandbox,
+} from "./sandbox.js";
+export { notifySignContent, requestSignContent, rsa2Sign, rsa2Verify, signedAnswer } from "./signing.js";

@@ -1,0 +1,22 @@
+import { cancel } from "./cancel.js";
+import { close } from "./close.js";
+import type { MethodHandler } from "./context.js";
+import { create } from "./create.js";
+import { precreate } from "./precreate.js";
+import { query } from "./query.js";
+import { refund } from "./refund.js";
+import { refundQuery } from "./refund-query.js";
+
+/** The server-to-server methods the simulated gateway answers with signed JSON. */
+export const METHODS: Readonly<Record<string, MethodHandler>> = {
+  "alipay.trade.precreate": precreate,
+  "alipay.trade.create": create,
+  "alipay.trade.query": query,
+  "alipay.trade.close": close,
+  "alipay.trade.cancel": cancel,
+  "alipay.trade.refund": refund,
+  "alipay.trade.fastpay.refund.query": refundQuery,
+};
+
+export type { MethodContext, MethodHandler } from "./context.js";
+export { CLIENT_PAY_METHODS, type ClientPayMethod, isClientPayMethod, openClientTrade } from "./page-pay.js";

@@ -1,0 +1,239 @@
+import { createServer, type IncomingMessage } from "node:http";
+import type { AddressInfo } from "node:net";
+import { OffsetClock } from "../shared/clock.js";
+import { generateRsaKeyPair, type RsaKeyPair } from "../shared/rsa.js";
+import { type AlipayCertificates, createAlipayCertificates } from "./certificates.js";
+import { type AlipayFault, FaultQueue } from "./faults.js";
+import { AlipayLedger, type SandboxTrade } from "./ledger.js";
+import { AlipayNotifier, type CapturedNotification } from "./notifier.js";
+import { createGatewayListener } from "./server.js";
+
+export interface AlipaySandboxOptions {
+  /** The merchant app's id; 16 digits like a real one by default. */
+  readonly appId?: string;
+  /** How the app signs and verifies: public keys, or public-key certificates with SNs. Default public_key. */
+  readonly keyMode?: "public_key" | "certificate";
+  /** Bring your own app key pair instead of a generated one. */
+  readonly appKeys?: RsaKeyPair;
+  readonly sellerId?: string;
+  /** Refund window after payment in days; past it the trade is TRADE_FINISHED. Default 365. */
+  readonly refundWindowDays?: number;
+  /** alipay.trade.cancel is accepted this many hours after creation. Default 24. */
+  readonly cancelWindowHours?: number;
+  /** Seller balance in fen that refunds draw on (payments add to it); unlimited when omitted. */
+  readonly sellerBalanceFen?: number;
+  /** Where the sandbox's clock starts. Default: now. */
+  readonly startTime?: Date;
+  /** Port on 127.0.0.1; 0 (random) by default. */
+  readonly port?: number;
+  /** Notifications go only to loopback addresses unless this is true. */
+  readonly allowNonLoopbackNotify?: boolean;
+  /** How long one notification delivery may take. Default 5000 ms. */
+  readonly notifyTimeoutMs?: number;
+}
+
+/** What a merchant needs to talk to this sandbox, in the same shape as @paybridge/alipay's config. */
+export interface AlipaySandboxMerchantConfig {
+  readonly appId: string;
+  readonly privateKey: string;
+  readonly gateway: string;
+  readonly keyMode:
+    | { readonly type: "public_key"; readonly alipayPublicKey: string }
+    | {
+        readonly type: "certificate";
+        readonly appCertContent: string;
+        readonly alipayPublicCertContent: string;
+        readonly alipayRootCertContent: string;
+      };
+}
+
+export interface AlipaySandbox {
+  /** http://127.0.0.1:PORT/gateway.do: give it to alipay-sdk as `gateway`. */
+  readonly gatewayUrl: string;
+  /** http://127.0.0.1:PORT */
+  readonly origin: string;
+  readonly appId: string;
+  readonly sellerId: string;
+  readonly keyMode: "public_key" | "certificate";
+  /** The app's key pair (the merchant signs with it) and Alipay's key pair (the sandbox signs with it). */
+  readonly appKeys: RsaKeyPair;
+  readonly alipayKeys: RsaKeyPair;
+  /** Certificate mode only. */
+  readonly certificates: AlipayCertificates | undefined;
+  /** Ready-made merchant configuration for @paybridge/alipay (and, field by field, for alipay-sdk). */
+  merchantConfig(): AlipaySandboxMerchantConfig;
+  now(): Date;
+  /** Moves the sandbox clock: expires unpaid trades, ends refund windows, sends due notification retries. */
+  advanceClock(ms: number): Promise<void>;
+  /** The buyer pays; resolves after the first notification attempt. */
+  pay(outTradeNo: string): Promise<SandboxTrade>;
+  /** The buyer's attempt fails; the trade stays WAIT_BUYER_PAY. */
+  fail(outTradeNo: string): SandboxTrade;
+  /** Opens an app-pay order string as the Alipay app would; returns the trade it created. */
+  openAppOrder(orderString: string): Promise<{ out_trade_no: string; trade_no: string; cashier_url: string }>;
+  injectFault(fault: AlipayFault): void;
+  readonly pendingFaults: number;
+  /** Gateway requests received (API calls, page/wap links opened, app order strings opened). */
+  requestCount(): number;
+  /** Every notification delivery attempt so far, oldest first. */
+  notifications(): readonly CapturedNotification[];
+  /** Resolves when the notifications already due have been attempted. */
+  settled(): Promise<void>;
+  trade(outTradeNo: string): SandboxTrade | undefined;
+  setSellerBalance(fen: number | undefined): void;
+  close(): Promise<void>;
+}
+
+/** Starts a stateful, signing Alipay gateway on 127.0.0.1 (see docs/providers/alipay.md). */
+export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Promise<AlipaySandbox> {
+  const appId = options.appId ?? "2021000149617001";
+  const sellerId = options.sellerId ?? "2088721000218841";
+  const keyMode = options.keyMode ?? "public_key";
+  const appKeys = options.appKeys ?? generateRsaKeyPair();
+  const alipayKeys = generateRsaKeyPair();
+  const certificates =
+    keyMode === "certificate" ? await createAlipayCertificates(alipayKeys, appKeys, appId) : undefined;
+  const clock = new OffsetClock(Date.now, options.startTime);
+  const faults = new FaultQueue();
+  const notifier = new AlipayNotifier({
+    appId,
+    sellerId,
+    alipayPrivateKeyPem: alipayKeys.privateKey,
+    clock,
+    allowNonLoopback: options.allowNonLoopbackNotify ?? false,
+    timeoutMs: options.notifyTimeoutMs ?? 5000,
+  });
+  const ledger = new AlipayLedger(
+    {
+      refundWindowDays: options.refundWindowDays ?? 365,
+      cancelWindowHours: options.cancelWindowHours ?? 24,
+      sellerBalanceFen: options.sellerBalanceFen,
+    },
+    (event) => notifier.enqueue(event),
+  );
+  let requests = 0;
+  const held = new Set<() => void>();
+  let origin = "";
+
+  const control = {
+    async pay(outTradeNo: string) {
+      const trade = ledger.pay(outTradeNo, clock.now());
+      await notifier.flush();
+      return trade;
+    },
+    fail: (outTradeNo: string) => ledger.failPayment(outTradeNo, clock.now()),
+    async advanceClock(ms: number) {
+      if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`clock can only move forward, got ${ms} ms`);
+      const target = clock.now().getTime() + ms;
+      // Step through every retry that falls due on the way, so each attempt happens at its own time.
+      for (;;) {
+        await notifier.flush();
+        const due = notifier.nextDueAt()?.getTime();
+        if (due === undefined || due > target) break;
+        clock.advance(Math.max(0, due - clock.now().getTime()));
+        ledger.refreshAll(clock.now());
+      }
+      clock.advance(Math.max(0, target - clock.now().getTime()));
+      ledger.refreshAll(clock.now());
+      await notifier.flush();
+    },
+    injectFault(fault: AlipayFault) {
+      const kinds = ["system_error", "balance_not_enough", "timeout", "response_lost", "bad_signature"];
+      if (!kinds.includes(fault.kind)) throw new TypeError(`unknown fault kind ${String(fault.kind)}`);
+      faults.push(fault);
+    },
+    state: () => ({
+      now: clock.now().toISOString(),
+      requestCount: requests,
+      pendingFaults: faults.pending,
+      sellerBalanceFen: ledger.sellerBalanceFen ?? null,
+      trades: ledger.trades().map((t) => ({ ...t, refunds: [...t.refunds.values()] })),
+    }),
+  };
+
+  const server = createServer(
+    createGatewayListener({
+      app: {
+        appId,
+        appPublicKeyPem: appKeys.publicKey,
+        keyMode,
+        appCertSn: certificates?.appCertSn,
+        alipayRootCertSn: certificates?.alipayRootCertSn,
+      },
+      sellerId,
+      alipayPrivateKeyPem: alipayKeys.privateKey,
+      alipayCertSn: certificates?.alipayCertSn,
+      ledger,
+      notifier,
+      faults,
+      clock,
+      origin: () => origin,
+      countRequest: () => {
+        requests += 1;
+      },
+      hold: (req: IncomingMessage) =>
+        new Promise<void>((resolve) => {
+          const release = () => {
+            held.delete(release);
+            resolve();
+          };
+          held.add(release);
+          req.socket.once("close", release);
+        }),
+      control,
+    }),
+  );
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    gatewayUrl: `${origin}/gateway.do`,
+    origin,
+    appId,
+    sellerId,
+    keyMode,
+    appKeys,
+    alipayKeys,
+    certificates,
+    merchantConfig: () => ({
+      appId,
+      privateKey: appKeys.privateKey,
+      gateway: `${origin}/gateway.do`,
+      keyMode: certificates
+        ? {
+            type: "certificate",
+            appCertContent: certificates.appCertContent,
+            alipayPublicCertContent: certificates.alipayPublicCertContent,
+            alipayRootCertContent: certificates.alipayRootCertContent,
+          }
+        : { type: "public_key", alipayPublicKey: alipayKeys.publicKey },
+    }),
+    now: () => clock.now(),
+    advanceClock: (ms) => control.advanceClock(ms),
+    pay: (outTradeNo) => control.pay(outTradeNo),
+    fail: (outTradeNo) => control.fail(outTradeNo),
+    async openAppOrder(orderString) {
+      const res = await fetch(`${origin}/__sandbox/app-pay`, { method: "POST", body: orderString });
+      const body = (await res.json()) as Record<string, string>;
+      if (!res.ok) throw new Error(`app order refused: ${JSON.stringify(body)}`);
+      return body as { out_trade_no: string; trade_no: string; cashier_url: string };
+    },
+    injectFault: (fault) => control.injectFault(fault),
+    get pendingFaults() {
+      return faults.pending;
+    },
+    requestCount: () => requests,
+    notifications: () => notifier.notifications,
+    settled: () => notifier.flush(),
+    trade: (outTradeNo) => ledger.find({ outTradeNo }, clock.now()),
+    setSellerBalance: (fen) => ledger.setSellerBalance(fen),
+    async close() {
+      for (const release of [...held]) release();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

@@ -1,0 +1,270 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { fenToYuan } from "@paybridge/core";
+import type { SandboxClock } from "../shared/clock.js";
+import { cashierPage, resultPage } from "./cashier.js";
+import { formatBeijing } from "./clock.js";
+import { failure, GatewayFailure, type GatewayResponse } from "./errors.js";
+import type { AlipayFault, FaultQueue } from "./faults.js";
+import type { AlipayLedger, SandboxTrade } from "./ledger.js";
+import { isClientPayMethod, METHODS, type MethodContext, openClientTrade } from "./methods/index.js";
+import type { AlipayNotifier } from "./notifier.js";
+import { notifySignContent, rsa2Sign, signedAnswer } from "./signing.js";
+import { type RegisteredApp, verifyRequest } from "./verify-request.js";
+
+export interface GatewayDeps {
+  readonly app: RegisteredApp;
+  readonly sellerId: string;
+  readonly alipayPrivateKeyPem: string;
+  /** Certificate mode: the SN of Alipay's public-key certificate, sent as alipay_cert_sn. */
+  readonly alipayCertSn: string | undefined;
+  readonly ledger: AlipayLedger;
+  readonly notifier: AlipayNotifier;
+  readonly faults: FaultQueue;
+  readonly clock: SandboxClock;
+  origin(): string;
+  countRequest(): void;
+  /** Holds a request until the client gives up or the sandbox closes (the timeout fault). */
+  hold(req: IncomingMessage): Promise<void>;
+  control: {
+    pay(outTradeNo: string): Promise<SandboxTrade>;
+    fail(outTradeNo: string): SandboxTrade;
+    advanceClock(ms: number): Promise<void>;
+    injectFault(fault: AlipayFault): void;
+    state(): unknown;
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+function send(
+  res: ServerResponse,
+  status: number,
+  type: string,
+  body: string,
+  headers: Record<string, string> = {},
+) {
+  res.writeHead(status, { "content-type": type, ...headers });
+  res.end(body);
+}
+
+const HTML = "text/html; charset=utf-8";
+const JSON_TYPE = "application/json; charset=utf-8";
+
+/** The request listener of the simulated gateway, its cashier pages and its control API. */
+export function createGatewayListener(deps: GatewayDeps) {
+  return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    try {
+      const url = new URL(req.url ?? "/", deps.origin());
+      const body = req.method === "POST" ? await readBody(req) : "";
+      if (url.pathname === "/gateway.do") {
+        const params: Record<string, string> = {};
+        for (const [k, v] of url.searchParams) params[k] = v;
+        const isForm = (req.headers["content-type"] ?? "").includes("application/x-www-form-urlencoded");
+        if (body && (isForm || !req.headers["content-type"])) {
+          for (const [k, v] of new URLSearchParams(body)) params[k] = v;
+        }
+        deps.countRequest();
+        await gateway(deps, req, res, params);
+        return;
+      }
+      const cashier = /^\/cashier\/(\d+)(?:\/(pay|fail))?$/.exec(url.pathname);
+      if (cashier) {
+        await cashierRoute(deps, res, cashier[1] ?? "", req.method === "POST" ? cashier[2] : undefined);
+        return;
+      }
+      if (url.pathname.startsWith("/__sandbox/")) {
+        await controlRoute(deps, req, res, url, body);
+        return;
+      }
+      send(res, 404, JSON_TYPE, JSON.stringify({ error: `no route ${req.method} ${url.pathname}` }));
+    } catch (err) {
+      if (!res.headersSent) send(res, 500, JSON_TYPE, JSON.stringify({ error: String(err) }));
+    }
+  };
+}
+
+async function gateway(
+  deps: GatewayDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  params: Record<string, string>,
+) {
+  const method = params.method ?? "";
+  const responseKey = method ? `${method.replaceAll(".", "_")}_response` : "error_response";
+  const answer = (response: GatewayResponse, corrupt = false) =>
+    send(
+      res,
+      200,
+      JSON_TYPE,
+      signedAnswer(responseKey, response, deps.alipayPrivateKeyPem, deps.alipayCertSn, corrupt),
+    );
+
+  if (isClientPayMethod(method)) {
+    // page.pay / wap.pay arrive from the buyer's browser (GET link or auto-submitted POST form).
+    try {
+      verifyRequest(params, deps.app);
+      const trade = openClientTrade(context(deps, params), method);
+      send(res, 200, HTML, cashierPage(trade));
+    } catch (err) {
+      const r = err instanceof GatewayFailure ? err.response : failure("ACQ.SYSTEM_ERROR", String(err));
+      send(
+        res,
+        200,
+        HTML,
+        resultPage("支付宝 · 错误", `${String(r.sub_code ?? r.code)}: ${String(r.sub_msg ?? r.msg)}`),
+      );
+    }
+    return;
+  }
+  try {
+    if (!method) return answer(failure("isv.missing-method"));
+    verifyRequest(params, deps.app);
+    const handler = METHODS[method];
+    if (!handler) return answer(failure("isv.invalid-method", method));
+    const ctx = context(deps, params);
+    const fault = deps.faults.take(method);
+    if (fault?.kind === "system_error") return answer(failure("ACQ.SYSTEM_ERROR", "injected fault"));
+    if (fault?.kind === "balance_not_enough")
+      return answer(failure("ACQ.SELLER_BALANCE_NOT_ENOUGH", "injected fault"));
+    if (fault?.kind === "timeout") return await deps.hold(req);
+    let response: GatewayResponse;
+    try {
+      response = handler(ctx);
+    } catch (err) {
+      if (!(err instanceof GatewayFailure)) throw err;
+      response = err.response;
+    }
+    // Notifications go out asynchronously, as Alipay's do; tests await sandbox.settled().
+    void deps.notifier.flush();
+    if (fault?.kind === "response_lost") {
+      // The call took effect; the answer never arrives.
+      res.socket?.destroy();
+      return;
+    }
+    answer(response, fault?.kind === "bad_signature");
+  } catch (err) {
+    if (err instanceof GatewayFailure) return answer(err.response);
+    throw err;
+  }
+}
+
+function context(deps: GatewayDeps, params: Record<string, string>): MethodContext {
+  let biz: Record<string, unknown> = {};
+  if (params.biz_content) {
+    try {
+      const parsed: unknown = JSON.parse(params.biz_content);
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
+        biz = parsed as Record<string, unknown>;
+      else throw new Error("not an object");
+    } catch {
+      throw new GatewayFailure(failure("ACQ.INVALID_PARAMETER", "biz_content 不是合法的 JSON 对象"));
+    }
+  }
+  return { ledger: deps.ledger, clock: deps.clock, origin: deps.origin(), params, biz };
+}
+
+async function cashierRoute(
+  deps: GatewayDeps,
+  res: ServerResponse,
+  tradeNo: string,
+  action: string | undefined,
+) {
+  const trade = deps.ledger.find({ tradeNo }, deps.clock.now());
+  if (!trade) return send(res, 404, HTML, resultPage("交易不存在", tradeNo));
+  if (!action) return send(res, 200, HTML, cashierPage(trade));
+  try {
+    if (action === "fail") {
+      deps.control.fail(trade.outTradeNo);
+      return send(
+        res,
+        200,
+        HTML,
+        resultPage("支付失败", "The payment attempt failed; the order can still be paid."),
+      );
+    }
+    await deps.control.pay(trade.outTradeNo);
+  } catch (err) {
+    const r = err instanceof GatewayFailure ? err.response : undefined;
+    return send(res, 409, HTML, resultPage("无法支付", String(r?.sub_msg ?? err)));
+  }
+  if (!trade.returnUrl) return send(res, 200, HTML, resultPage("支付成功", `${trade.outTradeNo} paid`));
+  send(res, 302, HTML, "", { location: returnUrl(deps, trade) });
+}
+
+/**
+ * After paying, page and wap pay send the buyer back to return_url with signed parameters
+ * (同步返回参数, https://opendocs.alipay.com/open/59da99d0_alipay.trade.page.pay): the page may show
+ * them, but only the asynchronous notification or a query is proof of payment.
+ */
+function returnUrl(deps: GatewayDeps, trade: SandboxTrade): string {
+  const params: Record<string, string> = {
+    method: `${trade.createdBy}.return`,
+    app_id: deps.app.appId,
+    charset: "utf-8",
+    version: "1.0",
+    timestamp: formatBeijing(deps.clock.now()),
+    out_trade_no: trade.outTradeNo,
+    trade_no: trade.tradeNo,
+    total_amount: fenToYuan(trade.totalFen),
+    seller_id: deps.sellerId,
+  };
+  params.sign = rsa2Sign(notifySignContent(params), deps.alipayPrivateKeyPem);
+  params.sign_type = "RSA2";
+  const target = new URL(trade.returnUrl ?? "");
+  for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
+  return target.toString();
+}
+
+async function controlRoute(
+  deps: GatewayDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  body: string,
+) {
+  const json = (status: number, value: unknown) => send(res, status, JSON_TYPE, JSON.stringify(value));
+  const path = url.pathname.slice("/__sandbox".length);
+  try {
+    if (req.method === "GET" && path === "/state") return json(200, deps.control.state());
+    if (req.method === "GET" && path === "/notifications") return json(200, deps.notifier.notifications);
+    const trade = /^\/trades\/([^/]+)\/(pay|fail)$/.exec(path);
+    if (req.method === "POST" && trade) {
+      const outTradeNo = decodeURIComponent(trade[1] ?? "");
+      const done = trade[2] === "pay" ? await deps.control.pay(outTradeNo) : deps.control.fail(outTradeNo);
+      return json(200, { out_trade_no: done.outTradeNo, trade_no: done.tradeNo, trade_status: done.status });
+    }
+    if (req.method === "POST" && path === "/clock/advance") {
+      const { ms } = JSON.parse(body || "{}") as { ms?: unknown };
+      if (typeof ms !== "number") return json(400, { error: 'body must be {"ms": number}' });
+      await deps.control.advanceClock(ms);
+      return json(200, { now: deps.clock.now().toISOString() });
+    }
+    if (req.method === "POST" && path === "/faults") {
+      deps.control.injectFault(JSON.parse(body) as AlipayFault);
+      return json(200, { pending: deps.faults.pending });
+    }
+    if (req.method === "POST" && path === "/app-pay") {
+      // The Alipay app receives the order string built by sdkExec; the sandbox plays that app.
+      deps.countRequest();
+      const params: Record<string, string> = {};
+      for (const [k, v] of new URLSearchParams(body.trim())) params[k] = v;
+      const method = params.method ?? "";
+      if (method !== "alipay.trade.app.pay") return json(400, { error: `order string method ${method}` });
+      verifyRequest(params, deps.app);
+      const opened = openClientTrade(context(deps, params), method);
+      return json(200, {
+        out_trade_no: opened.outTradeNo,
+        trade_no: opened.tradeNo,
+        cashier_url: `${deps.origin()}/cashier/${opened.tradeNo}`,
+      });
+    }
+    return json(404, { error: `no control route ${req.method} ${path}` });
+  } catch (err) {
+    if (err instanceof GatewayFailure) return json(409, err.response);
+    return json(400, { error: err instanceof Error ? err.message : String(err) });
+  }
+}
