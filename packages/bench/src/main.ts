@@ -5,6 +5,7 @@
  */
 import "reflect-metadata";
 import { fileURLToPath } from "node:url";
+import { benchAlipayOverhead } from "./alipay-overhead.js";
 import { benchMemory } from "./memory.js";
 import { benchNotificationIntake } from "./notification-intake.js";
 import { type BenchReport, renderReport, writeReport } from "./report.js";
@@ -17,17 +18,26 @@ const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
 const wanted = (part: string) => only === undefined || only.includes(part);
 const log = (what: string) => process.stderr.write(`[bench] ${what}\n`);
 
+async function part<T>(name: string, what: string, run: () => Promise<T>): Promise<T | undefined> {
+  if (!wanted(name)) return undefined;
+  log(what);
+  return run();
+}
+
 log(`scale ${scale.name}`);
-const wechat = wanted("wechat") ? [await benchWechatOverhead(scale)] : [];
-log("notification intake");
-const intake = wanted("intake") ? await benchNotificationIntake(scale) : undefined;
-log(`memory over ${scale.memoryNotifications} notifications`);
-const memory = wanted("memory") ? await benchMemory(scale) : undefined;
+const overhead = [
+  await part("wechat", "WeChat refund + query overhead", () => benchWechatOverhead(scale)),
+  await part("alipay", "Alipay refund + query overhead", () => benchAlipayOverhead(scale)),
+].filter((r) => r !== undefined);
+const intake = await part("intake", "notification intake", () => benchNotificationIntake(scale));
+const memory = await part("memory", `memory over ${scale.memoryNotifications} notifications`, () =>
+  benchMemory(scale),
+);
 
 const report: BenchReport = {
   scale,
   date: new Date(),
-  overhead: wechat,
+  overhead,
   intake,
   memory,
   ledger: [],

@@ -36,7 +36,7 @@ export class WechatPayKeyStore {
 
   constructor(
     readonly mode: WechatKeyModeConfig,
-    private readonly apiV3Key: string,
+    apiV3Key: string,
     private readonly clock: Clock,
     private readonly windowMs: number,
     /** Downloads /v3/certificates through the transport (which calls `acceptCertificates`). */
