@@ -60,6 +60,7 @@ export async function benchAlipayOverhead(scale: BenchScale): Promise<RatioResul
       rounds: scale.rounds,
       opsPerRound: scale.overheadOpsPerRound,
       warmup,
+      slices: 10,
       baseline: async (i) => {
         const outTradeNo = orderAt(i);
         const outRequestNo = `R${outTradeNo}`;

@@ -28,7 +28,7 @@ export interface BenchScale {
 
 export const FULL_SCALE: BenchScale = {
   name: "full",
-  rounds: 7,
+  rounds: 9,
   overheadOpsPerRound: 60,
   intakeRounds: 21,
   intakeOpsPerRound: 1_000,

@@ -30,6 +30,7 @@ export async function benchWechatOverhead(scale: BenchScale): Promise<RatioResul
       rounds: scale.rounds,
       opsPerRound: scale.overheadOpsPerRound,
       warmup,
+      slices: 10,
       baseline: async (i) => {
         const outTradeNo = orderAt(i);
         const found = await raw.refundAndQuery(
