@@ -6,5 +6,6 @@ export * from "./injector/index.js";
 export * from "./logger/index.js";
 export * from "./money/index.js";
 export * from "./provider/index.js";
+export * from "./refunds/index.js";
 export * from "./schemas/index.js";
 export * from "./states/index.js";

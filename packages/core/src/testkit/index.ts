@@ -1,2 +1,3 @@
 export * from "./conformance.js";
 export type * from "./harness.js";
+export * from "./ledger-contract.js";

@@ -1,0 +1,127 @@
+import type { Currency } from "../money/money.js";
+import type { RefundState } from "../states/refund-state.js";
+import type { TradeState } from "../states/trade-state.js";
+import type { RefundPolicy } from "./policy.js";
+
+/** A paid order as the refund ledger keeps it. Amounts are integer fen. */
+export interface LedgerOrder {
+  /** The merchant's order number; unique in one ledger (a backend numbers its orders across providers). */
+  readonly outTradeNo: string;
+  readonly provider: string;
+  readonly merchantId: string;
+  readonly currency: Currency;
+  readonly totalFen: number;
+  /** What the buyer actually paid; refunds never add up to more (Alipay: buyer_pay_amount). */
+  readonly paidFen: number;
+  readonly paidAt: Date;
+  readonly tradeState: TradeState;
+  readonly providerTradeNo: string | undefined;
+}
+
+/** One refund of an order; `outRefundNo` is unique in one ledger and is sent unchanged on every retry. */
+export interface LedgerRefund {
+  readonly outRefundNo: string;
+  readonly outTradeNo: string;
+  readonly provider: string;
+  readonly merchantId: string;
+  readonly currency: Currency;
+  readonly amountFen: number;
+  readonly state: RefundState;
+  /** The provider's last raw status (SUCCESS, PROCESSING, REFUND_SUCCESS, ...) or the error code that closed it. */
+  readonly rawStatus: string | undefined;
+  readonly providerRefundId: string | undefined;
+  readonly reason: string | undefined;
+  /** Calls made to the provider's refund API for this refund number (submissions, not queries). */
+  readonly attempts: number;
+  readonly createdAt: Date;
+  readonly updatedAt: Date;
+  /**
+   * When the refund was last sent to the provider. The one-minute interval to the order's next
+   * refund is measured from here: the provider dates a refund by the attempt it accepted, which
+   * may be a later one than the first.
+   */
+  readonly submittedAt: Date | undefined;
+  readonly successAt: Date | undefined;
+  readonly lastError: string | undefined;
+}
+
+export interface NewLedgerOrder {
+  readonly outTradeNo: string;
+  readonly provider: string;
+  readonly merchantId: string;
+  readonly currency: Currency;
+  readonly totalFen: number;
+  readonly paidFen: number;
+  readonly paidAt: Date;
+  readonly tradeState: TradeState;
+  readonly providerTradeNo?: string | undefined;
+}
+
+export interface ReserveRefundInput {
+  readonly outTradeNo: string;
+  readonly outRefundNo: string;
+  readonly amountFen: number;
+  readonly currency: Currency;
+  readonly reason?: string | undefined;
+  /** 0 when the refund waits for a person's approval, 1 when it is approved on creation. */
+  readonly initialState: 0 | 1;
+}
+
+export interface ReserveOutcome {
+  readonly refund: LedgerRefund;
+  /** False when the refund number already existed with the same order and amount (an idempotent repeat). */
+  readonly created: boolean;
+}
+
+/** How an update's state is applied: the merchant's own moves are checked, provider reports are merged. */
+export type RefundUpdateMode =
+  /** Merchant workflow (approve, reject, close on a final error): an impossible move throws. */
+  | "transition"
+  /** A state reported by the provider: a move backwards is stale and ignored (DESIGN.md "Unified states"). */
+  | "merge";
+
+export interface RefundUpdate {
+  readonly mode: RefundUpdateMode;
+  readonly state?: RefundState | undefined;
+  /** When set, the update applies only if the refund is in one of these states (else ConflictError-free no-op is not allowed: it throws). */
+  readonly expectStates?: readonly RefundState[] | undefined;
+  readonly rawStatus?: string | undefined;
+  readonly providerRefundId?: string | undefined;
+  readonly successAt?: Date | undefined;
+  /** A message to keep, or null to clear the last error. */
+  readonly lastError?: string | null | undefined;
+}
+
+export type BeginAttemptOutcome =
+  | { readonly ok: true; readonly refund: LedgerRefund }
+  /** Another refund of the same order was submitted less than the minimum interval ago. */
+  | { readonly ok: false; readonly waitMs: number; readonly refund: LedgerRefund };
+
+/**
+ * The refund ledger port. Implementations: MemoryRefundLedger (core, one process) and
+ * PostgresRefundLedger (@paybridge/postgres, many processes). Each operation is atomic; the
+ * critical one is `reserveRefund`, which checks the policy against every refund of the order and
+ * inserts the new one while the order is locked, so two instances can never both pass the sum check.
+ */
+export interface RefundLedger {
+  /** Records a paid order, or updates the trade state and paid amount of a known one. */
+  saveOrder(order: NewLedgerOrder): Promise<LedgerOrder>;
+  getOrder(outTradeNo: string): Promise<LedgerOrder | undefined>;
+  /**
+   * In one transaction with the order locked: returns the existing refund for a repeated
+   * `outRefundNo` (same order and amount), or checks `policy` and stores the new refund.
+   * Throws RefundRuleError for a broken rule and NotFoundError for an unknown order.
+   */
+  reserveRefund(input: ReserveRefundInput, policy: RefundPolicy, now: Date): Promise<ReserveOutcome>;
+  /**
+   * Before each submission, with the order locked: checks that no other refund of the order was
+   * sent less than `minIntervalMs` ago (a refund already sent once is a resubmission and never
+   * waits), then counts the attempt and stamps `submittedAt`. The refund must be at 1 or 2.
+   */
+  beginAttempt(outRefundNo: string, minIntervalMs: number, now: Date): Promise<BeginAttemptOutcome>;
+  updateRefund(outRefundNo: string, update: RefundUpdate, now: Date): Promise<LedgerRefund>;
+  getRefund(outRefundNo: string): Promise<LedgerRefund | undefined>;
+  listRefunds(outTradeNo: string): Promise<LedgerRefund[]>;
+  /** Refunds in the given states, oldest first; what `resumePending()` walks after a crash. */
+  listByState(states: readonly RefundState[], limit: number): Promise<LedgerRefund[]>;
+}

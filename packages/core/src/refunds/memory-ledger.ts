@@ -1,0 +1,125 @@
+import { NotFoundError, RefundRuleError } from "../errors/errors.js";
+import { describeRefundState, RefundState } from "../states/refund-state.js";
+import { mergeTradeState } from "../states/transitions.js";
+import type {
+  BeginAttemptOutcome,
+  LedgerOrder,
+  LedgerRefund,
+  NewLedgerOrder,
+  RefundLedger,
+  RefundUpdate,
+  ReserveOutcome,
+  ReserveRefundInput,
+} from "./ledger.js";
+import { decideReserve, type RefundPolicy, submitWaitMs } from "./policy.js";
+import { applyRefundUpdate, tradeStateAfterRefund } from "./record-update.js";
+
+/**
+ * The default ledger: one process, nothing durable. Every operation runs synchronously between
+ * two awaits, which makes it atomic in a single Node process. Use @paybridge/postgres when more
+ * than one process refunds, or when a crash must not forget a refund.
+ */
+export class MemoryRefundLedger implements RefundLedger {
+  private readonly orders = new Map<string, LedgerOrder>();
+  private readonly refunds = new Map<string, LedgerRefund>();
+
+  async saveOrder(order: NewLedgerOrder): Promise<LedgerOrder> {
+    const existing = this.orders.get(order.outTradeNo);
+    const saved: LedgerOrder = {
+      ...order,
+      providerTradeNo: order.providerTradeNo ?? existing?.providerTradeNo,
+      // A refunded order stays refunded even if a stale query reports it as merely paid.
+      tradeState: existing ? mergeTradeState(existing.tradeState, order.tradeState) : order.tradeState,
+    };
+    this.orders.set(order.outTradeNo, saved);
+    return saved;
+  }
+
+  async getOrder(outTradeNo: string): Promise<LedgerOrder | undefined> {
+    return this.orders.get(outTradeNo);
+  }
+
+  async reserveRefund(input: ReserveRefundInput, policy: RefundPolicy, now: Date): Promise<ReserveOutcome> {
+    const order = this.orders.get(input.outTradeNo);
+    const existing = this.refunds.get(input.outRefundNo);
+    if (!order) throw new NotFoundError(`order ${input.outTradeNo} is not in the refund ledger`);
+    const decision = decideReserve(order, this.siblings(input.outTradeNo), existing, input, policy, now);
+    if (decision.kind === "existing") return { refund: decision.refund, created: false };
+    const refund: LedgerRefund = {
+      outRefundNo: input.outRefundNo,
+      outTradeNo: input.outTradeNo,
+      provider: order.provider,
+      merchantId: order.merchantId,
+      currency: input.currency,
+      amountFen: input.amountFen,
+      state: input.initialState,
+      rawStatus: undefined,
+      providerRefundId: undefined,
+      reason: input.reason,
+      attempts: 0,
+      createdAt: now,
+      updatedAt: now,
+      submittedAt: undefined,
+      successAt: undefined,
+      lastError: undefined,
+    };
+    this.refunds.set(refund.outRefundNo, refund);
+    return { refund, created: true };
+  }
+
+  async beginAttempt(outRefundNo: string, minIntervalMs: number, now: Date): Promise<BeginAttemptOutcome> {
+    const refund = this.mustGet(outRefundNo);
+    if (refund.state !== RefundState.CONFIRMED && refund.state !== RefundState.NOT_SUBMITTED) {
+      throw new RefundRuleError(
+        "state",
+        `refund ${outRefundNo} is ${describeRefundState(refund.state)}; only 1 or 2 can be submitted`,
+      );
+    }
+    const waitMs = submitWaitMs(refund, this.siblings(refund.outTradeNo), minIntervalMs, now);
+    if (waitMs > 0) return { ok: false, waitMs, refund };
+    const next: LedgerRefund = {
+      ...refund,
+      attempts: refund.attempts + 1,
+      submittedAt: now,
+      updatedAt: now,
+    };
+    this.refunds.set(outRefundNo, next);
+    return { ok: true, refund: next };
+  }
+
+  async updateRefund(outRefundNo: string, update: RefundUpdate, now: Date): Promise<LedgerRefund> {
+    const next = applyRefundUpdate(this.mustGet(outRefundNo), update, now);
+    this.refunds.set(outRefundNo, next);
+    const order = this.orders.get(next.outTradeNo);
+    if (order)
+      this.orders.set(order.outTradeNo, { ...order, tradeState: tradeStateAfterRefund(order, next) });
+    return next;
+  }
+
+  async getRefund(outRefundNo: string): Promise<LedgerRefund | undefined> {
+    return this.refunds.get(outRefundNo);
+  }
+
+  async listRefunds(outTradeNo: string): Promise<LedgerRefund[]> {
+    return this.siblings(outTradeNo);
+  }
+
+  async listByState(states: readonly RefundState[], limit: number): Promise<LedgerRefund[]> {
+    return [...this.refunds.values()]
+      .filter((r) => states.includes(r.state))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .slice(0, limit);
+  }
+
+  private siblings(outTradeNo: string): LedgerRefund[] {
+    return [...this.refunds.values()]
+      .filter((r) => r.outTradeNo === outTradeNo)
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime());
+  }
+
+  private mustGet(outRefundNo: string): LedgerRefund {
+    const refund = this.refunds.get(outRefundNo);
+    if (!refund) throw new NotFoundError(`refund ${outRefundNo} is not in the refund ledger`);
+    return refund;
+  }
+}

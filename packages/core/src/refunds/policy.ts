@@ -1,0 +1,151 @@
+import { RefundRuleError } from "../errors/errors.js";
+import type { RefundRules } from "../provider/refund-rules.js";
+import { RefundState } from "../states/refund-state.js";
+import { TradeState } from "../states/trade-state.js";
+import type { LedgerOrder, LedgerRefund, ReserveRefundInput } from "./ledger.js";
+
+const DAY_MS = 86_400_000;
+
+/** The rules a ledger checks inside its reserve transaction. */
+export interface RefundPolicy {
+  readonly windowDays: number;
+  readonly maxRefundsPerOrder: number | undefined;
+  readonly minIntervalMs: number;
+}
+
+export function policyFromRules(rules: RefundRules): RefundPolicy {
+  return {
+    windowDays: rules.windowDays,
+    maxRefundsPerOrder: rules.maxRefundsPerOrder,
+    minIntervalMs: rules.minIntervalMs,
+  };
+}
+
+/**
+ * A refund the merchant rejected before it was ever sent (0 -> 6 with no attempt) never reached
+ * the provider: it holds no money and does not count toward the provider's 50-refund limit.
+ */
+export function isWithdrawn(r: LedgerRefund): boolean {
+  return r.state === RefundState.CLOSED && r.attempts === 0;
+}
+
+/**
+ * Money a refund holds against the order: every state but CLOSED. Pending (0), approved (1),
+ * not submitted (2), in flight (3), succeeded (4) and abnormal (5, may still succeed) all count,
+ * so two refunds in flight can never together pass the sum check.
+ */
+export function holdsMoney(r: LedgerRefund): boolean {
+  return r.state !== RefundState.CLOSED;
+}
+
+export type ReserveDecision =
+  | { readonly kind: "existing"; readonly refund: LedgerRefund }
+  | { readonly kind: "insert" };
+
+/**
+ * The reserve decision, shared by every ledger so the rules are written once. Called with the
+ * order locked and every refund of that order in hand. Throws RefundRuleError naming the rule.
+ */
+export function decideReserve(
+  order: LedgerOrder,
+  refunds: readonly LedgerRefund[],
+  existing: LedgerRefund | undefined,
+  input: ReserveRefundInput,
+  policy: RefundPolicy,
+  now: Date,
+): ReserveDecision {
+  if (existing) {
+    if (existing.outTradeNo !== input.outTradeNo) {
+      throw new RefundRuleError(
+        "duplicate",
+        `refund number ${input.outRefundNo} already belongs to order ${existing.outTradeNo}, not ${input.outTradeNo}`,
+      );
+    }
+    if (existing.amountFen !== input.amountFen || existing.currency !== input.currency) {
+      throw new RefundRuleError(
+        "duplicate",
+        `refund number ${input.outRefundNo} already exists for ${existing.amountFen} fen; a retry must repeat the same amount, not ${input.amountFen} fen`,
+      );
+    }
+    return { kind: "existing", refund: existing };
+  }
+  if (!Number.isSafeInteger(input.amountFen) || input.amountFen <= 0) {
+    throw new RefundRuleError(
+      "amount",
+      `refund amount must be a positive integer of fen, got ${input.amountFen}`,
+    );
+  }
+  if (input.currency !== order.currency) {
+    throw new RefundRuleError(
+      "amount",
+      `refund currency ${input.currency} differs from the order's ${order.currency}`,
+    );
+  }
+  if (order.tradeState !== TradeState.PAID && order.tradeState !== TradeState.REFUND) {
+    throw new RefundRuleError(
+      "state",
+      `order ${order.outTradeNo} is in trade state ${order.tradeState}; only a paid order (3 or 4) can be refunded`,
+    );
+  }
+  const ageMs = now.getTime() - order.paidAt.getTime();
+  if (ageMs > policy.windowDays * DAY_MS) {
+    throw new RefundRuleError(
+      "window",
+      `order ${order.outTradeNo} was paid ${Math.floor(ageMs / DAY_MS)} days ago; refunds are accepted for ${policy.windowDays} days`,
+    );
+  }
+  const counted = refunds.filter((r) => !isWithdrawn(r));
+  if (policy.maxRefundsPerOrder !== undefined && counted.length >= policy.maxRefundsPerOrder) {
+    throw new RefundRuleError(
+      "count",
+      `order ${order.outTradeNo} already has ${counted.length} refunds; at most ${policy.maxRefundsPerOrder} are allowed`,
+    );
+  }
+  const held = refunds.filter(holdsMoney).reduce((sum, r) => sum + r.amountFen, 0);
+  if (held + input.amountFen > order.paidFen) {
+    throw new RefundRuleError(
+      "sum",
+      `refunding ${input.amountFen} fen would bring order ${order.outTradeNo} to ${held + input.amountFen} fen refunded or pending, over the ${order.paidFen} fen paid`,
+    );
+  }
+  const last = lastRefundTime(counted);
+  if (policy.minIntervalMs > 0 && last !== undefined && now.getTime() - last < policy.minIntervalMs) {
+    const waitMs = policy.minIntervalMs - (now.getTime() - last);
+    throw new RefundRuleError(
+      "interval",
+      `order ${order.outTradeNo} had a refund ${now.getTime() - last} ms ago; partial refunds must be ${policy.minIntervalMs} ms apart (retry in ${waitMs} ms)`,
+      { retryClass: "retry" },
+    );
+  }
+  return { kind: "insert" };
+}
+
+/** The latest moment another refund of the order was sent, or created when not sent yet. */
+function lastRefundTime(refunds: readonly LedgerRefund[]): number | undefined {
+  let last: number | undefined;
+  for (const r of refunds) {
+    const t = (r.submittedAt ?? r.createdAt).getTime();
+    if (last === undefined || t > last) last = t;
+  }
+  return last;
+}
+
+/**
+ * The submission-time interval check: the wait before `refund` may be sent, given when the
+ * order's other refunds were last sent. Resubmitting the same refund number is not a new
+ * refund, so it never waits on itself.
+ */
+export function submitWaitMs(
+  refund: LedgerRefund,
+  siblings: readonly LedgerRefund[],
+  minIntervalMs: number,
+  now: Date,
+): number {
+  if (minIntervalMs <= 0 || refund.submittedAt) return 0;
+  let wait = 0;
+  for (const r of siblings) {
+    if (r.outRefundNo === refund.outRefundNo || !r.submittedAt) continue;
+    wait = Math.max(wait, minIntervalMs - (now.getTime() - r.submittedAt.getTime()));
+  }
+  return wait;
+}

@@ -1,0 +1,46 @@
+import { RefundRuleError } from "../errors/errors.js";
+import { describeRefundState, RefundState } from "../states/refund-state.js";
+import { TradeState } from "../states/trade-state.js";
+import { mergeRefundState, mergeTradeState, transitionRefund } from "../states/transitions.js";
+import type { LedgerOrder, LedgerRefund, RefundUpdate } from "./ledger.js";
+
+/**
+ * The refund record after `update`, shared by every ledger so the state rules live in one place.
+ * Provider reports merge (a stale report never moves a refund backwards); merchant moves are
+ * checked transitions and throw InvalidTransitionError when impossible.
+ */
+export function applyRefundUpdate(current: LedgerRefund, update: RefundUpdate, now: Date): LedgerRefund {
+  if (update.expectStates && !update.expectStates.includes(current.state)) {
+    throw new RefundRuleError(
+      "state",
+      `refund ${current.outRefundNo} is ${describeRefundState(current.state)}; expected one of ${update.expectStates.join(", ")}`,
+    );
+  }
+  let state = current.state;
+  if (update.state !== undefined) {
+    state =
+      update.mode === "merge"
+        ? mergeRefundState(current.state, update.state)
+        : transitionRefund(current.state, update.state);
+  }
+  // A provider field is taken only from a report that was applied (or that repeats the current state).
+  const accepted = update.state === undefined || state === update.state;
+  return {
+    ...current,
+    state,
+    rawStatus: accepted && update.rawStatus !== undefined ? update.rawStatus : current.rawStatus,
+    providerRefundId: update.providerRefundId ?? current.providerRefundId,
+    successAt:
+      state === RefundState.SUCCESS ? (current.successAt ?? update.successAt ?? now) : current.successAt,
+    lastError: update.lastError === null ? undefined : (update.lastError ?? current.lastError),
+    updatedAt: now,
+  };
+}
+
+/** A trade with a refund accepted or succeeded is in state 4, whichever provider holds it (DESIGN.md). */
+export function tradeStateAfterRefund(order: LedgerOrder, refund: LedgerRefund): LedgerOrder["tradeState"] {
+  if (refund.state === RefundState.SUBMITTED || refund.state === RefundState.SUCCESS) {
+    return mergeTradeState(order.tradeState, TradeState.REFUND);
+  }
+  return order.tradeState;
+}

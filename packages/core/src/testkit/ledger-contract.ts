@@ -1,0 +1,275 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { InvalidTransitionError, NotFoundError, RefundRuleError } from "../errors/errors.js";
+import type { NewLedgerOrder, RefundLedger, ReserveRefundInput } from "../refunds/ledger.js";
+import type { RefundPolicy } from "../refunds/policy.js";
+import { RefundState } from "../states/refund-state.js";
+import { TradeState } from "../states/trade-state.js";
+
+export interface LedgerContractOptions {
+  readonly name: string;
+  /** A fresh, empty ledger; `close` drops whatever it holds. */
+  readonly setup: () => Promise<{ ledger: RefundLedger; close: () => Promise<void> }>;
+}
+
+const T0 = new Date("2025-03-01T00:00:00.000Z");
+const at = (ms: number) => new Date(T0.getTime() + ms);
+const NO_INTERVAL: RefundPolicy = { windowDays: 365, maxRefundsPerOrder: 50, minIntervalMs: 0 };
+let orderSeq = 0;
+
+/**
+ * What every RefundLedger must do, run by core against MemoryRefundLedger and by
+ * @paybridge/postgres against PostgreSQL and PGlite. The concurrency cases are real races on
+ * a shared store, not sequential calls.
+ */
+export function runRefundLedgerContract({ name, setup }: LedgerContractOptions): void {
+  describe(`refund ledger contract: ${name}`, () => {
+    let ledger: RefundLedger;
+    let close: () => Promise<void>;
+    beforeAll(async () => {
+      ({ ledger, close } = await setup());
+    });
+    afterAll(async () => {
+      await close?.();
+    });
+
+    const order = async (paidFen = 1000, extra: Partial<NewLedgerOrder> = {}) => {
+      orderSeq += 1;
+      return ledger.saveOrder({
+        outTradeNo: `LC${process.pid}${Date.now().toString(36)}${orderSeq}`,
+        provider: "wechatpay",
+        merchantId: "m1",
+        currency: "CNY",
+        totalFen: paidFen,
+        paidFen,
+        paidAt: T0,
+        tradeState: TradeState.PAID,
+        ...extra,
+      });
+    };
+    const input = (outTradeNo: string, n: number | string, amountFen: number): ReserveRefundInput => ({
+      outTradeNo,
+      outRefundNo: `${outTradeNo}R${n}`,
+      amountFen,
+      currency: "CNY",
+      initialState: RefundState.CONFIRMED,
+    });
+
+    it("stores and reads orders", async () => {
+      const o = await order(1234, { providerTradeNo: "42000000001" });
+      expect(await ledger.getOrder(o.outTradeNo)).toEqual(o);
+      expect(o.paidAt).toEqual(T0);
+      expect(o.providerTradeNo).toBe("42000000001");
+      expect(await ledger.getOrder("NOPE000000")).toBeUndefined();
+    });
+
+    it("reserves a refund, and a repeat with the same number and amount returns it unchanged", async () => {
+      const o = await order();
+      const first = await ledger.reserveRefund(input(o.outTradeNo, 1, 300), NO_INTERVAL, at(1000));
+      expect(first.created).toBe(true);
+      expect(first.refund).toMatchObject({
+        outRefundNo: `${o.outTradeNo}R1`,
+        amountFen: 300,
+        state: 1,
+        attempts: 0,
+        merchantId: "m1",
+        provider: "wechatpay",
+        submittedAt: undefined,
+      });
+      expect(first.refund.createdAt).toEqual(at(1000));
+      const again = await ledger.reserveRefund(input(o.outTradeNo, 1, 300), NO_INTERVAL, at(2000));
+      expect(again.created).toBe(false);
+      expect(again.refund).toEqual(first.refund);
+      expect(await ledger.getRefund(`${o.outTradeNo}R1`)).toEqual(first.refund);
+    });
+
+    it("refuses a refund number reused with another amount or another order", async () => {
+      const o = await order();
+      const other = await order();
+      await ledger.reserveRefund(input(o.outTradeNo, 1, 300), NO_INTERVAL, at(0));
+      await expect(
+        ledger.reserveRefund(input(o.outTradeNo, 1, 301), NO_INTERVAL, at(0)),
+      ).rejects.toMatchObject({
+        rule: "duplicate",
+      });
+      await expect(
+        ledger.reserveRefund(
+          { ...input(other.outTradeNo, 1, 300), outRefundNo: `${o.outTradeNo}R1` },
+          NO_INTERVAL,
+          at(0),
+        ),
+      ).rejects.toMatchObject({ rule: "duplicate" });
+    });
+
+    it("refuses an unknown order with NotFoundError", async () => {
+      await expect(
+        ledger.reserveRefund(input("UNKNOWN00001", 1, 1), NO_INTERVAL, at(0)),
+      ).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it("counts pending, in-flight, succeeded and abnormal refunds in the sum; a closed one releases its amount", async () => {
+      const o = await order(1000);
+      const states = [0, 1, 2, 3, 4, 5] as const;
+      for (const [i, s] of states.entries()) {
+        await ledger.reserveRefund(
+          { ...input(o.outTradeNo, i, 150), initialState: s === 0 ? 0 : 1 },
+          NO_INTERVAL,
+          at(i),
+        );
+        if (s >= 2) {
+          await ledger.beginAttempt(`${o.outTradeNo}R${i}`, 0, at(i));
+          await ledger.updateRefund(`${o.outTradeNo}R${i}`, { mode: "merge", state: s }, at(i));
+        }
+      }
+      // 6 x 150 = 900 held; 101 more is over the 1000 paid.
+      await expect(
+        ledger.reserveRefund(input(o.outTradeNo, "X", 101), NO_INTERVAL, at(10)),
+      ).rejects.toMatchObject({
+        rule: "sum",
+      });
+      await ledger.updateRefund(`${o.outTradeNo}R0`, { mode: "transition", state: 6 }, at(11));
+      const ok = await ledger.reserveRefund(input(o.outTradeNo, "X", 250), NO_INTERVAL, at(12));
+      expect(ok.created).toBe(true);
+      await expect(
+        ledger.reserveRefund(input(o.outTradeNo, "Y", 1), NO_INTERVAL, at(13)),
+      ).rejects.toBeInstanceOf(RefundRuleError);
+    });
+
+    it("enforces the refund count, not counting refunds withdrawn before submission", async () => {
+      const o = await order(1000);
+      const policy = { ...NO_INTERVAL, maxRefundsPerOrder: 3 };
+      for (const n of [1, 2, 3])
+        await ledger.reserveRefund({ ...input(o.outTradeNo, n, 1), initialState: 0 }, policy, at(n));
+      await expect(ledger.reserveRefund(input(o.outTradeNo, 4, 1), policy, at(4))).rejects.toMatchObject({
+        rule: "count",
+      });
+      await ledger.updateRefund(`${o.outTradeNo}R1`, { mode: "transition", state: 6 }, at(5));
+      expect((await ledger.reserveRefund(input(o.outTradeNo, 4, 1), policy, at(6))).created).toBe(true);
+    });
+
+    it("enforces the refund window and the trade state", async () => {
+      const o = await order(1000);
+      const policy = { ...NO_INTERVAL, windowDays: 10 };
+      expect(
+        (await ledger.reserveRefund(input(o.outTradeNo, 1, 1), policy, at(10 * 86_400_000))).created,
+      ).toBe(true);
+      await expect(
+        ledger.reserveRefund(input(o.outTradeNo, 2, 1), policy, at(10 * 86_400_000 + 1)),
+      ).rejects.toMatchObject({
+        rule: "window",
+      });
+      const unpaid = await order(1000, { tradeState: TradeState.CLOSED });
+      await expect(ledger.reserveRefund(input(unpaid.outTradeNo, 1, 1), policy, at(0))).rejects.toMatchObject(
+        {
+          rule: "state",
+        },
+      );
+    });
+
+    it("enforces the interval between refunds of one order, at reserve and at submission", async () => {
+      const o = await order(1000);
+      const policy = { ...NO_INTERVAL, minIntervalMs: 60_000 };
+      await ledger.reserveRefund({ ...input(o.outTradeNo, 1, 1), initialState: 0 }, policy, at(0));
+      await expect(ledger.reserveRefund(input(o.outTradeNo, 2, 1), policy, at(59_999))).rejects.toMatchObject(
+        {
+          rule: "interval",
+          retryable: true,
+        },
+      );
+      await ledger.reserveRefund({ ...input(o.outTradeNo, 2, 1), initialState: 0 }, policy, at(60_000));
+      for (const n of [1, 2]) {
+        await ledger.updateRefund(`${o.outTradeNo}R${n}`, { mode: "transition", state: 1 }, at(70_000));
+      }
+      const first = await ledger.beginAttempt(`${o.outTradeNo}R2`, 60_000, at(70_000));
+      expect(first).toMatchObject({ ok: true, refund: { attempts: 1, submittedAt: at(70_000) } });
+      const blocked = await ledger.beginAttempt(`${o.outTradeNo}R1`, 60_000, at(80_000));
+      expect(blocked).toMatchObject({ ok: false, waitMs: 50_000 });
+      // The same refund number again is a resubmission, not a new refund: it never waits.
+      const again = await ledger.beginAttempt(`${o.outTradeNo}R2`, 60_000, at(80_000));
+      expect(again).toMatchObject({ ok: true, refund: { attempts: 2, submittedAt: at(80_000) } });
+      // The interval runs from the last attempt, the one the provider may have accepted.
+      expect(await ledger.beginAttempt(`${o.outTradeNo}R1`, 60_000, at(130_000))).toMatchObject({
+        ok: false,
+        waitMs: 10_000,
+      });
+      expect(await ledger.beginAttempt(`${o.outTradeNo}R1`, 60_000, at(140_000))).toMatchObject({ ok: true });
+    });
+
+    it("merges provider reports forward only, checks merchant moves, and moves the trade to 4", async () => {
+      const o = await order(1000);
+      const no = `${o.outTradeNo}R1`;
+      await ledger.reserveRefund({ ...input(o.outTradeNo, 1, 10), initialState: 0 }, NO_INTERVAL, at(0));
+      await expect(ledger.beginAttempt(no, 0, at(1))).rejects.toMatchObject({ rule: "state" });
+      await expect(ledger.updateRefund(no, { mode: "transition", state: 3 }, at(1))).rejects.toBeInstanceOf(
+        InvalidTransitionError,
+      );
+      await ledger.updateRefund(no, { mode: "transition", state: 1, expectStates: [0] }, at(2));
+      await expect(
+        ledger.updateRefund(no, { mode: "transition", state: 1, expectStates: [0] }, at(2)),
+      ).rejects.toMatchObject({ rule: "state" });
+      await ledger.beginAttempt(no, 0, at(3));
+      const submitted = await ledger.updateRefund(
+        no,
+        { mode: "merge", state: 3, rawStatus: "PROCESSING", providerRefundId: "5030001" },
+        at(4),
+      );
+      expect(submitted).toMatchObject({ state: 3, rawStatus: "PROCESSING", providerRefundId: "5030001" });
+      expect((await ledger.getOrder(o.outTradeNo))?.tradeState).toBe(TradeState.REFUND);
+      const success = await ledger.updateRefund(
+        no,
+        { mode: "merge", state: 4, rawStatus: "SUCCESS", lastError: null },
+        at(5),
+      );
+      expect(success).toMatchObject({ state: 4, rawStatus: "SUCCESS", successAt: at(5) });
+      // A late PROCESSING report is stale: the refund stays a success, with its raw status.
+      const stale = await ledger.updateRefund(
+        no,
+        { mode: "merge", state: 3, rawStatus: "PROCESSING" },
+        at(6),
+      );
+      expect(stale).toMatchObject({ state: 4, rawStatus: "SUCCESS" });
+      // A stale order update never moves the trade back from 4.
+      await ledger.saveOrder({ ...o, tradeState: TradeState.PAID });
+      expect((await ledger.getOrder(o.outTradeNo))?.tradeState).toBe(TradeState.REFUND);
+    });
+
+    it("lists refunds by order and by state, oldest first", async () => {
+      const o = await order(1000);
+      for (const n of [1, 2, 3])
+        await ledger.reserveRefund(input(o.outTradeNo, n, 1), NO_INTERVAL, at(n * 10));
+      await ledger.updateRefund(`${o.outTradeNo}R2`, { mode: "transition", state: 6 }, at(40));
+      expect((await ledger.listRefunds(o.outTradeNo)).map((r) => r.outRefundNo)).toEqual(
+        [1, 2, 3].map((n) => `${o.outTradeNo}R${n}`),
+      );
+      const open = (await ledger.listByState([1], 10_000)).filter((r) => r.outTradeNo === o.outTradeNo);
+      expect(open.map((r) => r.outRefundNo)).toEqual([`${o.outTradeNo}R1`, `${o.outTradeNo}R3`]);
+    });
+
+    it("never lets concurrent reservations together pass the sum (60 racing reserves of 30 fen on 1000 paid)", async () => {
+      const o = await order(1000);
+      const results = await Promise.allSettled(
+        Array.from({ length: 60 }, (_, n) =>
+          ledger.reserveRefund(input(o.outTradeNo, n, 30), NO_INTERVAL, at(n)),
+        ),
+      );
+      const ok = results.filter((r) => r.status === "fulfilled").length;
+      const refused = results.filter(
+        (r) => r.status === "rejected" && r.reason instanceof RefundRuleError && r.reason.rule === "sum",
+      ).length;
+      expect(ok).toBe(33);
+      expect(refused).toBe(27);
+      const held = (await ledger.listRefunds(o.outTradeNo)).reduce((s, r) => s + r.amountFen, 0);
+      expect(held).toBe(990);
+    });
+
+    it("keeps one refund per number when the same request races itself", async () => {
+      const o = await order(1000);
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          ledger.reserveRefund(input(o.outTradeNo, 1, 500), NO_INTERVAL, at(0)),
+        ),
+      );
+      expect(results.filter((r) => r.created)).toHaveLength(1);
+      expect(await ledger.listRefunds(o.outTradeNo)).toHaveLength(1);
+    });
+  });
+}

@@ -1,0 +1,52 @@
+import {
+  createPayBridgeContainer,
+  type PaymentGateway,
+  registerMerchant,
+  registerProvider,
+  resolveGateway,
+} from "@paybridge/core";
+import type { WechatSandbox, WechatSandboxMerchant } from "@paybridge/sandbox";
+import { WechatPayProvider, type WechatPayV3ConfigInput } from "@paybridge/wechatpay";
+
+export const WECHAT_MERCHANT_ID = "wx-main";
+
+/** WechatPayProvider configuration for a sandbox merchant (public-key mode: no certificate download). */
+export function wechatConfig(m: WechatSandboxMerchant, origin: string): WechatPayV3ConfigInput {
+  return {
+    mchid: m.mchid,
+    appid: m.appid,
+    merchantSerialNo: m.serialNo,
+    privateKey: m.privateKey,
+    apiV3Key: m.apiV3Key,
+    keyMode:
+      m.keyMode === "public_key"
+        ? { type: "public_key", publicKeyId: m.wechatpayPublicKeyId, publicKey: m.wechatpayPublicKey }
+        : { type: "platform_certificate" },
+    origin,
+  };
+}
+
+/** A gateway with the real WechatPayProvider registered for one sandbox merchant. */
+export function wechatGateway(
+  config: WechatPayV3ConfigInput,
+  merchantId = WECHAT_MERCHANT_ID,
+): PaymentGateway {
+  const container = createPayBridgeContainer();
+  registerProvider(container, WechatPayProvider);
+  registerMerchant(container, { id: merchantId, provider: WechatPayProvider.id, config });
+  return resolveGateway(container);
+}
+
+/** Creates and pays an order inside the simulator (not over HTTP: only refunds are under test). */
+export function paidWechatOrder(sandbox: WechatSandbox, outTradeNo: string, totalFen: number) {
+  const m = sandbox.merchant();
+  sandbox.engine.createOrder(m.mchid, {
+    appid: m.appid,
+    outTradeNo,
+    description: "refund e2e",
+    totalFen,
+    notifyUrl: `${sandbox.origin}/sandbox/notify-sink`,
+    channel: "native",
+  });
+  return sandbox.control.pay(outTradeNo);
+}

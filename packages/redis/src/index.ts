@@ -1,0 +1,2 @@
+export * from "./limiter-script.js";
+export * from "./redis-rate-limiter.js";
