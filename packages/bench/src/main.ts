@@ -6,6 +6,7 @@
 import "reflect-metadata";
 import { fileURLToPath } from "node:url";
 import { benchAlipayOverhead } from "./alipay-overhead.js";
+import { benchLedgers, pgliteStore, postgresStore } from "./ledger.js";
 import { benchMemory } from "./memory.js";
 import { benchNotificationIntake } from "./notification-intake.js";
 import { type BenchReport, renderReport, writeReport } from "./report.js";
@@ -30,6 +31,11 @@ const overhead = [
   await part("alipay", "Alipay refund + query overhead", () => benchAlipayOverhead(scale)),
 ].filter((r) => r !== undefined);
 const intake = await part("intake", "notification intake", () => benchNotificationIntake(scale));
+const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
+const ledger =
+  (await part("ledger", "ledger on PostgreSQL and PGlite", () =>
+    benchLedgers([postgresStore(databaseUrl), pgliteStore()], scale),
+  )) ?? [];
 const memory = await part("memory", `memory over ${scale.memoryNotifications} notifications`, () =>
   benchMemory(scale),
 );
@@ -40,7 +46,7 @@ const report: BenchReport = {
   overhead,
   intake,
   memory,
-  ledger: [],
+  ledger,
   notMeasured: [],
 };
 const table = renderReport(report);

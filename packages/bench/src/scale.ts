@@ -34,7 +34,7 @@ export const FULL_SCALE: BenchScale = {
   intakeOpsPerRound: 1_000,
   notificationPool: 400,
   memoryNotifications: 100_000,
-  ledgerRefunds: 640,
+  ledgerRefunds: 400,
   ledgerConcurrency: [1, 8, 64],
 };
 
@@ -46,7 +46,7 @@ export const SMOKE_SCALE: BenchScale = {
   intakeOpsPerRound: 10,
   notificationPool: 8,
   memoryNotifications: 200,
-  ledgerRefunds: 64,
+  ledgerRefunds: 32,
   ledgerConcurrency: [1, 8, 64],
 };
 

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { benchAlipayOverhead } from "../src/alipay-overhead.js";
+import { benchLedgers, type LedgerStore, pgliteStore, postgresStore } from "../src/ledger.js";
 import { benchMemory } from "../src/memory.js";
 import { benchNotificationIntake } from "../src/notification-intake.js";
 import type { RatioResult } from "../src/ratio.js";
@@ -14,6 +15,9 @@ import { benchWechatOverhead } from "../src/wechat-overhead.js";
  * simulators and returns well-formed figures. Structural facts only, never a timing threshold.
  * docs/performance.md is only written by the full `pnpm bench`; this test checks it stays untouched.
  */
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) console.log("DATABASE_URL is not set: the ledger smoke run uses PGlite only");
+
 const doc = fileURLToPath(new URL("../../../docs/performance.md", import.meta.url));
 const readDoc = () => {
   try {
@@ -60,18 +64,28 @@ describe("benchmark smoke run", () => {
     for (const bytes of [memory.rssBeforeBytes, memory.rssAfterBytes, memory.heapUsedBeforeBytes]) {
       expect(bytes).toBeGreaterThan(0);
     }
+    const stores: LedgerStore[] = [pgliteStore(), ...(databaseUrl ? [postgresStore(databaseUrl, 8)] : [])];
+    const ledger = await benchLedgers(stores, scale);
+    expect(ledger).toHaveLength(stores.length * 2 * scale.ledgerConcurrency.length);
+    for (const row of ledger) {
+      expect(row.overRefunds).toBe(0);
+      // One order fits exactly half the requests; many orders take every one.
+      expect(row.succeeded).toBe(row.layout === "one order" ? scale.ledgerRefunds / 2 : scale.ledgerRefunds);
+      expect(Number.isFinite(row.refundsPerSecond)).toBe(true);
+    }
     const table = renderReport({
       scale,
       date: new Date(),
       overhead: [wechat, alipay],
       intake,
       memory,
-      ledger: [],
+      ledger,
       notMeasured: [],
     });
     expect(table).toContain("WeChat refund + query");
     expect(table).toContain("Alipay refund + query");
     expect(table).toContain("Notification intake");
+    expect(table).toContain("PGlite");
     expect(table).not.toContain("NaN");
     expect(readDoc()).toBe(before);
   }, 120_000);
