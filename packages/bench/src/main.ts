@@ -26,6 +26,10 @@ async function part<T>(name: string, what: string, run: () => Promise<T>): Promi
 }
 
 log(`scale ${scale.name}`);
+// Memory first, in a process nothing else has grown yet (PGlite alone takes hundreds of MiB of RSS).
+const memory = await part("memory", `memory over ${scale.memoryNotifications} notifications`, () =>
+  benchMemory(scale),
+);
 const overhead = [
   await part("wechat", "WeChat refund + query overhead", () => benchWechatOverhead(scale)),
   await part("alipay", "Alipay refund + query overhead", () => benchAlipayOverhead(scale)),
@@ -36,9 +40,6 @@ const ledger =
   (await part("ledger", "ledger on PostgreSQL and PGlite", () =>
     benchLedgers([postgresStore(databaseUrl), pgliteStore()], scale),
   )) ?? [];
-const memory = await part("memory", `memory over ${scale.memoryNotifications} notifications`, () =>
-  benchMemory(scale),
-);
 
 const report: BenchReport = {
   scale,
@@ -47,7 +48,6 @@ const report: BenchReport = {
   intake,
   memory,
   ledger,
-  notMeasured: [],
 };
 const table = renderReport(report);
 process.stdout.write(`${table}\n`);

@@ -23,8 +23,6 @@ export interface BenchReport {
   readonly intake: RatioResult | undefined;
   readonly memory: MemoryResult | undefined;
   readonly ledger: readonly LedgerRow[];
-  /** Parts not measured in this run, with the reason, printed under the table. */
-  readonly notMeasured: readonly string[];
 }
 
 export const GENERATED_START =
@@ -98,11 +96,6 @@ export function renderReport(r: BenchReport): string {
       `| heapUsed${m.gcExposed ? " (after global.gc)" : " (no --expose-gc: unsettled)"} | ${mib(m.heapUsedBeforeBytes)} | ${mib(m.heapUsedAfterBytes)} | ${mib(m.heapUsedAfterBytes - m.heapUsedBeforeBytes)} |`,
       "",
     );
-  }
-  if (r.notMeasured.length > 0) {
-    lines.push("Not measured in this run:", "");
-    for (const n of r.notMeasured) lines.push(`- ${n}`);
-    lines.push("");
   }
   return lines.join("\n");
 }

@@ -80,7 +80,6 @@ describe("benchmark smoke run", () => {
       intake,
       memory,
       ledger,
-      notMeasured: [],
     });
     expect(table).toContain("WeChat refund + query");
     expect(table).toContain("Alipay refund + query");
