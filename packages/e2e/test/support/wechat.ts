@@ -5,25 +5,14 @@ import {
   registerProvider,
   resolveGateway,
 } from "@paybridge/core";
-import type { WechatSandbox, WechatSandboxMerchant } from "@paybridge/sandbox";
+import { type WechatSandbox, type WechatSandboxMerchant, wechatMerchantConfig } from "@paybridge/sandbox";
 import { WechatPayProvider, type WechatPayV3ConfigInput } from "@paybridge/wechatpay";
 
 export const WECHAT_MERCHANT_ID = "wx-main";
 
 /** WechatPayProvider configuration for a sandbox merchant (public-key mode: no certificate download). */
 export function wechatConfig(m: WechatSandboxMerchant, origin: string): WechatPayV3ConfigInput {
-  return {
-    mchid: m.mchid,
-    appid: m.appid,
-    merchantSerialNo: m.serialNo,
-    privateKey: m.privateKey,
-    apiV3Key: m.apiV3Key,
-    keyMode:
-      m.keyMode === "public_key"
-        ? { type: "public_key", publicKeyId: m.wechatpayPublicKeyId, publicKey: m.wechatpayPublicKey }
-        : { type: "platform_certificate" },
-    origin,
-  };
+  return wechatMerchantConfig(m, origin);
 }
 
 /** A gateway with the real WechatPayProvider registered for one sandbox merchant. */

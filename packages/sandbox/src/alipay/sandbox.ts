@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
+import { type AddressInfo, isIP } from "node:net";
 import { OffsetClock } from "../shared/clock.js";
 import { generateRsaKeyPair, type RsaKeyPair } from "../shared/rsa.js";
 import { type AlipayCertificates, createAlipayCertificates } from "./certificates.js";
@@ -15,6 +15,10 @@ export interface AlipaySandboxOptions {
   readonly keyMode?: "public_key" | "certificate";
   /** Bring your own app key pair instead of a generated one. */
   readonly appKeys?: RsaKeyPair;
+  /** Alipay's own key pair (e.g. read back from files, so a restarted sandbox keeps it); fresh when omitted. */
+  readonly alipayKeys?: RsaKeyPair;
+  /** Certificate mode: certificates made earlier for these appKeys / alipayKeys (same SNs); fresh when omitted. */
+  readonly certificates?: AlipayCertificates;
   readonly sellerId?: string;
   /** Refund window after payment in days; past it the trade is TRADE_FINISHED. Default 365. */
   readonly refundWindowDays?: number;
@@ -24,8 +28,10 @@ export interface AlipaySandboxOptions {
   readonly sellerBalanceFen?: number;
   /** Where the sandbox's clock starts. Default: now. */
   readonly startTime?: Date;
-  /** Port on 127.0.0.1; 0 (random) by default. */
+  /** Port on `host`; 0 (random) by default. */
   readonly port?: number;
+  /** Address to bind; 127.0.0.1 by default. */
+  readonly host?: string;
   /** Notifications go only to loopback addresses unless this is true. */
   readonly allowNonLoopbackNotify?: boolean;
   /** How long one notification delivery may take. Default 5000 ms. */
@@ -90,9 +96,11 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
   const sellerId = options.sellerId ?? "2088721000218841";
   const keyMode = options.keyMode ?? "public_key";
   const appKeys = options.appKeys ?? generateRsaKeyPair();
-  const alipayKeys = generateRsaKeyPair();
+  const alipayKeys = options.alipayKeys ?? generateRsaKeyPair();
   const certificates =
-    keyMode === "certificate" ? await createAlipayCertificates(alipayKeys, appKeys, appId) : undefined;
+    keyMode === "certificate"
+      ? (options.certificates ?? (await createAlipayCertificates(alipayKeys, appKeys, appId)))
+      : undefined;
   const clock = new OffsetClock(Date.now, options.startTime);
   const faults = new FaultQueue();
   const notifier = new AlipayNotifier({
@@ -185,9 +193,10 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
   );
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const host = options.host ?? "127.0.0.1";
+  origin = `http://${isIP(host) === 6 ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
 
   return {
     gatewayUrl: `${origin}/gateway.do`,

@@ -110,3 +110,68 @@ export function createMerchant(
     refundNotifyUrl: options.refundNotifyUrl,
   };
 }
+
+/**
+ * What a merchant's own code needs to talk to this sandbox, in the shape of @paybridge/wechatpay's
+ * configuration (plain data, so the sandbox does not depend on the provider package).
+ */
+export interface WechatSandboxMerchantConfig {
+  readonly mchid: string;
+  readonly appid: string;
+  readonly merchantSerialNo: string;
+  readonly privateKey: string;
+  readonly apiV3Key: string;
+  readonly keyMode:
+    | { readonly type: "platform_certificate" }
+    | { readonly type: "public_key"; readonly publicKeyId: string; readonly publicKey: string };
+  readonly origin: string;
+}
+
+export function wechatMerchantConfig(m: WechatSandboxMerchant, origin: string): WechatSandboxMerchantConfig {
+  return {
+    mchid: m.mchid,
+    appid: m.appid,
+    merchantSerialNo: m.serialNo,
+    privateKey: m.privateKey,
+    apiV3Key: m.apiV3Key,
+    keyMode:
+      m.keyMode === "public_key"
+        ? { type: "public_key", publicKeyId: m.wechatpayPublicKeyId, publicKey: m.wechatpayPublicKey }
+        : { type: "platform_certificate" },
+    origin,
+  };
+}
+
+/** A merchant's credentials as the control API serves them (GET /sandbox/control/credentials). */
+export interface WechatMerchantCredentials {
+  readonly mchid: string;
+  readonly appid: string;
+  readonly appids: readonly string[];
+  readonly keyMode: WechatKeyMode;
+  readonly merchantSerialNo: string;
+  readonly privateKey: string;
+  readonly merchantPublicKey: string;
+  readonly apiV3Key: string;
+  /** The serial WeChat Pay signs responses with in this merchant's key mode (Wechatpay-Serial). */
+  readonly wechatpaySerial: string;
+  readonly platformCertificate: string;
+  readonly wechatpayPublicKeyId: string;
+  readonly wechatpayPublicKey: string;
+}
+
+export function merchantCredentials(m: WechatSandboxMerchant): WechatMerchantCredentials {
+  return {
+    mchid: m.mchid,
+    appid: m.appid,
+    appids: m.appids,
+    keyMode: m.keyMode,
+    merchantSerialNo: m.serialNo,
+    privateKey: m.privateKey,
+    merchantPublicKey: m.publicKey,
+    apiV3Key: m.apiV3Key,
+    wechatpaySerial: m.wechatpaySerial,
+    platformCertificate: m.platformCertificate,
+    wechatpayPublicKeyId: m.wechatpayPublicKeyId,
+    wechatpayPublicKey: m.wechatpayPublicKey,
+  };
+}

@@ -9,9 +9,12 @@ import { createControl, handleControlRequest, type WechatSandboxControl } from "
 import {
   createMerchant,
   createPlatformKeys,
+  merchantCredentials,
   type WechatPlatformKeys,
   type WechatSandboxMerchant,
+  type WechatSandboxMerchantConfig,
   type WechatSandboxMerchantOptions,
+  wechatMerchantConfig,
 } from "./credentials.js";
 import { type NotifierOptions, type SentNotification, WechatNotifier } from "./notifier.js";
 import { renderRefund, renderTransaction } from "./render.js";
@@ -28,6 +31,8 @@ import { type Json, obj, optObj, optStr, parseJsonBody, readRefundBody, str } fr
 export interface WechatSandboxOptions extends WechatEngineOptions {
   /** Merchants to create; one merchant in platform-certificate mode when omitted. */
   readonly merchants?: readonly WechatSandboxMerchantOptions[];
+  /** WeChat Pay's own keys (e.g. read back from files, so a restarted sandbox keeps them); fresh when omitted. */
+  readonly platform?: WechatPlatformKeys;
   /** Wall clock for request / response signature timestamps (ms). Business time is `clock`. */
   readonly wireNow?: () => number;
   /** How far a request timestamp may be from the wire clock (WeChat: 5 minutes). */
@@ -47,6 +52,8 @@ export interface WechatSandbox {
   readonly merchants: readonly WechatSandboxMerchant[];
   /** The merchant with `mchid`, or the first one. */
   merchant(mchid?: string): WechatSandboxMerchant;
+  /** Ready-made @paybridge/wechatpay configuration for the merchant with `mchid`, or the first one. */
+  merchantConfig(mchid?: string): WechatSandboxMerchantConfig;
   readonly platform: WechatPlatformKeys;
   readonly engine: WechatMerchantEngine;
   readonly control: WechatSandboxControl;
@@ -72,7 +79,7 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
   const engine = new WechatMerchantEngine(options);
   const wireNow = options.wireNow ?? Date.now;
   const windowMs = options.signatureWindowMs ?? 5 * 60_000;
-  const platform = createPlatformKeys(new Date(wireNow()));
+  const platform = options.platform ?? createPlatformKeys(new Date(wireNow()));
   const merchants = (options.merchants ?? [{}]).map((m) => createMerchant(m, platform));
   const byMchid = new Map(merchants.map((m) => [m.mchid, m]));
   for (const m of merchants) engine.addMerchant({ mchid: m.mchid, appids: m.appids });
@@ -97,6 +104,12 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
   const server = createServer((req, res) => {
     void readBody(req).then(async (raw) => {
       const path = req.url ?? "/";
+      if (req.method === "GET" && path.split("?")[0] === "/sandbox/control/credentials") {
+        // Everything a client needs, for tools that start the sandbox elsewhere (the CLI) and read keys over HTTP.
+        res.writeHead(200, { "Content-Type": "application/json; charset=utf-8" });
+        res.end(JSON.stringify({ merchants: merchants.map(merchantCredentials) }));
+        return;
+      }
       if (path.startsWith("/sandbox/")) {
         await handleControlRequest(control, req.method ?? "GET", path, raw, res);
         return;
@@ -289,14 +302,16 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
   const address = server.address() as AddressInfo;
   const origin = `http://${address.address}:${address.port}`;
 
+  const merchantOf = (mchid?: string): WechatSandboxMerchant => {
+    const found = mchid === undefined ? merchants[0] : byMchid.get(mchid);
+    if (!found) throw new Error(`the sandbox has no merchant ${mchid ?? ""}`);
+    return found;
+  };
   return {
     origin,
     merchants,
-    merchant(mchid?: string) {
-      const found = mchid === undefined ? merchants[0] : byMchid.get(mchid);
-      if (!found) throw new Error(`the sandbox has no merchant ${mchid ?? ""}`);
-      return found;
-    },
+    merchantConfig: (mchid?: string) => wechatMerchantConfig(merchantOf(mchid), origin),
+    merchant: merchantOf,
     platform,
     engine,
     control,

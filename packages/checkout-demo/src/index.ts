@@ -1,0 +1,7 @@
+// The demo's pieces, for the end-to-end tests in @paybridge/e2e (the demo itself runs main.ts).
+export { buildApp } from "./app.js";
+export { CHANNELS, type Channel } from "./channels.js";
+export { OrderBook, type ShopOrder } from "./order-book.js";
+export { formatReport } from "./report.js";
+export { runScenario } from "./scenario.js";
+export { MERCHANTS, startWorld, type World } from "./world.js";

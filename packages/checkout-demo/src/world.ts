@@ -1,0 +1,121 @@
+import { AlipayProvider } from "@paybridge/alipay";
+import {
+  type Clock,
+  createPayBridgeContainer,
+  NotificationIntake,
+  type PaymentGateway,
+  RefundService,
+  registerMerchant,
+  registerProvider,
+  resolveGateway,
+  routeByClient,
+} from "@paybridge/core";
+import { migrate, openPglite, PostgresRefundLedger, type SqlClient } from "@paybridge/postgres";
+import {
+  type AlipaySandbox,
+  CloudPaySimulator,
+  OffsetClock,
+  startAlipaySandbox,
+  startWechatSandbox,
+  type WechatSandbox,
+} from "@paybridge/sandbox";
+import { WechatCloudPayProvider, WechatPayProvider } from "@paybridge/wechatpay";
+import { OrderBook } from "./order-book.js";
+
+/** Merchant account ids of the demo shop. */
+export const MERCHANTS = { wechat: "wx-main", wechatCloud: "wx-cloud", alipay: "ali-main" } as const;
+
+/** Everything the demo runs: both simulators, the gateway with three merchant accounts, the ledger. */
+export interface World {
+  readonly wechat: WechatSandbox;
+  readonly alipay: AlipaySandbox;
+  readonly cloudPay: CloudPaySimulator;
+  readonly gateway: PaymentGateway;
+  readonly refunds: RefundService;
+  readonly intake: NotificationIntake;
+  readonly orders: OrderBook;
+  /** Business time of the WeChat simulator; the refund engine reads the same clock. */
+  readonly wechatClock: OffsetClock;
+  close(): Promise<void>;
+}
+
+export interface WorldOptions {
+  /** Where providers send notifications: the demo server's origin, known before the world starts. */
+  readonly notifyOrigin: string;
+}
+
+/**
+ * Starts the simulators on loopback and wires PayBridge to them exactly as a backend would wire it
+ * to production: one container, providers registered once, a router by the buyer's client, a
+ * durable ledger (PGlite here; PostgresRefundLedger on a server in production).
+ */
+export async function startWorld({ notifyOrigin }: WorldOptions): Promise<World> {
+  const wechatClock = new OffsetClock();
+  // Refunds settle after 1.5 s of sandbox time, so the scripted run shows PROCESSING -> SUCCESS.
+  const wechat = await startWechatSandbox({
+    clock: wechatClock,
+    refundDelayMs: 1500,
+    merchants: [{ keyMode: "public_key" }],
+  });
+  const alipay = await startAlipaySandbox();
+  const cloudPay = new CloudPaySimulator({ engine: wechat.engine });
+  const m = wechat.merchant();
+
+  const container = createPayBridgeContainer({
+    router: routeByClient({ wechat: MERCHANTS.wechat, alipay: MERCHANTS.alipay }),
+  });
+  registerProvider(container, WechatPayProvider);
+  registerProvider(container, WechatCloudPayProvider);
+  registerProvider(container, AlipayProvider);
+  registerMerchant(container, {
+    id: MERCHANTS.wechat,
+    provider: "wechatpay",
+    default: true,
+    config: wechat.merchantConfig(),
+  });
+  // The same WeChat merchant reached through CloudPay (a cloud function's cloud.cloudPay): it can
+  // list every refund of an order, which APIv3 cannot.
+  registerMerchant(container, {
+    id: MERCHANTS.wechatCloud,
+    provider: "wechatpay-cloud",
+    config: { subMchId: m.mchid, envId: "demo-env", functionName: "payCallback", cloudPay },
+  });
+  registerMerchant(container, { id: MERCHANTS.alipay, provider: "alipay", config: alipay.merchantConfig() });
+  const gateway = resolveGateway(container);
+
+  const db: SqlClient = await openPglite();
+  await migrate(db);
+  const ledger = new PostgresRefundLedger(db);
+  const clock: Clock = () => wechatClock.now();
+  const refunds = new RefundService({
+    gateway,
+    ledger,
+    clock,
+    notifyUrl: `${notifyOrigin}/notify/${MERCHANTS.wechat}`,
+    retry: { baseDelayMs: 100, maxDelayMs: 1000 },
+  });
+  const orders = new OrderBook();
+  const intake = new NotificationIntake({
+    gateway,
+    ledger,
+    clock,
+    orders: async (outTradeNo) => orders.expected(outTradeNo),
+    onEvent: (event) => orders.apply(event),
+  });
+
+  return {
+    wechat,
+    alipay,
+    cloudPay,
+    gateway,
+    refunds,
+    intake,
+    orders,
+    wechatClock,
+    async close() {
+      cloudPay.close();
+      await Promise.all([wechat.close(), alipay.close()]);
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import { AmountMismatchError, NotFoundError, PaymentError } from "../errors/errors.js";
+import type { PaymentGateway } from "../injector/gateway.js";
+import { type Logger, silentLogger } from "../logger/logger.js";
+import { type Clock, systemClock } from "../provider/clock.js";
+import type { RefundLedger } from "../refunds/ledger.js";
+import type { NotificationAck, NotificationEvent, RawNotification } from "../schemas/notification.js";
+import type { TradeResult } from "../schemas/payment.js";
+import type { RefundResult } from "../schemas/refund.js";
+import { TradeState } from "../states/trade-state.js";
+import { MemoryNotificationInbox, type NotificationInbox } from "./inbox.js";
+import type { ExpectedOrder, OrderLookup } from "./order-book.js";
+
+export interface NotificationIntakeOptions {
+  readonly gateway: PaymentGateway;
+  readonly ledger: RefundLedger;
+  /** The merchant's order book; paid amounts are checked against it (and against the ledger). */
+  readonly orders?: OrderLookup;
+  readonly inbox?: NotificationInbox;
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+  /** Called after a change is durable and before the provider is answered; a throw answers failure. */
+  readonly onEvent?: (event: NotificationEvent) => Promise<void> | void;
+}
+
+export type IntakeOutcome =
+  | { readonly outcome: "applied"; readonly event: NotificationEvent; readonly ack: NotificationAck }
+  | { readonly outcome: "duplicate"; readonly event: NotificationEvent; readonly ack: NotificationAck }
+  | { readonly outcome: "rejected"; readonly error: PaymentError; readonly ack: NotificationAck };
+
+/**
+ * The one way notifications enter PayBridge: verified by the merchant's provider, deduplicated,
+ * checked against the order, applied to the ledger forward only, and acknowledged only after the
+ * write is durable. Anything else answers failure, so the provider sends it again.
+ */
+export class NotificationIntake {
+  private readonly inbox: NotificationInbox;
+  private readonly clock: Clock;
+  private readonly logger: Logger;
+
+  constructor(private readonly options: NotificationIntakeOptions) {
+    this.inbox = options.inbox ?? new MemoryNotificationInbox();
+    this.clock = options.clock ?? systemClock;
+    this.logger = (options.logger ?? silentLogger).child({ component: "notifications" });
+  }
+
+  /** `merchantId` comes from the notify URL the merchant configured (/notify/wechatpay/wx-main). */
+  async handle(merchantId: string, raw: RawNotification): Promise<IntakeOutcome> {
+    const provider = this.options.gateway.forMerchant(merchantId);
+    let event: NotificationEvent | undefined;
+    try {
+      event = await provider.parseNotification(raw);
+      const keys = dedupeKeys(event);
+      if ((await Promise.all(keys.map((k) => this.inbox.has(k)))).some(Boolean)) {
+        this.logger.info({ id: event.id, eventType: event.eventType }, "duplicate notification");
+        return { outcome: "duplicate", event, ack: provider.acknowledge(true) };
+      }
+      if (event.kind === "trade") await this.applyTrade(merchantId, event.trade);
+      else await this.applyRefund(merchantId, event.refund);
+      await this.options.onEvent?.(event);
+      const now = this.clock();
+      for (const key of keys) await this.inbox.remember(key, now);
+      this.logger.info({ id: event.id, eventType: event.eventType }, "notification applied");
+      return { outcome: "applied", event, ack: provider.acknowledge(true) };
+    } catch (e) {
+      const error =
+        e instanceof PaymentError
+          ? e
+          : new PaymentError("PROVIDER", `notification handling failed: ${String(e)}`, { cause: e });
+      this.logger.warn(
+        { err: error, id: event?.id, merchantId },
+        "notification refused; the provider will retry",
+      );
+      return { outcome: "rejected", error, ack: provider.acknowledge(false) };
+    }
+  }
+
+  private async expected(outTradeNo: string): Promise<ExpectedOrder | undefined> {
+    const fromBook = await this.options.orders?.(outTradeNo);
+    if (fromBook) return fromBook;
+    const fromLedger = await this.options.ledger.getOrder(outTradeNo);
+    if (!fromLedger) return undefined;
+    return {
+      outTradeNo,
+      provider: fromLedger.provider,
+      merchantId: fromLedger.merchantId,
+      amount: { fen: fromLedger.totalFen, currency: fromLedger.currency },
+    };
+  }
+
+  private async applyTrade(merchantId: string, trade: TradeResult): Promise<void> {
+    const order = await this.expected(trade.outTradeNo);
+    if (!order) throw new NotFoundError(`notification for unknown order ${trade.outTradeNo}`);
+    if (order.merchantId !== merchantId) {
+      throw new AmountMismatchError(
+        `order ${trade.outTradeNo} belongs to merchant ${order.merchantId}, not ${merchantId}`,
+      );
+    }
+    if (trade.amount.fen !== order.amount.fen || trade.amount.currency !== order.amount.currency) {
+      throw new AmountMismatchError(
+        `order ${trade.outTradeNo} is ${order.amount.fen} ${order.amount.currency} but the notification says ${trade.amount.fen} ${trade.amount.currency}`,
+      );
+    }
+    // Only paid trades enter the refund ledger; unpaid, closed and failed ones are the order book's.
+    if (trade.state !== TradeState.PAID && trade.state !== TradeState.REFUND) return;
+    await this.options.ledger.saveOrder({
+      outTradeNo: trade.outTradeNo,
+      provider: order.provider,
+      merchantId,
+      currency: trade.amount.currency,
+      totalFen: trade.amount.fen,
+      paidFen: (trade.paidAmount ?? trade.amount).fen,
+      paidAt: trade.paidAt ?? this.clock(),
+      tradeState: trade.state,
+      providerTradeNo: trade.providerTradeNo,
+    });
+  }
+
+  private async applyRefund(merchantId: string, refund: RefundResult): Promise<void> {
+    const stored = await this.options.ledger.getRefund(refund.outRefundNo);
+    // A refund PayBridge did not issue (made by hand on the merchant platform) is not ours to book.
+    if (!stored) throw new NotFoundError(`notification for unknown refund ${refund.outRefundNo}`);
+    if (stored.merchantId !== merchantId || stored.outTradeNo !== refund.outTradeNo) {
+      throw new AmountMismatchError(
+        `refund ${refund.outRefundNo} belongs to ${stored.merchantId}/${stored.outTradeNo}, not ${merchantId}/${refund.outTradeNo}`,
+      );
+    }
+    if (stored.amountFen !== refund.amount.fen || stored.currency !== refund.amount.currency) {
+      throw new AmountMismatchError(
+        `refund ${refund.outRefundNo} is ${stored.amountFen} ${stored.currency} but the notification says ${refund.amount.fen} ${refund.amount.currency}`,
+      );
+    }
+    await this.options.ledger.updateRefund(
+      refund.outRefundNo,
+      {
+        mode: "merge",
+        state: refund.state,
+        rawStatus: refund.rawStatus,
+        providerRefundId: refund.providerRefundId,
+        successAt: refund.successAt,
+      },
+      this.clock(),
+    );
+  }
+}
+
+/** A notification is a duplicate if its id was seen, or if the same object already reached the same state. */
+function dedupeKeys(event: NotificationEvent): string[] {
+  const subject =
+    event.kind === "trade"
+      ? `trade:${event.trade.outTradeNo}:${event.trade.state}`
+      : `refund:${event.refund.outRefundNo}:${event.refund.state}`;
+  return [`id:${event.provider}:${event.id}`, `state:${event.provider}:${event.merchantId}:${subject}`];
+}

@@ -1,0 +1,28 @@
+import { type ControlRoute, controlRoute } from "../simulator.js";
+
+/** The Alipay simulator's test-control API (handled in alipay/server.ts under /__sandbox/, unsigned). */
+export function alipayControlRoutes(origin: string): ControlRoute[] {
+  const c = `${origin}/__sandbox`;
+  return [
+    controlRoute("pay an order as the buyer", "POST", `${c}/trades/YOUR_OUT_TRADE_NO/pay`),
+    controlRoute(
+      "fail the buyer's payment attempt (the trade stays WAIT_BUYER_PAY)",
+      "POST",
+      `${c}/trades/YOUR_OUT_TRADE_NO/fail`,
+    ),
+    controlRoute(
+      "advance the sandbox clock (ms); unpaid trades expire, notification retries run",
+      "POST",
+      `${c}/clock/advance`,
+      {
+        ms: 60_000,
+      },
+    ),
+    controlRoute("inject a fault into the next matching call", "POST", `${c}/faults`, {
+      kind: "system_error",
+      method: "alipay.trade.refund",
+    }),
+    controlRoute("list notification delivery attempts", "GET", `${c}/notifications`),
+    controlRoute("read the whole state (clock, trades, refunds, pending faults)", "GET", `${c}/state`),
+  ];
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { parseCliArgs } from "./args.js";
+import { CliUsageError } from "./errors.js";
+
+const parse = (...argv: string[]) => parseCliArgs(argv, (p) => `/abs/${p}`);
+
+function usageError(...argv: string[]): CliUsageError {
+  try {
+    parse(...argv);
+  } catch (error) {
+    if (error instanceof CliUsageError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${argv.join(" ")} to be rejected`);
+}
+
+describe("parseCliArgs", () => {
+  it("defaults: every simulator on a free port, loopback, keys in memory, platform-certificate mode, text", () => {
+    expect(parse()).toEqual({
+      help: false,
+      simulators: [
+        { id: "wechat", port: 0 },
+        { id: "alipay", port: 0 },
+      ],
+      host: "127.0.0.1",
+      allowRemote: false,
+      keysDir: undefined,
+      wechatMode: "platform_certificate",
+      alipayMode: "public_key",
+      json: false,
+    });
+  });
+
+  it("starts only the simulators named, in a fixed order", () => {
+    expect(parse("--alipay=9001").simulators).toEqual([{ id: "alipay", port: 9001 }]);
+    expect(parse("--alipay", "--wechat=9000").simulators).toEqual([
+      { id: "wechat", port: 9000 },
+      { id: "alipay", port: 0 },
+    ]);
+  });
+
+  it("reads --wechat with and without a port", () => {
+    expect(parse("--wechat").simulators).toEqual([{ id: "wechat", port: 0 }]);
+    expect(parse("--wechat=8870").simulators).toEqual([{ id: "wechat", port: 8870 }]);
+    expect(parse("--wechat=0").simulators).toEqual([{ id: "wechat", port: 0 }]);
+    expect(parse("--wechat=65535").simulators).toEqual([{ id: "wechat", port: 65535 }]);
+  });
+
+  it("reads the other options", () => {
+    const o = parse(
+      "--wechat=9000",
+      "--host",
+      "::1",
+      "--keys-dir",
+      "keys",
+      "--wechat-mode",
+      "public_key",
+      "--alipay-mode=certificate",
+      "--json",
+    );
+    expect(o).toMatchObject({
+      host: "::1",
+      keysDir: "/abs/keys",
+      wechatMode: "public_key",
+      alipayMode: "certificate",
+      json: true,
+    });
+    expect(parse("--keys-dir=/tmp/k").keysDir).toBe("/abs//tmp/k");
+    expect(parse("-h").help).toBe(true);
+    expect(parse("--help").help).toBe(true);
+  });
+
+  it("accepts loopback hosts and refuses others without --allow-remote", () => {
+    for (const host of [
+      "127.0.0.1",
+      "127.8.9.10",
+      "localhost",
+      "::1",
+      "0:0:0:0:0:0:0:1",
+      "::ffff:127.0.0.1",
+    ]) {
+      expect(parse("--host", host).host).toBe(host);
+    }
+    for (const host of ["0.0.0.0", "::", "192.168.1.10", "10.0.0.1", "example.com", "::ffff:10.0.0.1"]) {
+      const e = usageError("--host", host);
+      expect(e.flag).toBe("--host");
+      expect(e.message).toContain(`${host} is not a loopback address`);
+      expect(e.message).toContain("--allow-remote");
+      expect(parse("--host", host, "--allow-remote")).toMatchObject({ host, allowRemote: true });
+    }
+  });
+
+  it.each([
+    [["--wechat=-1"], "--wechat", "port must be an integer from 0 to 65535"],
+    [["--wechat=65536"], "--wechat", "port must be an integer from 0 to 65535"],
+    [["--wechat=80a"], "--wechat", 'not "80a"'],
+    [["--wechat=1.5"], "--wechat", "port must be"],
+    [["--wechat", "8870"], "--wechat", "write the port as --wechat=8870"],
+    [["--alipay=http"], "--alipay", 'not "http"'],
+    [["--alipay", "9001"], "--alipay", "write the port as --alipay=9001"],
+    [["--alipay-mode", "cert"], "--alipay-mode", 'must be one of public_key, certificate, not "cert"'],
+    [["--wechat-mode", "rsa"], "--wechat-mode", 'must be one of platform_certificate, public_key, not "rsa"'],
+    [["--host"], "--host", "needs a value"],
+    [["--host", ""], "--host", "needs a host name or address"],
+    [["--keys-dir"], "--keys-dir", "needs a value"],
+    [["--keys-dir="], "--keys-dir", "needs a directory"],
+    [["--json=yes"], "--json", "takes no value"],
+    [["--port=1"], "--port", "unknown option"],
+    [["-x"], "-x", "unknown option"],
+    [["serve"], "serve", "unexpected argument"],
+  ])("rejects %j naming %s", (argv, flag, text) => {
+    const e = usageError(...argv);
+    expect(e.flag).toBe(flag);
+    expect(e.message.startsWith(`${flag}: `)).toBe(true);
+    expect(e.message).toContain(text);
+  });
+});

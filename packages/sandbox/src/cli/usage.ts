@@ -1,0 +1,20 @@
+export const USAGE = `Usage: paybridge-sandbox [options]
+
+Runs local, signed simulators of the payment providers for testing your own integration offline.
+With no simulator flag it starts all of them.
+
+Options:
+  --wechat[=PORT]          start the WeChat Pay APIv3 simulator (PORT 0 or omitted: a free port)
+  --alipay[=PORT]          start the Alipay gateway simulator (PORT 0 or omitted: a free port)
+  --host HOST              address to bind (default 127.0.0.1; loopback only unless --allow-remote)
+  --allow-remote           allow a non-loopback --host and notifications to non-loopback URLs
+  --keys-dir DIR           read keys from DIR/<simulator>/ when present, else generate them and write
+                           them there (private keys mode 0600); without it keys live in memory
+  --wechat-mode MODE       platform_certificate (default) or public_key: how responses are signed
+  --alipay-mode MODE       public_key (default) or certificate (公钥证书模式, with cert SNs)
+  --json                   print one JSON document describing the endpoints, keys and control API
+  -h, --help               show this help
+
+Stops cleanly on Ctrl-C (SIGINT) or SIGTERM. Exit status: 0 stopped, 1 could not start, 2 bad flags.
+See docs/sandbox.md.
+`;

@@ -1,0 +1,37 @@
+import { type ControlRoute, controlRoute } from "../simulator.js";
+
+/**
+ * The WeChat simulator's test-control API (handled by wechat/v3/control.ts; unsigned, because it is
+ * what a buyer, an operator or time would do, not part of WeChat Pay's API).
+ */
+export function wechatControlRoutes(origin: string): ControlRoute[] {
+  const c = `${origin}/sandbox/control`;
+  return [
+    controlRoute("pay an order as the buyer", "POST", `${c}/pay`, { out_trade_no: "YOUR_OUT_TRADE_NO" }),
+    controlRoute("fail an order's payment (PAYERROR)", "POST", `${c}/fail`, {
+      out_trade_no: "YOUR_OUT_TRADE_NO",
+    }),
+    controlRoute("let the buyer walk away (the order stays unpaid)", "POST", `${c}/never-pay`, {
+      out_trade_no: "YOUR_OUT_TRADE_NO",
+    }),
+    controlRoute("advance the sandbox clock (ms); due refunds settle and notify", "POST", `${c}/advance`, {
+      ms: 60_000,
+    }),
+    controlRoute("inject a fault into the next matching call", "POST", `${c}/fault`, {
+      kind: "SYSTEM_ERROR",
+      operation: "refund",
+      times: 1,
+    }),
+    controlRoute("decide how a PROCESSING refund ends", "POST", `${c}/refund-outcome`, {
+      out_refund_no: "YOUR_OUT_REFUND_NO",
+      outcome: "ABNORMAL",
+    }),
+    controlRoute(
+      "list notifications sent (headers, body, delivery attempts)",
+      "GET",
+      `${c}/notifications?out_trade_no=YOUR_OUT_TRADE_NO`,
+    ),
+    controlRoute("count /v3 requests received", "GET", `${c}/requests`),
+    controlRoute("read the merchant credentials (keys included)", "GET", `${c}/credentials`),
+  ];
+}

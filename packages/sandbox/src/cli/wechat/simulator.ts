@@ -1,0 +1,127 @@
+import { wechatMerchantConfig } from "../../wechat/v3/credentials.js";
+import { startWechatSandbox, type WechatSandboxOptions } from "../../wechat/v3/server.js";
+import { httpOrigin } from "../host.js";
+import type { SimulatorModule, StartedSimulator } from "../simulator.js";
+import { wechatControlRoutes } from "./control-routes.js";
+import { loadOrCreateWechatKeys, WECHAT_KEY_FILES, type WechatKeyMaterial } from "./key-files.js";
+
+/** The WeChat Pay APIv3 simulator (wechat/v3/server.ts) as the CLI runs it. */
+export const wechatSimulator: SimulatorModule = {
+  id: "wechat",
+  async start({ host, port, keysDir, options }): Promise<StartedSimulator> {
+    const keyMode = options.wechatMode;
+    const material: WechatKeyMaterial | undefined = keysDir
+      ? loadOrCreateWechatKeys(keysDir, keyMode, new Date())
+      : undefined;
+    const sandboxOptions: WechatSandboxOptions = {
+      host,
+      port,
+      merchants: [material?.merchant ?? { keyMode }],
+      ...(material ? { platform: material.platform } : {}),
+      // Notifications go to whatever notify_url the app sends; off the machine only when the
+      // user has opened the sandbox to the network anyway.
+      notify: { allowNonLoopback: options.allowRemote },
+    };
+    const sandbox = await startWechatSandbox(sandboxOptions);
+    // sandbox.origin is http://ADDRESS:PORT as bound; rebuild it from --host so IPv6 gets brackets
+    // and "localhost" stays a name.
+    const origin = httpOrigin(host, Number(sandbox.origin.slice(sandbox.origin.lastIndexOf(":") + 1)));
+    const m = sandbox.merchant();
+    const control = wechatControlRoutes(origin);
+    const credentialsUrl = `${origin}/sandbox/control/credentials`;
+    const notifySink = `${origin}/sandbox/notify-sink`;
+
+    const keyFiles = material
+      ? {
+          merchantPrivateKey: material.files.merchantPrivateKey,
+          merchantCertificate: material.files.merchantCertificate,
+          platformCertificate: material.files.platformCertificate,
+          wechatpayPublicKey: material.files.wechatpayPublicKey,
+          merchant: material.files.merchant,
+        }
+      : undefined;
+    // @paybridge/wechatpay's configuration; with key files, placeholders name the files to read.
+    const config = wechatMerchantConfig(m, origin);
+    const providerConfig = keyFiles
+      ? {
+          ...config,
+          privateKey: `<contents of ${keyFiles.merchantPrivateKey}>`,
+          keyMode:
+            config.keyMode.type === "public_key"
+              ? { ...config.keyMode, publicKey: `<contents of ${keyFiles.wechatpayPublicKey}>` }
+              : config.keyMode,
+        }
+      : config;
+
+    const description = {
+      title: "WeChat Pay APIv3 simulator",
+      origin,
+      mchid: m.mchid,
+      appid: m.appid,
+      keyMode: m.keyMode,
+      merchantSerialNo: m.serialNo,
+      platformCertificateSerial: sandbox.platform.certificateSerial,
+      wechatpayPublicKeyId: m.wechatpayPublicKeyId,
+      wechatpaySerial: m.wechatpaySerial,
+      apiV3Key: m.apiV3Key,
+      keysDir: keysDir ?? null,
+      keysCreated: material ? material.created : null,
+      keyFiles: keyFiles ?? null,
+      // In-memory keys exist nowhere else, so the JSON carries them; files are named instead.
+      pem: keyFiles
+        ? null
+        : {
+            merchantPrivateKey: m.privateKey,
+            merchantPublicKey: m.publicKey,
+            platformCertificate: m.platformCertificate,
+            wechatpayPublicKey: m.wechatpayPublicKey,
+          },
+      credentialsUrl,
+      notifySink,
+      providerConfig,
+      control,
+    };
+
+    const rows: [string, string][] = [
+      ["origin", origin],
+      ["mchid", m.mchid],
+      ["appid", m.appid],
+      ["key mode", m.keyMode],
+      ["merchant serial_no", m.serialNo],
+      ["platform cert serial", sandbox.platform.certificateSerial],
+      ["public key id", m.wechatpayPublicKeyId],
+      ["responses signed by", m.wechatpaySerial],
+      ["APIv3 key", m.apiV3Key],
+      ["notify sink", `${notifySink} (accepts any notify_url POST)`],
+    ];
+    if (keyFiles) {
+      rows.push(
+        ["merchant private key", keyFiles.merchantPrivateKey],
+        ["merchant certificate", keyFiles.merchantCertificate],
+        ["platform certificate", keyFiles.platformCertificate],
+        ["WeChat Pay public key", keyFiles.wechatpayPublicKey],
+        ["mchid/appid/APIv3 key", keyFiles.merchant],
+      );
+    }
+    const notes = keyFiles
+      ? [
+          `Keys ${material?.created ? "generated and written to" : "read from"} ${keysDir}` +
+            ` (private keys and ${WECHAT_KEY_FILES.merchant} mode 0600; ${keysDir}/simulator/ is` +
+            " WeChat Pay's side: your app never needs it).",
+        ]
+      : [
+          "Keys live in memory for this run only. Get the PEMs with",
+          `  curl -s '${credentialsUrl}'`,
+          "or run with --json (prints them) or --keys-dir DIR (writes them as files).",
+        ];
+    return {
+      id: "wechat",
+      title: description.title,
+      description,
+      rows,
+      notes,
+      control,
+      close: () => sandbox.close(),
+    };
+  },
+};
