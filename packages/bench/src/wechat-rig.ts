@@ -1,6 +1,6 @@
 import { silentLogger, systemClock } from "@paybridge/core";
 import { startWechatSandbox, type WechatSandbox, type WechatSandboxMerchant } from "@paybridge/sandbox";
-import { WechatPayProvider, type WechatPayV3ConfigInput } from "@paybridge/wechatpay";
+import { WechatPayProvider } from "@paybridge/wechatpay";
 
 export interface WechatBenchRig {
   readonly sandbox: WechatSandbox;
@@ -30,11 +30,14 @@ export async function startWechatBenchRig(): Promise<WechatBenchRig> {
   });
   const merchant = sandbox.merchant();
   const notifyUrl = `${sandbox.origin}/sandbox/notify-sink`;
-  const provider = new WechatPayProvider(wechatConfigFor(merchant, sandbox.origin, notifyUrl), {
-    merchantId: "bench-wechat",
-    clock: systemClock,
-    logger: silentLogger,
-  });
+  const provider = new WechatPayProvider(
+    { ...sandbox.merchantConfig(), notifyUrl },
+    {
+      merchantId: "bench-wechat",
+      clock: systemClock,
+      logger: silentLogger,
+    },
+  );
   let sequence = 0;
   return {
     sandbox,
@@ -60,22 +63,5 @@ export async function startWechatBenchRig(): Promise<WechatBenchRig> {
       return numbers;
     },
     close: () => sandbox.close(),
-  };
-}
-
-export function wechatConfigFor(
-  m: WechatSandboxMerchant,
-  origin: string,
-  notifyUrl: string,
-): WechatPayV3ConfigInput {
-  return {
-    mchid: m.mchid,
-    appid: m.appid,
-    merchantSerialNo: m.serialNo,
-    privateKey: m.privateKey,
-    apiV3Key: m.apiV3Key,
-    keyMode: { type: "public_key", publicKeyId: m.wechatpayPublicKeyId, publicKey: m.wechatpayPublicKey },
-    origin,
-    notifyUrl,
   };
 }
