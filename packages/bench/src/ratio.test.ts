@@ -26,3 +26,33 @@ describe("runRatio", () => {
     expect(result.rounds).toBe(5);
   });
 });
+
+describe("runRatio slices", () => {
+  it("splits each round into alternating slices and hands out every index once", async () => {
+    const seen: number[] = [];
+    const sides: string[] = [];
+    const result = await runRatio({
+      name: "slices",
+      rounds: 3,
+      opsPerRound: 10,
+      warmup: 2,
+      slices: 4,
+      baseline: async (i) => {
+        seen.push(i);
+        sides.push("b");
+      },
+      candidate: async (i) => {
+        seen.push(i);
+        sides.push("c");
+      },
+    });
+    expect(result.ratios).toHaveLength(3);
+    // 2 warmups per side + 3 rounds x 10 operations per side, each index used once.
+    expect([...seen].sort((a, b) => a - b)).toEqual(Array.from({ length: 64 }, (_, i) => i));
+    // Slices go ABBA (which cancels a linear drift): no side ever runs more than two slices
+    // (6 operations) in a row, where one block per side would run 10.
+    const timed = sides.slice(4).join("");
+    expect(timed).toMatch(/^bbbcccccc/);
+    expect(timed).not.toMatch(/b{7}|c{7}/);
+  });
+});

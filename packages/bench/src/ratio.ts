@@ -9,6 +9,14 @@ export interface RatioResult {
   readonly opsPerRound: number;
   /** Median of candidate time / baseline time over the rounds; 1.00 means no overhead. */
   readonly medianRatio: number;
+  /**
+   * Median of baseline time / candidate time: the candidate's throughput as a share of the
+   * baseline's (1.00 = as fast as the baseline). Taken per round, not as 1 / medianRatio, which
+   * differs when the round count is even.
+   */
+  readonly medianThroughputRatio: number;
+  /** Every round's candidate / baseline time, in run order, so a reader can see the spread. */
+  readonly ratios: readonly number[];
   readonly candidateOpsPerSec: number;
   readonly baselineOpsPerSec: number;
 }
@@ -22,6 +30,12 @@ export interface RatioCase {
   readonly baseline: (i: number) => Promise<unknown>;
   /** Operations run before timing, to warm the JIT and connection pools. */
   readonly warmup?: number;
+  /**
+   * Each round is cut into this many alternating baseline / candidate slices whose times are summed
+   * per side (default 1: one block each). Short operations on a shared machine need it: a
+   * neighbour's burst then lands on both sides of a round instead of on one block.
+   */
+  readonly slices?: number;
 }
 
 async function timeOps(fn: (i: number) => Promise<unknown>, from: number, count: number): Promise<number> {
@@ -49,17 +63,22 @@ export async function runRatio(c: RatioCase): Promise<RatioResult> {
   const ratios: number[] = [];
   let candidateMs = 0;
   let baselineMs = 0;
+  const slices = Math.max(1, Math.min(c.slices ?? 1, c.opsPerRound));
   for (let round = 0; round < c.rounds; round++) {
-    // Alternate which side goes first so a drift within a round does not favour one side.
-    const order =
-      round % 2 === 0 ? (["baseline", "candidate"] as const) : (["candidate", "baseline"] as const);
-    const times: Record<string, number> = {};
-    for (const side of order) {
-      times[side] = await timeOps(side === "baseline" ? c.baseline : c.candidate, next, c.opsPerRound);
-      next += c.opsPerRound;
+    let cand = 0;
+    let base = 0;
+    for (let slice = 0; slice < slices; slice++) {
+      // Spread the round's operations over the slices (the first ones take the remainder).
+      const count = Math.floor(c.opsPerRound / slices) + (slice < c.opsPerRound % slices ? 1 : 0);
+      // Alternate which side goes first so a drift within a round does not favour one side.
+      const baselineFirst = (round + slice) % 2 === 0;
+      for (const side of baselineFirst ? [0, 1] : [1, 0]) {
+        const ms = await timeOps(side === 0 ? c.baseline : c.candidate, next, count);
+        next += count;
+        if (side === 0) base += ms;
+        else cand += ms;
+      }
     }
-    const cand = times.candidate ?? Number.NaN;
-    const base = times.baseline ?? Number.NaN;
     ratios.push(cand / base);
     candidateMs += cand;
     baselineMs += base;
@@ -70,6 +89,8 @@ export async function runRatio(c: RatioCase): Promise<RatioResult> {
     rounds: c.rounds,
     opsPerRound: c.opsPerRound,
     medianRatio: median(ratios),
+    medianThroughputRatio: median(ratios.map((r) => 1 / r)),
+    ratios,
     candidateOpsPerSec: (ops / candidateMs) * 1000,
     baselineOpsPerSec: (ops / baselineMs) * 1000,
   };

@@ -1,4 +1,4 @@
-import { createDecipheriv } from "node:crypto";
+import { createDecipheriv, createSecretKey, type KeyObject } from "node:crypto";
 
 /**
  * AEAD_AES_256_GCM decryption of notification resources and downloaded certificates
@@ -7,13 +7,13 @@ import { createDecipheriv } from "node:crypto";
  */
 export function decryptResource(
   resource: { ciphertext: string; nonce: string; associated_data?: string | undefined },
-  apiV3Key: string,
+  apiV3Key: string | KeyObject,
 ): string {
   const data = Buffer.from(resource.ciphertext, "base64");
   if (data.length < 17) throw new Error("ciphertext too short");
   const decipher = createDecipheriv(
     "aes-256-gcm",
-    Buffer.from(apiV3Key, "utf8"),
+    typeof apiV3Key === "string" ? Buffer.from(apiV3Key, "utf8") : apiV3Key,
     Buffer.from(resource.nonce, "utf8"),
   );
   decipher.setAAD(Buffer.from(resource.associated_data ?? "", "utf8"));
@@ -21,4 +21,9 @@ export function decryptResource(
   return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString(
     "utf8",
   );
+}
+
+/** The APIv3 key as a KeyObject, imported once per merchant instead of once per decryption. */
+export function apiV3SecretKey(apiV3Key: string): KeyObject {
+  return createSecretKey(Buffer.from(apiV3Key, "utf8"));
 }

@@ -1,0 +1,101 @@
+import { AlipayProvider } from "@paybridge/alipay";
+import { cny, RefundState, silentLogger, systemClock } from "@paybridge/core";
+import { startAlipaySandbox } from "@paybridge/sandbox";
+import { AlipaySdk } from "alipay-sdk";
+import { type RatioResult, runRatio } from "./ratio.js";
+import type { BenchScale } from "./scale.js";
+
+const TOTAL_YUAN = "10.00";
+const REFUND_FEN = 300;
+
+/**
+ * Abstraction overhead for Alipay: one operation = alipay.trade.refund + alipay.trade.fastpay.refund.query
+ * (https://opendocs.alipay.com/open/f60979b3_alipay.trade.refund, .../refund.query), through
+ * PayBridge's AlipayProvider and through alipay-sdk v4 `exec` with `validateSign: true` (the SDK
+ * verifies the answer only when asked: DESIGN.md), against one gateway simulator, interleaved.
+ * Each operation refunds its own paid trade.
+ */
+export async function benchAlipayOverhead(scale: BenchScale): Promise<RatioResult> {
+  const sandbox = await startAlipaySandbox();
+  try {
+    const config = sandbox.merchantConfig();
+    const provider = new AlipayProvider(config, {
+      merchantId: "bench-alipay",
+      clock: systemClock,
+      logger: silentLogger,
+    });
+    if (config.keyMode.type !== "public_key") throw new Error("the bench runs Alipay in public-key mode");
+    const sdk = new AlipaySdk({
+      appId: config.appId,
+      privateKey: config.privateKey,
+      alipayPublicKey: config.keyMode.alipayPublicKey,
+      gateway: config.gateway,
+      signType: "RSA2",
+      keyType: "PKCS8",
+      camelcase: false,
+    });
+    const warmup = Math.min(20, scale.overheadOpsPerRound);
+    const count = 2 * warmup + 2 * scale.rounds * scale.overheadOpsPerRound;
+    const stamp = Date.now().toString(36);
+    const orders: string[] = [];
+    // Paid trades made outside timing: precreate (no notify_url, so no notification traffic) and pay.
+    for (let i = 0; i < count; i++) {
+      const outTradeNo = `BA${stamp}${i.toString().padStart(7, "0")}`;
+      const created = await sdk.exec(
+        "alipay.trade.precreate",
+        { bizContent: { out_trade_no: outTradeNo, total_amount: TOTAL_YUAN, subject: "PayBridge bench" } },
+        { validateSign: true },
+      );
+      if (String(created.code) !== "10000") throw new Error(`precreate answered ${String(created.code)}`);
+      await sandbox.pay(outTradeNo);
+      orders.push(outTradeNo);
+    }
+    const orderAt = (i: number) => {
+      const no = orders[i];
+      if (no === undefined) throw new Error(`benchmark ran past its ${orders.length} prepared trades`);
+      return no;
+    };
+    return await runRatio({
+      name: "Alipay refund + query: PayBridge / alipay-sdk exec",
+      rounds: scale.rounds,
+      opsPerRound: scale.overheadOpsPerRound,
+      warmup,
+      slices: 10,
+      baseline: async (i) => {
+        const outTradeNo = orderAt(i);
+        const outRequestNo = `R${outTradeNo}`;
+        const refunded = await sdk.exec(
+          "alipay.trade.refund",
+          { bizContent: { out_trade_no: outTradeNo, refund_amount: "3.00", out_request_no: outRequestNo } },
+          { validateSign: true },
+        );
+        if (String(refunded.code) !== "10000")
+          throw new Error(`raw refund answered ${String(refunded.code)}`);
+        const found = await sdk.exec(
+          "alipay.trade.fastpay.refund.query",
+          {
+            bizContent: {
+              out_trade_no: outTradeNo,
+              out_request_no: outRequestNo,
+              query_options: ["gmt_refund_pay"],
+            },
+          },
+          { validateSign: true },
+        );
+        if (String(found.code) !== "10000" || found.refund_status !== "REFUND_SUCCESS") {
+          throw new Error(`raw refund query answered ${String(found.code)} ${String(found.refund_status)}`);
+        }
+      },
+      candidate: async (i) => {
+        const outTradeNo = orderAt(i);
+        const outRefundNo = `R${outTradeNo}`;
+        await provider.refund({ outTradeNo, outRefundNo, amount: cny(REFUND_FEN), total: cny(1000) });
+        const found = await provider.queryRefund({ outTradeNo, outRefundNo });
+        if (found.state !== RefundState.SUCCESS)
+          throw new Error(`PayBridge refund is in state ${found.state}`);
+      },
+    });
+  } finally {
+    await sandbox.close();
+  }
+}

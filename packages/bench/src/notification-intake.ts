@@ -1,0 +1,63 @@
+import { createDecipheriv, createPublicKey, createVerify } from "node:crypto";
+import { buildNotificationPayloads, type FloorInput } from "./notification-payloads.js";
+import { type RatioResult, runRatio } from "./ratio.js";
+import type { BenchScale } from "./scale.js";
+import { startWechatBenchRig } from "./wechat-rig.js";
+
+/**
+ * The crypto floor: what no notification handler can skip. RSA-SHA256 verify of
+ * "timestamp\nnonce\nbody\n" with a public KeyObject imported once, and AEAD_AES_256_GCM decryption
+ * of the resource with the APIv3 key (https://pay.weixin.qq.com/doc/v3/merchant/4012071382), both
+ * with node:crypto only. The header values and resource fields were taken out of the payload before
+ * timing, so not even a JSON.parse is charged to the floor.
+ */
+export function createCryptoFloor(
+  wechatpayPublicKey: string,
+  apiV3Key: string,
+): (input: FloorInput) => string {
+  const key = createPublicKey(wechatpayPublicKey);
+  const aesKey = Buffer.from(apiV3Key, "utf8");
+  return (input) => {
+    if (!createVerify("RSA-SHA256").update(input.message).verify(key, input.signature, "base64")) {
+      throw new Error("floor: signature does not verify");
+    }
+    const data = Buffer.from(input.ciphertext, "base64");
+    const decipher = createDecipheriv("aes-256-gcm", aesKey, Buffer.from(input.nonce, "utf8"));
+    decipher.setAAD(Buffer.from(input.associatedData, "utf8"));
+    decipher.setAuthTag(data.subarray(data.length - 16));
+    return Buffer.concat([decipher.update(data.subarray(0, data.length - 16)), decipher.final()]).toString(
+      "utf8",
+    );
+  };
+}
+
+/**
+ * Notification intake: PayBridge's parseNotification (validate input, verify, decrypt, map to a
+ * unified event) against the crypto floor on the same signed payloads, interleaved. The headline
+ * is the throughput ratio PayBridge / floor (1.00 = as fast as bare crypto).
+ */
+export async function benchNotificationIntake(scale: BenchScale): Promise<RatioResult> {
+  const rig = await startWechatBenchRig();
+  try {
+    const payloads = buildNotificationPayloads(rig, scale.notificationPool);
+    const floor = createCryptoFloor(rig.merchant.wechatpayPublicKey, rig.merchant.apiV3Key);
+    const at = (i: number) => payloads[i % payloads.length] as (typeof payloads)[number];
+    let kinds = 0;
+    const result = await runRatio({
+      name: "WeChat notification intake: PayBridge / node:crypto floor",
+      rounds: scale.intakeRounds,
+      opsPerRound: scale.intakeOpsPerRound,
+      warmup: Math.min(200, scale.intakeOpsPerRound),
+      slices: 20,
+      baseline: async (i) => floor(at(i).floor),
+      candidate: async (i) => {
+        const event = await rig.provider.parseNotification(at(i).raw);
+        if (event.kind === "refund") kinds += 1;
+      },
+    });
+    if (kinds === 0) throw new Error("no refund notification was mapped");
+    return result;
+  } finally {
+    await rig.close();
+  }
+}

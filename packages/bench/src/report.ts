@@ -1,0 +1,132 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import { cpus } from "node:os";
+import type { MemoryResult } from "./memory.js";
+import type { RatioResult } from "./ratio.js";
+import type { BenchScale } from "./scale.js";
+
+/** A ledger run: refunds per second and the over-refund count (must be 0). */
+export interface LedgerRow {
+  readonly store: string;
+  readonly layout: "one order" | "many orders";
+  readonly concurrency: number;
+  readonly attempted: number;
+  readonly succeeded: number;
+  /** Refund requests decided (paid out, or refused by the sum rule) per second. */
+  readonly refundsPerSecond: number;
+  readonly overRefunds: number;
+}
+
+export interface BenchReport {
+  readonly scale: BenchScale;
+  readonly date: Date;
+  readonly overhead: readonly RatioResult[];
+  readonly intake: RatioResult | undefined;
+  readonly memory: MemoryResult | undefined;
+  readonly ledger: readonly LedgerRow[];
+}
+
+export const GENERATED_START =
+  "<!-- bench:generated:start (written by `pnpm bench`; edit outside these markers) -->";
+export const GENERATED_END = "<!-- bench:generated:end -->";
+
+// Three decimals, so a ratio just short of its target never prints as the target itself.
+const x = (n: number) => (Number.isFinite(n) ? `${n.toFixed(3)}x` : "n/a");
+const perSec = (n: number) => (n >= 100 ? Math.round(n).toLocaleString("en-US") : n.toFixed(1));
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+const spread = (r: RatioResult) => r.ratios.map((v) => v.toFixed(2)).join(" ");
+
+export function renderReport(r: BenchReport): string {
+  const lines: string[] = [];
+  lines.push(
+    `Run ${r.date.toISOString().slice(0, 16).replace("T", " ")} UTC, Node ${process.version}, ${cpus()[0]?.model.trim() ?? "unknown CPU"} (${cpus().length} cores), ${process.platform}/${process.arch}, scale ${r.scale.name}.`,
+    "",
+  );
+  if (r.overhead.length > 0) {
+    lines.push("### 1. Abstraction overhead (time ratio PayBridge / raw SDK; target <= 1.05x)", "");
+    lines.push(
+      "| operation | PayBridge ops/s | raw ops/s | median ratio | target | rounds x ops | per-round ratios |",
+    );
+    lines.push("|---|---:|---:|---:|---|---|---|");
+  }
+  for (const o of r.overhead) {
+    lines.push(
+      `| ${o.name} | ${perSec(o.candidateOpsPerSec)} | ${perSec(o.baselineOpsPerSec)} | **${x(o.medianRatio)}** | ${o.medianRatio <= 1.05 ? "met" : "missed"} | ${o.rounds} x ${o.opsPerRound} | ${spread(o)} |`,
+    );
+  }
+  if (r.overhead.length > 0) lines.push("");
+  if (r.intake) {
+    const i = r.intake;
+    lines.push("### 2. Notification intake (throughput ratio PayBridge / crypto floor; target >= 0.8x)", "");
+    lines.push(
+      "| PayBridge notifications/s | floor notifications/s | median throughput ratio | target | rounds x ops | per-round time ratios |",
+    );
+    lines.push("|---:|---:|---:|---|---|---|");
+    lines.push(
+      `| ${perSec(i.candidateOpsPerSec)} | ${perSec(i.baselineOpsPerSec)} | **${x(i.medianThroughputRatio)}** | ${i.medianThroughputRatio >= 0.8 ? "met" : "missed"} | ${i.rounds} x ${i.opsPerRound} | ${spread(i)} |`,
+      "",
+    );
+  }
+  if (r.ledger.length > 0) {
+    lines.push(
+      "### 3. Ledger (refund requests decided per second through RefundService; over-refunds must be 0)",
+      "",
+    );
+    lines.push(
+      "| store | orders | concurrent refunders | requests | paid out | refused (sum rule) | decided/s | over-refunds |",
+    );
+    lines.push("|---|---|---:|---:|---:|---:|---:|---:|");
+    for (const l of r.ledger) {
+      lines.push(
+        `| ${l.store} | ${l.layout} | ${l.concurrency} | ${l.attempted} | ${l.succeeded} | ${l.attempted - l.succeeded} | ${perSec(l.refundsPerSecond)} | ${l.overRefunds} |`,
+      );
+    }
+    lines.push("");
+  }
+  if (r.memory) {
+    const m = r.memory;
+    lines.push(
+      `### 4. Memory (${m.notifications.toLocaleString("en-US")} notifications through parseNotification)`,
+      "",
+    );
+    lines.push("| | before | after | growth |", "|---|---:|---:|---:|");
+    lines.push(
+      `| RSS | ${mib(m.rssBeforeBytes)} | ${mib(m.rssAfterBytes)} | ${mib(m.rssAfterBytes - m.rssBeforeBytes)} |`,
+    );
+    lines.push(
+      `| heapUsed${m.gcExposed ? " (after global.gc)" : " (no --expose-gc: unsettled)"} | ${mib(m.heapUsedBeforeBytes)} | ${mib(m.heapUsedAfterBytes)} | ${mib(m.heapUsedAfterBytes - m.heapUsedBeforeBytes)} |`,
+      "",
+    );
+  }
+  return lines.join("\n");
+}
+
+const TEMPLATE = `# Performance
+
+What PayBridge costs a backend, measured against the best a user could do by hand, as ratios taken
+in one process so they hold on a noisy machine. Regenerate with \`pnpm bench\` (the table between the
+markers is rewritten; everything else in this file is kept).
+
+${GENERATED_START}
+${GENERATED_END}
+
+## What the numbers mean / where the time goes
+
+(written by hand after reading a run and its profile)
+`;
+
+/** Writes the generated block into `path`, keeping every hand-written line outside the markers. */
+export function writeReport(path: string, generated: string): void {
+  let current: string;
+  try {
+    current = readFileSync(path, "utf8");
+  } catch {
+    current = TEMPLATE;
+  }
+  const start = current.indexOf(GENERATED_START);
+  const end = current.indexOf(GENERATED_END);
+  if (start < 0 || end < start) {
+    throw new Error(`${path} has lost its ${GENERATED_START} / ${GENERATED_END} markers; restore them`);
+  }
+  const next = `${current.slice(0, start + GENERATED_START.length)}\n\n${generated.trim()}\n\n${current.slice(end)}`;
+  writeFileSync(path, next);
+}

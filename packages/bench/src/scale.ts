@@ -1,0 +1,58 @@
+/**
+ * How much work each benchmark does. `BENCH_SCALE=smoke` is the CI run: tiny counts that prove the
+ * benchmarks still run end to end, never timing claims. The default is the full run that
+ * docs/performance.md is generated from.
+ */
+export interface BenchScale {
+  readonly name: "full" | "smoke";
+  /** Interleaved rounds per ratio (the issue asks for at least 5; odd so the median is one round). */
+  readonly rounds: number;
+  /** refund + query pairs per side per round, against the simulator. */
+  readonly overheadOpsPerRound: number;
+  /**
+   * Rounds for notification intake: its rounds are short (tens of ms), so more of them keep one
+   * noisy moment on a shared machine from deciding the median.
+   */
+  readonly intakeRounds: number;
+  /** Notifications per side per round. */
+  readonly intakeOpsPerRound: number;
+  /** Distinct signed notifications built by the simulator and cycled through. */
+  readonly notificationPool: number;
+  /** Notifications processed between the two memory readings (the issue: 100,000). */
+  readonly memoryNotifications: number;
+  /** Refunds attempted per ledger configuration. */
+  readonly ledgerRefunds: number;
+  /** Concurrent refunders per ledger configuration. */
+  readonly ledgerConcurrency: readonly number[];
+}
+
+export const FULL_SCALE: BenchScale = {
+  name: "full",
+  rounds: 9,
+  overheadOpsPerRound: 60,
+  intakeRounds: 21,
+  intakeOpsPerRound: 1_000,
+  notificationPool: 400,
+  memoryNotifications: 100_000,
+  ledgerRefunds: 400,
+  ledgerConcurrency: [1, 8, 64],
+};
+
+export const SMOKE_SCALE: BenchScale = {
+  name: "smoke",
+  rounds: 5,
+  overheadOpsPerRound: 2,
+  intakeRounds: 5,
+  intakeOpsPerRound: 10,
+  notificationPool: 8,
+  memoryNotifications: 200,
+  ledgerRefunds: 32,
+  ledgerConcurrency: [1, 8, 64],
+};
+
+export function scaleFromEnv(env: NodeJS.ProcessEnv = process.env): BenchScale {
+  const name = env.BENCH_SCALE ?? "full";
+  if (name === "smoke") return SMOKE_SCALE;
+  if (name === "full") return FULL_SCALE;
+  throw new Error(`BENCH_SCALE must be "full" or "smoke", got ${JSON.stringify(name)}`);
+}

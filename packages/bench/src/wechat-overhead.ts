@@ -1,0 +1,62 @@
+import { cny, RefundState } from "@paybridge/core";
+import { type RatioResult, runRatio } from "./ratio.js";
+import type { BenchScale } from "./scale.js";
+import { RawWechatClient } from "./wechat-raw.js";
+import { startWechatBenchRig } from "./wechat-rig.js";
+
+const TOTAL_FEN = 1000;
+const REFUND_FEN = 300;
+
+/**
+ * Abstraction overhead for WeChat Pay v3: one operation = refund + query of that refund, through
+ * PayBridge's WechatPayProvider and through wechatpay-node-v3 with hand-written response
+ * verification, against one simulator in this process, interleaved round by round. Each operation
+ * refunds its own freshly paid order, so both sides do identical simulator work.
+ */
+export async function benchWechatOverhead(scale: BenchScale): Promise<RatioResult> {
+  const rig = await startWechatBenchRig();
+  try {
+    const raw = new RawWechatClient(rig.merchant, rig.sandbox.origin);
+    const warmup = Math.min(20, scale.overheadOpsPerRound);
+    // runRatio hands out one index per operation across both sides: warmups + every round.
+    const orders = rig.paidOrders("BW", 2 * warmup + 2 * scale.rounds * scale.overheadOpsPerRound, TOTAL_FEN);
+    const orderAt = (i: number) => {
+      const no = orders[i];
+      if (no === undefined) throw new Error(`benchmark ran past its ${orders.length} prepared orders`);
+      return no;
+    };
+    return await runRatio({
+      name: "WeChat refund + query: PayBridge / wechatpay-node-v3",
+      rounds: scale.rounds,
+      opsPerRound: scale.overheadOpsPerRound,
+      warmup,
+      slices: 10,
+      baseline: async (i) => {
+        const outTradeNo = orderAt(i);
+        const found = await raw.refundAndQuery(
+          outTradeNo,
+          `R${outTradeNo}`,
+          REFUND_FEN,
+          TOTAL_FEN,
+          rig.notifyUrl,
+        );
+        if (found.status !== "PROCESSING") throw new Error(`raw refund is ${found.status}`);
+      },
+      candidate: async (i) => {
+        const outTradeNo = orderAt(i);
+        const outRefundNo = `R${outTradeNo}`;
+        await rig.provider.refund({
+          outTradeNo,
+          outRefundNo,
+          amount: cny(REFUND_FEN),
+          total: cny(TOTAL_FEN),
+        });
+        const found = await rig.provider.queryRefund({ outTradeNo, outRefundNo });
+        if (found.state !== RefundState.SUBMITTED)
+          throw new Error(`PayBridge refund is in state ${found.state}`);
+      },
+    });
+  } finally {
+    await rig.close();
+  }
+}

@@ -1,0 +1,91 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it } from "vitest";
+import { benchAlipayOverhead } from "../src/alipay-overhead.js";
+import { benchLedgers, type LedgerStore, pgliteStore, postgresStore } from "../src/ledger.js";
+import { benchMemory } from "../src/memory.js";
+import { benchNotificationIntake } from "../src/notification-intake.js";
+import type { RatioResult } from "../src/ratio.js";
+import { renderReport } from "../src/report.js";
+import { SMOKE_SCALE, scaleFromEnv } from "../src/scale.js";
+import { benchWechatOverhead } from "../src/wechat-overhead.js";
+
+/**
+ * The CI smoke run (BENCH_SCALE=smoke counts): every benchmark runs end to end against the real
+ * simulators and returns well-formed figures. Structural facts only, never a timing threshold.
+ * docs/performance.md is only written by the full `pnpm bench`; this test checks it stays untouched.
+ */
+const databaseUrl = process.env.DATABASE_URL;
+if (!databaseUrl) console.log("DATABASE_URL is not set: the ledger smoke run uses PGlite only");
+
+const doc = fileURLToPath(new URL("../../../docs/performance.md", import.meta.url));
+const readDoc = () => {
+  try {
+    return readFileSync(doc, "utf8");
+  } catch {
+    return undefined;
+  }
+};
+
+function expectWellFormed(r: RatioResult, rounds: number, ops: number): void {
+  expect(r.rounds).toBe(rounds);
+  expect(r.opsPerRound).toBe(ops);
+  expect(r.ratios).toHaveLength(rounds);
+  for (const v of [
+    r.medianRatio,
+    r.medianThroughputRatio,
+    r.candidateOpsPerSec,
+    r.baselineOpsPerSec,
+    ...r.ratios,
+  ]) {
+    expect(Number.isFinite(v)).toBe(true);
+    expect(v).toBeGreaterThan(0);
+  }
+}
+
+describe("benchmark smoke run", () => {
+  const scale = SMOKE_SCALE;
+  const before = readDoc();
+
+  it("uses the smoke counts when BENCH_SCALE=smoke", () => {
+    expect(scaleFromEnv({ BENCH_SCALE: "smoke" })).toBe(SMOKE_SCALE);
+    expect(() => scaleFromEnv({ BENCH_SCALE: "huge" })).toThrow(/BENCH_SCALE/);
+  });
+
+  it("runs every benchmark and renders the table without touching docs/performance.md", async () => {
+    const wechat = await benchWechatOverhead(scale);
+    expectWellFormed(wechat, scale.rounds, scale.overheadOpsPerRound);
+    const alipay = await benchAlipayOverhead(scale);
+    expectWellFormed(alipay, scale.rounds, scale.overheadOpsPerRound);
+    const intake = await benchNotificationIntake(scale);
+    expectWellFormed(intake, scale.intakeRounds, scale.intakeOpsPerRound);
+    const memory = await benchMemory(scale);
+    expect(memory.notifications).toBe(scale.memoryNotifications);
+    for (const bytes of [memory.rssBeforeBytes, memory.rssAfterBytes, memory.heapUsedBeforeBytes]) {
+      expect(bytes).toBeGreaterThan(0);
+    }
+    const stores: LedgerStore[] = [pgliteStore(), ...(databaseUrl ? [postgresStore(databaseUrl, 8)] : [])];
+    const ledger = await benchLedgers(stores, scale);
+    expect(ledger).toHaveLength(stores.length * 2 * scale.ledgerConcurrency.length);
+    for (const row of ledger) {
+      expect(row.overRefunds).toBe(0);
+      // One order fits exactly half the requests; many orders take every one.
+      expect(row.succeeded).toBe(row.layout === "one order" ? scale.ledgerRefunds / 2 : scale.ledgerRefunds);
+      expect(Number.isFinite(row.refundsPerSecond)).toBe(true);
+    }
+    const table = renderReport({
+      scale,
+      date: new Date(),
+      overhead: [wechat, alipay],
+      intake,
+      memory,
+      ledger,
+    });
+    expect(table).toContain("WeChat refund + query");
+    expect(table).toContain("Alipay refund + query");
+    expect(table).toContain("Notification intake");
+    expect(table).toContain("PGlite");
+    expect(table).not.toContain("NaN");
+    expect(readDoc()).toBe(before);
+  }, 120_000);
+});
