@@ -4,12 +4,12 @@ import {
   paceLimit,
   RATE_PACE_MS,
   RATE_WINDOW_MS,
-  RateLimitError,
   type RateLimiter,
   type RateLimits,
   type RatePermit,
   realSleep,
   type Sleep,
+  waitForPermit,
 } from "@paybridge/core";
 import type { Redis } from "ioredis";
 import { ACQUIRE_SCRIPT, COMPLETE_SCRIPT, PAUSE_SCRIPT } from "./limiter-script.js";
@@ -40,8 +40,7 @@ export class RedisRateLimiter implements RateLimiter {
   async acquire(key: string, limits: RateLimits, maxWaitMs: number): Promise<RatePermit> {
     const keys = this.keys(key);
     const id = randomUUID();
-    let waited = 0;
-    for (;;) {
+    return waitForPermit(key, maxWaitMs, this.sleep, async () => {
       const [granted, value] = (await this.redis.eval(
         ACQUIRE_SCRIPT,
         3,
@@ -55,17 +54,8 @@ export class RedisRateLimiter implements RateLimiter {
         RATE_PACE_MS,
         paceLimit(limits.successPerSecond),
       )) as [number, number];
-      if (granted === 1) return { key, id, grantedAtMs: value };
-      const wait = Math.max(1, value);
-      if (waited + wait > maxWaitMs) {
-        throw new RateLimitError(
-          `merchant ${key} has no call budget for ${wait} ms more (waited ${waited} ms of at most ${maxWaitMs} ms)`,
-          { retryAfterMs: wait },
-        );
-      }
-      await this.sleep(wait);
-      waited += wait;
-    }
+      return granted === 1 ? { key, id, grantedAtMs: value } : Math.max(1, value);
+    });
   }
 
   async complete(permit: RatePermit, outcome: CallOutcome): Promise<void> {

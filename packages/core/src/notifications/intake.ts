@@ -3,6 +3,7 @@ import type { PaymentGateway } from "../injector/gateway.js";
 import { type Logger, silentLogger } from "../logger/logger.js";
 import { type Clock, systemClock } from "../provider/clock.js";
 import type { RefundLedger } from "../refunds/ledger.js";
+import { ledgerOrderFromTrade } from "../refunds/ledger-order.js";
 import type { NotificationAck, NotificationEvent, RawNotification } from "../schemas/notification.js";
 import type { TradeResult } from "../schemas/payment.js";
 import type { RefundResult } from "../schemas/refund.js";
@@ -102,17 +103,9 @@ export class NotificationIntake {
     }
     // Only paid trades enter the refund ledger; unpaid, closed and failed ones are the order book's.
     if (trade.state !== TradeState.PAID && trade.state !== TradeState.REFUND) return;
-    await this.options.ledger.saveOrder({
-      outTradeNo: trade.outTradeNo,
-      provider: order.provider,
-      merchantId,
-      currency: trade.amount.currency,
-      totalFen: trade.amount.fen,
-      paidFen: (trade.paidAmount ?? trade.amount).fen,
-      paidAt: trade.paidAt ?? this.clock(),
-      tradeState: trade.state,
-      providerTradeNo: trade.providerTradeNo,
-    });
+    await this.options.ledger.saveOrder(
+      ledgerOrderFromTrade(trade, { provider: order.provider, merchantId }, this.clock()),
+    );
   }
 
   private async applyRefund(merchantId: string, refund: RefundResult): Promise<void> {

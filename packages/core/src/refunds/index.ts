@@ -1,4 +1,5 @@
 export * from "./ledger.js";
+export * from "./ledger-order.js";
 export * from "./memory-ledger.js";
 export * from "./memory-rate-limiter.js";
 export * from "./policy.js";

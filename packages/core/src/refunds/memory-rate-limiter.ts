@@ -1,4 +1,3 @@
-import { RateLimitError } from "../errors/errors.js";
 import {
   type CallOutcome,
   paceLimit,
@@ -7,6 +6,7 @@ import {
   type RateLimiter,
   type RateLimits,
   type RatePermit,
+  waitForPermit,
 } from "./rate-limiter.js";
 import { realSleep, type Sleep } from "./time.js";
 
@@ -45,19 +45,7 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 
   async acquire(key: string, limits: RateLimits, maxWaitMs: number): Promise<RatePermit> {
-    let waited = 0;
-    for (;;) {
-      const wait = this.tryTake(key, limits);
-      if (typeof wait !== "number") return wait;
-      if (waited + wait > maxWaitMs) {
-        throw new RateLimitError(
-          `merchant ${key} has no call budget for ${wait} ms more (waited ${waited} ms of at most ${maxWaitMs} ms)`,
-          { retryAfterMs: wait },
-        );
-      }
-      await this.sleep(wait);
-      waited += wait;
-    }
+    return waitForPermit(key, maxWaitMs, this.sleep, () => this.tryTake(key, limits));
   }
 
   async complete(permit: RatePermit, outcome: CallOutcome): Promise<void> {

@@ -1,3 +1,5 @@
+import { RateLimitError } from "../errors/errors.js";
+
 /** Calls per second allowed for one merchant (WeChat: 150 successful and 6 failed per second). */
 export interface RateLimits {
   readonly successPerSecond: number;
@@ -56,4 +58,30 @@ export const RATE_PACE_MS = 50;
 /** Grants allowed in one pacing interval for a per-second limit. */
 export function paceLimit(perSecond: number): number {
   return Math.max(1, Math.ceil((perSecond * RATE_PACE_MS) / RATE_WINDOW_MS));
+}
+
+/**
+ * The waiting loop every limiter shares: `attempt` either grants a permit or says how long until
+ * budget frees up; we sleep that long, up to `maxWaitMs` in all, then give up with a retryable
+ * RateLimitError (the caller's refund stays where it is, to be submitted later).
+ */
+export async function waitForPermit(
+  key: string,
+  maxWaitMs: number,
+  sleep: (ms: number) => Promise<void>,
+  attempt: () => Promise<RatePermit | number> | RatePermit | number,
+): Promise<RatePermit> {
+  let waited = 0;
+  for (;;) {
+    const result = await attempt();
+    if (typeof result !== "number") return result;
+    if (waited + result > maxWaitMs) {
+      throw new RateLimitError(
+        `merchant ${key} has no call budget for ${result} ms more (waited ${waited} ms of at most ${maxWaitMs} ms)`,
+        { retryAfterMs: result },
+      );
+    }
+    await sleep(result);
+    waited += result;
+  }
 }

@@ -17,6 +17,7 @@ import type { RefundResult } from "../schemas/refund.js";
 import { describeRefundState, RefundState } from "../states/refund-state.js";
 import { TradeState } from "../states/trade-state.js";
 import type { LedgerOrder, LedgerRefund, RefundLedger } from "./ledger.js";
+import { ledgerOrderFromTrade } from "./ledger-order.js";
 import { MemoryRefundLedger } from "./memory-ledger.js";
 import { MemoryRateLimiter } from "./memory-rate-limiter.js";
 import { policyFromRules } from "./policy.js";
@@ -168,17 +169,9 @@ export class RefundService {
         `order ${route.outTradeNo} is ${trade.rawStatus} (trade state ${trade.state}) at ${provider.id}; only a paid order can be refunded`,
       );
     }
-    return this.ledger.saveOrder({
-      outTradeNo: trade.outTradeNo,
-      provider: provider.id,
-      merchantId: provider.merchantId,
-      currency: trade.amount.currency,
-      totalFen: trade.amount.fen,
-      paidFen: (trade.paidAmount ?? trade.amount).fen,
-      paidAt: trade.paidAt ?? this.clock(),
-      tradeState: trade.state,
-      providerTradeNo: trade.providerTradeNo,
-    });
+    return this.ledger.saveOrder(
+      ledgerOrderFromTrade(trade, { provider: provider.id, merchantId: provider.merchantId }, this.clock()),
+    );
   }
 
   /**
