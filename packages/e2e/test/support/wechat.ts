@@ -27,8 +27,13 @@ export function wechatGateway(
 }
 
 /** Creates and pays an order inside the simulator (not over HTTP: only refunds are under test). */
-export function paidWechatOrder(sandbox: WechatSandbox, outTradeNo: string, totalFen: number) {
-  const m = sandbox.merchant();
+export function paidWechatOrder(
+  sandbox: WechatSandbox,
+  outTradeNo: string,
+  totalFen: number,
+  mchid?: string,
+) {
+  const m = sandbox.merchant(mchid);
   sandbox.engine.createOrder(m.mchid, {
     appid: m.appid,
     outTradeNo,
@@ -37,5 +42,5 @@ export function paidWechatOrder(sandbox: WechatSandbox, outTradeNo: string, tota
     notifyUrl: `${sandbox.origin}/sandbox/notify-sink`,
     channel: "native",
   });
-  return sandbox.control.pay(outTradeNo);
+  return sandbox.control.pay(outTradeNo, { mchid: m.mchid });
 }
