@@ -4,7 +4,7 @@
 -- migrate(); runs unchanged on PostgreSQL and on PGlite.
 
 CREATE TABLE notification_inbox (
-  -- "id:<provider>:<notification id>" or "state:<provider>:<merchant>:<trade|refund>:<no>:<state>".
+  -- id:<provider>:<notification id>, or state:<provider>:<merchant>:<trade|refund>:<no>:<state>.
   dedupe_key text PRIMARY KEY,
   -- When the notification was applied; prune() deletes keys older than a provider still retries.
   received_at timestamptz NOT NULL
