@@ -1,0 +1,104 @@
+import type { PaymentGateway } from "../injector/gateway.js";
+import { type Logger, silentLogger } from "../logger/logger.js";
+import { type Clock, systemClock } from "../provider/clock.js";
+import type { PaymentProvider } from "../provider/contract.js";
+import type { RefundRules } from "../provider/refund-rules.js";
+import type { RefundLedger } from "./ledger.js";
+import { MemoryRefundLedger } from "./memory-ledger.js";
+import { MemoryRateLimiter } from "./memory-rate-limiter.js";
+import type { RateLimiter, RateLimits } from "./rate-limiter.js";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
+import { realSleep, type Sleep } from "./time.js";
+
+/** WeChat's published per-merchant limits, used when a provider declares none (DESIGN.md "Refund rules"). */
+export const DEFAULT_RATE_LIMITS: RateLimits = { successPerSecond: 150, failurePerSecond: 6 };
+
+export interface RefundRuleOverrides {
+  /** By provider id ("wechatpay"): e.g. `{ minIntervalMs: 0 }` where a contract allows it. */
+  readonly byProvider?: Readonly<Record<string, Partial<RefundRules>>>;
+  /** By merchant account id; wins over byProvider. */
+  readonly byMerchant?: Readonly<Record<string, Partial<RefundRules>>>;
+}
+
+export interface RefundServiceOptions {
+  readonly gateway: PaymentGateway;
+  /** Default: MemoryRefundLedger (one process, not durable). */
+  readonly ledger?: RefundLedger;
+  /** Default: MemoryRateLimiter (one process). */
+  readonly limiter?: RateLimiter;
+  readonly clock?: Clock;
+  readonly sleep?: Sleep;
+  /** In [0, 1); the jitter source. */
+  readonly random?: () => number;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly rules?: RefundRuleOverrides;
+  /** Longest wait for rate budget or for the refund interval before giving up with a retryable error. */
+  readonly maxWaitMs?: number;
+  /** How long INVALID_REQ_TOO_MUCH stops calls to that merchant (WeChat: one minute). */
+  readonly throttlePauseMs?: number;
+  /**
+   * Share of each rate limit left unused (default 0.05: 142 of 150 per second): the provider
+   * timestamps a call when it arrives, a little after we granted it, so a budget used to the last
+   * call could overflow the provider's window.
+   */
+  readonly rateHeadroom?: number;
+  /** Passed to the provider as the refund notification URL. */
+  readonly notifyUrl?: string;
+  readonly logger?: Logger;
+}
+
+/** RefundServiceOptions with every default filled in: what the refund engine's parts work with. */
+export interface RefundContext {
+  readonly ledger: RefundLedger;
+  readonly limiter: RateLimiter;
+  readonly gateway: PaymentGateway;
+  readonly clock: Clock;
+  readonly sleep: Sleep;
+  readonly random: () => number;
+  readonly retry: RetryPolicy;
+  readonly overrides: RefundRuleOverrides;
+  readonly maxWaitMs: number;
+  readonly throttlePauseMs: number;
+  readonly headroom: number;
+  readonly notifyUrl: string | undefined;
+  readonly logger: Logger;
+}
+
+export function resolveRefundOptions(options: RefundServiceOptions): RefundContext {
+  const clock = options.clock ?? systemClock;
+  const sleep = options.sleep ?? realSleep;
+  return {
+    gateway: options.gateway,
+    clock,
+    sleep,
+    ledger: options.ledger ?? new MemoryRefundLedger(),
+    limiter: options.limiter ?? new MemoryRateLimiter({ now: () => clock().getTime(), sleep }),
+    random: options.random ?? Math.random,
+    retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
+    overrides: options.rules ?? {},
+    maxWaitMs: options.maxWaitMs ?? 10_000,
+    throttlePauseMs: options.throttlePauseMs ?? 60_000,
+    headroom: options.rateHeadroom ?? 0.05,
+    notifyUrl: options.notifyUrl,
+    logger: (options.logger ?? silentLogger).child({ component: "refunds" }),
+  };
+}
+
+/** The refund rules in force for a merchant: the provider's, then per-provider and per-merchant overrides. */
+export function rulesFor(overrides: RefundRuleOverrides, provider: PaymentProvider): RefundRules {
+  return {
+    ...provider.refundRules,
+    ...overrides.byProvider?.[provider.id],
+    ...overrides.byMerchant?.[provider.merchantId],
+  };
+}
+
+/** The call budget actually used: the rules' limits (or WeChat's) less the headroom. */
+export function limitsFor(rules: RefundRules, headroom: number): RateLimits {
+  const limits = rules.rateLimit ?? DEFAULT_RATE_LIMITS;
+  const keep = 1 - headroom;
+  return {
+    successPerSecond: Math.max(1, Math.floor(limits.successPerSecond * keep)),
+    failurePerSecond: Math.max(1, Math.floor(limits.failurePerSecond * keep)),
+  };
+}

@@ -1,0 +1,44 @@
+import { OutcomeUnknownError, PaymentError } from "../errors/errors.js";
+import type { PaymentProvider } from "../provider/contract.js";
+import type { CallOutcome, RateLimits } from "./rate-limiter.js";
+import type { RefundContext } from "./refund-options.js";
+
+/** The rate budget is per merchant account at a provider. */
+export function limiterKey(provider: PaymentProvider): string {
+  return `${provider.id}:${provider.merchantId}`;
+}
+
+/** One provider call inside the merchant's rate budget. */
+export async function callProvider<T>(
+  ctx: RefundContext,
+  provider: PaymentProvider,
+  limits: RateLimits,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const permit = await ctx.limiter.acquire(limiterKey(provider), limits, ctx.maxWaitMs);
+  let outcome: CallOutcome = "unknown";
+  try {
+    const value = await fn();
+    outcome = "success";
+    return value;
+  } catch (caught) {
+    outcome =
+      caught instanceof OutcomeUnknownError || !(caught instanceof PaymentError) ? "unknown" : "failure";
+    throw caught;
+  } finally {
+    await ctx.limiter.complete(permit, outcome);
+  }
+}
+
+/**
+ * Anything a provider throws that is not a PaymentError (a bug, a socket error after the request
+ * left) may have happened after the provider acted: treat it as an unknown outcome, which is
+ * retried only after a query.
+ */
+export function asPaymentError(caught: unknown, provider: string): PaymentError {
+  if (caught instanceof PaymentError) return caught;
+  return new OutcomeUnknownError(`refund call failed without a provider answer: ${String(caught)}`, {
+    provider,
+    cause: caught,
+  });
+}
