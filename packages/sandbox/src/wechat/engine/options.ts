@@ -1,0 +1,34 @@
+import type { SandboxClock } from "../../shared/clock.js";
+import type { RateLimits } from "./rate-limiter.js";
+import type { EngineRefund } from "./types.js";
+
+export interface WechatEngineOptions {
+  /** Defaults to real time plus an offset that `advance` grows. */
+  readonly clock?: SandboxClock;
+  /** How long a refund stays PROCESSING before it settles (default 5 s of engine time). */
+  readonly refundDelayMs?: number;
+  /** Days after pay success a refund is accepted (seed 001: "按支付成功时间+365天计算"). */
+  readonly refundWindowDays?: number;
+  /** Refunds one order may have (seed 001 note 1: "一笔订单最多部分退款50次"). */
+  readonly maxRefundsPerOrder?: number;
+  /** Least time between two refunds of one order (seed 001 note 1: "间隔1分钟再调用"). */
+  readonly refundIntervalMs?: number;
+  /** Refund calls per second per merchant; `false` turns the limiter off. */
+  readonly rateLimits?: RateLimits | false;
+  /** Randomness for generated ids; inject for reproducible ids. */
+  readonly random?: () => number;
+}
+
+export interface PayOptions {
+  readonly mchid?: string | undefined;
+  /** What the buyer paid in cash; defaults to the order total (no coupon). */
+  readonly payerTotalFen?: number | undefined;
+  readonly bankType?: string | undefined;
+  readonly payerOpenid?: string | undefined;
+}
+
+export interface RefundOutcome {
+  readonly refund: Readonly<EngineRefund>;
+  /** False when the same out_refund_no was already accepted and the original is returned. */
+  readonly created: boolean;
+}
