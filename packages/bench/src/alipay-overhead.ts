@@ -2,7 +2,7 @@ import { AlipayProvider } from "@paybridge/alipay";
 import { cny, RefundState, silentLogger, systemClock } from "@paybridge/core";
 import { startAlipaySandbox } from "@paybridge/sandbox";
 import { AlipaySdk } from "alipay-sdk";
-import { type RatioResult, runRatio } from "./ratio.js";
+import { preparedAt, type RatioResult, runRatio } from "./ratio.js";
 import type { BenchScale } from "./scale.js";
 
 const TOTAL_YUAN = "10.00";
@@ -50,11 +50,7 @@ export async function benchAlipayOverhead(scale: BenchScale): Promise<RatioResul
       await sandbox.pay(outTradeNo);
       orders.push(outTradeNo);
     }
-    const orderAt = (i: number) => {
-      const no = orders[i];
-      if (no === undefined) throw new Error(`benchmark ran past its ${orders.length} prepared trades`);
-      return no;
-    };
+    const orderAt = preparedAt(orders, "trades");
     return await runRatio({
       name: "Alipay refund + query: PayBridge / alipay-sdk exec",
       rounds: scale.rounds,

@@ -95,3 +95,15 @@ export async function runRatio(c: RatioCase): Promise<RatioResult> {
     baselineOpsPerSec: (ops / baselineMs) * 1000,
   };
 }
+
+/**
+ * runRatio hands out one index per operation across both sides; this turns a list of prepared
+ * inputs (paid orders) into a lookup that fails loudly if a case runs past what was prepared.
+ */
+export function preparedAt<T>(items: readonly T[], what: string): (i: number) => T {
+  return (i) => {
+    const item = items[i];
+    if (item === undefined) throw new Error(`benchmark ran past its ${items.length} prepared ${what}`);
+    return item;
+  };
+}

@@ -1,5 +1,5 @@
 import { cny, RefundState } from "@paybridge/core";
-import { type RatioResult, runRatio } from "./ratio.js";
+import { preparedAt, type RatioResult, runRatio } from "./ratio.js";
 import type { BenchScale } from "./scale.js";
 import { RawWechatClient } from "./wechat-raw.js";
 import { startWechatBenchRig } from "./wechat-rig.js";
@@ -20,11 +20,7 @@ export async function benchWechatOverhead(scale: BenchScale): Promise<RatioResul
     const warmup = Math.min(20, scale.overheadOpsPerRound);
     // runRatio hands out one index per operation across both sides: warmups + every round.
     const orders = rig.paidOrders("BW", 2 * warmup + 2 * scale.rounds * scale.overheadOpsPerRound, TOTAL_FEN);
-    const orderAt = (i: number) => {
-      const no = orders[i];
-      if (no === undefined) throw new Error(`benchmark ran past its ${orders.length} prepared orders`);
-      return no;
-    };
+    const orderAt = preparedAt(orders, "orders");
     return await runRatio({
       name: "WeChat refund + query: PayBridge / wechatpay-node-v3",
       rounds: scale.rounds,

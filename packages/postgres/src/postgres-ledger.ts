@@ -52,9 +52,9 @@ export class PostgresRefundLedger implements RefundLedger {
 
   async saveOrder(order: NewLedgerOrder): Promise<LedgerOrder> {
     return this.db.transaction(async (tx) => {
-      await tx.query(
+      const inserted = await tx.query(
         `INSERT INTO ${this.orders} (out_trade_no, provider, merchant_id, currency, total_fen, paid_fen, paid_at, trade_state, provider_trade_no)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (out_trade_no) DO NOTHING`,
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (out_trade_no) DO NOTHING RETURNING *`,
         [
           order.outTradeNo,
           order.provider,
@@ -67,6 +67,9 @@ export class PostgresRefundLedger implements RefundLedger {
           order.providerTradeNo ?? null,
         ],
       );
+      // A new order is saved as given; only a known one needs the lock and the forward-only merge.
+      const fresh = inserted.rows[0];
+      if (fresh) return toOrder(fresh);
       const current = await this.lockOrder(tx, order.outTradeNo);
       if (!current) throw new NotFoundError(`order ${order.outTradeNo} vanished while being saved`);
       // A stale report never moves the trade backwards (a refunded order stays 4).
