@@ -8,4 +8,8 @@ export const MIGRATIONS: readonly { readonly id: string; readonly sql: string }[
     id: "0002_notification_inbox",
     sql: "-- Notifications already handled, shared by every backend instance: NotificationIntake writes a\n-- notification's dedupe keys here after its change is durable, and answers a provider's retry or\n-- replay of it as a duplicate, whichever instance it reaches. Applied inside the target schema by\n-- migrate(); runs unchanged on PostgreSQL and on PGlite.\n\nCREATE TABLE notification_inbox (\n  -- id:<provider>:<notification id>, or state:<provider>:<merchant>:<trade|refund>:<no>:<state>.\n  dedupe_key text PRIMARY KEY,\n  -- When the notification was applied; prune() deletes keys older than a provider still retries.\n  received_at timestamptz NOT NULL\n);\n\nCREATE INDEX notification_inbox_by_age ON notification_inbox (received_at);\n",
   },
+  {
+    id: "0003_refund_outcome",
+    sql: "-- The refund invariant's marker (docs/refunds.md \"The invariant\"): a refund left open because its\n-- outcome at the provider is unknown, and the backoff resumePending() keeps before asking again.\nALTER TABLE refunds ADD COLUMN outcome_unknown boolean NOT NULL DEFAULT false;\nALTER TABLE refunds ADD COLUMN recovery_failures integer NOT NULL DEFAULT 0 CHECK (recovery_failures >= 0);\nALTER TABLE refunds ADD COLUMN retry_at timestamptz;\n-- What a merchant alerts on: open refunds whose outcome is unknown.\nCREATE INDEX refunds_outcome_unknown ON refunds (created_at) WHERE outcome_unknown;\n",
+  },
 ];

@@ -162,7 +162,7 @@ export class PostgresRefundLedger implements RefundLedger {
       const next = applyRefundUpdate(current, update, now);
       const { rows } = await tx.query(
         `UPDATE ${this.refunds} SET state = $2, raw_status = $3, provider_refund_id = $4, success_at = $5, last_error = $6,
-           updated_at = $7 WHERE out_refund_no = $1 RETURNING *`,
+           updated_at = $7, outcome_unknown = $8, recovery_failures = $9, retry_at = $10 WHERE out_refund_no = $1 RETURNING *`,
         [
           outRefundNo,
           next.state,
@@ -171,6 +171,9 @@ export class PostgresRefundLedger implements RefundLedger {
           next.successAt ?? null,
           next.lastError ?? null,
           now,
+          next.outcomeUnknown,
+          next.recoveryFailures,
+          next.retryAt ?? null,
         ],
       );
       const saved = toRefund(one(rows));
@@ -200,6 +203,14 @@ export class PostgresRefundLedger implements RefundLedger {
     const { rows } = await this.db.query(
       `SELECT * FROM ${this.refunds} WHERE state = ANY($1::smallint[]) ORDER BY created_at, out_refund_no LIMIT $2`,
       [[...states], limit],
+    );
+    return rows.map(toRefund);
+  }
+
+  async listOutcomeUnknown(limit: number): Promise<LedgerRefund[]> {
+    const { rows } = await this.db.query(
+      `SELECT * FROM ${this.refunds} WHERE outcome_unknown ORDER BY created_at, out_refund_no LIMIT $1`,
+      [limit],
     );
     return rows.map(toRefund);
   }
@@ -306,5 +317,8 @@ function toRefund(row: Row): LedgerRefund {
     submittedAt: optionalDate(row.submitted_at),
     successAt: optionalDate(row.success_at),
     lastError: optionalText(row.last_error),
+    outcomeUnknown: row.outcome_unknown === true,
+    recoveryFailures: Number(row.recovery_failures ?? 0),
+    retryAt: optionalDate(row.retry_at),
   };
 }

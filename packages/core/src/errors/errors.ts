@@ -30,6 +30,9 @@ export type ErrorCode =
   | "UNSUPPORTED"
   | "UNKNOWN_STATUS"
   | "AMOUNT_MISMATCH"
+  | "STORE_UNAVAILABLE"
+  | "LIMITER_UNAVAILABLE"
+  | "CONFLICT"
   | "PROVIDER";
 
 export interface PaymentErrorOptions {
@@ -195,7 +198,7 @@ export class ProviderUnavailableError extends PaymentError {
  * Query before deciding; resubmit only with the same refund number.
  */
 export class OutcomeUnknownError extends PaymentError {
-  override readonly name = "OutcomeUnknownError";
+  override readonly name: string = "OutcomeUnknownError";
   constructor(message: string, options: PaymentErrorOptions = {}) {
     super("OUTCOME_UNKNOWN", message, { retryClass: "retry", ...options });
   }
@@ -240,5 +243,65 @@ export class ProviderError extends PaymentError {
   override readonly name = "ProviderError";
   constructor(message: string, options: PaymentErrorOptions = {}) {
     super("PROVIDER", message, options);
+  }
+}
+
+/**
+ * The ledger (PostgreSQL, PGlite) could not be read or written: connection lost, timeout,
+ * server restarting. Retryable. Nothing is sent to a provider while the ledger cannot record it.
+ */
+export class StoreUnavailableError extends PaymentError {
+  override readonly name = "StoreUnavailableError";
+  constructor(message: string, options: PaymentErrorOptions = {}) {
+    super("STORE_UNAVAILABLE", message, { retryClass: "retry", ...options });
+  }
+}
+
+/**
+ * The shared rate limiter (Redis) did not answer in time. Retryable. The call it guards was
+ * not made: no slot was granted, so nothing was sent.
+ */
+export class LimiterUnavailableError extends PaymentError {
+  override readonly name = "LimiterUnavailableError";
+  constructor(message: string, options: PaymentErrorOptions = {}) {
+    super("LIMITER_UNAVAILABLE", message, { retryClass: "retry", ...options });
+  }
+}
+
+/** A record the ledger already holds would change in a way that is not allowed; `field` names what. */
+export class ConflictError extends PaymentError {
+  override readonly name = "ConflictError";
+  constructor(
+    readonly field: string,
+    message: string,
+    options: PaymentErrorOptions = {},
+  ) {
+    super("CONFLICT", message, options);
+  }
+}
+
+/**
+ * The marker of a refund left open because its outcome at the provider is not known: a query
+ * failed, or the provider refused the call for a reason that says nothing about this refund
+ * number (signature, authorization, unknown merchant, an unmapped code). The refund stays at 2
+ * with `outcomeUnknown` set in the ledger, and `resumePending()` asks the provider again with
+ * backoff. `reason` is the error that left it open. It never means "refund again".
+ */
+export class RefundOutcomeUnknownError extends OutcomeUnknownError {
+  override readonly name = "RefundOutcomeUnknownError";
+  constructor(
+    readonly outRefundNo: string,
+    readonly reason: PaymentError,
+  ) {
+    super(
+      `refund ${outRefundNo} is left open with its outcome unknown (${reason.providerCode ?? reason.code}: ${reason.message}); resumePending() asks the provider again, do not refund it under a new number`,
+      {
+        provider: reason.provider,
+        providerCode: reason.providerCode,
+        providerMessage: reason.providerMessage,
+        httpStatus: reason.httpStatus,
+        cause: reason,
+      },
+    );
   }
 }

@@ -7,6 +7,7 @@ import { ledgerOrderFromTrade } from "../refunds/ledger-order.js";
 import type { NotificationAck, NotificationEvent, RawNotification } from "../schemas/notification.js";
 import type { TradeResult } from "../schemas/payment.js";
 import type { RefundResult } from "../schemas/refund.js";
+import { RefundState } from "../states/refund-state.js";
 import { TradeState } from "../states/trade-state.js";
 import { MemoryNotificationInbox, type NotificationInbox } from "./inbox.js";
 import type { ExpectedOrder, OrderLookup } from "./order-book.js";
@@ -130,6 +131,11 @@ export class NotificationIntake {
         rawStatus: refund.rawStatus,
         providerRefundId: refund.providerRefundId,
         successAt: refund.successAt,
+        // A verified notification naming this refund number is the provider's word on it.
+        close:
+          refund.state === RefundState.CLOSED
+            ? { kind: "provider_closed", rawStatus: refund.rawStatus }
+            : undefined,
       },
       this.clock(),
     );

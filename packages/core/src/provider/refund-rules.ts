@@ -8,4 +8,9 @@ export interface RefundRules {
   readonly minIntervalMs: number;
   /** Calls per second per merchant (WeChat: 150 successful, 6 failed). */
   readonly rateLimit: { readonly successPerSecond: number; readonly failurePerSecond: number } | undefined;
+  /**
+   * Least time between a refund call and the query that decides whether to resend it (Alipay
+   * fastpay.refund.query: at least 10 s after the refund request). Undefined or 0: no wait.
+   */
+  readonly resubmitAfterMs?: number | undefined;
 }

@@ -6,6 +6,7 @@ export * from "./policy.js";
 export * from "./rate-limiter.js";
 export * from "./record-update.js";
 export * from "./refund-input.js";
+export * from "./refund-invariant.js";
 export * from "./refund-service.js";
 export * from "./retry.js";
 export * from "./time.js";

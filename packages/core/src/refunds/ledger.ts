@@ -2,6 +2,7 @@ import type { Currency } from "../money/money.js";
 import type { RefundState } from "../states/refund-state.js";
 import type { TradeState } from "../states/trade-state.js";
 import type { RefundPolicy } from "./policy.js";
+import type { CloseEvidence } from "./refund-invariant.js";
 
 /** A paid order as the refund ledger keeps it. Amounts are integer fen. */
 export interface LedgerOrder {
@@ -43,6 +44,17 @@ export interface LedgerRefund {
   readonly submittedAt: Date | undefined;
   readonly successAt: Date | undefined;
   readonly lastError: string | undefined;
+  /**
+   * An attempt may have reached the provider and the provider has not said what became of it
+   * (a query failed, or the call ended with an error that says nothing about this refund number).
+   * The refund stays open (2) and holds its amount; `listOutcomeUnknown()` is what a merchant
+   * alerts on, and `resumePending()` asks again from `retryAt` on.
+   */
+  readonly outcomeUnknown: boolean;
+  /** Consecutive submissions that ended without an answer about this refund; drives the backoff. */
+  readonly recoveryFailures: number;
+  /** `resumePending()` leaves the refund alone until then (backoff after a failed recovery). */
+  readonly retryAt: Date | undefined;
 }
 
 export interface NewLedgerOrder {
@@ -83,13 +95,22 @@ export type RefundUpdateMode =
 export interface RefundUpdate {
   readonly mode: RefundUpdateMode;
   readonly state?: RefundState | undefined;
-  /** When set, the update applies only if the refund is in one of these states (else ConflictError-free no-op is not allowed: it throws). */
+  /** When set, the update applies only if the refund is in one of these states (otherwise it throws RefundRuleError "state"). */
   readonly expectStates?: readonly RefundState[] | undefined;
   readonly rawStatus?: string | undefined;
   readonly providerRefundId?: string | undefined;
   readonly successAt?: Date | undefined;
   /** A message to keep, or null to clear the last error. */
   readonly lastError?: string | null | undefined;
+  /**
+   * Required for every move to 6: why the provider cannot hold this refund (refund-invariant.ts).
+   * A move to 6 without it, or with evidence that does not fit, throws InvalidTransitionError.
+   */
+  readonly close?: CloseEvidence | undefined;
+  readonly outcomeUnknown?: boolean | undefined;
+  readonly recoveryFailures?: number | undefined;
+  /** When to try again, or null to clear. */
+  readonly retryAt?: Date | null | undefined;
 }
 
 export type BeginAttemptOutcome =
@@ -124,4 +145,6 @@ export interface RefundLedger {
   listRefunds(outTradeNo: string): Promise<LedgerRefund[]>;
   /** Refunds in the given states, oldest first; what `resumePending()` walks after a crash. */
   listByState(states: readonly RefundState[], limit: number): Promise<LedgerRefund[]>;
+  /** Open refunds whose outcome at the provider is unknown, oldest first: what a merchant alerts on. */
+  listOutcomeUnknown(limit: number): Promise<LedgerRefund[]>;
 }

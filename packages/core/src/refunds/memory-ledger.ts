@@ -62,6 +62,9 @@ export class MemoryRefundLedger implements RefundLedger {
       submittedAt: undefined,
       successAt: undefined,
       lastError: undefined,
+      outcomeUnknown: false,
+      recoveryFailures: 0,
+      retryAt: undefined,
     };
     this.refunds.set(refund.outRefundNo, refund);
     return { refund, created: true };
@@ -107,6 +110,13 @@ export class MemoryRefundLedger implements RefundLedger {
   async listByState(states: readonly RefundState[], limit: number): Promise<LedgerRefund[]> {
     return [...this.refunds.values()]
       .filter((r) => states.includes(r.state))
+      .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
+      .slice(0, limit);
+  }
+
+  async listOutcomeUnknown(limit: number): Promise<LedgerRefund[]> {
+    return [...this.refunds.values()]
+      .filter((r) => r.outcomeUnknown)
       .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime())
       .slice(0, limit);
   }

@@ -3,6 +3,7 @@ import { describeRefundState, RefundState } from "../states/refund-state.js";
 import { TradeState } from "../states/trade-state.js";
 import { mergeRefundState, mergeTradeState, transitionRefund } from "../states/transitions.js";
 import type { LedgerOrder, LedgerRefund, RefundUpdate } from "./ledger.js";
+import { assertMayClose } from "./refund-invariant.js";
 
 /**
  * The refund record after `update`, shared by every ledger so the state rules live in one place.
@@ -23,6 +24,9 @@ export function applyRefundUpdate(current: LedgerRefund, update: RefundUpdate, n
         ? mergeRefundState(current.state, update.state)
         : transitionRefund(current.state, update.state);
   }
+  // The one gate every ledger passes through: nothing reaches 6 without evidence (refund-invariant.ts).
+  if (state === RefundState.CLOSED && current.state !== RefundState.CLOSED)
+    assertMayClose(current, update.close);
   // A provider field is taken only from a report that was applied (or that repeats the current state).
   const accepted = update.state === undefined || state === update.state;
   return {
@@ -33,6 +37,14 @@ export function applyRefundUpdate(current: LedgerRefund, update: RefundUpdate, n
     successAt:
       state === RefundState.SUCCESS ? (current.successAt ?? update.successAt ?? now) : current.successAt,
     lastError: update.lastError === null ? undefined : (update.lastError ?? current.lastError),
+    outcomeUnknown:
+      state >= RefundState.SUBMITTED ? false : (update.outcomeUnknown ?? current.outcomeUnknown),
+    recoveryFailures:
+      state >= RefundState.SUBMITTED ? 0 : (update.recoveryFailures ?? current.recoveryFailures),
+    retryAt:
+      state >= RefundState.SUBMITTED || update.retryAt === null
+        ? undefined
+        : (update.retryAt ?? current.retryAt),
     updatedAt: now,
   };
 }

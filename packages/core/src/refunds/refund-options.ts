@@ -1,8 +1,10 @@
 import type { PaymentGateway } from "../injector/gateway.js";
 import { type Logger, silentLogger } from "../logger/logger.js";
 import { type Clock, systemClock } from "../provider/clock.js";
-import type { PaymentProvider } from "../provider/contract.js";
+import type { MerchantAccount, PaymentProvider } from "../provider/contract.js";
 import type { RefundRules } from "../provider/refund-rules.js";
+import { httpsOrLoopbackUrlSchema } from "../schemas/common.js";
+import { parseInput } from "../schemas/parse.js";
 import type { RefundLedger } from "./ledger.js";
 import { MemoryRefundLedger } from "./memory-ledger.js";
 import { MemoryRateLimiter } from "./memory-rate-limiter.js";
@@ -42,8 +44,15 @@ export interface RefundServiceOptions {
    * call could overflow the provider's window.
    */
   readonly rateHeadroom?: number;
-  /** Passed to the provider as the refund notification URL. */
-  readonly notifyUrl?: string;
+  /**
+   * The refund notification URL, per merchant. A function of the merchant account wins; else the
+   * merchant's own configured `notifyUrl` (the provider sends it); else this string, which is then
+   * only the default for merchants that configure none. Every merchant's URL is validated when
+   * the service is built.
+   */
+  readonly notifyUrl?: string | ((merchant: MerchantAccount) => string | undefined);
+  /** Backoff of resumePending() for refunds left open: base and cap of the delay between recoveries. */
+  readonly recovery?: Partial<RetryPolicy>;
   readonly logger?: Logger;
 }
 
@@ -60,11 +69,21 @@ export interface RefundContext {
   readonly maxWaitMs: number;
   readonly throttlePauseMs: number;
   readonly headroom: number;
-  readonly notifyUrl: string | undefined;
+  readonly notifyUrl: RefundServiceOptions["notifyUrl"];
+  readonly recovery: RetryPolicy;
   readonly logger: Logger;
 }
 
+/** Recovery of a refund left open: 5 s, doubled each time, at most 10 minutes apart. */
+export const DEFAULT_RECOVERY_POLICY: RetryPolicy = {
+  maxAttempts: 0,
+  baseDelayMs: 5_000,
+  maxDelayMs: 600_000,
+};
+
 export function resolveRefundOptions(options: RefundServiceOptions): RefundContext {
+  if (typeof options.notifyUrl === "string")
+    parseInput(httpsOrLoopbackUrlSchema, options.notifyUrl, "notifyUrl");
   const clock = options.clock ?? systemClock;
   const sleep = options.sleep ?? realSleep;
   return {
@@ -80,6 +99,7 @@ export function resolveRefundOptions(options: RefundServiceOptions): RefundConte
     throttlePauseMs: options.throttlePauseMs ?? 60_000,
     headroom: options.rateHeadroom ?? 0.05,
     notifyUrl: options.notifyUrl,
+    recovery: { ...DEFAULT_RECOVERY_POLICY, ...options.recovery },
     logger: (options.logger ?? silentLogger).child({ component: "refunds" }),
   };
 }
@@ -101,4 +121,34 @@ export function limitsFor(rules: RefundRules, headroom: number): RateLimits {
     successPerSecond: Math.max(1, Math.floor(limits.successPerSecond * keep)),
     failurePerSecond: Math.max(1, Math.floor(limits.failurePerSecond * keep)),
   };
+}
+
+/** The merchant's own configured notify URL, when its provider config has one. */
+function configuredNotifyUrl(account: MerchantAccount): string | undefined {
+  const config = account.config as { readonly notifyUrl?: unknown } | undefined;
+  return typeof config?.notifyUrl === "string" ? config.notifyUrl : undefined;
+}
+
+/**
+ * The refund notify URL to send for `account`, validated (field named after the merchant), or
+ * undefined to let the provider use the merchant's own configuration.
+ */
+export function notifyUrlForAccount(
+  option: RefundServiceOptions["notifyUrl"],
+  account: MerchantAccount,
+): string | undefined {
+  const url =
+    typeof option === "function"
+      ? option(account)
+      : configuredNotifyUrl(account) !== undefined
+        ? undefined
+        : option;
+  if (url === undefined) return undefined;
+  return parseInput(httpsOrLoopbackUrlSchema, url, `notifyUrl(${account.id})`);
+}
+
+/** The refund notify URL for a provider instance (its merchant account). */
+export function notifyUrlFor(ctx: RefundContext, provider: PaymentProvider): string | undefined {
+  const account = ctx.gateway.merchants.find((m) => m.id === provider.merchantId);
+  return account ? notifyUrlForAccount(ctx.notifyUrl, account) : undefined;
 }

@@ -11,6 +11,15 @@ export interface ResumeReport {
   /** Refunds looked at, with the state each ended in. */
   readonly resumed: readonly LedgerRefund[];
   readonly failed: readonly { readonly outRefundNo: string; readonly error: PaymentError }[];
+  /** Open refunds left for later because their backoff (retryAt) has not passed. */
+  readonly deferred: number;
+}
+
+export interface ResumeOptions {
+  readonly limit?: number;
+  readonly concurrency?: number;
+  /** Also retry refunds whose backoff has not passed (an operator after fixing a configuration). */
+  readonly force?: boolean;
 }
 
 const IN_FLIGHT: readonly RefundState[] = [
@@ -33,15 +42,15 @@ export async function syncRefund(ctx: RefundContext, outRefundNo: string): Promi
 }
 
 /**
- * After a crash or restart: every refund left at 1 or 2 is submitted (after a query when an
+ * After a crash or restart, and on a timer: every refund left at 1 or 2 is submitted (after a query when an
  * attempt may have reached the provider) and every refund at 3 is queried. Refund numbers and
  * amounts are the stored ones, so nothing is refunded twice. Failures are reported, not thrown.
  */
-export async function resumePending(
-  ctx: RefundContext,
-  options: { limit?: number; concurrency?: number } = {},
-): Promise<ResumeReport> {
-  const pending = await ctx.ledger.listByState(IN_FLIGHT, options.limit ?? 10_000);
+export async function resumePending(ctx: RefundContext, options: ResumeOptions = {}): Promise<ResumeReport> {
+  const now = ctx.clock().getTime();
+  const listed = await ctx.ledger.listByState(IN_FLIGHT, options.limit ?? 10_000);
+  // A refund left open after a failed recovery waits for its backoff (retryAt), unless forced.
+  const pending = options.force ? listed : listed.filter((r) => !r.retryAt || r.retryAt.getTime() <= now);
   const resumed: LedgerRefund[] = [];
   const failed: { outRefundNo: string; error: PaymentError }[] = [];
   let next = 0;
@@ -61,5 +70,5 @@ export async function resumePending(
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 4) }, worker));
-  return { resumed, failed };
+  return { resumed, failed, deferred: listed.length - pending.length };
 }

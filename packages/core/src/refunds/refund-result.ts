@@ -28,6 +28,14 @@ export async function applyResult(
       providerRefundId: result.providerRefundId,
       successAt: result.successAt,
       lastError: null,
+      // An answer naming this refund number is the provider's word on it (refund-invariant.ts).
+      close:
+        result.state === RefundState.CLOSED
+          ? { kind: "provider_closed", rawStatus: result.rawStatus }
+          : undefined,
+      outcomeUnknown: false,
+      recoveryFailures: 0,
+      retryAt: null,
     },
     ctx.clock(),
   );

@@ -122,13 +122,16 @@ describe("RefundService: submission", () => {
   });
 
   it("gives up after maxAttempts, leaving the refund at 2; resumePending finishes it later with the same number", async () => {
-    const { service, script, make } = await setup({ retry: { maxAttempts: 3 } });
+    const { service, script, make, time } = await setup({ retry: { maxAttempts: 3 } });
     for (let i = 0; i < 3; i++) script.refundFaults.push({ kind: "error", code: "SYSTEM_ERROR" });
     await expect(service.refund(req(1, 300))).rejects.toBeInstanceOf(ProviderUnavailableError);
     expect(await service.getRefund(`${ORDER}R1`)).toMatchObject({
       state: RefundState.NOT_SUBMITTED,
       attempts: 3,
     });
+    // resumePending() keeps a backoff before trying a given-up refund again.
+    expect((await make().resumePending()).deferred).toBe(1);
+    time.advance(10 * 60_000);
     const report = await make().resumePending();
     expect(report.failed).toEqual([]);
     expect(report.resumed.map((r) => [r.outRefundNo, r.state])).toEqual([

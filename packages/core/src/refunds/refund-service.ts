@@ -12,12 +12,13 @@ import type { RateLimiter } from "./rate-limiter.js";
 import { type RefundInput, refundInputSchema } from "./refund-input.js";
 import { mustGetRefund } from "./refund-lookup.js";
 import {
+  notifyUrlForAccount,
   type RefundContext,
   type RefundServiceOptions,
   resolveRefundOptions,
   rulesFor,
 } from "./refund-options.js";
-import { type ResumeReport, resumePending, syncRefund } from "./refund-recovery.js";
+import { type ResumeOptions, type ResumeReport, resumePending, syncRefund } from "./refund-recovery.js";
 import { submitRefund } from "./refund-submission.js";
 
 // The public names this module always exported (and @paybridge/core with it), now defined beside their code.
@@ -26,7 +27,7 @@ export {
   type RefundRuleOverrides,
   type RefundServiceOptions,
 } from "./refund-options.js";
-export type { ResumeReport } from "./refund-recovery.js";
+export type { ResumeOptions, ResumeReport } from "./refund-recovery.js";
 
 export interface RecordOrderInput {
   readonly outTradeNo: string;
@@ -52,6 +53,8 @@ export class RefundService {
 
   constructor(options: RefundServiceOptions) {
     this.ctx = resolveRefundOptions(options);
+    // A bad URL for any merchant is a configuration error now, not a refund stuck at 2 later.
+    for (const account of this.ctx.gateway.merchants) notifyUrlForAccount(this.ctx.notifyUrl, account);
     this.ledger = this.ctx.ledger;
     this.limiter = this.ctx.limiter;
   }
@@ -160,6 +163,7 @@ export class RefundService {
         state: RefundState.CLOSED,
         expectStates: [RefundState.PENDING_CONFIRM],
         lastError: `rejected by the merchant: ${reason}`,
+        close: { kind: "merchant_reject" },
       },
       this.ctx.clock(),
     );
@@ -196,8 +200,13 @@ export class RefundService {
    * After a crash or restart: submits what is left at 1 or 2 and queries what is at 3, with the
    * stored refund numbers and amounts; see resumePending in refund-recovery.ts.
    */
-  async resumePending(options: { limit?: number; concurrency?: number } = {}): Promise<ResumeReport> {
+  async resumePending(options: ResumeOptions = {}): Promise<ResumeReport> {
     return resumePending(this.ctx, options);
+  }
+
+  /** Open refunds whose outcome at the provider is unknown: alert on a non-empty answer. */
+  listOutcomeUnknown(limit = 1000): Promise<LedgerRefund[]> {
+    return this.ledger.listOutcomeUnknown(limit);
   }
 
   getRefund(outRefundNo: string): Promise<LedgerRefund | undefined> {

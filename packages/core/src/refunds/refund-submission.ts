@@ -1,27 +1,32 @@
 import {
-  AmountMismatchError,
   NotFoundError,
   OutcomeUnknownError,
   type PaymentError,
+  RefundOutcomeUnknownError,
   RefundRuleError,
-  UnknownStatusError,
 } from "../errors/errors.js";
 import { money } from "../money/money.js";
 import type { PaymentProvider } from "../provider/contract.js";
 import { RefundState } from "../states/refund-state.js";
 import type { LedgerRefund } from "./ledger.js";
 import type { RateLimits } from "./rate-limiter.js";
+import { isRefusalOfRefund } from "./refund-invariant.js";
 import { mustGetOrder, mustGetRefund } from "./refund-lookup.js";
-import { limitsFor, type RefundContext, rulesFor } from "./refund-options.js";
+import { limitsFor, notifyUrlFor, type RefundContext, rulesFor } from "./refund-options.js";
 import { asPaymentError, callProvider, limiterKey } from "./refund-provider-call.js";
 import { applyResult } from "./refund-result.js";
 import { backoffDelayMs } from "./retry.js";
 
+/** Which call an error came from: only the refund call itself can be refused for good. */
+type Phase = "query" | "refund";
+
 /**
  * Sends an approved refund (1) or one not accepted yet (2) to its provider, until the provider
- * accepts it (3-6) or an error that retrying cannot fix. A refund already at 3-6 is returned
- * as is. Throws the last PaymentError; the refund then stays at 2 unless the provider refused it
- * for good (final error: closed, 6).
+ * accepts it (3-6) or an error that retrying now cannot fix. A refund already at 3-6 is returned
+ * as is. Throws the last PaymentError. The refund is closed (6) only when the provider refused
+ * this refund call on its merits (refund-invariant.ts); any other final error leaves it at 2,
+ * marked outcome-unknown when an attempt may have reached the provider, and the error thrown is
+ * then a RefundOutcomeUnknownError carrying the cause.
  */
 export async function submitRefund(ctx: RefundContext, outRefundNo: string): Promise<LedgerRefund> {
   let refund = await mustGetRefund(ctx.ledger, outRefundNo);
@@ -33,11 +38,15 @@ export async function submitRefund(ctx: RefundContext, outRefundNo: string): Pro
   const provider = ctx.gateway.forMerchant(refund.merchantId);
   const rules = rulesFor(ctx.overrides, provider);
   const limits = limitsFor(rules, ctx.headroom);
+  const notifyUrl = notifyUrlFor(ctx, provider);
   let failures = 0;
   for (;;) {
+    let phase: Phase = "query";
     try {
-      // A previous attempt may have reached the provider (lost response, crash): ask first.
+      // A previous attempt may have reached the provider (lost response, crash): ask first, and
+      // no sooner than the provider says a query is meaningful (Alipay: 10 s after the request).
       if (refund.attempts > 0) {
+        await waitBeforeQuery(ctx, refund, rules.resubmitAfterMs ?? 0);
         const known = await queryKnown(ctx, provider, refund, limits);
         if (known) return known;
       }
@@ -54,6 +63,7 @@ export async function submitRefund(ctx: RefundContext, outRefundNo: string): Pro
         continue;
       }
       refund = begun.refund;
+      phase = "refund";
       const result = await callProvider(ctx, provider, limits, () =>
         provider.refund({
           outTradeNo: refund.outTradeNo,
@@ -62,7 +72,7 @@ export async function submitRefund(ctx: RefundContext, outRefundNo: string): Pro
           total: money(order.totalFen, order.currency),
           ...(order.providerTradeNo ? { providerTradeNo: order.providerTradeNo } : {}),
           ...(refund.reason ? { reason: refund.reason } : {}),
-          ...(ctx.notifyUrl ? { notifyUrl: ctx.notifyUrl } : {}),
+          ...(notifyUrl ? { notifyUrl } : {}),
         }),
       );
       if (result.state >= RefundState.SUBMITTED) return await applyResult(ctx, refund, result);
@@ -78,20 +88,38 @@ export async function submitRefund(ctx: RefundContext, outRefundNo: string): Pro
         if (current.state >= RefundState.SUBMITTED) return current;
         throw error;
       }
-      if (error instanceof RefundRuleError || (error.code === "RATE_LIMITED" && !error.providerCode)) {
-        // Our own waits ran out (interval, rate budget): the refund stays where it is for a later submit.
+      if (isOwnWait(error)) {
+        // Our own waits ran out (interval, rate budget) or our own store or limiter is down:
+        // nothing was sent by this step, the refund stays where it is for a later submit.
         throw error;
       }
-      refund = await recordFailure(ctx, refund, error);
-      if (!error.retryable) throw error;
+      refund = await recordFailure(ctx, refund, error, phase);
+      if (refund.state >= RefundState.SUBMITTED) {
+        // Closed on the provider's refusal, or abnormal (5) on a mismatched answer: say why.
+        // Otherwise another instance got the provider's acceptance meanwhile.
+        if (!error.retryable) throw error;
+        return refund;
+      }
+      if (!error.retryable || failures + 1 >= ctx.retry.maxAttempts) {
+        refund = await scheduleRecovery(ctx, refund);
+        throw refund.outcomeUnknown && !error.retryable
+          ? new RefundOutcomeUnknownError(outRefundNo, error)
+          : error;
+      }
       if (error.retryClass === "throttle") {
         await ctx.limiter.pause(limiterKey(provider), ctx.throttlePauseMs);
       }
       failures += 1;
-      if (failures >= ctx.retry.maxAttempts) throw error;
       const delay = error.retryClass === "throttle" ? 0 : backoffDelayMs(ctx.retry, failures, ctx.random);
       ctx.logger.warn(
-        { outRefundNo, code: error.providerCode ?? error.code, message: error.message, failures, delay },
+        {
+          outRefundNo,
+          code: error.providerCode ?? error.code,
+          message: error.message,
+          failures,
+          delay,
+          phase,
+        },
         "refund retry",
       );
       await ctx.sleep(delay);
@@ -99,9 +127,32 @@ export async function submitRefund(ctx: RefundContext, outRefundNo: string): Pro
   }
 }
 
+/** Errors raised on our side before anything was sent; they never touch the refund's record. */
+function isOwnWait(error: PaymentError): boolean {
+  if (error instanceof RefundRuleError) return true;
+  if (error.code === "RATE_LIMITED" && !error.providerCode) return true;
+  return error.code === "STORE_UNAVAILABLE" || error.code === "LIMITER_UNAVAILABLE";
+}
+
+/** Waits until `afterMs` has passed since the last attempt, within maxWaitMs; else a retryable interval error. */
+async function waitBeforeQuery(ctx: RefundContext, refund: LedgerRefund, afterMs: number): Promise<void> {
+  if (afterMs <= 0 || !refund.submittedAt) return;
+  const waitMs = refund.submittedAt.getTime() + afterMs - ctx.clock().getTime();
+  if (waitMs <= 0) return;
+  if (waitMs > ctx.maxWaitMs) {
+    throw new RefundRuleError(
+      "interval",
+      `refund ${refund.outRefundNo} may be queried ${afterMs} ms after its last request, in ${waitMs} ms`,
+      { retryClass: "retry" },
+    );
+  }
+  await ctx.sleep(waitMs);
+}
+
 /**
  * The provider's view of a refund that may have arrived: the updated record when the provider
- * has it (3-6), or undefined when it has not (not found, or Alipay's "no refund data", 2).
+ * has it (3-6), or undefined when it answered that it does not (not found, or Alipay's refund
+ * query without REFUND_SUCCESS, 2). Any error is thrown: it says nothing either way.
  */
 async function queryKnown(
   ctx: RefundContext,
@@ -116,37 +167,64 @@ async function queryKnown(
     if (result.state < RefundState.SUBMITTED) return undefined;
     return await applyResult(ctx, refund, result);
   } catch (caught) {
-    if (caught instanceof NotFoundError && caught.provider !== undefined) return undefined;
+    // Only the provider's own "no such refund" (a NotFoundError with a provider code) is an answer.
+    if (caught instanceof NotFoundError && caught.provider !== undefined && caught.providerCode !== undefined)
+      return undefined;
     throw caught;
   }
 }
 
 /**
- * A final refusal from the provider closes the refund (6): the provider said it did not accept
- * this refund number, so its money is released. Anything else leaves it at 2 (not accepted yet).
+ * Records a failed step. The refund call refused on its merits closes the refund (6) with the
+ * evidence the invariant asks for: the query before this attempt ruled the earlier ones out.
+ * Anything else leaves it at 2, marked outcome-unknown once an attempt has been counted.
  */
 async function recordFailure(
   ctx: RefundContext,
   refund: LedgerRefund,
   error: PaymentError,
+  phase: Phase,
 ): Promise<LedgerRefund> {
-  const refusedForGood =
-    !error.retryable &&
-    error.providerCode !== undefined &&
-    !(error instanceof UnknownStatusError) &&
-    !(error instanceof AmountMismatchError);
   const current = (await ctx.ledger.getRefund(refund.outRefundNo)) ?? refund;
   if (current.state >= RefundState.SUBMITTED) return current;
+  if (phase === "refund" && error.providerCode !== undefined && isRefusalOfRefund(error)) {
+    return ctx.ledger.updateRefund(
+      refund.outRefundNo,
+      {
+        mode: "transition",
+        state: RefundState.CLOSED,
+        rawStatus: error.providerCode,
+        lastError: error.message,
+        close: { kind: "provider_refused", providerCode: error.providerCode, earlierAttemptsRuledOut: true },
+        outcomeUnknown: false,
+        retryAt: null,
+      },
+      ctx.clock(),
+    );
+  }
   return ctx.ledger.updateRefund(
     refund.outRefundNo,
-    refusedForGood
-      ? {
-          mode: "merge",
-          state: RefundState.CLOSED,
-          rawStatus: error.providerCode,
-          lastError: error.message,
-        }
-      : { mode: "merge", state: RefundState.NOT_SUBMITTED, lastError: error.message },
+    {
+      mode: "merge",
+      state: RefundState.NOT_SUBMITTED,
+      lastError: `${phase}: ${error.message}`,
+      outcomeUnknown: current.attempts > 0,
+    },
+    ctx.clock(),
+  );
+}
+
+/** After a submit gave up: resumePending() tries again from retryAt, with growing backoff. */
+async function scheduleRecovery(ctx: RefundContext, refund: LedgerRefund): Promise<LedgerRefund> {
+  const failures = refund.recoveryFailures + 1;
+  const delay = backoffDelayMs(ctx.recovery, failures, ctx.random);
+  return ctx.ledger.updateRefund(
+    refund.outRefundNo,
+    {
+      mode: "merge",
+      recoveryFailures: failures,
+      retryAt: new Date(ctx.clock().getTime() + delay),
+    },
     ctx.clock(),
   );
 }

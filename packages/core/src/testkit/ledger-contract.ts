@@ -126,7 +126,11 @@ export function runRefundLedgerContract({ name, setup }: LedgerContractOptions):
       ).rejects.toMatchObject({
         rule: "sum",
       });
-      await ledger.updateRefund(`${o.outTradeNo}R0`, { mode: "transition", state: 6 }, at(11));
+      await ledger.updateRefund(
+        `${o.outTradeNo}R0`,
+        { mode: "transition", state: 6, close: { kind: "merchant_reject" } },
+        at(11),
+      );
       const ok = await ledger.reserveRefund(input(o.outTradeNo, "X", 250), NO_INTERVAL, at(12));
       expect(ok.created).toBe(true);
       await expect(
@@ -142,7 +146,11 @@ export function runRefundLedgerContract({ name, setup }: LedgerContractOptions):
       await expect(ledger.reserveRefund(input(o.outTradeNo, 4, 1), policy, at(4))).rejects.toMatchObject({
         rule: "count",
       });
-      await ledger.updateRefund(`${o.outTradeNo}R1`, { mode: "transition", state: 6 }, at(5));
+      await ledger.updateRefund(
+        `${o.outTradeNo}R1`,
+        { mode: "transition", state: 6, close: { kind: "merchant_reject" } },
+        at(5),
+      );
       expect((await ledger.reserveRefund(input(o.outTradeNo, 4, 1), policy, at(6))).created).toBe(true);
     });
 
@@ -232,11 +240,87 @@ export function runRefundLedgerContract({ name, setup }: LedgerContractOptions):
       expect((await ledger.getOrder(o.outTradeNo))?.tradeState).toBe(TradeState.REFUND);
     });
 
+    it("closes nothing without the invariant's evidence; an attempted refund closes only on the provider's word", async () => {
+      const o = await order(1000);
+      const no = `${o.outTradeNo}R1`;
+      await ledger.reserveRefund(input(o.outTradeNo, 1, 600), NO_INTERVAL, at(0));
+      await expect(ledger.updateRefund(no, { mode: "transition", state: 6 }, at(1))).rejects.toBeInstanceOf(
+        InvalidTransitionError,
+      );
+      await ledger.beginAttempt(no, 0, at(2));
+      // Sent once: the merchant can no longer withdraw it, and a merged 6 without evidence is refused too.
+      for (const update of [
+        { mode: "transition", state: 6, close: { kind: "merchant_reject" } },
+        { mode: "merge", state: 6, rawStatus: "SIGN_ERROR" },
+      ] as const)
+        await expect(ledger.updateRefund(no, update, at(3))).rejects.toBeInstanceOf(InvalidTransitionError);
+      await ledger.beginAttempt(no, 0, at(4));
+      await expect(
+        ledger.updateRefund(
+          no,
+          {
+            mode: "transition",
+            state: 6,
+            close: { kind: "provider_refused", providerCode: "NOT_ENOUGH", earlierAttemptsRuledOut: false },
+          },
+          at(5),
+        ),
+      ).rejects.toBeInstanceOf(InvalidTransitionError);
+      // Still held: the sum counts it.
+      await expect(
+        ledger.reserveRefund(input(o.outTradeNo, 2, 401), NO_INTERVAL, at(6)),
+      ).rejects.toMatchObject({
+        rule: "sum",
+      });
+      const closed = await ledger.updateRefund(
+        no,
+        {
+          mode: "merge",
+          state: 6,
+          rawStatus: "CLOSED",
+          close: { kind: "provider_closed", rawStatus: "CLOSED" },
+        },
+        at(7),
+      );
+      expect(closed.state).toBe(6);
+    });
+
+    it("keeps the outcome-unknown marker and backoff, lists marked refunds, and clears both on acceptance", async () => {
+      const o = await order(1000);
+      const no = `${o.outTradeNo}R1`;
+      await ledger.reserveRefund(input(o.outTradeNo, 1, 10), NO_INTERVAL, at(0));
+      await ledger.beginAttempt(no, 0, at(1));
+      const marked = await ledger.updateRefund(
+        no,
+        { mode: "merge", state: 2, outcomeUnknown: true, recoveryFailures: 2, retryAt: at(60_000) },
+        at(2),
+      );
+      expect(marked).toMatchObject({
+        state: 2,
+        outcomeUnknown: true,
+        recoveryFailures: 2,
+        retryAt: at(60_000),
+      });
+      expect(await ledger.getRefund(no)).toEqual(marked);
+      expect((await ledger.listOutcomeUnknown(10_000)).map((r) => r.outRefundNo)).toContain(no);
+      const accepted = await ledger.updateRefund(
+        no,
+        { mode: "merge", state: 3, rawStatus: "PROCESSING" },
+        at(3),
+      );
+      expect(accepted).toMatchObject({ outcomeUnknown: false, recoveryFailures: 0, retryAt: undefined });
+      expect((await ledger.listOutcomeUnknown(10_000)).map((r) => r.outRefundNo)).not.toContain(no);
+    });
+
     it("lists refunds by order and by state, oldest first", async () => {
       const o = await order(1000);
       for (const n of [1, 2, 3])
         await ledger.reserveRefund(input(o.outTradeNo, n, 1), NO_INTERVAL, at(n * 10));
-      await ledger.updateRefund(`${o.outTradeNo}R2`, { mode: "transition", state: 6 }, at(40));
+      await ledger.updateRefund(
+        `${o.outTradeNo}R2`,
+        { mode: "transition", state: 6, close: { kind: "merchant_reject" } },
+        at(40),
+      );
       expect((await ledger.listRefunds(o.outTradeNo)).map((r) => r.outRefundNo)).toEqual(
         [1, 2, 3].map((n) => `${o.outTradeNo}R${n}`),
       );

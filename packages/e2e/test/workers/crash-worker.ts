@@ -137,6 +137,7 @@ function haltingLedger(inner: RefundLedger): RefundLedger {
     getRefund: (no) => inner.getRefund(no),
     listRefunds: (no) => inner.listRefunds(no),
     listByState: (states, limit) => inner.listByState(states, limit),
+    listOutcomeUnknown: (limit) => inner.listOutcomeUnknown(limit),
     async reserveRefund(reserve, policy, now) {
       const outcome = await inner.reserveRefund(reserve, policy, now);
       trace("reserveRefund", outcome.refund);

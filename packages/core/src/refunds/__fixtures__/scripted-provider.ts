@@ -49,6 +49,11 @@ const errors = createProviderErrorFactory("scripted", {
   INVALID_REQ_TOO_MUCH: { kind: "rate_limited", retry: "throttle" },
   NOT_ENOUGH: { kind: "insufficient_funds" },
   RESOURCE_NOT_EXISTS: { kind: "not_found" },
+  USER_ACCOUNT_ABNORMAL: { kind: "account_abnormal" },
+  SIGN_ERROR: { kind: "signature" },
+  NO_AUTH: { kind: "authorization" },
+  MCH_NOT_EXISTS: { kind: "authorization" },
+  PARAM_ERROR: { kind: "invalid_request" },
 });
 
 export class ScriptedProvider implements PaymentProvider {
