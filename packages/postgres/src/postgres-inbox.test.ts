@@ -35,9 +35,10 @@ for (const [name, open] of targets) {
     // One database per suite (starting PGlite takes seconds); each case in its own schema, so cases
     // and files never see each other's keys.
     let clients: Awaited<ReturnType<Open>> | undefined;
+    // PGlite's start-up is CPU-bound: on a loaded machine it takes longer than the 30 s default.
     beforeAll(async () => {
       clients = await open();
-    });
+    }, 600_000);
     afterAll(async () => {
       await clients?.close();
     });
