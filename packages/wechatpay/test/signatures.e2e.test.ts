@@ -169,8 +169,8 @@ describe.each(["platform_certificate", "public_key"] as const)("signatures (%s)"
 
 describe("keys are held per provider instance", () => {
   it("two merchants on two sandboxes with different platform keys work side by side", async () => {
-    const a = await startWechatSandbox();
-    const b = await startWechatSandbox();
+    const a = await startWechatSandbox({ allowLoopbackHttpNotify: true });
+    const b = await startWechatSandbox({ allowLoopbackHttpNotify: true });
     try {
       const pa = new WechatPayProvider(configFor(a.merchant(), a.origin), {
         merchantId: "a",
