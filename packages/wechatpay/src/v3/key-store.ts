@@ -159,8 +159,8 @@ export class WechatPayKeyStore {
 
   /**
    * Takes the certificates of a /v3/certificates answer: decrypts them with the APIv3 key, keeps
-   * those not expired, and verifies the answer itself with the certificate its Wechatpay-Serial
-   * names. Certificates held before stay until they expire: notifications signed with an older
+   * those not expired, and verifies the answer itself with the key its Wechatpay-Serial names (a
+   * certificate in it, one held, or in combined mode the public key). Certificates held before stay until they expire: notifications signed with an older
    * certificate can still be in WeChat's retry schedule.
    */
   acceptCertificates(headers: HeaderBag, body: string): void {
@@ -191,7 +191,11 @@ export class WechatPayKeyStore {
     const signature = header(headers, "wechatpay-signature") ?? "";
     const serial = (header(headers, "wechatpay-serial") ?? "").toUpperCase();
     this.assertFresh(timestamp, "certificate download");
-    const signer = found.get(serial) ?? this.certificates.get(serial);
+    // During a switch the answer is signed with the key the request named, which may be the public key.
+    const signer =
+      this.publicKey && serial === this.publicKey.serial.toUpperCase()
+        ? this.publicKey
+        : (found.get(serial) ?? this.certificates.get(serial));
     if (!signer || !verifyRsa(signer.key, `${timestamp}\n${nonce}\n${body}\n`, signature)) {
       throw new SignatureError("the /v3/certificates answer is not signed by a platform certificate", {
         provider: "wechatpay",

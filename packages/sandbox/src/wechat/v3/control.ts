@@ -29,7 +29,11 @@ export interface WechatSandboxControl {
   /** The share of the merchant's notifications signed with the public key now, 0..1. */
   publicKeyRatio(mchid: string): number;
   /** Issues a new platform certificate that signs from now on (see WechatKeyRing.rotateCertificate). */
-  rotateCertificate(options?: { retirePrevious?: boolean; validForMs?: number }): PlatformCertificate;
+  rotateCertificate(options?: {
+    retirePrevious?: boolean;
+    validForMs?: number;
+    signing?: boolean;
+  }): PlatformCertificate;
   injectFault(fault: WechatFault, times?: number): void;
   setRefundOutcome(
     outRefundNo: string,
@@ -198,7 +202,11 @@ export async function handleControlRequest(
         return reply(200, { mode, public_key_ratio: control.publicKeyRatio(id) });
       }
       case "rotate-certificate": {
-        const cert = control.rotateCertificate({ retirePrevious: body.retire_previous === true });
+        const cert = control.rotateCertificate({
+          retirePrevious: body.retire_previous === true,
+          signing: body.signing !== false,
+          ...(typeof body.valid_for_ms === "number" ? { validForMs: body.valid_for_ms } : {}),
+        });
         return reply(200, {
           serial_no: cert.serial,
           effective_time: cert.notBefore.toISOString(),

@@ -60,6 +60,7 @@ export type SignedWith = "public_key" | "platform_certificate";
  */
 export class WechatKeyRing {
   private readonly certificates: PlatformCertificate[];
+  private signingSerial: string;
   private readonly states = new Map<string, MerchantKeyState>();
 
   constructor(
@@ -76,6 +77,7 @@ export class WechatKeyRing {
         notAfter: platform.certificateNotAfter,
       },
     ];
+    this.signingSerial = platform.certificateSerial;
   }
 
   get publicKeyId(): string {
@@ -108,11 +110,13 @@ export class WechatKeyRing {
     return ratioAt(state.schedule, this.clock.now().getTime() - state.startedAtMs);
   }
 
-  /** The newest platform certificate: the one that signs. */
+  /** The platform certificate that signs: the newest one issued to sign. */
   get signingCertificate(): PlatformCertificate {
-    const newest = this.certificates[this.certificates.length - 1];
-    if (!newest) throw new Error("the sandbox holds no platform certificate");
-    return newest;
+    const signing =
+      this.certificates.find((c) => c.serial === this.signingSerial) ??
+      this.certificates[this.certificates.length - 1];
+    if (!signing) throw new Error("the sandbox holds no platform certificate");
+    return signing;
   }
 
   /** Certificates /v3/certificates lists: every one not yet expired (wire clock, as X.509 validity is). */
@@ -122,10 +126,14 @@ export class WechatKeyRing {
   }
 
   /**
-   * Issues a new platform certificate that signs from now on. `retirePrevious` drops the older ones
-   * from /v3/certificates at once (as if they had expired); otherwise they stay listed.
+   * Issues a new platform certificate that signs from now on (`signing: false`: only published in
+   * /v3/certificates, as WeChat publishes a new certificate before it signs with it).
+   * `retirePrevious` drops the older ones from /v3/certificates at once (as if they had expired);
+   * otherwise they stay listed until they expire.
    */
-  rotateCertificate(options: { retirePrevious?: boolean; validForMs?: number } = {}): PlatformCertificate {
+  rotateCertificate(
+    options: { retirePrevious?: boolean; validForMs?: number; signing?: boolean } = {},
+  ): PlatformCertificate {
     const keys = generateRsaKeyPair();
     const serial = randomSerial();
     const now = this.wireNow();
@@ -145,6 +153,7 @@ export class WechatKeyRing {
     };
     if (options.retirePrevious) this.certificates.splice(0, this.certificates.length);
     this.certificates.push(cert);
+    if (options.signing !== false || options.retirePrevious) this.signingSerial = serial;
     return cert;
   }
 
