@@ -48,9 +48,9 @@ const LOOPBACK_HOST = /^(127(?:\.\d{1,3}){3}|localhost|\[::1\])$/;
  * sandbox runs with `allowLoopbackHttpNotify` (the project's own tests and demo turn it on).
  */
 export function assertNotifyUrl(url: string, field: string, allowLoopbackHttp: boolean): void {
-  const refuse = (rule: string): never => {
+  function refuse(rule: string): never {
     throw new WechatEngineError("PARAM_ERROR", `${field} ${rule}: ${url}`);
-  };
+  }
   if (Buffer.byteLength(url, "utf8") > 256) refuse("超过 256 字节");
   let parsed: URL | undefined;
   try {
@@ -58,7 +58,7 @@ export function assertNotifyUrl(url: string, field: string, allowLoopbackHttp: b
   } catch {
     parsed = undefined;
   }
-  if (!parsed) return refuse("不是合法的 URL");
+  if (!parsed) refuse("不是合法的 URL");
   if (parsed.search !== "" || url.includes("?")) refuse("不能携带查询参数");
   if (parsed.hash !== "") refuse("不能携带 # 片段");
   if (parsed.protocol === "https:") return;
