@@ -55,6 +55,14 @@ export class PaymentGateway {
     this.accounts.set(account.id, { ...account, config });
   }
 
+  /**
+   * `logger` wrapped so that no secret of any merchant this gateway holds (nor any PEM private key)
+   * is written through it. Every PayBridge component that logs wraps its logger with this.
+   */
+  redacting(logger: Logger): Logger {
+    return redactingLogger(logger, this.secrets);
+  }
+
   get providerIds(): string[] {
     return [...this.classes.keys()];
   }
