@@ -87,6 +87,7 @@ export class WechatPayProvider implements PaymentProvider {
       async () => {
         await this.pay.get_certificates(this.config.apiV3Key);
       },
+      this.config.certificates,
     );
     this.pay = new Pay({
       appid: this.config.appid,
