@@ -73,11 +73,26 @@ export const alipayKeyModeSchema = z.discriminatedUnion(
   },
 );
 
+const sellerIdSchema = z
+  .string({ error: "must be the seller's Alipay user id" })
+  .regex(/^2088\d{12}$/, { error: "must be the seller's Alipay user id (2088 and 12 digits)" });
+
 export const alipayConfigSchema = z.strictObject({
   /** The app id (APPID) from the Alipay open platform. */
   appId: z
     .string({ error: "must be a string" })
     .regex(/^\d{6,32}$/, { error: "must be the Alipay app id (digits)" }),
+  /**
+   * The seller's Alipay user id (PID, 2088 and 12 digits), or every PID that sells through this
+   * app. The notification page (https://opendocs.alipay.com/open/203/105286, 异步通知 商户需要验证的项)
+   * requires checking that a notification's seller_id is the seller of the order: one app can
+   * serve several sellers, and a genuinely signed notification for another seller is not this one's.
+   */
+  sellerId: z
+    .union([sellerIdSchema, z.array(sellerIdSchema).min(1, { error: "must list at least one seller id" })], {
+      error: "must be the seller's Alipay user id (2088 and 12 digits), or a list of them",
+    })
+    .transform((v) => (Array.isArray(v) ? v : [v])),
   /** The app's RSA2 private key. */
   privateKey: privateKeySchema,
   keyMode: alipayKeyModeSchema,

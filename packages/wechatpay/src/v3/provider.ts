@@ -254,7 +254,10 @@ export class WechatPayProvider implements PaymentProvider {
   }
 
   parseNotification(raw: RawNotification): Promise<NotificationEvent> {
-    return parseV3Notification(raw, this.keys, this.keys.apiV3Secret, this.merchantId);
+    return parseV3Notification(raw, this.keys, this.keys.apiV3Secret, this.merchantId, {
+      mchid: this.config.mchid,
+      appid: this.config.appid,
+    });
   }
 
   /** WeChat wants 200/204 with no body on success; anything else makes it retry (https://pay.weixin.qq.com/doc/v3/merchant/4012791861). */
