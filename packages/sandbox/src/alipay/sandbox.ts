@@ -51,6 +51,8 @@ export interface AlipaySandboxOptions {
 /** What a merchant needs to talk to this sandbox, in the same shape as @paybridge/alipay's config. */
 export interface AlipaySandboxMerchantConfig {
   readonly appId: string;
+  /** The seller's Alipay user id (PID) the sandbox puts in seller_id. */
+  readonly sellerId: string;
   readonly privateKey: string;
   readonly gateway: string;
   readonly keyMode:
@@ -224,6 +226,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
     certificates,
     merchantConfig: () => ({
       appId,
+      sellerId,
       privateKey: appKeys.privateKey,
       gateway: `${origin}/gateway.do`,
       keyMode: certificates
