@@ -1,7 +1,15 @@
-import { AmountMismatchError, NotFoundError, PaymentError } from "../errors/errors.js";
+import {
+  AmountMismatchError,
+  ConfigurationError,
+  NotFoundError,
+  PaymentError,
+  TradeStateError,
+} from "../errors/errors.js";
 import type { PaymentGateway } from "../injector/gateway.js";
 import { type Logger, silentLogger } from "../logger/logger.js";
+import type { PaymentLedger } from "../payments/payment-ledger.js";
 import { type Clock, systemClock } from "../provider/clock.js";
+import type { PaymentProvider } from "../provider/contract.js";
 import type { RefundLedger } from "../refunds/ledger.js";
 import { ledgerOrderFromTrade } from "../refunds/ledger-order.js";
 import type { NotificationAck, NotificationEvent, RawNotification } from "../schemas/notification.js";
@@ -15,7 +23,16 @@ import type { ExpectedOrder, OrderLookup } from "./order-book.js";
 export interface NotificationIntakeOptions {
   readonly gateway: PaymentGateway;
   readonly ledger: RefundLedger;
-  /** The merchant's order book; paid amounts are checked against it (and against the ledger). */
+  /**
+   * The payment ledger createPayment recorded into (default: the gateway's). Paid amounts and
+   * merchants are checked against it, so no `orders` lookup is needed for payments made through
+   * PayBridge, and each trade notification moves the recorded payment forward.
+   */
+  readonly payments?: PaymentLedger;
+  /**
+   * The merchant's order book, for orders created outside PayBridge; asked first. Paid amounts
+   * are checked against it (then the payment ledger, then the refund ledger).
+   */
   readonly orders?: OrderLookup;
   readonly inbox?: NotificationInbox;
   readonly clock?: Clock;
@@ -30,6 +47,16 @@ export type IntakeOutcome =
   | { readonly outcome: "rejected"; readonly error: PaymentError; readonly ack: NotificationAck };
 
 /**
+ * The answer to a notification sent to a merchant id this gateway does not hold. No provider can
+ * shape it, so it is plain HTTP: 404, and a body that does not echo the caller's path back.
+ */
+export const UNKNOWN_MERCHANT_ACK: NotificationAck = {
+  status: 404,
+  headers: { "content-type": "text/plain; charset=utf-8" },
+  body: "unknown notification endpoint",
+};
+
+/**
  * The one way notifications enter PayBridge: verified by the merchant's provider, deduplicated,
  * checked against the order, applied to the ledger forward only, and acknowledged only after the
  * write is durable. Anything else answers failure, so the provider sends it again.
@@ -37,17 +64,40 @@ export type IntakeOutcome =
 export class NotificationIntake {
   private readonly inbox: NotificationInbox;
   private readonly clock: Clock;
-  private readonly logger: Logger;
+  /** The intake's logger, redacted with every secret the gateway's merchants hold; adapters log through it. */
+  readonly logger: Logger;
+  private readonly payments: PaymentLedger | undefined;
 
   constructor(private readonly options: NotificationIntakeOptions) {
+    this.payments = options.payments ?? options.gateway.payments;
     this.inbox = options.inbox ?? new MemoryNotificationInbox();
     this.clock = options.clock ?? systemClock;
-    this.logger = (options.logger ?? silentLogger).child({ component: "notifications" });
+    this.logger = options.gateway
+      .redacting(options.logger ?? silentLogger)
+      .child({ component: "notifications" });
   }
 
-  /** `merchantId` comes from the notify URL the merchant configured (/notify/wechatpay/wx-main). */
+  /**
+   * `merchantId` comes from the notify URL the merchant configured (/notify/wechatpay/wx-main), so
+   * it is whatever an unauthenticated caller put in the path. This method never rejects: every
+   * failure, an unknown merchant included, becomes a "rejected" outcome with the answer to send.
+   */
   async handle(merchantId: string, raw: RawNotification): Promise<IntakeOutcome> {
-    const provider = this.options.gateway.forMerchant(merchantId);
+    let provider: PaymentProvider;
+    try {
+      provider = this.options.gateway.forMerchant(merchantId);
+    } catch (e) {
+      const error =
+        e instanceof PaymentError
+          ? e
+          : new ConfigurationError(`no merchant account for this notification: ${String(e)}`, { cause: e });
+      // The id is attacker-chosen: logged as data (truncated), never interpolated into the message.
+      this.logger.warn(
+        { merchantId: merchantId.slice(0, 64), code: error.code },
+        "notification for an unknown merchant",
+      );
+      return { outcome: "rejected", error, ack: UNKNOWN_MERCHANT_ACK };
+    }
     let event: NotificationEvent | undefined;
     try {
       event = await provider.parseNotification(raw);
@@ -79,6 +129,15 @@ export class NotificationIntake {
   private async expected(outTradeNo: string): Promise<ExpectedOrder | undefined> {
     const fromBook = await this.options.orders?.(outTradeNo);
     if (fromBook) return fromBook;
+    const recorded = await this.payments?.getPayment(outTradeNo);
+    if (recorded) {
+      return {
+        outTradeNo,
+        provider: recorded.provider,
+        merchantId: recorded.merchantId,
+        amount: { fen: recorded.amountFen, currency: recorded.currency },
+      };
+    }
     const fromLedger = await this.options.ledger.getOrder(outTradeNo);
     if (!fromLedger) return undefined;
     return {
@@ -103,9 +162,48 @@ export class NotificationIntake {
       );
     }
     // Only paid trades enter the refund ledger; unpaid, closed and failed ones are the order book's.
-    if (trade.state !== TradeState.PAID && trade.state !== TradeState.REFUND) return;
-    await this.options.ledger.saveOrder(
-      ledgerOrderFromTrade(trade, { provider: order.provider, merchantId }, this.clock()),
+    // The refund ledger is written first, so whatever reacts to the payment can refund it at once.
+    if (trade.state === TradeState.PAID || trade.state === TradeState.REFUND) {
+      await this.options.ledger.saveOrder(
+        ledgerOrderFromTrade(trade, { provider: order.provider, merchantId }, this.clock()),
+      );
+    }
+    await this.recordTrade(order, trade);
+  }
+
+  /** Moves the payment ledger's row forward; an order known only to the `orders` lookup is recorded first. */
+  private async recordTrade(order: ExpectedOrder, trade: TradeResult): Promise<void> {
+    const payments = this.payments;
+    if (!payments) return;
+    const now = this.clock();
+    if (!(await payments.getPayment(trade.outTradeNo))) {
+      // A concurrent duplicate may record (and move) it first: a TradeStateError then means "already there".
+      await payments
+        .recordPayment(
+          {
+            outTradeNo: trade.outTradeNo,
+            provider: order.provider,
+            merchantId: order.merchantId,
+            currency: order.amount.currency,
+            amountFen: order.amount.fen,
+          },
+          now,
+        )
+        .catch((e: unknown) => {
+          if (!(e instanceof TradeStateError)) throw e;
+        });
+    }
+    await payments.applyReport(
+      trade.outTradeNo,
+      {
+        state: trade.state,
+        rawStatus: trade.rawStatus,
+        source: "notification",
+        providerTradeNo: trade.providerTradeNo,
+        paidFen: trade.paidAmount?.fen,
+        paidAt: trade.paidAt,
+      },
+      now,
     );
   }
 
