@@ -38,7 +38,8 @@ describe("RedisRateLimiter when Redis is down", () => {
       prefix: "pb_outage",
       onUnavailable: (e) => seen.push(e),
     });
-    for (let i = 0; i < 5; i++) await limiter.complete(await limiter.acquire("m1", LIMITS, 10_000), "success");
+    for (let i = 0; i < 5; i++)
+      await limiter.complete(await limiter.acquire("m1", LIMITS, 10_000), "success");
     await server.kill();
     await expect(limiter.acquire("m1", LIMITS, 10_000)).rejects.toBeInstanceOf(LimiterUnavailableError);
     // complete() and pause() fail the same typed way (the engine logs a failed complete and goes on).
@@ -65,7 +66,9 @@ describe("RedisRateLimiter when Redis is down", () => {
     expect(permit.key).toBe("m1");
     await limiter.complete(permit, "failure");
     // A quarter of 4 failures per second is 1: the failure window is full, and no wait is allowed.
-    await expect(limiter.acquire("m1", { successPerSecond: 8, failurePerSecond: 4 }, 0)).rejects.toMatchObject({
+    await expect(
+      limiter.acquire("m1", { successPerSecond: 8, failurePerSecond: 4 }, 0),
+    ).rejects.toMatchObject({
       code: "RATE_LIMITED",
     });
     expect(() => new RedisRateLimiter(client(url), { fallback: { local: 0 } })).toThrow(/fallback\.local/);

@@ -109,19 +109,21 @@ export class RedisRateLimiter implements RateLimiter {
     const keys = this.keys(key);
     const id = randomUUID();
     return waitForPermit(key, maxWaitMs, this.sleep, async () => {
-      const [granted, value] = (await this.bounded("acquire", () => this.redis.eval(
-        ACQUIRE_SCRIPT,
-        3,
-        keys.success,
-        keys.failure,
-        keys.pause,
-        Math.max(1, Math.floor(limits.successPerSecond)),
-        Math.max(1, Math.floor(limits.failurePerSecond)),
-        RATE_WINDOW_MS,
-        id,
-        RATE_PACE_MS,
-        paceLimit(limits.successPerSecond),
-      ))) as [number, number];
+      const [granted, value] = (await this.bounded("acquire", () =>
+        this.redis.eval(
+          ACQUIRE_SCRIPT,
+          3,
+          keys.success,
+          keys.failure,
+          keys.pause,
+          Math.max(1, Math.floor(limits.successPerSecond)),
+          Math.max(1, Math.floor(limits.failurePerSecond)),
+          RATE_WINDOW_MS,
+          id,
+          RATE_PACE_MS,
+          paceLimit(limits.successPerSecond),
+        ),
+      )) as [number, number];
       return granted === 1 ? { key, id, grantedAtMs: value } : Math.max(1, value);
     });
   }
@@ -164,7 +166,12 @@ export class RedisRateLimiter implements RateLimiter {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new LimiterUnavailableError(`Redis did not answer the limiter's ${what} within ${this.timeoutMs} ms`)),
+        () =>
+          reject(
+            new LimiterUnavailableError(
+              `Redis did not answer the limiter's ${what} within ${this.timeoutMs} ms`,
+            ),
+          ),
         this.timeoutMs,
       );
     });
@@ -177,7 +184,9 @@ export class RedisRateLimiter implements RateLimiter {
       const error =
         caught instanceof LimiterUnavailableError
           ? caught
-          : new LimiterUnavailableError(`Redis failed the limiter's ${what}: ${String(caught)}`, { cause: caught });
+          : new LimiterUnavailableError(`Redis failed the limiter's ${what}: ${String(caught)}`, {
+              cause: caught,
+            });
       this.onUnavailable?.(error);
       throw error;
     } finally {

@@ -29,7 +29,10 @@ export async function callProvider<T>(
     // The call is over and its answer is what matters: a limiter that cannot book the outcome
     // (Redis down) must not turn a provider's acceptance into an error.
     await ctx.limiter.complete(permit, outcome).catch((error: unknown) => {
-      ctx.logger.warn({ key: permit.key, outcome, error: String(error) }, "rate limiter could not record a call");
+      ctx.logger.warn(
+        { key: permit.key, outcome, error: String(error) },
+        "rate limiter could not record a call",
+      );
     });
   }
 }

@@ -18,7 +18,9 @@ export async function freePort(): Promise<number> {
  * A redis-server of the test's own, on a free loopback port, with nothing persisted, so a test
  * can kill it by its PID without touching the shared server. Resolves once it accepts connections.
  */
-export async function startPrivateRedis(port?: number): Promise<{ url: string; port: number; child: ChildProcess; kill(): Promise<void> }> {
+export async function startPrivateRedis(
+  port?: number,
+): Promise<{ url: string; port: number; child: ChildProcess; kill(): Promise<void> }> {
   const chosen = port ?? (await freePort());
   const child = spawn(
     "redis-server",
