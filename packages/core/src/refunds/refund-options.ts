@@ -80,7 +80,8 @@ export function resolveRefundOptions(options: RefundServiceOptions): RefundConte
     throttlePauseMs: options.throttlePauseMs ?? 60_000,
     headroom: options.rateHeadroom ?? 0.05,
     notifyUrl: options.notifyUrl,
-    logger: (options.logger ?? silentLogger).child({ component: "refunds" }),
+    // Redacted with every merchant secret the gateway holds, like the providers' and the intake's.
+    logger: options.gateway.redacting(options.logger ?? silentLogger).child({ component: "refunds" }),
   };
 }
 
