@@ -1,4 +1,4 @@
-import { httpsOrLoopbackUrlSchema } from "@paybridge/core";
+import { httpsOrLoopbackUrlSchema, keySourceSchema } from "@paybridge/core";
 import { z } from "zod";
 
 /** APIv3 hosts (seed 001 请求域名): the main host routes to the nearest access point, api2 to another region. */
@@ -7,12 +7,15 @@ export const WECHATPAY_ORIGINS = {
   backup: "https://api2.mch.weixin.qq.com",
 } as const;
 
+/** A PEM from any key source (text, Buffer, { file }, { env }): see KeySource. */
 const pem = (label: string) =>
-  z
-    .string({ error: "must be a PEM string" })
-    .refine((v) => v.includes(`-----BEGIN ${label}`) || v.includes(`-----BEGIN RSA ${label}`), {
-      error: `must be a PEM ${label.toLowerCase()} (-----BEGIN ${label}-----)`,
-    });
+  keySourceSchema().pipe(
+    z
+      .string({ error: "must be a PEM string" })
+      .refine((v) => v.includes(`-----BEGIN ${label}`) || v.includes(`-----BEGIN RSA ${label}`), {
+        error: `must be a PEM ${label.toLowerCase()} (-----BEGIN ${label}-----)`,
+      }),
+  );
 
 const publicKeyId = z
   .string()
@@ -57,7 +60,7 @@ export const wechatPayV3ConfigSchema = z.strictObject({
   /** apiclient_key.pem. */
   privateKey: pem("PRIVATE KEY"),
   /** The 32-byte APIv3 key (APIv3密钥), used to decrypt notifications and certificates. */
-  apiV3Key: z.string().length(32, { error: "must be exactly 32 characters" }),
+  apiV3Key: keySourceSchema().pipe(z.string().trim().length(32, { error: "must be exactly 32 characters" })),
   keyMode: wechatKeyModeSchema,
   /** Production, the api2 backup host, or a sandbox at http://127.0.0.1:PORT. */
   origin: z

@@ -1,4 +1,4 @@
-import { createPublicKey } from "node:crypto";
+import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import {
   type ClosePaymentInput,
   type CreatePaymentInput,
@@ -34,6 +34,7 @@ import Pay from "wechatpay-node-v3";
 import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
 import { WechatPayKeyStore } from "./key-store.js";
 import { parseV3Notification } from "./notification.js";
+import { decryptSensitiveField, encryptSensitiveField } from "./sensitive-fields.js";
 import {
   assertRefundEcho,
   fromV3Refund,
@@ -76,12 +77,14 @@ export class WechatPayProvider implements PaymentProvider {
   private readonly config: WechatPayV3Config;
   private readonly pay: Pay;
   readonly keys: WechatPayKeyStore;
+  private readonly merchantKey: KeyObject;
 
   constructor(config: WechatPayV3ConfigInput, context: ProviderContext) {
     this.config = parseInput(wechatPayV3ConfigSchema, config, "config");
     this.merchantId = context.merchantId;
     // Printed (util.inspect, JSON.stringify) as its id and merchant only, never its keys.
     concealProvider(this);
+    this.merchantKey = createPrivateKey(this.config.privateKey);
     this.keys = new WechatPayKeyStore(
       this.config.keyMode,
       this.config.apiV3Key,
@@ -229,6 +232,28 @@ export class WechatPayProvider implements PaymentProvider {
       "WeChat Pay APIv3 cannot list the refunds of an order; query each refund by out_refund_no (or use CloudPay)",
       { provider: this.id },
     );
+  }
+
+  /**
+   * Encrypts sensitive fields (names, ID and bank numbers, phone numbers) for the APIs that take
+   * them: transfers, profit-sharing receivers, partner onboarding. RSA-OAEP with the WeChat Pay
+   * public key or the newest valid platform certificate; the request must carry `wechatpaySerial`
+   * in its Wechatpay-Serial header, which this provider's own requests already do.
+   */
+  async encryptSensitive<K extends string>(
+    fields: Readonly<Record<K, string>>,
+  ): Promise<{ wechatpaySerial: string; fields: Record<K, string> }> {
+    const { serial, key } = await this.keys.encryptionKey();
+    const out = {} as Record<K, string>;
+    for (const name of Object.keys(fields) as K[]) {
+      out[name] = encryptSensitiveField(key, fields[name], `fields.${name}`);
+    }
+    return { wechatpaySerial: serial, fields: out };
+  }
+
+  /** Decrypts a field WeChat encrypted for this merchant (with its API certificate's public key). */
+  decryptSensitive(ciphertext: string, field = "ciphertext"): string {
+    return decryptSensitiveField(this.merchantKey, ciphertext, field);
   }
 
   parseNotification(raw: RawNotification): Promise<NotificationEvent> {

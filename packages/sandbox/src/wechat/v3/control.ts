@@ -6,6 +6,7 @@ import type { EngineOrder, WechatRefundStatus } from "../engine/types.js";
 import type { WechatKeyMode } from "./credentials.js";
 import type { PlatformCertificate, WechatKeyRing, WechatSwitchOptions } from "./key-ring.js";
 import type { SentNotification, WechatNotifier } from "./notifier.js";
+import { decryptUpstream, encryptDownstream } from "./sensitive-fields.js";
 
 const KEY_MODES: readonly WechatKeyMode[] = ["platform_certificate", "public_key", "switch"];
 
@@ -28,6 +29,13 @@ export interface WechatSandboxControl {
   setKeyMode(mchid: string, mode: WechatKeyMode, options?: WechatSwitchOptions): void;
   /** The share of the merchant's notifications signed with the public key now, 0..1. */
   publicKeyRatio(mchid: string): number;
+  /**
+   * What WeChat reads from a sensitive field a merchant encrypted with the key `wechatpaySerial`
+   * names (the Wechatpay-Serial header of the request that carried it).
+   */
+  decryptSensitive(ciphertext: string, wechatpaySerial: string): string;
+  /** A sensitive field as WeChat sends it down to `mchid` (encrypted with the merchant's key). */
+  encryptForMerchant(mchid: string, plaintext: string): string;
   /** Issues a new platform certificate that signs from now on (see WechatKeyRing.rotateCertificate). */
   rotateCertificate(options?: {
     retirePrevious?: boolean;
@@ -61,6 +69,7 @@ export function createControl(
   notifier: WechatNotifier,
   keys: WechatKeyRing,
   requestCount: () => number,
+  merchantPublicKey: (mchid: string) => string | undefined,
 ): WechatSandboxControl {
   const taken = new Set<string>();
   return {
@@ -75,6 +84,17 @@ export function createControl(
     },
     publicKeyRatio: (mchid) => keys.publicKeyRatio(mchid),
     rotateCertificate: (options) => keys.rotateCertificate(options),
+    decryptSensitive: (ciphertext, serial) => {
+      const key = keys.privateKeyFor(serial);
+      if (!key)
+        throw new WechatEngineError("PARAM_ERROR", `Wechatpay-Serial ${serial} 不是有效的平台证书或公钥`);
+      return decryptUpstream(key, ciphertext);
+    },
+    encryptForMerchant: (mchid, plaintext) => {
+      const key = merchantPublicKey(mchid);
+      if (!key) throw new WechatEngineError("MCH_NOT_EXISTS", `商户号 ${mchid} 不存在`);
+      return encryptDownstream(key, plaintext);
+    },
     injectFault: (fault, times) => engine.injectFault(fault, times),
     setRefundOutcome: (no, outcome, options) => engine.setRefundOutcome(no, outcome, options),
     notifications: (filter = {}) =>
@@ -96,8 +116,8 @@ export function createControl(
 }
 
 /**
- * POST /sandbox/control/{pay|fail|never-pay|advance|fault|refund-outcome|key-mode|rotate-certificate}
- * with a JSON body,
+ * POST /sandbox/control/{pay|fail|never-pay|advance|fault|refund-outcome|key-mode|rotate-certificate|
+ * sensitive-decrypt|sensitive-encrypt} with a JSON body,
  * GET /sandbox/control/requests, GET /sandbox/control/notifications?out_trade_no=&kind=, and
  * POST /sandbox/notify-sink (answers 204 to any notification).
  */
@@ -201,6 +221,12 @@ export async function handleControlRequest(
         const id = text("mchid");
         return reply(200, { mode, public_key_ratio: control.publicKeyRatio(id) });
       }
+      case "sensitive-decrypt":
+        return reply(200, {
+          plaintext: control.decryptSensitive(text("ciphertext"), text("wechatpay_serial")),
+        });
+      case "sensitive-encrypt":
+        return reply(200, { ciphertext: control.encryptForMerchant(text("mchid"), text("plaintext")) });
       case "rotate-certificate": {
         const cert = control.rotateCertificate({
           retirePrevious: body.retire_previous === true,

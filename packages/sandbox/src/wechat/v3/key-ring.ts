@@ -185,6 +185,15 @@ export class WechatKeyRing {
       : { ...this.certificateSigner(), signedWith: "platform_certificate" };
   }
 
+  /**
+   * The private key a Wechatpay-Serial names, to decrypt sensitive fields with: the public key's,
+   * or a listed certificate's; undefined for any other serial.
+   */
+  privateKeyFor(serial: string): string | undefined {
+    if (serial === this.platform.publicKeyId) return this.platform.publicKeyKeys.privateKey;
+    return this.listedCertificates().find((c) => c.serial === serial.toUpperCase())?.keys.privateKey;
+  }
+
   /** Throws RESOURCE_NOT_EXISTS for a merchant in public-key mode, who has no platform certificate. */
   assertHasCertificates(mchid: string): void {
     if (this.modeOf(mchid) === "public_key") {

@@ -99,7 +99,13 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
 
   let requests = 0;
   const held = new Set<ServerResponse>();
-  const control = createControl(engine, notifier, keys, () => requests);
+  const control = createControl(
+    engine,
+    notifier,
+    keys,
+    () => requests,
+    (mchid) => byMchid.get(mchid)?.publicKey,
+  );
   const credentialsOf = (m: WechatSandboxMerchant) =>
     merchantCredentials(m, {
       keyMode: keys.modeOf(m.mchid),
