@@ -125,6 +125,7 @@ export function alipayProviderFromReport(r: AlipayReport): AlipayProvider {
     r.keyFiles ? readFileSync(r.keyFiles[file], "utf8") : (pem ?? "");
   const config: AlipayConfigInput = {
     appId: r.appId,
+    sellerId: r.sellerId,
     privateKey: read("appPrivateKey", r.pem?.appPrivateKey),
     gateway: r.gatewayUrl,
     keyMode:

@@ -61,6 +61,14 @@ export class PaymentGateway {
   }
 
   /**
+   * `logger` wrapped so that no secret of any merchant this gateway holds (nor any PEM private key)
+   * is written through it. Every PayBridge component that logs wraps its logger with this.
+   */
+  redacting(logger: Logger): Logger {
+    return redactingLogger(logger, this.secrets);
+  }
+
+  /**
    * The payment ledger createPayment records into (set by createPayBridgeContainer({ payments })
    * or here, before the first forOrder / forMerchant call), or undefined when payments are not recorded.
    */

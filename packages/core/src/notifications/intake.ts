@@ -1,10 +1,17 @@
-import { AmountMismatchError, NotFoundError, PaymentError, TradeStateError } from "../errors/errors.js";
+import {
+  AmountMismatchError,
+  ConfigurationError,
+  NotFoundError,
+  PaymentError,
+  TradeStateError,
+} from "../errors/errors.js";
 import type { EventDispatcher } from "../events/dispatcher.js";
 import type { Outbox } from "../events/outbox.js";
 import type { PaymentGateway } from "../injector/gateway.js";
 import { type Logger, silentLogger } from "../logger/logger.js";
 import type { PaymentLedger } from "../payments/payment-ledger.js";
 import { type Clock, systemClock } from "../provider/clock.js";
+import type { PaymentProvider } from "../provider/contract.js";
 import type { RefundLedger } from "../refunds/ledger.js";
 import { ledgerOrderFromTrade } from "../refunds/ledger-order.js";
 import type { NotificationAck, NotificationEvent, RawNotification } from "../schemas/notification.js";
@@ -55,6 +62,16 @@ export type IntakeOutcome =
   | { readonly outcome: "rejected"; readonly error: PaymentError; readonly ack: NotificationAck };
 
 /**
+ * The answer to a notification sent to a merchant id this gateway does not hold. No provider can
+ * shape it, so it is plain HTTP: 404, and a body that does not echo the caller's path back.
+ */
+export const UNKNOWN_MERCHANT_ACK: NotificationAck = {
+  status: 404,
+  headers: { "content-type": "text/plain; charset=utf-8" },
+  body: "unknown notification endpoint",
+};
+
+/**
  * The one way notifications enter PayBridge: verified by the merchant's provider, deduplicated,
  * checked against the order, applied to the ledger forward only, and acknowledged only after the
  * write is durable. Anything else answers failure, so the provider sends it again.
@@ -62,7 +79,8 @@ export type IntakeOutcome =
 export class NotificationIntake {
   private readonly inbox: NotificationInbox;
   private readonly clock: Clock;
-  private readonly logger: Logger;
+  /** The intake's logger, redacted with every secret the gateway's merchants hold; adapters log through it. */
+  readonly logger: Logger;
   private readonly payments: PaymentLedger | undefined;
   private readonly events: NotificationEvents;
 
@@ -70,7 +88,9 @@ export class NotificationIntake {
     this.payments = options.payments ?? options.gateway.payments;
     this.inbox = options.inbox ?? new MemoryNotificationInbox();
     this.clock = options.clock ?? systemClock;
-    this.logger = (options.logger ?? silentLogger).child({ component: "notifications" });
+    this.logger = options.gateway
+      .redacting(options.logger ?? silentLogger)
+      .child({ component: "notifications" });
     this.events = new NotificationEvents(
       {
         outbox: options.outbox ?? this.payments?.outbox ?? options.ledger.outbox,
@@ -86,9 +106,27 @@ export class NotificationIntake {
     return this.events.outbox;
   }
 
-  /** `merchantId` comes from the notify URL the merchant configured (/notify/wechatpay/wx-main). */
+  /**
+   * `merchantId` comes from the notify URL the merchant configured (/notify/wechatpay/wx-main), so
+   * it is whatever an unauthenticated caller put in the path. This method never rejects: every
+   * failure, an unknown merchant included, becomes a "rejected" outcome with the answer to send.
+   */
   async handle(merchantId: string, raw: RawNotification): Promise<IntakeOutcome> {
-    const provider = this.options.gateway.forMerchant(merchantId);
+    let provider: PaymentProvider;
+    try {
+      provider = this.options.gateway.forMerchant(merchantId);
+    } catch (e) {
+      const error =
+        e instanceof PaymentError
+          ? e
+          : new ConfigurationError(`no merchant account for this notification: ${String(e)}`, { cause: e });
+      // The id is attacker-chosen: logged as data (truncated), never interpolated into the message.
+      this.logger.warn(
+        { merchantId: merchantId.slice(0, 64), code: error.code },
+        "notification for an unknown merchant",
+      );
+      return { outcome: "rejected", error, ack: UNKNOWN_MERCHANT_ACK };
+    }
     let event: NotificationEvent | undefined;
     try {
       event = await provider.parseNotification(raw);

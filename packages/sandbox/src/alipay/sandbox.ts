@@ -41,6 +41,8 @@ export interface AlipaySandboxOptions {
 /** What a merchant needs to talk to this sandbox, in the same shape as @paybridge/alipay's config. */
 export interface AlipaySandboxMerchantConfig {
   readonly appId: string;
+  /** The seller's Alipay user id (PID) the sandbox puts in seller_id. */
+  readonly sellerId: string;
   readonly privateKey: string;
   readonly gateway: string;
   readonly keyMode:
@@ -209,6 +211,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
     certificates,
     merchantConfig: () => ({
       appId,
+      sellerId,
       privateKey: appKeys.privateKey,
       gateway: `${origin}/gateway.do`,
       keyMode: certificates

@@ -1,4 +1,4 @@
-import { createPublicKey } from "node:crypto";
+import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import {
   type ClosePaymentInput,
   type CreatePaymentInput,
@@ -33,6 +33,7 @@ import Pay from "wechatpay-node-v3";
 import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
 import { WechatPayKeyStore } from "./key-store.js";
 import { parseV3Notification } from "./notification.js";
+import { decryptSensitiveField, encryptSensitiveField } from "./sensitive-fields.js";
 import {
   assertRefundEcho,
   fromV3Refund,
@@ -75,10 +76,12 @@ export class WechatPayProvider implements PaymentProvider {
   private readonly config: WechatPayV3Config;
   private readonly pay: Pay;
   readonly keys: WechatPayKeyStore;
+  private readonly merchantKey: KeyObject;
 
   constructor(config: WechatPayV3ConfigInput, context: ProviderContext) {
     this.config = parseInput(wechatPayV3ConfigSchema, config, "config");
     this.merchantId = context.merchantId;
+    this.merchantKey = createPrivateKey(this.config.privateKey);
     this.keys = new WechatPayKeyStore(
       this.config.keyMode,
       this.config.apiV3Key,
@@ -87,6 +90,7 @@ export class WechatPayProvider implements PaymentProvider {
       async () => {
         await this.pay.get_certificates(this.config.apiV3Key);
       },
+      this.config.certificates,
     );
     this.pay = new Pay({
       appid: this.config.appid,
@@ -227,8 +231,33 @@ export class WechatPayProvider implements PaymentProvider {
     );
   }
 
+  /**
+   * Encrypts sensitive fields (names, ID and bank numbers, phone numbers) for the APIs that take
+   * them: transfers, profit-sharing receivers, partner onboarding. RSA-OAEP with the WeChat Pay
+   * public key or the newest valid platform certificate; the request must carry `wechatpaySerial`
+   * in its Wechatpay-Serial header, which this provider's own requests already do.
+   */
+  async encryptSensitive<K extends string>(
+    fields: Readonly<Record<K, string>>,
+  ): Promise<{ wechatpaySerial: string; fields: Record<K, string> }> {
+    const { serial, key } = await this.keys.encryptionKey();
+    const out = {} as Record<K, string>;
+    for (const name of Object.keys(fields) as K[]) {
+      out[name] = encryptSensitiveField(key, fields[name], `fields.${name}`);
+    }
+    return { wechatpaySerial: serial, fields: out };
+  }
+
+  /** Decrypts a field WeChat encrypted for this merchant (with its API certificate's public key). */
+  decryptSensitive(ciphertext: string, field = "ciphertext"): string {
+    return decryptSensitiveField(this.merchantKey, ciphertext, field);
+  }
+
   parseNotification(raw: RawNotification): Promise<NotificationEvent> {
-    return parseV3Notification(raw, this.keys, this.keys.apiV3Secret, this.merchantId);
+    return parseV3Notification(raw, this.keys, this.keys.apiV3Secret, this.merchantId, {
+      mchid: this.config.mchid,
+      appid: this.config.appid,
+    });
   }
 
   /** WeChat wants 200/204 with no body on success; anything else makes it retry (https://pay.weixin.qq.com/doc/v3/merchant/4012791861). */

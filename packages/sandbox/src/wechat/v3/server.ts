@@ -16,12 +16,12 @@ import {
   type WechatSandboxMerchantOptions,
   wechatMerchantConfig,
 } from "./credentials.js";
+import { type PlatformCertificate, WechatKeyRing } from "./key-ring.js";
 import { type NotifierOptions, type SentNotification, WechatNotifier } from "./notifier.js";
 import { renderRefund, renderTransaction } from "./render.js";
 import {
   type ParsedAuthorization,
   parseAuthorization,
-  type ResponseSigner,
   requestMessage,
   rsaVerify,
   signedHeaders,
@@ -55,6 +55,8 @@ export interface WechatSandbox {
   /** Ready-made @paybridge/wechatpay configuration for the merchant with `mchid`, or the first one. */
   merchantConfig(mchid?: string): WechatSandboxMerchantConfig;
   readonly platform: WechatPlatformKeys;
+  /** Which key signs what per merchant now: modes, the switch ramp, rotated certificates. */
+  readonly keys: WechatKeyRing;
   readonly engine: WechatMerchantEngine;
   readonly control: WechatSandboxControl;
   /** Every notification built so far, with the exact headers and body sent. */
@@ -83,14 +85,12 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
   const merchants = (options.merchants ?? [{}]).map((m) => createMerchant(m, platform));
   const byMchid = new Map(merchants.map((m) => [m.mchid, m]));
   for (const m of merchants) engine.addMerchant({ mchid: m.mchid, appids: m.appids });
+  const keys = new WechatKeyRing(platform, engine.clock, wireNow);
+  for (const m of merchants) keys.setMode(m.mchid, m.keyMode, m.switch);
 
-  const signerFor = (m: WechatSandboxMerchant | undefined): ResponseSigner =>
-    m?.keyMode === "public_key"
-      ? { privateKey: platform.publicKeyKeys.privateKey, serial: platform.publicKeyId }
-      : { privateKey: platform.certificateKeys.privateKey, serial: platform.certificateSerial };
   const notifier = new WechatNotifier(
     (id) => byMchid.get(id),
-    signerFor,
+    (m) => keys.notificationSigner(m),
     engine.clock,
     wireNow,
     options.notify,
@@ -99,7 +99,20 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
 
   let requests = 0;
   const held = new Set<ServerResponse>();
-  const control = createControl(engine, notifier, () => requests);
+  const control = createControl(
+    engine,
+    notifier,
+    keys,
+    () => requests,
+    (mchid) => byMchid.get(mchid)?.publicKey,
+  );
+  const credentialsOf = (m: WechatSandboxMerchant) =>
+    merchantCredentials(m, {
+      keyMode: keys.modeOf(m.mchid),
+      wechatpaySerial:
+        keys.modeOf(m.mchid) === "public_key" ? keys.publicKeyId : keys.signingCertificate.serial,
+      platformCertificate: keys.signingCertificate.pem,
+    });
 
   const server = createServer((req, res) => {
     void readBody(req).then(async (raw) => {
@@ -107,7 +120,7 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
       if (req.method === "GET" && path.split("?")[0] === "/sandbox/control/credentials") {
         // Everything a client needs, for tools that start the sandbox elsewhere (the CLI) and read keys over HTTP.
         res.writeHead(200, { "Content-Type": "application/json; charset=utf-8" });
-        res.end(JSON.stringify({ merchants: merchants.map(merchantCredentials) }));
+        res.end(JSON.stringify({ merchants: merchants.map(credentialsOf) }));
         return;
       }
       if (path.startsWith("/sandbox/")) {
@@ -116,12 +129,14 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
       }
       requests += 1;
       let merchant: WechatSandboxMerchant | undefined;
+      // The merchant picks the key answers are signed with by the Wechatpay-Serial it sends.
+      const requestSerial = headerValue(req.headers["wechatpay-serial"]);
       try {
         const auth = parseAuthorization(headerValue(req.headers.authorization));
         // Known before the signature is checked, so even a 401 is signed the way this merchant verifies.
         merchant = byMchid.get(auth.mchid);
         const verified = authenticate(auth, req.method ?? "GET", path, raw);
-        send(res, route(req.method ?? "GET", path, raw, verified), verified);
+        send(res, route(req.method ?? "GET", path, raw, verified), verified, requestSerial);
       } catch (error) {
         if (error instanceof WechatTransportFault) {
           if (error.kind === "response_lost") {
@@ -149,6 +164,7 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
               signed: error.code !== "SYSTEM_ERROR",
             },
             merchant,
+            requestSerial,
           );
           return;
         }
@@ -156,6 +172,7 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
           res,
           { status: 500, body: { code: "SYSTEM_ERROR", message: String(error) }, signed: false },
           merchant,
+          requestSerial,
         );
       }
     });
@@ -265,29 +282,32 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
     return { status: 200, body: answer };
   }
 
-  // 下载平台证书: https://pay.weixin.qq.com/doc/v3/merchant/4012551764 (certificate encrypted with the APIv3 key).
+  // 下载平台证书: https://pay.weixin.qq.com/doc/v3/merchant/4012551764 (certificates encrypted with the
+  // APIv3 key): every certificate not expired, so a client holds the new one before it signs. A
+  // merchant in public-key mode has none (https://pay.weixin.qq.com/doc/v3/merchant/4012153196).
   function certificates(m: WechatSandboxMerchant): Reply {
-    return {
-      status: 200,
-      body: {
-        data: [
-          {
-            serial_no: platform.certificateSerial,
-            effective_time: formatBeijingTime(platform.certificateNotBefore),
-            expire_time: formatBeijingTime(platform.certificateNotAfter),
-            encrypt_certificate: aeadEncrypt(platform.certificatePem, m.apiV3Key, "certificate"),
-          },
-        ],
-      },
-    };
+    keys.assertHasCertificates(m.mchid);
+    const entry = (c: PlatformCertificate) => ({
+      serial_no: c.serial,
+      effective_time: formatBeijingTime(c.notBefore),
+      expire_time: formatBeijingTime(c.notAfter),
+      encrypt_certificate: aeadEncrypt(c.pem, m.apiV3Key, "certificate"),
+    });
+    return { status: 200, body: { data: keys.listedCertificates().map(entry) } };
   }
 
-  function send(res: ServerResponse, reply: Reply, merchant: WechatSandboxMerchant | undefined): void {
+  function send(
+    res: ServerResponse,
+    reply: Reply,
+    merchant: WechatSandboxMerchant | undefined,
+    requestSerial: string | undefined,
+  ): void {
     const body = reply.body === undefined ? "" : JSON.stringify(reply.body);
+    const signer = keys.answerSigner(merchant, requestSerial);
     const headers: Record<string, string> = {
       ...(body ? { "Content-Type": "application/json; charset=utf-8" } : {}),
       "Request-ID": `sandbox-${requests}`,
-      ...(reply.signed === false ? {} : signedHeaders(signerFor(merchant), body, wireNow())),
+      ...(reply.signed === false ? {} : signedHeaders(signer, body, wireNow())),
     };
     res.writeHead(reply.status, headers);
     res.end(body);
@@ -310,9 +330,13 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
   return {
     origin,
     merchants,
-    merchantConfig: (mchid?: string) => wechatMerchantConfig(merchantOf(mchid), origin),
+    merchantConfig: (mchid?: string) => {
+      const m = merchantOf(mchid);
+      return wechatMerchantConfig(m, origin, keys.modeOf(m.mchid));
+    },
     merchant: merchantOf,
     platform,
+    keys,
     engine,
     control,
     get notifications() {
