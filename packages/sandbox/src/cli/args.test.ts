@@ -129,7 +129,11 @@ describe("parseCliArgs", () => {
     [["--alipay=http"], "--alipay", 'not "http"'],
     [["--alipay", "9001"], "--alipay", "write the port as --alipay=9001"],
     [["--alipay-mode", "cert"], "--alipay-mode", 'must be one of public_key, certificate, not "cert"'],
-    [["--wechat-mode", "rsa"], "--wechat-mode", 'must be one of platform_certificate, public_key, switch, not "rsa"'],
+    [
+      ["--wechat-mode", "rsa"],
+      "--wechat-mode",
+      'must be one of platform_certificate, public_key, switch, not "rsa"',
+    ],
     [["--host"], "--host", "needs a value"],
     [["--host", ""], "--host", "needs a host name or address"],
     [["--keys-dir"], "--keys-dir", "needs a value"],
