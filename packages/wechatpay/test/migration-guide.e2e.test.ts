@@ -63,7 +63,9 @@ describe("the migration guide in docs/providers/wechatpay.md", () => {
       );
     };
 
-    it("step 0 -> step 2 -> switch at 50% -> step 4, with no rejected answer or notification", async () => {
+    it("step 0 -> step 2 -> switch at 50% -> step 4, with no rejected answer or notification", {
+      timeout: 600_000,
+    }, async () => {
       const step0 = deploy(beforeMigration, "step-0");
       receiver = await startReceiver(step0);
       await payRound(step0, sandbox, receiver, 4, 2);
