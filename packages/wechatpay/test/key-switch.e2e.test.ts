@@ -45,7 +45,11 @@ describe("WeChat's switch from platform certificates to the WeChat Pay public ke
     timeout: HEAVY_MS,
   }, async () => {
     const clock = new ManualClock(Date.now());
-    sandbox = await startWechatSandbox({ clock, merchants: [{ keyMode: "platform_certificate" }] });
+    sandbox = await startWechatSandbox({
+      clock,
+      merchants: [{ keyMode: "platform_certificate" }],
+      allowLoopbackHttpNotify: true,
+    });
     const s = sandbox;
     const mchid = s.merchant().mchid;
     const deploy = deployments(s);
@@ -109,7 +113,10 @@ describe("WeChat's switch from platform certificates to the WeChat Pay public ke
 
 describe("platform certificate lifecycle", () => {
   it("survives two certificate rotations mid-run with zero failed calls", { timeout: HEAVY_MS }, async () => {
-    sandbox = await startWechatSandbox({ merchants: [{ keyMode: "platform_certificate" }] });
+    sandbox = await startWechatSandbox({
+      merchants: [{ keyMode: "platform_certificate" }],
+      allowLoopbackHttpNotify: true,
+    });
     const s = sandbox;
     const p = provider(deployments(s).certificates(), "rotation");
     receiver = await startReceiver(p);
@@ -136,7 +143,10 @@ describe("platform certificate lifecycle", () => {
     // Only the provider's clock jumps ahead (wechatpay-node-v3 signs requests with the real time),
     // so this provider accepts answers up to three days old: the window is not under test here.
     let offset = 0;
-    sandbox = await startWechatSandbox({ merchants: [{ keyMode: "platform_certificate" }] });
+    sandbox = await startWechatSandbox({
+      merchants: [{ keyMode: "platform_certificate" }],
+      allowLoopbackHttpNotify: true,
+    });
     const s = sandbox;
     const clock: Clock = () => new Date(Date.now() + offset);
     const p = provider({ ...deployments(s).certificates(), signatureWindowMs: 3 * DAY_MS }, "refresh", clock);
@@ -170,7 +180,10 @@ describe("platform certificate lifecycle", () => {
   it("five forged notifications with unknown serials cost one certificate download, not five", {
     timeout: HEAVY_MS,
   }, async () => {
-    sandbox = await startWechatSandbox({ merchants: [{ keyMode: "platform_certificate" }] });
+    sandbox = await startWechatSandbox({
+      merchants: [{ keyMode: "platform_certificate" }],
+      allowLoopbackHttpNotify: true,
+    });
     const s = sandbox;
     let offset = 0;
     const clock: Clock = () => new Date(Date.now() + offset);
@@ -204,7 +217,10 @@ describe("platform certificate lifecycle", () => {
   it("public-key mode never calls /v3/certificates, and the sandbox serves it no certificates", {
     timeout: HEAVY_MS,
   }, async () => {
-    sandbox = await startWechatSandbox({ merchants: [{ keyMode: "public_key" }] });
+    sandbox = await startWechatSandbox({
+      merchants: [{ keyMode: "public_key" }],
+      allowLoopbackHttpNotify: true,
+    });
     const s = sandbox;
     const p = provider(deployments(s).publicKeyOnly(), "pk");
     receiver = await startReceiver(p);

@@ -29,6 +29,7 @@ describe("parseCliArgs", () => {
       wechatSwitch: undefined,
       alipayMode: "public_key",
       json: false,
+      allowHttpNotify: false,
     });
   });
 
@@ -87,8 +88,10 @@ describe("parseCliArgs", () => {
       "public_key",
       "--alipay-mode=certificate",
       "--json",
+      "--allow-http-notify",
     );
     expect(o).toMatchObject({
+      allowHttpNotify: true,
       host: "::1",
       keysDir: "/abs/keys",
       wechatMode: "public_key",

@@ -31,6 +31,8 @@ export interface CliOptions {
   readonly wechatSwitch: WechatSwitchOptions | undefined;
   readonly alipayMode: AlipayKeyMode;
   readonly json: boolean;
+  /** Accept http notify_url on loopback hosts (WeChat itself accepts https only). */
+  readonly allowHttpNotify: boolean;
 }
 
 const OPTIONS = {
@@ -44,6 +46,7 @@ const OPTIONS = {
   "wechat-switch-day-ms": { type: "string" },
   "alipay-mode": { type: "string" },
   json: { type: "boolean" },
+  "allow-http-notify": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -112,6 +115,7 @@ export function parseCliArgs(argv: readonly string[], resolvePath: (p: string) =
     wechatSwitch,
     alipayMode: alipayMode as AlipayKeyMode,
     json: values.json === true,
+    allowHttpNotify: values["allow-http-notify"] === true,
   };
 }
 
