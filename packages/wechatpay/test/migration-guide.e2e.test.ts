@@ -32,6 +32,7 @@ describe("the migration guide in docs/providers/wechatpay.md", () => {
     let receiver: Receiver;
     beforeAll(async () => {
       sandbox = await startWechatSandbox({
+        allowLoopbackHttpNotify: true,
         merchants: [
           {
             mchid: "1900000001",
