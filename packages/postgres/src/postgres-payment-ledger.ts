@@ -11,7 +11,7 @@ import {
   type TradeReport,
   type UnpaidQuery,
 } from "@paybridge/core";
-import { quoteSchema } from "./migrate.js";
+import { DEFAULT_SCHEMA, quoteSchema } from "./migrate.js";
 import { toPayment } from "./payment-rows.js";
 import type { SqlClient, SqlExecutor } from "./sql-client.js";
 
@@ -29,7 +29,7 @@ export class PostgresPaymentLedger implements PaymentLedger {
     protected readonly db: SqlClient,
     options: { schema?: string } = {},
   ) {
-    this.schema = options.schema ?? "public";
+    this.schema = options.schema ?? DEFAULT_SCHEMA;
     this.table = `${quoteSchema(this.schema)}.payments`;
   }
 
