@@ -44,7 +44,11 @@ for (const target of storeTargets()) {
     beforeAll(async () => {
       const store = await target.open();
       close = store.close;
-      sandbox = await startWechatSandbox({ merchants: [{ keyMode: "public_key" }], refundDelayMs: 0 });
+      sandbox = await startWechatSandbox({
+        merchants: [{ keyMode: "public_key" }],
+        refundDelayMs: 0,
+        allowLoopbackHttpNotify: true,
+      });
       payments = new PostgresPaymentLedger(store.client, { schema: store.schema });
       const ledger = new PostgresRefundLedger(store.client, { schema: store.schema });
       const container = createPayBridgeContainer({ payments });

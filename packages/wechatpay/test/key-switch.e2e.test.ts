@@ -40,7 +40,11 @@ const serialOf = (n: SentNotification) => n.headers["Wechatpay-Serial"];
 describe("WeChat's switch from platform certificates to the WeChat Pay public key", () => {
   it("runs the whole ramp (0.1% -> 100% over seven sandbox days) without one rejected genuine answer or notification", async () => {
     const clock = new ManualClock(Date.now());
-    sandbox = await startWechatSandbox({ clock, merchants: [{ keyMode: "platform_certificate" }] });
+    sandbox = await startWechatSandbox({
+      clock,
+      merchants: [{ keyMode: "platform_certificate" }],
+      allowLoopbackHttpNotify: true,
+    });
     const s = sandbox;
     const mchid = s.merchant().mchid;
     const deploy = deployments(s);
@@ -104,7 +108,10 @@ describe("WeChat's switch from platform certificates to the WeChat Pay public ke
 
 describe("platform certificate lifecycle", () => {
   it("survives two certificate rotations mid-run with zero failed calls", async () => {
-    sandbox = await startWechatSandbox({ merchants: [{ keyMode: "platform_certificate" }] });
+    sandbox = await startWechatSandbox({
+      merchants: [{ keyMode: "platform_certificate" }],
+      allowLoopbackHttpNotify: true,
+    });
     const s = sandbox;
     const p = provider(deployments(s).certificates(), "rotation");
     receiver = await startReceiver(p);
@@ -129,7 +136,10 @@ describe("platform certificate lifecycle", () => {
     // Only the provider's clock jumps ahead (wechatpay-node-v3 signs requests with the real time),
     // so this provider accepts answers up to three days old: the window is not under test here.
     let offset = 0;
-    sandbox = await startWechatSandbox({ merchants: [{ keyMode: "platform_certificate" }] });
+    sandbox = await startWechatSandbox({
+      merchants: [{ keyMode: "platform_certificate" }],
+      allowLoopbackHttpNotify: true,
+    });
     const s = sandbox;
     const clock: Clock = () => new Date(Date.now() + offset);
     const p = provider({ ...deployments(s).certificates(), signatureWindowMs: 3 * DAY_MS }, "refresh", clock);
@@ -161,7 +171,10 @@ describe("platform certificate lifecycle", () => {
   });
 
   it("five forged notifications with unknown serials cost one certificate download, not five", async () => {
-    sandbox = await startWechatSandbox({ merchants: [{ keyMode: "platform_certificate" }] });
+    sandbox = await startWechatSandbox({
+      merchants: [{ keyMode: "platform_certificate" }],
+      allowLoopbackHttpNotify: true,
+    });
     const s = sandbox;
     let offset = 0;
     const clock: Clock = () => new Date(Date.now() + offset);
@@ -193,7 +206,10 @@ describe("platform certificate lifecycle", () => {
   });
 
   it("public-key mode never calls /v3/certificates, and the sandbox serves it no certificates", async () => {
-    sandbox = await startWechatSandbox({ merchants: [{ keyMode: "public_key" }] });
+    sandbox = await startWechatSandbox({
+      merchants: [{ keyMode: "public_key" }],
+      allowLoopbackHttpNotify: true,
+    });
     const s = sandbox;
     const p = provider(deployments(s).publicKeyOnly(), "pk");
     receiver = await startReceiver(p);

@@ -243,8 +243,8 @@ describe("signatures in combined mode: the serial decides the key", () => {
 
 describe("keys are held per provider instance", () => {
   it("two merchants on two sandboxes with different platform keys work side by side", async () => {
-    const a = await startWechatSandbox();
-    const b = await startWechatSandbox();
+    const a = await startWechatSandbox({ allowLoopbackHttpNotify: true });
+    const b = await startWechatSandbox({ allowLoopbackHttpNotify: true });
     try {
       const pa = new WechatPayProvider(configFor(a.merchant(), a.origin), {
         merchantId: "a",

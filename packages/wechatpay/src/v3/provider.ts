@@ -11,6 +11,7 @@ import {
   type NotificationAck,
   type NotificationEvent,
   type PaymentAction,
+  PaymentError,
   type PaymentProvider,
   type ProviderCapabilities,
   type ProviderContext,
@@ -25,6 +26,8 @@ import {
   refundRequestSchema,
   type TradeQuery,
   type TradeResult,
+  TradeState,
+  TradeStateError,
   tradeQuerySchema,
   UnsupportedOperationError,
   ValidationError,
@@ -194,9 +197,34 @@ export class WechatPayProvider implements PaymentProvider {
     return trade;
   }
 
+  /**
+   * Close (https://pay.weixin.qq.com/doc/v3/merchant/4013070360). The v3 page has no ORDERPAID:
+   * a paid order's close is refused with the generic 400 INVALID_REQUEST, which alone does not say
+   * "this order is paid". A caller closing an expired order must learn that the buyer paid after
+   * all, so an INVALID_REQUEST refusal is followed by a query, and a paid (or refunded) order
+   * becomes a TradeStateError naming its trade_state.
+   */
   async closePayment(input: ClosePaymentInput): Promise<void> {
     const { outTradeNo } = parseInput(closePaymentSchema, input, "close");
-    await this.pay.close(outTradeNo);
+    try {
+      await this.pay.close(outTradeNo);
+    } catch (error) {
+      if (!(error instanceof PaymentError) || error.providerCode !== "INVALID_REQUEST") throw error;
+      const trade = await this.queryPayment({ outTradeNo });
+      if (trade.state === TradeState.PAID || trade.state === TradeState.REFUND) {
+        throw new TradeStateError(
+          `wechatpay order ${outTradeNo} is paid (${trade.rawStatus}): it cannot be closed`,
+          {
+            provider: this.id,
+            providerCode: trade.rawStatus,
+            providerMessage: error.providerMessage,
+            httpStatus: error.httpStatus,
+            cause: error,
+          },
+        );
+      }
+      throw error;
+    }
   }
 
   async refund(request: RefundRequest): Promise<RefundResult> {

@@ -27,6 +27,7 @@ import {
   signedHeaders,
 } from "./signing.js";
 import { type Json, obj, optObj, optStr, parseJsonBody, readRefundBody, str } from "./wire-input.js";
+import { assertNoFourByteCharacters, assertNotifyUrl } from "./wire-rules.js";
 
 export interface WechatSandboxOptions extends WechatEngineOptions {
   /** Merchants to create; one merchant in platform-certificate mode when omitted. */
@@ -44,6 +45,12 @@ export interface WechatSandboxOptions extends WechatEngineOptions {
   readonly timeoutHoldMs?: number;
   /** How often refunds that came due are settled and notified (default 100 ms). */
   readonly settleIntervalMs?: number;
+  /**
+   * Accept plain-http notify_url on loopback hosts (127.0.0.0/8, localhost, [::1]). Off by default:
+   * WeChat accepts https only, so an integration that passes here must also pass live. Tests and
+   * demos that receive notifications on a local http server turn it on explicitly.
+   */
+  readonly allowLoopbackHttpNotify?: boolean;
 }
 
 export interface WechatSandbox {
@@ -71,6 +78,17 @@ const BY_OUT_TRADE_NO = /^\/v3\/pay\/transactions\/out-trade-no\/([^/?]+)$/;
 const BY_TRANSACTION_ID = /^\/v3\/pay\/transactions\/id\/([^/?]+)$/;
 const CLOSE = /^\/v3\/pay\/transactions\/out-trade-no\/([^/?]+)\/close$/;
 const REFUND_BY_NO = /^\/v3\/refund\/domestic\/refunds\/([^/?]+)$/;
+const REFUNDS = /^\/v3\/refund\/domestic\/refunds$/;
+const CERTIFICATES = /^\/v3\/certificates$/;
+
+/** Whether the simulator has an API at `method pathname`; anything else is answered 404 before authentication. */
+function knownApi(method: string, pathname: string): boolean {
+  if (method === "POST") return [CHANNEL_PATH, CLOSE, REFUNDS].some((re) => re.test(pathname));
+  if (method === "GET") {
+    return [BY_OUT_TRADE_NO, BY_TRANSACTION_ID, REFUND_BY_NO, CERTIFICATES].some((re) => re.test(pathname));
+  }
+  return false;
+}
 
 /**
  * Starts the WeChat Pay APIv3 simulator on 127.0.0.1 (a random port unless `port` is given):
@@ -80,6 +98,7 @@ const REFUND_BY_NO = /^\/v3\/refund\/domestic\/refunds\/([^/?]+)$/;
 export async function startWechatSandbox(options: WechatSandboxOptions = {}): Promise<WechatSandbox> {
   const engine = new WechatMerchantEngine(options);
   const wireNow = options.wireNow ?? Date.now;
+  const allowLoopbackHttp = options.allowLoopbackHttpNotify === true;
   const windowMs = options.signatureWindowMs ?? 5 * 60_000;
   const platform = options.platform ?? createPlatformKeys(new Date(wireNow()));
   const merchants = (options.merchants ?? [{}]).map((m) => createMerchant(m, platform));
@@ -128,6 +147,18 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
         return;
       }
       requests += 1;
+      const method = req.method ?? "GET";
+      if (!knownApi(method, path.split("?")[0] ?? "")) {
+        // The gateway routes before it authenticates: a path with no API behind it is a plain 404
+        // whatever the signature, and carries no Wechatpay-Signature (there is no merchant answer to
+        // sign), so a client that verifies every answer must report it as an unverified 404.
+        res.writeHead(404, {
+          "Content-Type": "application/json; charset=utf-8",
+          "Request-ID": `sandbox-${requests}`,
+        });
+        res.end(JSON.stringify({ code: "NOT_FOUND", message: `${method} ${path.split("?")[0]} 不存在` }));
+        return;
+      }
       let merchant: WechatSandboxMerchant | undefined;
       // The merchant picks the key answers are signed with by the Wechatpay-Serial it sends.
       const requestSerial = headerValue(req.headers["wechatpay-serial"]);
@@ -226,20 +257,27 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
       assertMchid(params.get("mchid"), m);
       return { status: 200, body: renderTransaction(engine.getOrder(m.mchid, { transactionId })) };
     }
-    if (method === "POST" && pathname === "/v3/refund/domestic/refunds") {
-      const { refund } = engine.refund(m.mchid, readRefundBody(parseJsonBody(raw)));
+    if (method === "POST" && REFUNDS.test(pathname)) {
+      const body = parseJsonBody(raw);
+      assertNoFourByteCharacters(body);
+      const input = readRefundBody(body);
+      if (input.notifyUrl !== undefined) assertNotifyUrl(input.notifyUrl, "notify_url", allowLoopbackHttp);
+      const { refund } = engine.refund(m.mchid, input);
       return { status: 200, body: renderRefund(refund) };
     }
     const outRefundNo = method === "GET" ? capture(REFUND_BY_NO) : undefined;
     if (outRefundNo) return { status: 200, body: renderRefund(engine.getRefund(m.mchid, outRefundNo)) };
-    if (method === "GET" && pathname === "/v3/certificates") return certificates(m);
-    return { status: 404, body: { code: "NOT_FOUND", message: `sandbox has no ${method} ${pathname}` } };
+    if (method === "GET" && CERTIFICATES.test(pathname)) return certificates(m);
+    throw new Error(`knownApi and route disagree on ${method} ${pathname}`);
   }
 
   // Order creation: https://pay.weixin.qq.com/doc/v3/merchant/4012791856 (JSAPI下单) and the native /
   // h5 / app pages beside it; they differ only in the answer (prepay_id, code_url, h5_url).
   function createOrder(channel: WechatOrderChannel, body: Json, m: WechatSandboxMerchant): Reply {
     assertMchid(str(body, "mchid"), m);
+    assertNoFourByteCharacters(body);
+    const notifyUrl = str(body, "notify_url");
+    assertNotifyUrl(notifyUrl, "notify_url", allowLoopbackHttp);
     const amount = obj(body, "amount");
     const total = amount.total;
     if (typeof total !== "number") throw new WechatEngineError("PARAM_ERROR", "amount.total 必填");
@@ -266,7 +304,7 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
       description: str(body, "description"),
       totalFen: total,
       currency: typeof amount.currency === "string" ? amount.currency : "CNY",
-      notifyUrl: str(body, "notify_url"),
+      notifyUrl,
       channel,
       payerOpenid: openid,
       payerClientIp: clientIp,
