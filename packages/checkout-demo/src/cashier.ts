@@ -73,7 +73,8 @@ export async function createPaymentFor(
     notifyUrl: `${world.publicOrigin}/notify/${merchant.id}`,
     ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}),
     ...(channel.method === "jsapi" ? { payer: { openid: DEMO_OPENID } } : {}),
-    ...(channel.method === "h5" && provider.id !== "alipay" ? { payer: { clientIp: input.clientIp } } : {}),
+    // WeChat H5 needs the buyer's IP (scene_info.payer_client_ip); core asks it of every h5 payment.
+    ...(channel.method === "h5" ? { payer: { clientIp: input.clientIp } } : {}),
     ...(channel.method === "page" || channel.method === "h5"
       ? { returnUrl: `${world.publicOrigin}/${input.checkoutId ? `pay/${input.checkoutId}` : ""}` }
       : {}),

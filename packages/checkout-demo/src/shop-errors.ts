@@ -55,6 +55,12 @@ export function shopMessage(error: unknown, context?: RefundContext): ShopMessag
   }
   switch (error.code) {
     case "VALIDATION":
+      if (!/amount/i.test(error.message)) {
+        return {
+          zh: `输入有误，请检查后重试（${error.message}）。`,
+          en: `Some input is not valid; please check it and try again (${error.message}).`,
+        };
+      }
       return {
         zh: "请输入正确的金额（元），例如 12.50，最多两位小数。",
         en: "Please enter an amount in yuan such as 12.50, with at most two decimals.",
