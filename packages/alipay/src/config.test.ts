@@ -13,6 +13,7 @@ describe("alipay config", () => {
       alipayConfigSchema,
       {
         appId: "2021000149617001",
+        sellerId: "2088721000218841",
         privateKey: pkcs1,
         keyMode: { type: "public_key", alipayPublicKey: bareBase64 },
       },
@@ -32,6 +33,7 @@ describe("alipay config", () => {
         alipayConfigSchema,
         {
           appId: "2021000149617001",
+          sellerId: "2088721000218841",
           privateKey: "nope",
           keyMode: { type: "public_key", alipayPublicKey: bareBase64 },
         },
@@ -51,6 +53,7 @@ describe("alipay config", () => {
         alipayConfigSchema,
         {
           appId: "2021000149617001",
+          sellerId: "2088721000218841",
           privateKey: pkcs1,
           keyMode: { type: "public_key", alipayPublicKey: bareBase64 },
           gateway: "http://openapi.alipay.com/gateway.do",

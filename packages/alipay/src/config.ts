@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import { httpsOrLoopbackUrlSchema } from "@paybridge/core";
+import { httpsOrLoopbackUrlSchema, keySourceSchema } from "@paybridge/core";
 import { z } from "zod";
 
 /** Accepts PEM (any header) or the bare base64 the Alipay key tool prints; yields a KeyObject or undefined. */
@@ -23,24 +23,33 @@ function readKey(text: string, kind: "private" | "public"): KeyObject | undefine
   return undefined;
 }
 
-const privateKeySchema = z
-  .string({ error: "must be the app's RSA private key (PEM or base64)" })
-  .min(1, { error: "must not be empty" })
-  .refine((v) => readKey(v, "private") !== undefined, {
-    error: "is not an RSA private key (PEM or base64 PKCS#1/PKCS#8)",
-  })
-  // One form for alipay-sdk: PKCS#8 PEM (passed with keyType PKCS8).
-  .transform((v) => (readKey(v, "private") as KeyObject).export({ type: "pkcs8", format: "pem" }).toString());
+// Every key and certificate can come from a KeySource (text, Buffer, { file }, { env }).
+const privateKeySchema = keySourceSchema().pipe(
+  z
+    .string({ error: "must be the app's RSA private key (PEM or base64)" })
+    .min(1, { error: "must not be empty" })
+    .refine((v) => readKey(v, "private") !== undefined, {
+      error: "is not an RSA private key (PEM or base64 PKCS#1/PKCS#8)",
+    })
+    // One form for alipay-sdk: PKCS#8 PEM (passed with keyType PKCS8).
+    .transform((v) =>
+      (readKey(v, "private") as KeyObject).export({ type: "pkcs8", format: "pem" }).toString(),
+    ),
+);
 
-const publicKeySchema = z
-  .string({ error: "must be Alipay's RSA public key (PEM or base64)" })
-  .min(1, { error: "must not be empty" })
-  .refine((v) => readKey(v, "public") !== undefined, { error: "is not an RSA public key (PEM or base64)" })
-  .transform((v) => (readKey(v, "public") as KeyObject).export({ type: "spki", format: "pem" }).toString());
+const publicKeySchema = keySourceSchema().pipe(
+  z
+    .string({ error: "must be Alipay's RSA public key (PEM or base64)" })
+    .min(1, { error: "must not be empty" })
+    .refine((v) => readKey(v, "public") !== undefined, { error: "is not an RSA public key (PEM or base64)" })
+    .transform((v) => (readKey(v, "public") as KeyObject).export({ type: "spki", format: "pem" }).toString()),
+);
 
-const certificateSchema = z
-  .string({ error: "must be PEM certificate text" })
-  .refine((v) => v.includes("-----BEGIN CERTIFICATE-----"), { error: "must contain a PEM certificate" });
+const certificateSchema = keySourceSchema().pipe(
+  z
+    .string({ error: "must be PEM certificate text" })
+    .refine((v) => v.includes("-----BEGIN CERTIFICATE-----"), { error: "must contain a PEM certificate" }),
+);
 
 /**
  * Key modes of the Alipay open platform (https://opendocs.alipay.com/common/02kdnc 接口加签方式):
@@ -64,11 +73,26 @@ export const alipayKeyModeSchema = z.discriminatedUnion(
   },
 );
 
+const sellerIdSchema = z
+  .string({ error: "must be the seller's Alipay user id" })
+  .regex(/^2088\d{12}$/, { error: "must be the seller's Alipay user id (2088 and 12 digits)" });
+
 export const alipayConfigSchema = z.strictObject({
   /** The app id (APPID) from the Alipay open platform. */
   appId: z
     .string({ error: "must be a string" })
     .regex(/^\d{6,32}$/, { error: "must be the Alipay app id (digits)" }),
+  /**
+   * The seller's Alipay user id (PID, 2088 and 12 digits), or every PID that sells through this
+   * app. The notification page (https://opendocs.alipay.com/open/203/105286, 异步通知 商户需要验证的项)
+   * requires checking that a notification's seller_id is the seller of the order: one app can
+   * serve several sellers, and a genuinely signed notification for another seller is not this one's.
+   */
+  sellerId: z
+    .union([sellerIdSchema, z.array(sellerIdSchema).min(1, { error: "must list at least one seller id" })], {
+      error: "must be the seller's Alipay user id (2088 and 12 digits), or a list of them",
+    })
+    .transform((v) => (Array.isArray(v) ? v : [v])),
   /** The app's RSA2 private key. */
   privateKey: privateKeySchema,
   keyMode: alipayKeyModeSchema,

@@ -8,6 +8,7 @@ import {
   ValidationError,
 } from "@paybridge/core";
 import type { AlipayGatewayClient } from "./client.js";
+import { type AlipayIdentity, assertNotificationIdentity } from "./identity.js";
 import type { RefundEvidence } from "./refund-evidence.js";
 import { answerFen, type MappingContext, tradeResultFromNotification } from "./transformers.js";
 import type { AlipayNotificationFields } from "./wire-types.js";
@@ -23,7 +24,7 @@ import type { AlipayNotificationFields } from "./wire-types.js";
 export function parseAlipayNotification(
   raw: RawNotification,
   client: AlipayGatewayClient,
-  appId: string,
+  identity: AlipayIdentity,
   ctx: MappingContext,
   evidence: RefundEvidence,
 ): NotificationEvent {
@@ -39,13 +40,8 @@ export function parseAlipayNotification(
       },
     );
   }
-  // Genuine, but for another app: not this merchant's to act on.
-  if (fields.app_id !== appId) {
-    throw new SignatureError(`alipay notification is for app ${fields.app_id ?? "(none)"}, not ${appId}`, {
-      provider: "alipay",
-    });
-  }
   const wire = fields as AlipayNotificationFields;
+  assertNotificationIdentity(wire, identity);
   if (!wire.notify_id)
     throw new ValidationError("notification.notify_id", "notification.notify_id: is missing");
   const outTradeNo = wire.out_trade_no;

@@ -254,7 +254,13 @@ export class AlipayProvider implements PaymentProvider {
   }
 
   async parseNotification(raw: RawNotification): Promise<NotificationEvent> {
-    return parseAlipayNotification(raw, this.client, this.config.appId, this.mapping, this.evidence);
+    return parseAlipayNotification(
+      raw,
+      this.client,
+      { appId: this.config.appId, sellerIds: this.config.sellerId },
+      this.mapping,
+      this.evidence,
+    );
   }
 
   acknowledge(ok: boolean): NotificationAck {

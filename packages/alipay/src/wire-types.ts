@@ -70,6 +70,7 @@ export interface AlipayNotificationFields {
   readonly notify_id?: string;
   readonly notify_type?: string;
   readonly app_id?: string;
+  readonly seller_id?: string;
   readonly trade_no?: string;
   readonly out_trade_no?: string;
   readonly out_biz_no?: string;

@@ -22,6 +22,8 @@ describe("alipay close and cancel end to end", () => {
       method: "native",
       notifyUrl: h.receiver.url,
     });
+    // The buyer scans the QR code: only then does Alipay hold the precreate trade.
+    h.sandbox.scan(outTradeNo);
     return outTradeNo;
   };
 

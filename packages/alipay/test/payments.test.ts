@@ -170,6 +170,7 @@ describe("alipay payments end to end (alipay-sdk over HTTP against the sandbox)"
       expiresAt: new Date(h.sandbox.now().getTime() + 30 * 60_000),
     });
     await h.provider.createPayment(input as never);
+    h.sandbox.scan(input.outTradeNo);
     await h.sandbox.advanceClock(29 * 60_000);
     expect((await h.provider.queryPayment({ outTradeNo: input.outTradeNo })).state).toBe(0);
     await h.sandbox.advanceClock(2 * 60_000);

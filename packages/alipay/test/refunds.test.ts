@@ -69,6 +69,7 @@ describe("alipay refunds end to end", () => {
       method: "native",
       notifyUrl: h.receiver.url,
     });
+    h.sandbox.scan(outTradeNo);
     await h.provider.closePayment({ outTradeNo });
     expect(await providerFor(h.sandbox).queryPayment({ outTradeNo })).toMatchObject({
       rawStatus: "TRADE_CLOSED",
@@ -110,6 +111,7 @@ describe("alipay refunds end to end", () => {
       method: "native",
       notifyUrl: h.receiver.url,
     });
+    h.sandbox.scan(outTradeNo);
     await expect(refund(outTradeNo, `${outTradeNo}R`, 100, 100)).rejects.toBeInstanceOf(TradeStateError);
   });
 

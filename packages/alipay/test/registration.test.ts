@@ -36,6 +36,7 @@ describe("alipay through the injector", () => {
         method: "native",
         notifyUrl: "http://127.0.0.1:9/n",
       });
+      sandbox.scan("INJ0000001"); // a precreate trade exists once its QR code is scanned
       expect((await provider.queryPayment({ outTradeNo: "INJ0000001" })).state).toBe(0);
       const bad = {
         ...sandbox.merchantConfig(),

@@ -67,6 +67,10 @@ export async function alipayHarness(options: AlipaySandboxOptions = {}): Promise
     pay: async (outTradeNo) => {
       await sandbox.pay(outTradeNo);
     },
+    // A precreate trade exists at Alipay only once a buyer scans its QR code.
+    open: async (outTradeNo) => {
+      sandbox.scan(outTradeNo);
+    },
     advanceClock: (ms) => sandbox.advanceClock(ms),
     requestCount: async () => sandbox.requestCount(),
     nextNotification: async (outTradeNo, kind) => {

@@ -21,6 +21,7 @@ export interface WechatBenchRig {
  */
 export async function startWechatBenchRig(): Promise<WechatBenchRig> {
   const sandbox = await startWechatSandbox({
+    allowLoopbackHttpNotify: true,
     merchants: [{ keyMode: "public_key" }],
     rateLimits: false,
     refundIntervalMs: 0,

@@ -62,6 +62,7 @@ export async function startWorld({ notifyOrigin, consoleToken }: WorldOptions): 
   const wechatClock = new OffsetClock();
   // Refunds settle after 1.5 s of sandbox time, so the scripted run shows PROCESSING -> SUCCESS.
   const wechat = await startWechatSandbox({
+    allowLoopbackHttpNotify: true,
     clock: wechatClock,
     refundDelayMs: 1500,
     merchants: [{ keyMode: "public_key" }],

@@ -48,6 +48,7 @@ describe("two NotificationIntake instances share one PostgresNotificationInbox",
 
   beforeAll(async () => {
     sandbox = await startWechatSandbox({
+      allowLoopbackHttpNotify: true,
       merchants: [{ keyMode: "public_key" }],
       refundIntervalMs: 0,
       refundDelayMs: 3_600_000,

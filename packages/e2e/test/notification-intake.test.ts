@@ -51,6 +51,7 @@ describe("notification intake: WeChat sandbox -> Fastify / Express -> ledger", (
   beforeAll(async () => {
     const clock = new ManualClock(Date.now());
     sandbox = await startWechatSandbox({
+      allowLoopbackHttpNotify: true,
       clock,
       merchants: [{ keyMode: "public_key" }],
       refundDelayMs: 1000,

@@ -40,7 +40,11 @@ describe.skipIf(!databaseUrl)(
 
     beforeAll(async () => {
       // Interval 0 at the simulator too (the engine's is overridden to 0 in the workers).
-      sandbox = await startWechatSandbox({ merchants: [{ keyMode: "public_key" }], refundIntervalMs: 0 });
+      sandbox = await startWechatSandbox({
+        merchants: [{ keyMode: "public_key" }],
+        refundIntervalMs: 0,
+        allowLoopbackHttpNotify: true,
+      });
       sandbox.engine.onEvent((e) => events.push(e));
       db = connectPostgres(databaseUrl ?? "");
       scratch = await createScratchSchema(db, "pb_e2e_conc");

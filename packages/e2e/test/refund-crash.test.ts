@@ -139,6 +139,7 @@ describe("refunds survive SIGKILL of the backend process (PostgresRefundLedger +
       await db.close();
     }
     sandbox = await startWechatSandbox({
+      allowLoopbackHttpNotify: true,
       merchants: SCENARIOS.map(() => ({ keyMode: "public_key" as const })),
       refundIntervalMs: 0,
       // Refunds stay PROCESSING until the test moves the clock, so what the worker saw is fixed.

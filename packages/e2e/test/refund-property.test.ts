@@ -79,6 +79,7 @@ async function wechatRig(): Promise<Rig> {
   // Business time is a manual clock shared by the simulator and the engine: the one-minute
   // interval, backoff and settlement all run in virtual time, with no sleeps.
   const sandbox = await startWechatSandbox({
+    allowLoopbackHttpNotify: true,
     clock: new ManualClock(Date.now()),
     merchants: [{ keyMode: "public_key" }],
     rateLimits: false,

@@ -21,6 +21,7 @@ describe.skipIf(!redisUrl)("refund engine: two processes sharing the Redis rate 
     // merchant on its own (real-time) clock; the interval rule is off so refunds of one order can follow each other.
     // Refunds settle (and notify) only after the run, so the simulator's CPU goes to answering calls.
     sandbox = await startWechatSandbox({
+      allowLoopbackHttpNotify: true,
       merchants: [{ keyMode: "public_key" }],
       refundIntervalMs: 0,
       refundDelayMs: 10 * 60_000,

@@ -28,10 +28,14 @@ describe("paybridge-sandbox built bin (child process)", () => {
   });
 
   it("starts, prints JSON, serves the real provider from the key files it wrote, and stops on SIGTERM", async () => {
-    const child = spawn(process.execPath, [bin, "--json", "--wechat=0", "--keys-dir", "keys"], {
-      cwd: tmp,
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      [bin, "--json", "--wechat=0", "--keys-dir", "keys", "--allow-http-notify"],
+      {
+        cwd: tmp,
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     try {
       const report = (await firstJsonLine(child)) as { wechat: WechatReport };
       expect(report.wechat.keyFiles?.merchantPrivateKey).toBe(

@@ -17,7 +17,12 @@ export interface InProcessCli {
   signal(name?: string): void;
 }
 
-export function runInProcess(argv: string[], cwd: string): InProcessCli {
+/**
+ * Runs the CLI in this process. The tests' notify_url is the simulator's own http sink on
+ * 127.0.0.1, which WeChat would refuse, so every run opts in with --allow-http-notify.
+ */
+export function runInProcess(givenArgv: string[], cwd: string): InProcessCli {
+  const argv = givenArgv.includes("--help") ? givenArgv : [...givenArgv, "--allow-http-notify"];
   let out = "";
   let err = "";
   let handler: ((signal: string) => void) | undefined;
@@ -125,6 +130,7 @@ export function alipayProviderFromReport(r: AlipayReport): AlipayProvider {
     r.keyFiles ? readFileSync(r.keyFiles[file], "utf8") : (pem ?? "");
   const config: AlipayConfigInput = {
     appId: r.appId,
+    sellerId: r.sellerId,
     privateKey: read("appPrivateKey", r.pem?.appPrivateKey),
     gateway: r.gatewayUrl,
     keyMode:
@@ -156,6 +162,12 @@ export async function alipayCreatePayAndQuery(r: AlipayReport): Promise<string> 
     notifyUrl: `${r.origin}/merchant/notify`,
   });
   expect(created.action.type).toBe("qr_code");
+  // As live, the precreate trade exists only once a buyer scans the code.
+  await expect(provider.queryPayment({ outTradeNo })).rejects.toMatchObject({
+    name: "NotFoundError",
+    providerCode: "ACQ.TRADE_NOT_EXIST",
+  });
+  expect((await callControl(r, /^scan a precreate/, { out_trade_no: outTradeNo })).status).toBe(200);
   expect((await provider.queryPayment({ outTradeNo })).state).toBe(TradeState.UNPAID);
   const paid = await callControl(r, /^pay an order/, { out_trade_no: outTradeNo });
   expect(paid).toMatchObject({

@@ -179,10 +179,12 @@ describe.each(["platform_certificate", "public_key"] as const)("wechatpay v3 end
     expect((await rig.provider.queryPayment({ outTradeNo: closed.outTradeNo })).rawStatus).toBe("CLOSED");
     const paid = await create(100);
     rig.sandbox.control.pay(paid.outTradeNo);
+    // v3 refuses with the generic INVALID_REQUEST; the provider queries and names the trade_state.
     await expect(rig.provider.closePayment({ outTradeNo: paid.outTradeNo })).rejects.toMatchObject({
       name: "TradeStateError",
-      providerCode: "ORDERPAID",
+      providerCode: "SUCCESS",
       retryable: false,
+      cause: { providerCode: "INVALID_REQUEST" },
     });
   });
 

@@ -36,7 +36,13 @@ export async function startRig(
   logger: Logger = silentLogger,
 ): Promise<Rig> {
   const clock = new ManualClock(Date.now());
-  const sandbox = await startWechatSandbox({ clock, merchants: [{ keyMode }], ...options });
+  const sandbox = await startWechatSandbox({
+    clock,
+    merchants: [{ keyMode }],
+    // The rig's notify_url is the sandbox's own http sink on 127.0.0.1.
+    allowLoopbackHttpNotify: true,
+    ...options,
+  });
   const merchant = sandbox.merchant();
   const provider = new WechatPayProvider(configFor(merchant, sandbox.origin, providerExtra), {
     merchantId: `wx-${keyMode}`,

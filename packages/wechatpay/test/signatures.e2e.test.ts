@@ -30,7 +30,9 @@ const providerVia = (rig: Rig, origin: string, keyMode: WechatKeyMode) =>
     logger: silentLogger,
   });
 
-describe.each(["platform_certificate", "public_key"] as const)("signatures (%s)", (keyMode) => {
+// "switch": the merchant is mid-way from platform certificates to the public key and the provider
+// runs the combined configuration; forgeries must fail there exactly as in the two plain modes.
+describe.each(["platform_certificate", "public_key", "switch"] as const)("signatures (%s)", (keyMode) => {
   let rig: Rig;
   let outTradeNo: string;
   beforeAll(async () => {
@@ -46,10 +48,18 @@ describe.each(["platform_certificate", "public_key"] as const)("signatures (%s)"
   });
   afterAll(() => rig.close());
 
-  const platformKey = () =>
-    keyMode === "public_key"
+  // The genuine key behind a serial (answers in switch mode are signed with the public key, which
+  // the combined configuration names in Wechatpay-Serial).
+  const keyOf = (serial: string) =>
+    serial === rig.sandbox.platform.publicKeyId
       ? rig.sandbox.platform.publicKeyKeys.privateKey
       : rig.sandbox.platform.certificateKeys.privateKey;
+  const platformKey = () =>
+    keyOf(
+      keyMode === "platform_certificate"
+        ? rig.sandbox.platform.certificateSerial
+        : rig.sandbox.platform.publicKeyId,
+    );
 
   it.each([
     [
@@ -152,13 +162,14 @@ describe.each(["platform_certificate", "public_key"] as const)("signatures (%s)"
       body: n.body,
     };
     const forged = resign(asResponse, attacker.privateKey);
-    const expired = resign(asResponse, platformKey(), String(Math.floor(Date.now() / 1000) - 301));
+    const genuine = keyOf(String(asResponse.headers["wechatpay-serial"]));
+    const expired = resign(asResponse, genuine, String(Math.floor(Date.now() / 1000) - 301));
     const body = JSON.parse(n.body) as { resource: { ciphertext: string } };
     const flipped = Buffer.from(body.resource.ciphertext, "base64");
     flipped[3] = (flipped[3] ?? 0) ^ 0xff;
     body.resource.ciphertext = flipped.toString("base64");
     // Re-signed with the real key: only the AEAD tag can catch this one.
-    const tamperedResource = resign({ ...asResponse, body: JSON.stringify(body) }, platformKey());
+    const tamperedResource = resign({ ...asResponse, body: JSON.stringify(body) }, genuine);
     for (const bad of [forged, expired, tamperedResource]) {
       await expect(
         rig.provider.parseNotification({ headers: bad.headers as Record<string, string>, body: bad.body }),
@@ -167,10 +178,73 @@ describe.each(["platform_certificate", "public_key"] as const)("signatures (%s)"
   });
 });
 
+describe("signatures in combined mode: the serial decides the key", () => {
+  let rig: Rig;
+  let outTradeNo: string;
+  beforeAll(async () => {
+    rig = await startRig("switch");
+    outTradeNo = uid("SW");
+    await rig.provider.createPayment({
+      outTradeNo,
+      description: "sig",
+      amount: cny(500),
+      method: "native",
+      notifyUrl: rig.notifyUrl,
+    });
+  });
+  afterAll(() => rig.close());
+
+  it.each([
+    ["signed with the platform certificate, named as the public key", "cert", "pub"],
+    ["signed with the public key, named as the platform certificate", "pub", "cert"],
+  ] as const)("rejects an answer %s", async (_label, signWith, nameAs) => {
+    const p = rig.sandbox.platform;
+    const key = signWith === "cert" ? p.certificateKeys.privateKey : p.publicKeyKeys.privateKey;
+    const serial = nameAs === "cert" ? p.certificateSerial : p.publicKeyId;
+    const proxy = await startTamperProxy(rig.sandbox.origin, (r, path) =>
+      path.startsWith("/v3/pay/transactions/out-trade-no/")
+        ? resign({ ...r, headers: { ...r.headers, "wechatpay-serial": serial } }, key)
+        : r,
+    );
+    try {
+      const provider = providerVia(rig, proxy.origin, "switch");
+      await expect(provider.queryPayment({ outTradeNo })).rejects.toBeInstanceOf(SignatureError);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("accepts genuine answers signed with either key", async () => {
+    const p = rig.sandbox.platform;
+    for (const requestSerial of ["public_key", "platform_certificate"] as const) {
+      const seen: string[] = [];
+      const proxy = await startTamperProxy(rig.sandbox.origin, (r) => {
+        seen.push(String(r.headers["wechatpay-serial"]));
+        return r;
+      });
+      try {
+        const config = configFor(rig.merchant, proxy.origin);
+        if (config.keyMode.type !== "combined") throw new Error("switch merchants get the combined config");
+        const provider = new WechatPayProvider(
+          { ...config, keyMode: { ...config.keyMode, requestSerial } },
+          { merchantId: `combined-${requestSerial}`, clock: systemClock, logger: silentLogger },
+        );
+        expect((await provider.queryPayment({ outTradeNo })).rawStatus).toBe("NOTPAY");
+        // The sandbox answered with the key the request's Wechatpay-Serial named.
+        const expected = requestSerial === "public_key" ? p.publicKeyId : p.certificateSerial;
+        expect(seen.filter((s) => s !== expected && s !== p.certificateSerial)).toEqual([]);
+        expect(seen.at(-1)).toBe(expected);
+      } finally {
+        await proxy.close();
+      }
+    }
+  });
+});
+
 describe("keys are held per provider instance", () => {
   it("two merchants on two sandboxes with different platform keys work side by side", async () => {
-    const a = await startWechatSandbox();
-    const b = await startWechatSandbox();
+    const a = await startWechatSandbox({ allowLoopbackHttpNotify: true });
+    const b = await startWechatSandbox({ allowLoopbackHttpNotify: true });
     try {
       const pa = new WechatPayProvider(configFor(a.merchant(), a.origin), {
         merchantId: "a",

@@ -1,5 +1,6 @@
 import { type DependencyContainer, container as rootContainer } from "tsyringe";
 import type { Logger } from "../logger/logger.js";
+import type { PaymentLedger } from "../payments/payment-ledger.js";
 import type { Clock } from "../provider/clock.js";
 import type { AnyProviderClass, MerchantAccount } from "../provider/contract.js";
 import { PaymentGateway } from "./gateway.js";
@@ -10,6 +11,8 @@ export interface PayBridgeContainerOptions {
   readonly logger?: Logger;
   readonly clock?: Clock;
   readonly router?: Router;
+  /** When given, every createPayment through the gateway is recorded in it before the provider is called. */
+  readonly payments?: PaymentLedger;
 }
 
 /** A child of tsyringe's root container holding one PayBridge setup; several can live in one process. */
@@ -18,6 +21,7 @@ export function createPayBridgeContainer(options: PayBridgeContainerOptions = {}
   if (options.logger) c.register(TOKENS.Logger, { useValue: options.logger });
   if (options.clock) c.register(TOKENS.Clock, { useValue: options.clock });
   if (options.router) c.register(TOKENS.Router, { useValue: options.router });
+  if (options.payments) c.register(TOKENS.PaymentLedger, { useValue: options.payments });
   return c;
 }
 

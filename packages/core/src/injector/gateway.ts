@@ -2,6 +2,8 @@ import { inject, injectAll, injectable } from "tsyringe";
 import { ConfigurationError } from "../errors/errors.js";
 import { type Logger, silentLogger } from "../logger/logger.js";
 import { redactingLogger, SecretRegistry } from "../logger/redact.js";
+import type { PaymentLedger } from "../payments/payment-ledger.js";
+import { recordingProvider } from "../payments/recording-provider.js";
 import { type Clock, systemClock } from "../provider/clock.js";
 import type { AnyProviderClass, MerchantAccount, PaymentProvider } from "../provider/contract.js";
 import { parseInput } from "../schemas/parse.js";
@@ -19,6 +21,7 @@ export class PaymentGateway {
   private readonly instances = new Map<string, PaymentProvider>();
   private readonly secrets = new SecretRegistry();
   private readonly logger: Logger;
+  private paymentLedger: PaymentLedger | undefined;
 
   constructor(
     @injectAll(TOKENS.ProviderClass, { isOptional: true }) classes: AnyProviderClass[] | undefined,
@@ -26,7 +29,9 @@ export class PaymentGateway {
     @inject(TOKENS.Router, { isOptional: true }) private readonly router: Router | undefined,
     @inject(TOKENS.Logger, { isOptional: true }) logger: Logger | undefined,
     @inject(TOKENS.Clock, { isOptional: true }) private readonly clock: Clock = systemClock,
+    @inject(TOKENS.PaymentLedger, { isOptional: true }) payments?: PaymentLedger,
   ) {
+    this.paymentLedger = payments;
     this.logger = redactingLogger(logger ?? silentLogger, this.secrets);
     for (const cls of classes ?? []) this.addProvider(cls);
     for (const account of accounts ?? []) this.addMerchant(account);
@@ -53,6 +58,29 @@ export class PaymentGateway {
     this.secrets.addFromConfig(account.config);
     const config = parseInput(cls.configSchema, account.config, `merchants.${account.id}.config`);
     this.accounts.set(account.id, { ...account, config });
+  }
+
+  /**
+   * `logger` wrapped so that no secret of any merchant this gateway holds (nor any PEM private key)
+   * is written through it. Every PayBridge component that logs wraps its logger with this.
+   */
+  redacting(logger: Logger): Logger {
+    return redactingLogger(logger, this.secrets);
+  }
+
+  /**
+   * The payment ledger createPayment records into (set by createPayBridgeContainer({ payments })
+   * or here, before the first forOrder / forMerchant call), or undefined when payments are not recorded.
+   */
+  get payments(): PaymentLedger | undefined {
+    return this.paymentLedger;
+  }
+
+  usePaymentLedger(ledger: PaymentLedger): void {
+    if (this.instances.size > 0) {
+      throw new ConfigurationError("usePaymentLedger must be called before the first provider is used");
+    }
+    this.paymentLedger = ledger;
   }
 
   get providerIds(): string[] {
@@ -90,11 +118,14 @@ export class PaymentGateway {
     if (!account) throw new ConfigurationError(`no merchant account "${merchantId}"`);
     const cls = this.classes.get(account.provider);
     if (!cls) throw new ConfigurationError(`provider "${account.provider}" is not registered`);
-    const instance = new cls(account.config, {
+    const created = new cls(account.config, {
       merchantId,
       clock: this.clock,
       logger: this.logger.child({ provider: cls.id, merchant: merchantId }),
     });
+    const instance = this.paymentLedger
+      ? recordingProvider(created, this.paymentLedger, this.clock)
+      : created;
     this.instances.set(merchantId, instance);
     return instance;
   }

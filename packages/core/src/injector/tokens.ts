@@ -5,4 +5,5 @@ export const TOKENS = {
   Router: Symbol.for("paybridge.Router"),
   Logger: Symbol.for("paybridge.Logger"),
   Clock: Symbol.for("paybridge.Clock"),
+  PaymentLedger: Symbol.for("paybridge.PaymentLedger"),
 } as const;

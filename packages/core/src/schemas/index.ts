@@ -1,4 +1,5 @@
 export * from "./common.js";
+export * from "./key-source.js";
 export * from "./notification.js";
 export * from "./parse.js";
 export * from "./payment.js";

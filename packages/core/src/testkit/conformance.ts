@@ -29,6 +29,7 @@ export function runProviderConformance({ name, setup }: ConformanceOptions): voi
     const create = async (fen = 1000) => {
       const outTradeNo = uniqueOutTradeNo();
       const result = await h.provider.createPayment({ ...h.paymentTemplate, outTradeNo, amount: cny(fen) });
+      await h.open?.(outTradeNo);
       return { outTradeNo, result };
     };
     const paid = async (fen = 1000) => {

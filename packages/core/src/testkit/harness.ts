@@ -12,6 +12,12 @@ export interface ConformanceHarness {
   readonly paymentTemplate: Omit<CreatePaymentInput, "outTradeNo" | "amount">;
   /** Makes the buyer pay the order at the simulator. */
   pay(outTradeNo: string): Promise<void>;
+  /**
+   * The buyer opens the payment without paying (scans the QR code). Optional: only providers whose
+   * trade exists at the provider from that moment need it (an Alipay precreate trade is created
+   * when the code is scanned, and is ACQ.TRADE_NOT_EXIST before).
+   */
+  open?(outTradeNo: string): Promise<void>;
   /** Moves time forward at the simulator (refund intervals, PROCESSING -> SUCCESS delays). */
   advanceClock(ms: number): Promise<void>;
   /** Requests the simulator has received so far; used to prove bad input never reaches the network. */

@@ -31,6 +31,7 @@ const open = (l: AlipayLedger, outTradeNo = "T1", totalFen = 1000) =>
       returnUrl: undefined,
       passbackParams: undefined,
       buyerId: undefined,
+      scanned: true,
     },
     t0,
   );

@@ -33,6 +33,12 @@ export interface SandboxTrade {
   readonly refunds: Map<string, SandboxRefund>;
   /** Buyer attempts that failed at the cashier (Alipay keeps the trade WAIT_BUYER_PAY). */
   failedAttempts: number;
+  /**
+   * Whether Alipay knows the trade yet. A precreate only hands out a QR code: the trade comes into
+   * being when a buyer scans it, and until then query, close, cancel and refund answer
+   * ACQ.TRADE_NOT_EXIST. Every other pay API creates the trade at once.
+   */
+  scanned: boolean;
 }
 
 export interface OpenTradeInput {
@@ -46,6 +52,8 @@ export interface OpenTradeInput {
   readonly returnUrl: string | undefined;
   readonly passbackParams: string | undefined;
   readonly buyerId: string | undefined;
+  /** False for alipay.trade.precreate: the trade exists for the APIs only once scanned. */
+  readonly scanned: boolean;
 }
 
 export interface LedgerOptions {
@@ -91,8 +99,20 @@ export class AlipayLedger {
     return [...this.byOutTradeNo.values()];
   }
 
-  /** Looks a trade up as the APIs do: trade_no wins over out_trade_no when both are given. */
+  /**
+   * Looks a trade up as the APIs do: trade_no wins over out_trade_no when both are given. A
+   * precreated trade nobody scanned yet is not found (see `SandboxTrade.scanned`).
+   */
   find(
+    ref: { tradeNo?: string | undefined; outTradeNo?: string | undefined },
+    now: Date,
+  ): SandboxTrade | undefined {
+    const trade = this.lookup(ref, now);
+    return trade?.scanned ? trade : undefined;
+  }
+
+  /** Any trade the sandbox holds, scanned or not: for the buyer's side and the control API. */
+  lookup(
     ref: { tradeNo?: string | undefined; outTradeNo?: string | undefined },
     now: Date,
   ): SandboxTrade | undefined {
@@ -102,6 +122,19 @@ export class AlipayLedger {
         ? this.byOutTradeNo.get(ref.outTradeNo)
         : undefined;
     if (trade) this.refresh(trade, now);
+    return trade;
+  }
+
+  /** A buyer scans the QR code of a precreated trade: from now on the APIs know it. */
+  scan(ref: { tradeNo?: string | undefined; outTradeNo?: string | undefined }, now: Date): SandboxTrade {
+    const trade = this.lookup(ref, now);
+    if (!trade)
+      fail("ACQ.TRADE_NOT_EXIST", undefined, ref.outTradeNo ? { out_trade_no: ref.outTradeNo } : {});
+    // A code that expired before anyone scanned it opens nothing: there never was a trade.
+    if (!trade.scanned && trade.status === "TRADE_CLOSED") {
+      fail("ACQ.TRADE_HAS_CLOSE", "二维码已过期", { out_trade_no: trade.outTradeNo });
+    }
+    trade.scanned = true;
     return trade;
   }
 
@@ -117,7 +150,7 @@ export class AlipayLedger {
    * the same amount and subject (an idempotent retry). A changed order is ACQ.CONTEXT_INCONSISTENT.
    */
   open(input: OpenTradeInput, now: Date): SandboxTrade {
-    const existing = this.find({ outTradeNo: input.outTradeNo }, now);
+    const existing = this.lookup({ outTradeNo: input.outTradeNo }, now);
     if (existing) {
       if (existing.status === "TRADE_SUCCESS" || existing.status === "TRADE_FINISHED") {
         fail("ACQ.TRADE_HAS_SUCCESS", undefined, { out_trade_no: input.outTradeNo });
@@ -153,15 +186,16 @@ export class AlipayLedger {
       refundedFen: 0,
       refunds: new Map(),
       failedAttempts: 0,
+      scanned: input.scanned,
     };
     this.byOutTradeNo.set(trade.outTradeNo, trade);
     this.byTradeNo.set(trade.tradeNo, trade);
     return trade;
   }
 
-  /** The buyer pays at the cashier. */
+  /** The buyer pays at the cashier (a QR code is scanned first). */
   pay(outTradeNo: string, now: Date): SandboxTrade {
-    const trade = this.require({ outTradeNo }, now);
+    const trade = this.scan({ outTradeNo }, now);
     if (trade.status !== "WAIT_BUYER_PAY") fail("ACQ.TRADE_STATUS_ERROR", `trade is ${trade.status}`);
     trade.status = "TRADE_SUCCESS";
     trade.paidAt = now;
@@ -172,7 +206,7 @@ export class AlipayLedger {
 
   /** The buyer's payment failed at the cashier; Alipay has no failed state, the trade stays payable. */
   failPayment(outTradeNo: string, now: Date): SandboxTrade {
-    const trade = this.require({ outTradeNo }, now);
+    const trade = this.scan({ outTradeNo }, now);
     if (trade.status !== "WAIT_BUYER_PAY") fail("ACQ.TRADE_STATUS_ERROR", `trade is ${trade.status}`);
     trade.failedAttempts += 1;
     return trade;
@@ -252,7 +286,8 @@ export class AlipayLedger {
     if (trade.status === "WAIT_BUYER_PAY" && now.getTime() >= trade.expiresAt.getTime()) {
       trade.status = "TRADE_CLOSED";
       trade.closedAt = trade.expiresAt;
-      this.emit({ type: "expired", trade });
+      // An unscanned precreate code just lapses: no trade was ever created, so nothing is notified.
+      if (trade.scanned) this.emit({ type: "expired", trade });
     }
     if (
       trade.status === "TRADE_SUCCESS" &&

@@ -36,11 +36,23 @@ export interface AlipaySandboxOptions {
   readonly allowNonLoopbackNotify?: boolean;
   /** How long one notification delivery may take. Default 5000 ms. */
   readonly notifyTimeoutMs?: number;
+  /**
+   * Write "/" as "\/" inside signed answers, as the live gateway does (default true). The signature
+   * covers the escaped bytes, so only a client that verifies the exact bytes it received passes.
+   */
+  readonly escapeSlashes?: boolean;
+  /**
+   * Answer a done refund's query without refund_status, as older products did (default false: the
+   * current https://opendocs.alipay.com/open/02ekfl answers refund_status REFUND_SUCCESS).
+   */
+  readonly refundQueryOmitsStatus?: boolean;
 }
 
 /** What a merchant needs to talk to this sandbox, in the same shape as @paybridge/alipay's config. */
 export interface AlipaySandboxMerchantConfig {
   readonly appId: string;
+  /** The seller's Alipay user id (PID) the sandbox puts in seller_id. */
+  readonly sellerId: string;
   readonly privateKey: string;
   readonly gateway: string;
   readonly keyMode:
@@ -75,6 +87,8 @@ export interface AlipaySandbox {
   pay(outTradeNo: string): Promise<SandboxTrade>;
   /** The buyer's attempt fails; the trade stays WAIT_BUYER_PAY. */
   fail(outTradeNo: string): SandboxTrade;
+  /** A buyer scans a precreated trade's QR code without paying yet: query and close now find it. */
+  scan(outTradeNo: string): SandboxTrade;
   /** Opens an app-pay order string as the Alipay app would; returns the trade it created. */
   openAppOrder(orderString: string): Promise<{ out_trade_no: string; trade_no: string; cashier_url: string }>;
   injectFault(fault: AlipayFault): void;
@@ -130,6 +144,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
       return trade;
     },
     fail: (outTradeNo: string) => ledger.failPayment(outTradeNo, clock.now()),
+    scan: (outTradeNo: string) => ledger.scan({ outTradeNo }, clock.now()),
     async advanceClock(ms: number) {
       if (!Number.isFinite(ms) || ms < 0) throw new RangeError(`clock can only move forward, got ${ms} ms`);
       const target = clock.now().getTime() + ms;
@@ -175,6 +190,8 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
       notifier,
       faults,
       clock,
+      escapeSlashes: options.escapeSlashes ?? true,
+      refundQueryOmitsStatus: options.refundQueryOmitsStatus ?? false,
       origin: () => origin,
       countRequest: () => {
         requests += 1;
@@ -209,6 +226,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
     certificates,
     merchantConfig: () => ({
       appId,
+      sellerId,
       privateKey: appKeys.privateKey,
       gateway: `${origin}/gateway.do`,
       keyMode: certificates
@@ -224,6 +242,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
     advanceClock: (ms) => control.advanceClock(ms),
     pay: (outTradeNo) => control.pay(outTradeNo),
     fail: (outTradeNo) => control.fail(outTradeNo),
+    scan: (outTradeNo) => control.scan(outTradeNo),
     async openAppOrder(orderString) {
       const res = await fetch(`${origin}/__sandbox/app-pay`, { method: "POST", body: orderString });
       const body = (await res.json()) as Record<string, string>;
@@ -237,7 +256,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
     requestCount: () => requests,
     notifications: () => notifier.notifications,
     settled: () => notifier.flush(),
-    trade: (outTradeNo) => ledger.find({ outTradeNo }, clock.now()),
+    trade: (outTradeNo) => ledger.lookup({ outTradeNo }, clock.now()),
     setSellerBalance: (fen) => ledger.setSellerBalance(fen),
     async close() {
       for (const release of [...held]) release();

@@ -21,6 +21,10 @@ export interface GatewayDeps {
   readonly notifier: AlipayNotifier;
   readonly faults: FaultQueue;
   readonly clock: SandboxClock;
+  /** Write "/" as "\/" in answers, as the live gateway does. */
+  readonly escapeSlashes: boolean;
+  /** Refund-query answers without refund_status, as older products' did. */
+  readonly refundQueryOmitsStatus: boolean;
   origin(): string;
   countRequest(): void;
   /** Holds a request until the client gives up or the sandbox closes (the timeout fault). */
@@ -28,6 +32,7 @@ export interface GatewayDeps {
   control: {
     pay(outTradeNo: string): Promise<SandboxTrade>;
     fail(outTradeNo: string): SandboxTrade;
+    scan(outTradeNo: string): SandboxTrade;
     advanceClock(ms: number): Promise<void>;
     injectFault(fault: AlipayFault): void;
     state(): unknown;
@@ -100,7 +105,10 @@ async function gateway(
       res,
       200,
       JSON_TYPE,
-      signedAnswer(responseKey, response, deps.alipayPrivateKeyPem, deps.alipayCertSn, corrupt),
+      signedAnswer(responseKey, response, deps.alipayPrivateKeyPem, deps.alipayCertSn, {
+        corruptSignature: corrupt,
+        escapeSlashes: deps.escapeSlashes,
+      }),
     );
 
   if (isClientPayMethod(method)) {
@@ -164,7 +172,14 @@ function context(deps: GatewayDeps, params: Record<string, string>): MethodConte
       throw new GatewayFailure(failure("ACQ.INVALID_PARAMETER", "biz_content 不是合法的 JSON 对象"));
     }
   }
-  return { ledger: deps.ledger, clock: deps.clock, origin: deps.origin(), params, biz };
+  return {
+    ledger: deps.ledger,
+    clock: deps.clock,
+    origin: deps.origin(),
+    params,
+    biz,
+    refundQueryOmitsStatus: deps.refundQueryOmitsStatus,
+  };
 }
 
 async function cashierRoute(
@@ -173,8 +188,10 @@ async function cashierRoute(
   tradeNo: string,
   action: string | undefined,
 ) {
-  const trade = deps.ledger.find({ tradeNo }, deps.clock.now());
-  if (!trade) return send(res, 404, HTML, resultPage("交易不存在", tradeNo));
+  // Opening the QR content is the buyer's scan: a precreated trade comes into being here.
+  const known = deps.ledger.lookup({ tradeNo }, deps.clock.now());
+  if (!known) return send(res, 404, HTML, resultPage("交易不存在", tradeNo));
+  const trade = deps.ledger.scan({ tradeNo }, deps.clock.now());
   if (!action) return send(res, 200, HTML, cashierPage(trade));
   try {
     if (action === "fail") {
@@ -231,10 +248,15 @@ async function controlRoute(
   try {
     if (req.method === "GET" && path === "/state") return json(200, deps.control.state());
     if (req.method === "GET" && path === "/notifications") return json(200, deps.notifier.notifications);
-    const trade = /^\/trades\/([^/]+)\/(pay|fail)$/.exec(path);
+    const trade = /^\/trades\/([^/]+)\/(pay|fail|scan)$/.exec(path);
     if (req.method === "POST" && trade) {
       const outTradeNo = decodeURIComponent(trade[1] ?? "");
-      const done = trade[2] === "pay" ? await deps.control.pay(outTradeNo) : deps.control.fail(outTradeNo);
+      const done =
+        trade[2] === "pay"
+          ? await deps.control.pay(outTradeNo)
+          : trade[2] === "scan"
+            ? deps.control.scan(outTradeNo)
+            : deps.control.fail(outTradeNo);
       return json(200, { out_trade_no: done.outTradeNo, trade_no: done.tradeNo, trade_status: done.status });
     }
     if (req.method === "POST" && path === "/clock/advance") {

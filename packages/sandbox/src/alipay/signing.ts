@@ -42,9 +42,16 @@ export function signedAnswer(
   response: Readonly<Record<string, unknown>>,
   privateKeyPem: string,
   alipayCertSn: string | undefined,
-  corruptSignature = false,
+  /** `true` (the older positional form) means corruptSignature. */
+  options: boolean | { readonly corruptSignature?: boolean; readonly escapeSlashes?: boolean } = {},
 ): string {
-  const inner = JSON.stringify(response);
+  const { corruptSignature = false, escapeSlashes = true } =
+    typeof options === "boolean" ? { corruptSignature: options } : options;
+  // Live answers escape "/" as "\/" (a qr_code reads "https:\/\/qr.alipay.com\/..."), and the
+  // signature covers those escaped bytes: a client that re-serialises the parsed object before
+  // verifying fails on live answers, so the sandbox escapes by default.
+  const plain = JSON.stringify(response);
+  const inner = escapeSlashes ? plain.replaceAll("/", "\\/") : plain;
   let sign = rsa2Sign(inner, privateKeyPem);
   if (corruptSignature) sign = `${sign.startsWith("A") ? "B" : "A"}${sign.slice(1)}`;
   const certPart = alipayCertSn ? `,"alipay_cert_sn":${JSON.stringify(alipayCertSn)}` : "";

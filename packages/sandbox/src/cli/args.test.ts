@@ -28,6 +28,7 @@ describe("parseCliArgs", () => {
       wechatMode: "platform_certificate",
       alipayMode: "public_key",
       json: false,
+      allowHttpNotify: false,
     });
   });
 
@@ -57,8 +58,10 @@ describe("parseCliArgs", () => {
       "public_key",
       "--alipay-mode=certificate",
       "--json",
+      "--allow-http-notify",
     );
     expect(o).toMatchObject({
+      allowHttpNotify: true,
       host: "::1",
       keysDir: "/abs/keys",
       wechatMode: "public_key",

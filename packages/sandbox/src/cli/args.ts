@@ -23,6 +23,8 @@ export interface CliOptions {
   readonly wechatMode: WechatKeyMode;
   readonly alipayMode: AlipayKeyMode;
   readonly json: boolean;
+  /** Accept http notify_url on loopback hosts (WeChat itself accepts https only). */
+  readonly allowHttpNotify: boolean;
 }
 
 const OPTIONS = {
@@ -34,6 +36,7 @@ const OPTIONS = {
   "wechat-mode": { type: "string" },
   "alipay-mode": { type: "string" },
   json: { type: "boolean" },
+  "allow-http-notify": { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -98,6 +101,7 @@ export function parseCliArgs(argv: readonly string[], resolvePath: (p: string) =
     wechatMode: mode as WechatKeyMode,
     alipayMode: alipayMode as AlipayKeyMode,
     json: values.json === true,
+    allowHttpNotify: values["allow-http-notify"] === true,
   };
 }
 

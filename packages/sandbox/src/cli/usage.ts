@@ -12,6 +12,8 @@ Options:
                            them there (private keys mode 0600); without it keys live in memory
   --wechat-mode MODE       platform_certificate (default) or public_key: how responses are signed
   --alipay-mode MODE       public_key (default) or certificate (公钥证书模式, with cert SNs)
+  --allow-http-notify      accept http notify_url on loopback hosts (127.0.0.1, localhost, [::1]);
+                           WeChat accepts only https, so without it the sandbox refuses http too
   --json                   print one JSON document describing the endpoints, keys and control API
   -h, --help               show this help
 

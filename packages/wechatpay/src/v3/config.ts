@@ -1,4 +1,4 @@
-import { httpsOrLoopbackUrlSchema } from "@paybridge/core";
+import { httpsOrLoopbackUrlSchema, keySourceSchema } from "@paybridge/core";
 import { z } from "zod";
 
 /** APIv3 hosts (seed 001 请求域名): the main host routes to the nearest access point, api2 to another region. */
@@ -7,26 +7,47 @@ export const WECHATPAY_ORIGINS = {
   backup: "https://api2.mch.weixin.qq.com",
 } as const;
 
+/** A PEM from any key source (text, Buffer, { file }, { env }): see KeySource. */
 const pem = (label: string) =>
-  z
-    .string({ error: "must be a PEM string" })
-    .refine((v) => v.includes(`-----BEGIN ${label}`) || v.includes(`-----BEGIN RSA ${label}`), {
-      error: `must be a PEM ${label.toLowerCase()} (-----BEGIN ${label}-----)`,
-    });
+  keySourceSchema().pipe(
+    z
+      .string({ error: "must be a PEM string" })
+      .refine((v) => v.includes(`-----BEGIN ${label}`) || v.includes(`-----BEGIN RSA ${label}`), {
+        error: `must be a PEM ${label.toLowerCase()} (-----BEGIN ${label}-----)`,
+      }),
+  );
+
+const publicKeyId = z
+  .string()
+  .regex(/^PUB_KEY_ID_[0-9A-Za-z]+$/, { error: "must look like PUB_KEY_ID_0112..." });
 
 /**
  * How responses and notifications are verified (https://pay.weixin.qq.com/doc/v3/merchant/4013038816):
- * platform certificates downloaded from /v3/certificates (decrypted with the APIv3 key), or the
- * WeChat Pay public key with its id PUB_KEY_ID_... from the merchant platform.
+ * - `platform_certificate`: certificates downloaded from /v3/certificates (decrypted with the APIv3 key);
+ * - `public_key`: the WeChat Pay public key with its id PUB_KEY_ID_... from the merchant platform;
+ *   /v3/certificates is never called (new merchants have no certificate);
+ * - `combined`: both at once, for the days of a switch from certificates to the public key
+ *   (https://pay.weixin.qq.com/doc/v3/merchant/4012154180), when WeChat signs notifications with
+ *   either at random. Each answer and notification is verified with the key its Wechatpay-Serial
+ *   names. `requestSerial` picks the Wechatpay-Serial requests carry, which is the key WeChat signs
+ *   answers with and the key sensitive fields are encrypted with (default: the public key).
  */
 export const wechatKeyModeSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("platform_certificate") }),
   z.strictObject({
     type: z.literal("public_key"),
-    publicKeyId: z
-      .string()
-      .regex(/^PUB_KEY_ID_[0-9A-Za-z]+$/, { error: "must look like PUB_KEY_ID_0112..." }),
+    publicKeyId,
     publicKey: pem("PUBLIC KEY"),
+  }),
+  z.strictObject({
+    type: z.literal("combined"),
+    publicKeyId,
+    publicKey: pem("PUBLIC KEY"),
+    requestSerial: z
+      .enum(["public_key", "platform_certificate"], {
+        error: "must be public_key or platform_certificate",
+      })
+      .default("public_key"),
   }),
 ]);
 export type WechatKeyModeConfig = z.output<typeof wechatKeyModeSchema>;
@@ -39,7 +60,7 @@ export const wechatPayV3ConfigSchema = z.strictObject({
   /** apiclient_key.pem. */
   privateKey: pem("PRIVATE KEY"),
   /** The 32-byte APIv3 key (APIv3密钥), used to decrypt notifications and certificates. */
-  apiV3Key: z.string().length(32, { error: "must be exactly 32 characters" }),
+  apiV3Key: keySourceSchema().pipe(z.string().trim().length(32, { error: "must be exactly 32 characters" })),
   keyMode: wechatKeyModeSchema,
   /** Production, the api2 backup host, or a sandbox at http://127.0.0.1:PORT. */
   origin: z
@@ -55,6 +76,27 @@ export const wechatPayV3ConfigSchema = z.strictObject({
   notifyUrl: httpsOrLoopbackUrlSchema.optional(),
   /** Give up on a call after this long; the outcome is then unknown (OutcomeUnknownError). */
   timeoutMs: z.number().int().positive().max(120_000).default(10_000),
+  /** Platform certificate lifecycle (platform_certificate and combined modes). */
+  certificates: z
+    .strictObject({
+      /**
+       * Download /v3/certificates again this long after the last download (default 12 h), so a new
+       * certificate WeChat publishes ahead of a rotation is held before it signs anything.
+       */
+      refreshIntervalMs: z
+        .number()
+        .int()
+        .min(60_000, { error: "must be at least 60000 (one minute)" })
+        .default(12 * 3600_000),
+      /**
+       * After a download that did not contain an unknown serial, answers and notifications naming
+       * unknown serials are rejected without another download for this long (default 60 s): WeChat
+       * itself sends signature probes with unknown serials, and a forger must not make the merchant
+       * hammer /v3/certificates.
+       */
+      missCooldownMs: z.number().int().min(0).default(60_000),
+    })
+    .prefault({}),
   /** Response and notification timestamps further than this from now are rejected (WeChat: 5 minutes). */
   signatureWindowMs: z
     .number()

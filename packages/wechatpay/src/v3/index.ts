@@ -1,5 +1,6 @@
 export * from "./config.js";
 export * from "./key-store.js";
 export * from "./provider.js";
+export * from "./sensitive-fields.js";
 export * from "./transformers.js";
 export type * from "./wire-types.js";

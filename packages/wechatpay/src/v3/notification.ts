@@ -8,6 +8,7 @@ import {
   UnknownStatusError,
 } from "@paybridge/core";
 import { decryptResource } from "./aead.js";
+import { assertRefundIdentity, assertTransactionIdentity, type V3Identity } from "./identity.js";
 import type { HeaderBag, WechatPayKeyStore } from "./key-store.js";
 import { fromV3Refund, fromV3Transaction } from "./transformers.js";
 import type { V3Notification, V3RefundNotice, V3Transaction } from "./wire-types.js";
@@ -18,13 +19,15 @@ const REFUND_EVENTS = new Set(["REFUND.SUCCESS", "REFUND.ABNORMAL", "REFUND.CLOS
 
 /**
  * Verifies (signature over the raw body, 5-minute window, known key), decrypts
- * (AEAD_AES_256_GCM with the APIv3 key) and maps one notification.
+ * (AEAD_AES_256_GCM with the APIv3 key) and maps one notification. With `identity`, the decrypted
+ * resource must name that mchid (and appid, for payments).
  */
 export async function parseV3Notification(
   raw: RawNotification,
   keys: WechatPayKeyStore,
   apiV3Key: string | KeyObject,
   merchantId: string,
+  identity?: V3Identity,
 ): Promise<NotificationEvent> {
   const input = readRaw(raw);
   const pending = keys.verify(input.headers, input.body, "notification");
@@ -44,11 +47,15 @@ export async function parseV3Notification(
   }
   const { id, event_type: eventType } = note;
   if (TRADE_EVENTS.has(eventType)) {
-    const trade = fromV3Transaction(JSON.parse(plain) as V3Transaction, merchantId);
+    const transaction = JSON.parse(plain) as V3Transaction;
+    if (identity) assertTransactionIdentity(transaction, identity);
+    const trade = fromV3Transaction(transaction, merchantId);
     return { id, provider: "wechatpay", merchantId, eventType, kind: "trade", trade };
   }
   if (REFUND_EVENTS.has(eventType)) {
-    const refund = fromV3Refund(JSON.parse(plain) as V3RefundNotice, merchantId);
+    const notice = JSON.parse(plain) as V3RefundNotice;
+    if (identity) assertRefundIdentity(notice, identity);
+    const refund = fromV3Refund(notice, merchantId);
     return { id, provider: "wechatpay", merchantId, eventType, kind: "refund", refund };
   }
   throw new UnknownStatusError("WeChat notification event_type", note.event_type, { provider: "wechatpay" });

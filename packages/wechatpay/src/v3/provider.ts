@@ -1,4 +1,4 @@
-import { createPublicKey } from "node:crypto";
+import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import {
   type ClosePaymentInput,
   type CreatePaymentInput,
@@ -11,6 +11,7 @@ import {
   type NotificationAck,
   type NotificationEvent,
   type PaymentAction,
+  PaymentError,
   type PaymentProvider,
   type ProviderCapabilities,
   type ProviderContext,
@@ -25,6 +26,8 @@ import {
   refundRequestSchema,
   type TradeQuery,
   type TradeResult,
+  TradeState,
+  TradeStateError,
   tradeQuerySchema,
   UnsupportedOperationError,
   ValidationError,
@@ -33,6 +36,7 @@ import Pay from "wechatpay-node-v3";
 import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
 import { WechatPayKeyStore } from "./key-store.js";
 import { parseV3Notification } from "./notification.js";
+import { decryptSensitiveField, encryptSensitiveField } from "./sensitive-fields.js";
 import {
   assertRefundEcho,
   fromV3Refund,
@@ -75,10 +79,12 @@ export class WechatPayProvider implements PaymentProvider {
   private readonly config: WechatPayV3Config;
   private readonly pay: Pay;
   readonly keys: WechatPayKeyStore;
+  private readonly merchantKey: KeyObject;
 
   constructor(config: WechatPayV3ConfigInput, context: ProviderContext) {
     this.config = parseInput(wechatPayV3ConfigSchema, config, "config");
     this.merchantId = context.merchantId;
+    this.merchantKey = createPrivateKey(this.config.privateKey);
     this.keys = new WechatPayKeyStore(
       this.config.keyMode,
       this.config.apiV3Key,
@@ -87,6 +93,7 @@ export class WechatPayProvider implements PaymentProvider {
       async () => {
         await this.pay.get_certificates(this.config.apiV3Key);
       },
+      this.config.certificates,
     );
     this.pay = new Pay({
       appid: this.config.appid,
@@ -190,9 +197,34 @@ export class WechatPayProvider implements PaymentProvider {
     return trade;
   }
 
+  /**
+   * Close (https://pay.weixin.qq.com/doc/v3/merchant/4013070360). The v3 page has no ORDERPAID:
+   * a paid order's close is refused with the generic 400 INVALID_REQUEST, which alone does not say
+   * "this order is paid". A caller closing an expired order must learn that the buyer paid after
+   * all, so an INVALID_REQUEST refusal is followed by a query, and a paid (or refunded) order
+   * becomes a TradeStateError naming its trade_state.
+   */
   async closePayment(input: ClosePaymentInput): Promise<void> {
     const { outTradeNo } = parseInput(closePaymentSchema, input, "close");
-    await this.pay.close(outTradeNo);
+    try {
+      await this.pay.close(outTradeNo);
+    } catch (error) {
+      if (!(error instanceof PaymentError) || error.providerCode !== "INVALID_REQUEST") throw error;
+      const trade = await this.queryPayment({ outTradeNo });
+      if (trade.state === TradeState.PAID || trade.state === TradeState.REFUND) {
+        throw new TradeStateError(
+          `wechatpay order ${outTradeNo} is paid (${trade.rawStatus}): it cannot be closed`,
+          {
+            provider: this.id,
+            providerCode: trade.rawStatus,
+            providerMessage: error.providerMessage,
+            httpStatus: error.httpStatus,
+            cause: error,
+          },
+        );
+      }
+      throw error;
+    }
   }
 
   async refund(request: RefundRequest): Promise<RefundResult> {
@@ -227,8 +259,33 @@ export class WechatPayProvider implements PaymentProvider {
     );
   }
 
+  /**
+   * Encrypts sensitive fields (names, ID and bank numbers, phone numbers) for the APIs that take
+   * them: transfers, profit-sharing receivers, partner onboarding. RSA-OAEP with the WeChat Pay
+   * public key or the newest valid platform certificate; the request must carry `wechatpaySerial`
+   * in its Wechatpay-Serial header, which this provider's own requests already do.
+   */
+  async encryptSensitive<K extends string>(
+    fields: Readonly<Record<K, string>>,
+  ): Promise<{ wechatpaySerial: string; fields: Record<K, string> }> {
+    const { serial, key } = await this.keys.encryptionKey();
+    const out = {} as Record<K, string>;
+    for (const name of Object.keys(fields) as K[]) {
+      out[name] = encryptSensitiveField(key, fields[name], `fields.${name}`);
+    }
+    return { wechatpaySerial: serial, fields: out };
+  }
+
+  /** Decrypts a field WeChat encrypted for this merchant (with its API certificate's public key). */
+  decryptSensitive(ciphertext: string, field = "ciphertext"): string {
+    return decryptSensitiveField(this.merchantKey, ciphertext, field);
+  }
+
   parseNotification(raw: RawNotification): Promise<NotificationEvent> {
-    return parseV3Notification(raw, this.keys, this.keys.apiV3Secret, this.merchantId);
+    return parseV3Notification(raw, this.keys, this.keys.apiV3Secret, this.merchantId, {
+      mchid: this.config.mchid,
+      appid: this.config.appid,
+    });
   }
 
   /** WeChat wants 200/204 with no body on success; anything else makes it retry (https://pay.weixin.qq.com/doc/v3/merchant/4012791861). */

@@ -12,6 +12,8 @@ export interface MethodContext {
   readonly origin: string;
   readonly params: Readonly<Record<string, string>>;
   readonly biz: Readonly<Record<string, unknown>>;
+  /** Older products' refund query: data without refund_status (see refund-query.ts). */
+  readonly refundQueryOmitsStatus: boolean;
 }
 
 export type MethodHandler = (ctx: MethodContext) => GatewayResponse;

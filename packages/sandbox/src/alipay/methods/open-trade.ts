@@ -26,6 +26,7 @@ export function openTrade(ctx: MethodContext, createdBy: string, buyerId?: strin
       returnUrl: ctx.params.return_url || undefined,
       passbackParams: optionalString(ctx.biz, "passback_params", 512),
       buyerId,
+      scanned: createdBy !== "alipay.trade.precreate",
     },
     now,
   );

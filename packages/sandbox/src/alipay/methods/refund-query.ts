@@ -5,9 +5,11 @@ import { type MethodHandler, requiredString, tradeRef } from "./context.js";
 
 /**
  * alipay.trade.fastpay.refund.query (统一收单交易退款查询), https://opendocs.alipay.com/open/02ekfl
- * Code 10000 only means the query ran: refund data (refund_status REFUND_SUCCESS, refund_amount)
- * is returned only when that refund succeeded; no data means "not refunded, retry the refund with
- * the same out_request_no". gmt_refund_pay only when query_options asks for it.
+ * Code 10000 only means the query ran. The current page: the refund succeeded only when the answer
+ * carries refund_status REFUND_SUCCESS ("未返回该字段表示退款请求未收到或者退款失败"); an unknown
+ * out_request_no answers 10000 with no refund data ("not refunded, retry the refund with the same
+ * out_request_no"). Older products answered a done refund with its data and no refund_status;
+ * `refundQueryOmitsStatus` plays those. gmt_refund_pay only when query_options asks for it.
  * Errors: ACQ.TRADE_NOT_EXIST, ACQ.INVALID_PARAMETER, ACQ.SYSTEM_ERROR.
  */
 export const refundQuery: MethodHandler = (ctx) => {
@@ -22,7 +24,7 @@ export const refundQuery: MethodHandler = (ctx) => {
     out_request_no: outRequestNo,
     total_amount: fenToYuan(trade.totalFen),
     refund_amount: fenToYuan(found.amountFen),
-    refund_status: "REFUND_SUCCESS",
+    ...(ctx.refundQueryOmitsStatus ? {} : { refund_status: "REFUND_SUCCESS" }),
     ...(options.includes("gmt_refund_pay") ? { gmt_refund_pay: formatBeijing(found.at) } : {}),
   });
 };

@@ -6,6 +6,11 @@ export function alipayControlRoutes(origin: string): ControlRoute[] {
   return [
     controlRoute("pay an order as the buyer", "POST", `${c}/trades/YOUR_OUT_TRADE_NO/pay`),
     controlRoute(
+      "scan a precreate QR code without paying (until then the trade does not exist at Alipay)",
+      "POST",
+      `${c}/trades/YOUR_OUT_TRADE_NO/scan`,
+    ),
+    controlRoute(
       "fail the buyer's payment attempt (the trade stays WAIT_BUYER_PAY)",
       "POST",
       `${c}/trades/YOUR_OUT_TRADE_NO/fail`,

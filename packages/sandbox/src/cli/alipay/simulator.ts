@@ -78,6 +78,7 @@ function describe(
   // The same shape as @paybridge/alipay's AlipayConfigInput (sandbox.merchantConfig()).
   const providerConfig = {
     appId: sandbox.appId,
+    sellerId: sandbox.sellerId,
     privateKey: fileOr(keyFiles?.appPrivateKey, sandbox.appKeys.privateKey),
     gateway: sandbox.gatewayUrl,
     keyMode: certs

@@ -21,6 +21,7 @@ export const wechatSimulator: SimulatorModule = {
       // Notifications go to whatever notify_url the app sends; off the machine only when the
       // user has opened the sandbox to the network anyway.
       notify: { allowNonLoopback: options.allowRemote },
+      allowLoopbackHttpNotify: options.allowHttpNotify,
     };
     const sandbox = await startWechatSandbox(sandboxOptions);
     // sandbox.origin is http://ADDRESS:PORT as bound; rebuild it from --host so IPv6 gets brackets

@@ -24,6 +24,17 @@ export class WechatIdFactory {
     return `50${formatBeijingCompact(at).slice(0, 8)}${this.next(19)}`;
   }
 
+  /**
+   * The payer's openid under the order's appid: 28 characters starting with "o", the shape of the
+   * examples on the notification page (https://pay.weixin.qq.com/doc/v3/merchant/4012791861).
+   */
+  openid(): string {
+    const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let out = "o";
+    for (let i = 0; i < 27; i += 1) out += alphabet[Math.floor(this.random() * alphabet.length)] ?? "A";
+    return out;
+  }
+
   prepayId(at: Date): string {
     return `wx${formatBeijingCompact(at)}${this.next(20)}`;
   }

@@ -37,10 +37,15 @@ export class TradeTransitions {
     }
   }
 
-  /** Close (https://pay.weixin.qq.com/doc/v3/merchant/4013070360): refused once paid, a no-op once closed. */
+  /**
+   * Close (https://pay.weixin.qq.com/doc/v3/merchant/4013070360): refused once paid, a no-op once
+   * closed. The v3 page's error table has no ORDERPAID (that is the v2 / CloudPay closeorder name);
+   * its refusal of a business rule is 400 INVALID_REQUEST "无效请求 请根据接口返回的详细信息检查",
+   * so v3 answers that with the reason in the message, and CloudPay keeps ORDERPAID.
+   */
   close(order: EngineOrder): void {
     if (order.tradeState === "SUCCESS" || order.tradeState === "REFUND") {
-      throw new WechatEngineError("ORDERPAID", "订单已支付,不能关闭");
+      throw new WechatEngineError("INVALID_REQUEST", "订单已支付,不能关闭", undefined, "ORDERPAID");
     }
     if (order.tradeState === "CLOSED" || order.tradeState === "REVOKED") return;
     this.set(order, "CLOSED", "订单已关闭");
@@ -55,8 +60,12 @@ export class TradeTransitions {
     order.successTime = now;
     order.payerTotalFen = options.payerTotalFen ?? order.totalFen;
     order.bankType = options.bankType ?? "OTHERS";
-    if (options.payerOpenid !== undefined && order.payerOpenid === undefined) {
-      (order as { payerOpenid: string | undefined }).payerOpenid = options.payerOpenid;
+    // Every paid order has a payer: the query and notification pages mark payer.openid required
+    // (https://pay.weixin.qq.com/doc/v3/merchant/4013070356, .../4012791861), Native and H5 included,
+    // where the merchant never sent one. The buyer who scanned is given an openid here.
+    if (order.payerOpenid === undefined) {
+      (order as { payerOpenid: string | undefined }).payerOpenid =
+        options.payerOpenid ?? this.deps.ids.openid();
     }
     this.set(order, "SUCCESS", "支付成功");
     return order;

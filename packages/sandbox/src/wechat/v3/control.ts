@@ -3,7 +3,12 @@ import type { PayOptions, WechatMerchantEngine } from "../engine/engine.js";
 import { WechatEngineError } from "../engine/errors.js";
 import { WECHAT_FAULT_KINDS, WECHAT_OPERATIONS, type WechatFault } from "../engine/faults.js";
 import type { EngineOrder, WechatRefundStatus } from "../engine/types.js";
+import type { WechatKeyMode } from "./credentials.js";
+import type { PlatformCertificate, WechatKeyRing, WechatSwitchOptions } from "./key-ring.js";
 import type { SentNotification, WechatNotifier } from "./notifier.js";
+import { decryptUpstream, encryptDownstream } from "./sensitive-fields.js";
+
+const KEY_MODES: readonly WechatKeyMode[] = ["platform_certificate", "public_key", "switch"];
 
 /**
  * The test-control API: what a buyer, an operator or time would do. Not part of WeChat's API, so
@@ -17,6 +22,26 @@ export interface WechatSandboxControl {
   advance(ms: number): void;
   /** /v3 requests received so far, whatever their outcome. */
   requestCount(): number;
+  /**
+   * Puts a merchant in a key mode; `switch` starts WeChat's notification ramp now on the sandbox
+   * clock (or `options.startedAt`), so `advance()` walks a seven-day switch in milliseconds.
+   */
+  setKeyMode(mchid: string, mode: WechatKeyMode, options?: WechatSwitchOptions): void;
+  /** The share of the merchant's notifications signed with the public key now, 0..1. */
+  publicKeyRatio(mchid: string): number;
+  /**
+   * What WeChat reads from a sensitive field a merchant encrypted with the key `wechatpaySerial`
+   * names (the Wechatpay-Serial header of the request that carried it).
+   */
+  decryptSensitive(ciphertext: string, wechatpaySerial: string): string;
+  /** A sensitive field as WeChat sends it down to `mchid` (encrypted with the merchant's key). */
+  encryptForMerchant(mchid: string, plaintext: string): string;
+  /** Issues a new platform certificate that signs from now on (see WechatKeyRing.rotateCertificate). */
+  rotateCertificate(options?: {
+    retirePrevious?: boolean;
+    validForMs?: number;
+    signing?: boolean;
+  }): PlatformCertificate;
   injectFault(fault: WechatFault, times?: number): void;
   setRefundOutcome(
     outRefundNo: string,
@@ -42,7 +67,9 @@ export interface WechatSandboxControl {
 export function createControl(
   engine: WechatMerchantEngine,
   notifier: WechatNotifier,
+  keys: WechatKeyRing,
   requestCount: () => number,
+  merchantPublicKey: (mchid: string) => string | undefined,
 ): WechatSandboxControl {
   const taken = new Set<string>();
   return {
@@ -51,6 +78,23 @@ export function createControl(
     neverPay: (no, options) => engine.neverPay(no, options),
     advance: (ms) => engine.advance(ms),
     requestCount,
+    setKeyMode: (mchid, mode, options) => {
+      if (!engine.hasMerchant(mchid)) throw new WechatEngineError("MCH_NOT_EXISTS", `商户号 ${mchid} 不存在`);
+      keys.setMode(mchid, mode, options);
+    },
+    publicKeyRatio: (mchid) => keys.publicKeyRatio(mchid),
+    rotateCertificate: (options) => keys.rotateCertificate(options),
+    decryptSensitive: (ciphertext, serial) => {
+      const key = keys.privateKeyFor(serial);
+      if (!key)
+        throw new WechatEngineError("PARAM_ERROR", `Wechatpay-Serial ${serial} 不是有效的平台证书或公钥`);
+      return decryptUpstream(key, ciphertext);
+    },
+    encryptForMerchant: (mchid, plaintext) => {
+      const key = merchantPublicKey(mchid);
+      if (!key) throw new WechatEngineError("MCH_NOT_EXISTS", `商户号 ${mchid} 不存在`);
+      return encryptDownstream(key, plaintext);
+    },
     injectFault: (fault, times) => engine.injectFault(fault, times),
     setRefundOutcome: (no, outcome, options) => engine.setRefundOutcome(no, outcome, options),
     notifications: (filter = {}) =>
@@ -72,7 +116,8 @@ export function createControl(
 }
 
 /**
- * POST /sandbox/control/{pay|fail|never-pay|advance|fault|refund-outcome} with a JSON body,
+ * POST /sandbox/control/{pay|fail|never-pay|advance|fault|refund-outcome|key-mode|rotate-certificate|
+ * sensitive-decrypt|sensitive-encrypt} with a JSON body,
  * GET /sandbox/control/requests, GET /sandbox/control/notifications?out_trade_no=&kind=, and
  * POST /sandbox/notify-sink (answers 204 to any notification).
  */
@@ -149,6 +194,50 @@ export async function handleControlRequest(
         }
         control.setRefundOutcome(text("out_refund_no"), outcome, { ...(mchid ? { mchid } : {}) });
         return reply(200, { ok: true });
+      }
+      case "key-mode": {
+        // {"mchid", "mode", "ratio"?, "schedule"?: [{"after_ms", "ratio"}], "seed"?}
+        const mode = text("mode") as WechatKeyMode;
+        if (!KEY_MODES.includes(mode))
+          throw new WechatEngineError("PARAM_ERROR", `mode must be one of ${KEY_MODES.join(", ")}`);
+        const schedule = Array.isArray(body.schedule)
+          ? body.schedule.map((step: unknown, i: number) => {
+              const s = (step ?? {}) as { after_ms?: unknown; ratio?: unknown };
+              if (typeof s.after_ms !== "number" || typeof s.ratio !== "number")
+                throw new WechatEngineError("PARAM_ERROR", `schedule[${i}] needs numbers after_ms and ratio`);
+              return { afterMs: s.after_ms, ratio: s.ratio };
+            })
+          : undefined;
+        try {
+          control.setKeyMode(text("mchid"), mode, {
+            ...(typeof body.ratio === "number" ? { ratio: body.ratio } : {}),
+            ...(schedule ? { schedule } : {}),
+            ...(typeof body.seed === "number" ? { seed: body.seed } : {}),
+          });
+        } catch (error) {
+          if (error instanceof RangeError) throw new WechatEngineError("PARAM_ERROR", error.message);
+          throw error;
+        }
+        const id = text("mchid");
+        return reply(200, { mode, public_key_ratio: control.publicKeyRatio(id) });
+      }
+      case "sensitive-decrypt":
+        return reply(200, {
+          plaintext: control.decryptSensitive(text("ciphertext"), text("wechatpay_serial")),
+        });
+      case "sensitive-encrypt":
+        return reply(200, { ciphertext: control.encryptForMerchant(text("mchid"), text("plaintext")) });
+      case "rotate-certificate": {
+        const cert = control.rotateCertificate({
+          retirePrevious: body.retire_previous === true,
+          signing: body.signing !== false,
+          ...(typeof body.valid_for_ms === "number" ? { validForMs: body.valid_for_ms } : {}),
+        });
+        return reply(200, {
+          serial_no: cert.serial,
+          effective_time: cert.notBefore.toISOString(),
+          expire_time: cert.notAfter.toISOString(),
+        });
       }
       default:
         return reply(404, { code: "NOT_FOUND", message: `no control action ${action}` });

@@ -6,9 +6,14 @@ import {
   randomSerial,
   selfSignedCertificate,
 } from "../../shared/rsa.js";
+import type { WechatSwitchOptions } from "./key-ring.js";
 
-/** How a merchant verifies WeChat Pay's signatures (https://pay.weixin.qq.com/doc/v3/merchant/4013038816). */
-export type WechatKeyMode = "platform_certificate" | "public_key";
+/**
+ * How WeChat Pay signs for a merchant (https://pay.weixin.qq.com/doc/v3/merchant/4013038816):
+ * platform certificates, the WeChat Pay public key, or `switch`, the days while a merchant moves
+ * from the first to the second (https://pay.weixin.qq.com/doc/v3/merchant/4012154180).
+ */
+export type WechatKeyMode = "platform_certificate" | "public_key" | "switch";
 
 /** WeChat Pay's own keys as the sandbox plays it: a platform certificate and a public key (PUB_KEY_ID_...). */
 export interface WechatPlatformKeys {
@@ -40,6 +45,7 @@ export interface WechatSandboxMerchant {
   readonly wechatpayPublicKey: string;
   /** Where refund notifications go when a refund request names no notify_url (商户平台配置). */
   readonly refundNotifyUrl: string | undefined;
+  readonly switch: WechatSwitchOptions | undefined;
 }
 
 export interface WechatSandboxMerchantOptions {
@@ -52,6 +58,8 @@ export interface WechatSandboxMerchantOptions {
   readonly keys?: RsaKeyPair;
   readonly apiV3Key?: string;
   readonly refundNotifyUrl?: string;
+  /** The notification ramp in `switch` mode (default WeChat's seven days from the sandbox's start). */
+  readonly switch?: WechatSwitchOptions;
 }
 
 export function createPlatformKeys(now: Date): WechatPlatformKeys {
@@ -108,6 +116,7 @@ export function createMerchant(
     wechatpayPublicKeyId: platform.publicKeyId,
     wechatpayPublicKey: platform.publicKeyKeys.publicKey,
     refundNotifyUrl: options.refundNotifyUrl,
+    switch: options.switch,
   };
 }
 
@@ -123,11 +132,21 @@ export interface WechatSandboxMerchantConfig {
   readonly apiV3Key: string;
   readonly keyMode:
     | { readonly type: "platform_certificate" }
-    | { readonly type: "public_key"; readonly publicKeyId: string; readonly publicKey: string };
+    | { readonly type: "public_key"; readonly publicKeyId: string; readonly publicKey: string }
+    | { readonly type: "combined"; readonly publicKeyId: string; readonly publicKey: string };
   readonly origin: string;
 }
 
-export function wechatMerchantConfig(m: WechatSandboxMerchant, origin: string): WechatSandboxMerchantConfig {
+/**
+ * `mode` is the merchant's mode now (the control API can change it); a switching merchant gets the
+ * combined configuration: certificates and the public key at once.
+ */
+export function wechatMerchantConfig(
+  m: WechatSandboxMerchant,
+  origin: string,
+  mode: WechatKeyMode = m.keyMode,
+): WechatSandboxMerchantConfig {
+  const publicKey = { publicKeyId: m.wechatpayPublicKeyId, publicKey: m.wechatpayPublicKey };
   return {
     mchid: m.mchid,
     appid: m.appid,
@@ -135,9 +154,11 @@ export function wechatMerchantConfig(m: WechatSandboxMerchant, origin: string): 
     privateKey: m.privateKey,
     apiV3Key: m.apiV3Key,
     keyMode:
-      m.keyMode === "public_key"
-        ? { type: "public_key", publicKeyId: m.wechatpayPublicKeyId, publicKey: m.wechatpayPublicKey }
-        : { type: "platform_certificate" },
+      mode === "public_key"
+        ? { type: "public_key", ...publicKey }
+        : mode === "switch"
+          ? { type: "combined", ...publicKey }
+          : { type: "platform_certificate" },
     origin,
   };
 }
@@ -159,7 +180,11 @@ export interface WechatMerchantCredentials {
   readonly wechatpayPublicKey: string;
 }
 
-export function merchantCredentials(m: WechatSandboxMerchant): WechatMerchantCredentials {
+/** `now`: the merchant's mode and the signing certificate as they are now (after switches and rotations). */
+export function merchantCredentials(
+  m: WechatSandboxMerchant,
+  now?: { keyMode: WechatKeyMode; wechatpaySerial: string; platformCertificate: string },
+): WechatMerchantCredentials {
   return {
     mchid: m.mchid,
     appid: m.appid,
@@ -173,5 +198,6 @@ export function merchantCredentials(m: WechatSandboxMerchant): WechatMerchantCre
     platformCertificate: m.platformCertificate,
     wechatpayPublicKeyId: m.wechatpayPublicKeyId,
     wechatpayPublicKey: m.wechatpayPublicKey,
+    ...now,
   };
 }

@@ -41,7 +41,7 @@ async function call(
 describe("WeChat v3 sandbox server", () => {
   let sandbox: WechatSandbox;
   beforeAll(async () => {
-    sandbox = await startWechatSandbox({ clock: new ManualClock(Date.now()) });
+    sandbox = await startWechatSandbox({ clock: new ManualClock(Date.now()), allowLoopbackHttpNotify: true });
   });
   afterAll(() => sandbox.close());
 
@@ -152,5 +152,116 @@ describe("WeChat v3 sandbox server", () => {
       "SYSTEM_ERROR",
       null,
     ]);
+  });
+});
+
+describe("WeChat v3 sandbox: as strict as production", () => {
+  let strict: WechatSandbox;
+  let loose: WechatSandbox;
+  beforeAll(async () => {
+    strict = await startWechatSandbox({ clock: new ManualClock(Date.now()) });
+    loose = await startWechatSandbox({ clock: new ManualClock(Date.now()), allowLoopbackHttpNotify: true });
+  });
+  afterAll(async () => {
+    await strict.close();
+    await loose.close();
+  });
+  const body = (s: WechatSandbox, no: string, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      appid: s.merchant().appid,
+      mchid: s.merchant().mchid,
+      description: "d",
+      out_trade_no: no,
+      notify_url: "https://shop.example/wechat/notify",
+      amount: { total: 100, currency: "CNY" },
+      ...extra,
+    });
+
+  it("enforces the notify_url rules: https, at most 256 bytes, no query string", async () => {
+    const native = "/v3/pay/transactions/native";
+    expect((await call(strict, "POST", native, body(strict, "NU0000001"))).status).toBe(200);
+    for (const [no, url, rule] of [
+      ["NU0000002", "http://127.0.0.1:9/notify", /https/],
+      ["NU0000003", "http://shop.example/notify", /https/],
+      ["NU0000004", "https://shop.example/notify?order=1", /查询参数/],
+      ["NU0000005", `https://shop.example/${"a".repeat(240)}`, /256/],
+    ] as const) {
+      const res = await call(strict, "POST", native, body(strict, no, { notify_url: url }));
+      expect([res.status, res.json.code]).toEqual([400, "PARAM_ERROR"]);
+      expect(String(res.json.message)).toMatch(/notify_url/);
+      expect(String(res.json.message)).toMatch(rule);
+    }
+    // Nothing half written: a refused order does not exist.
+    expect(strict.engine.peekOrder("NU0000002")).toBeUndefined();
+  });
+
+  it("accepts loopback http notify_url only in allowLoopbackHttpNotify mode, and never a public http one", async () => {
+    const native = "/v3/pay/transactions/native";
+    const ok = await call(
+      loose,
+      "POST",
+      native,
+      body(loose, "NL0000001", { notify_url: "http://127.0.0.1:9/n" }),
+    );
+    expect(ok.status).toBe(200);
+    const pub = await call(
+      loose,
+      "POST",
+      native,
+      body(loose, "NL0000002", { notify_url: "http://shop.example/n" }),
+    );
+    expect([pub.status, pub.json.code]).toEqual([400, "PARAM_ERROR"]);
+  });
+
+  it("refuses 4-byte UTF-8 characters (APIv3 takes 1-3 byte characters only), naming the field", async () => {
+    const res = await call(
+      strict,
+      "POST",
+      "/v3/pay/transactions/native",
+      body(strict, "EM0000001", { description: "咖啡☕🍰" }),
+    );
+    expect([res.status, res.json.code]).toEqual([400, "INVALID_REQUEST"]);
+    expect(String(res.json.message)).toMatch(/^description /);
+    // Three-byte characters (Chinese, ☕ U+2615) are fine.
+    const fine = await call(
+      strict,
+      "POST",
+      "/v3/pay/transactions/native",
+      body(strict, "EM0000002", { description: "咖啡☕" }),
+    );
+    expect(fine.status).toBe(200);
+  });
+
+  it("gives a paid Native order a payer.openid in the query", async () => {
+    await call(strict, "POST", "/v3/pay/transactions/native", body(strict, "OP0000001"));
+    strict.control.pay("OP0000001");
+    const q = await call(
+      strict,
+      "GET",
+      `/v3/pay/transactions/out-trade-no/OP0000001?mchid=${strict.merchant().mchid}`,
+    );
+    expect((q.json.payer as { openid?: string } | undefined)?.openid).toMatch(/^o[\w-]{27}$/);
+  });
+
+  it("answers a paid order's close with the v3 page's 400 INVALID_REQUEST, not the v2 ORDERPAID", async () => {
+    await call(strict, "POST", "/v3/pay/transactions/native", body(strict, "CP0000001"));
+    strict.control.pay("CP0000001");
+    const res = await call(
+      strict,
+      "POST",
+      "/v3/pay/transactions/out-trade-no/CP0000001/close",
+      JSON.stringify({ mchid: strict.merchant().mchid }),
+    );
+    expect([res.status, res.json.code]).toEqual([400, "INVALID_REQUEST"]);
+    expect(res.headers.get("wechatpay-signature")).toBeTruthy();
+  });
+
+  it("answers an unknown path 404 before authentication, unsigned", async () => {
+    const signed = await call(strict, "GET", "/v3/pay/transactions/unknown/thing");
+    const unsigned = await fetch(`${strict.origin}/v3/no/such/api`);
+    for (const res of [signed, unsigned]) {
+      expect(res.status).toBe(404);
+      expect(res.headers.get("wechatpay-signature")).toBeNull();
+    }
   });
 });

@@ -16,17 +16,18 @@ import {
   type WechatSandboxMerchantOptions,
   wechatMerchantConfig,
 } from "./credentials.js";
+import { type PlatformCertificate, WechatKeyRing } from "./key-ring.js";
 import { type NotifierOptions, type SentNotification, WechatNotifier } from "./notifier.js";
 import { renderRefund, renderTransaction } from "./render.js";
 import {
   type ParsedAuthorization,
   parseAuthorization,
-  type ResponseSigner,
   requestMessage,
   rsaVerify,
   signedHeaders,
 } from "./signing.js";
 import { type Json, obj, optObj, optStr, parseJsonBody, readRefundBody, str } from "./wire-input.js";
+import { assertNoFourByteCharacters, assertNotifyUrl } from "./wire-rules.js";
 
 export interface WechatSandboxOptions extends WechatEngineOptions {
   /** Merchants to create; one merchant in platform-certificate mode when omitted. */
@@ -44,6 +45,12 @@ export interface WechatSandboxOptions extends WechatEngineOptions {
   readonly timeoutHoldMs?: number;
   /** How often refunds that came due are settled and notified (default 100 ms). */
   readonly settleIntervalMs?: number;
+  /**
+   * Accept plain-http notify_url on loopback hosts (127.0.0.0/8, localhost, [::1]). Off by default:
+   * WeChat accepts https only, so an integration that passes here must also pass live. Tests and
+   * demos that receive notifications on a local http server turn it on explicitly.
+   */
+  readonly allowLoopbackHttpNotify?: boolean;
 }
 
 export interface WechatSandbox {
@@ -55,6 +62,8 @@ export interface WechatSandbox {
   /** Ready-made @paybridge/wechatpay configuration for the merchant with `mchid`, or the first one. */
   merchantConfig(mchid?: string): WechatSandboxMerchantConfig;
   readonly platform: WechatPlatformKeys;
+  /** Which key signs what per merchant now: modes, the switch ramp, rotated certificates. */
+  readonly keys: WechatKeyRing;
   readonly engine: WechatMerchantEngine;
   readonly control: WechatSandboxControl;
   /** Every notification built so far, with the exact headers and body sent. */
@@ -69,6 +78,17 @@ const BY_OUT_TRADE_NO = /^\/v3\/pay\/transactions\/out-trade-no\/([^/?]+)$/;
 const BY_TRANSACTION_ID = /^\/v3\/pay\/transactions\/id\/([^/?]+)$/;
 const CLOSE = /^\/v3\/pay\/transactions\/out-trade-no\/([^/?]+)\/close$/;
 const REFUND_BY_NO = /^\/v3\/refund\/domestic\/refunds\/([^/?]+)$/;
+const REFUNDS = /^\/v3\/refund\/domestic\/refunds$/;
+const CERTIFICATES = /^\/v3\/certificates$/;
+
+/** Whether the simulator has an API at `method pathname`; anything else is answered 404 before authentication. */
+function knownApi(method: string, pathname: string): boolean {
+  if (method === "POST") return [CHANNEL_PATH, CLOSE, REFUNDS].some((re) => re.test(pathname));
+  if (method === "GET") {
+    return [BY_OUT_TRADE_NO, BY_TRANSACTION_ID, REFUND_BY_NO, CERTIFICATES].some((re) => re.test(pathname));
+  }
+  return false;
+}
 
 /**
  * Starts the WeChat Pay APIv3 simulator on 127.0.0.1 (a random port unless `port` is given):
@@ -78,19 +98,18 @@ const REFUND_BY_NO = /^\/v3\/refund\/domestic\/refunds\/([^/?]+)$/;
 export async function startWechatSandbox(options: WechatSandboxOptions = {}): Promise<WechatSandbox> {
   const engine = new WechatMerchantEngine(options);
   const wireNow = options.wireNow ?? Date.now;
+  const allowLoopbackHttp = options.allowLoopbackHttpNotify === true;
   const windowMs = options.signatureWindowMs ?? 5 * 60_000;
   const platform = options.platform ?? createPlatformKeys(new Date(wireNow()));
   const merchants = (options.merchants ?? [{}]).map((m) => createMerchant(m, platform));
   const byMchid = new Map(merchants.map((m) => [m.mchid, m]));
   for (const m of merchants) engine.addMerchant({ mchid: m.mchid, appids: m.appids });
+  const keys = new WechatKeyRing(platform, engine.clock, wireNow);
+  for (const m of merchants) keys.setMode(m.mchid, m.keyMode, m.switch);
 
-  const signerFor = (m: WechatSandboxMerchant | undefined): ResponseSigner =>
-    m?.keyMode === "public_key"
-      ? { privateKey: platform.publicKeyKeys.privateKey, serial: platform.publicKeyId }
-      : { privateKey: platform.certificateKeys.privateKey, serial: platform.certificateSerial };
   const notifier = new WechatNotifier(
     (id) => byMchid.get(id),
-    signerFor,
+    (m) => keys.notificationSigner(m),
     engine.clock,
     wireNow,
     options.notify,
@@ -99,7 +118,20 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
 
   let requests = 0;
   const held = new Set<ServerResponse>();
-  const control = createControl(engine, notifier, () => requests);
+  const control = createControl(
+    engine,
+    notifier,
+    keys,
+    () => requests,
+    (mchid) => byMchid.get(mchid)?.publicKey,
+  );
+  const credentialsOf = (m: WechatSandboxMerchant) =>
+    merchantCredentials(m, {
+      keyMode: keys.modeOf(m.mchid),
+      wechatpaySerial:
+        keys.modeOf(m.mchid) === "public_key" ? keys.publicKeyId : keys.signingCertificate.serial,
+      platformCertificate: keys.signingCertificate.pem,
+    });
 
   const server = createServer((req, res) => {
     void readBody(req).then(async (raw) => {
@@ -107,7 +139,7 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
       if (req.method === "GET" && path.split("?")[0] === "/sandbox/control/credentials") {
         // Everything a client needs, for tools that start the sandbox elsewhere (the CLI) and read keys over HTTP.
         res.writeHead(200, { "Content-Type": "application/json; charset=utf-8" });
-        res.end(JSON.stringify({ merchants: merchants.map(merchantCredentials) }));
+        res.end(JSON.stringify({ merchants: merchants.map(credentialsOf) }));
         return;
       }
       if (path.startsWith("/sandbox/")) {
@@ -115,13 +147,27 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
         return;
       }
       requests += 1;
+      const method = req.method ?? "GET";
+      if (!knownApi(method, path.split("?")[0] ?? "")) {
+        // The gateway routes before it authenticates: a path with no API behind it is a plain 404
+        // whatever the signature, and carries no Wechatpay-Signature (there is no merchant answer to
+        // sign), so a client that verifies every answer must report it as an unverified 404.
+        res.writeHead(404, {
+          "Content-Type": "application/json; charset=utf-8",
+          "Request-ID": `sandbox-${requests}`,
+        });
+        res.end(JSON.stringify({ code: "NOT_FOUND", message: `${method} ${path.split("?")[0]} 不存在` }));
+        return;
+      }
       let merchant: WechatSandboxMerchant | undefined;
+      // The merchant picks the key answers are signed with by the Wechatpay-Serial it sends.
+      const requestSerial = headerValue(req.headers["wechatpay-serial"]);
       try {
         const auth = parseAuthorization(headerValue(req.headers.authorization));
         // Known before the signature is checked, so even a 401 is signed the way this merchant verifies.
         merchant = byMchid.get(auth.mchid);
         const verified = authenticate(auth, req.method ?? "GET", path, raw);
-        send(res, route(req.method ?? "GET", path, raw, verified), verified);
+        send(res, route(req.method ?? "GET", path, raw, verified), verified, requestSerial);
       } catch (error) {
         if (error instanceof WechatTransportFault) {
           if (error.kind === "response_lost") {
@@ -149,6 +195,7 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
               signed: error.code !== "SYSTEM_ERROR",
             },
             merchant,
+            requestSerial,
           );
           return;
         }
@@ -156,6 +203,7 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
           res,
           { status: 500, body: { code: "SYSTEM_ERROR", message: String(error) }, signed: false },
           merchant,
+          requestSerial,
         );
       }
     });
@@ -209,20 +257,27 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
       assertMchid(params.get("mchid"), m);
       return { status: 200, body: renderTransaction(engine.getOrder(m.mchid, { transactionId })) };
     }
-    if (method === "POST" && pathname === "/v3/refund/domestic/refunds") {
-      const { refund } = engine.refund(m.mchid, readRefundBody(parseJsonBody(raw)));
+    if (method === "POST" && REFUNDS.test(pathname)) {
+      const body = parseJsonBody(raw);
+      assertNoFourByteCharacters(body);
+      const input = readRefundBody(body);
+      if (input.notifyUrl !== undefined) assertNotifyUrl(input.notifyUrl, "notify_url", allowLoopbackHttp);
+      const { refund } = engine.refund(m.mchid, input);
       return { status: 200, body: renderRefund(refund) };
     }
     const outRefundNo = method === "GET" ? capture(REFUND_BY_NO) : undefined;
     if (outRefundNo) return { status: 200, body: renderRefund(engine.getRefund(m.mchid, outRefundNo)) };
-    if (method === "GET" && pathname === "/v3/certificates") return certificates(m);
-    return { status: 404, body: { code: "NOT_FOUND", message: `sandbox has no ${method} ${pathname}` } };
+    if (method === "GET" && CERTIFICATES.test(pathname)) return certificates(m);
+    throw new Error(`knownApi and route disagree on ${method} ${pathname}`);
   }
 
   // Order creation: https://pay.weixin.qq.com/doc/v3/merchant/4012791856 (JSAPI下单) and the native /
   // h5 / app pages beside it; they differ only in the answer (prepay_id, code_url, h5_url).
   function createOrder(channel: WechatOrderChannel, body: Json, m: WechatSandboxMerchant): Reply {
     assertMchid(str(body, "mchid"), m);
+    assertNoFourByteCharacters(body);
+    const notifyUrl = str(body, "notify_url");
+    assertNotifyUrl(notifyUrl, "notify_url", allowLoopbackHttp);
     const amount = obj(body, "amount");
     const total = amount.total;
     if (typeof total !== "number") throw new WechatEngineError("PARAM_ERROR", "amount.total 必填");
@@ -249,7 +304,7 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
       description: str(body, "description"),
       totalFen: total,
       currency: typeof amount.currency === "string" ? amount.currency : "CNY",
-      notifyUrl: str(body, "notify_url"),
+      notifyUrl,
       channel,
       payerOpenid: openid,
       payerClientIp: clientIp,
@@ -265,29 +320,32 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
     return { status: 200, body: answer };
   }
 
-  // 下载平台证书: https://pay.weixin.qq.com/doc/v3/merchant/4012551764 (certificate encrypted with the APIv3 key).
+  // 下载平台证书: https://pay.weixin.qq.com/doc/v3/merchant/4012551764 (certificates encrypted with the
+  // APIv3 key): every certificate not expired, so a client holds the new one before it signs. A
+  // merchant in public-key mode has none (https://pay.weixin.qq.com/doc/v3/merchant/4012153196).
   function certificates(m: WechatSandboxMerchant): Reply {
-    return {
-      status: 200,
-      body: {
-        data: [
-          {
-            serial_no: platform.certificateSerial,
-            effective_time: formatBeijingTime(platform.certificateNotBefore),
-            expire_time: formatBeijingTime(platform.certificateNotAfter),
-            encrypt_certificate: aeadEncrypt(platform.certificatePem, m.apiV3Key, "certificate"),
-          },
-        ],
-      },
-    };
+    keys.assertHasCertificates(m.mchid);
+    const entry = (c: PlatformCertificate) => ({
+      serial_no: c.serial,
+      effective_time: formatBeijingTime(c.notBefore),
+      expire_time: formatBeijingTime(c.notAfter),
+      encrypt_certificate: aeadEncrypt(c.pem, m.apiV3Key, "certificate"),
+    });
+    return { status: 200, body: { data: keys.listedCertificates().map(entry) } };
   }
 
-  function send(res: ServerResponse, reply: Reply, merchant: WechatSandboxMerchant | undefined): void {
+  function send(
+    res: ServerResponse,
+    reply: Reply,
+    merchant: WechatSandboxMerchant | undefined,
+    requestSerial: string | undefined,
+  ): void {
     const body = reply.body === undefined ? "" : JSON.stringify(reply.body);
+    const signer = keys.answerSigner(merchant, requestSerial);
     const headers: Record<string, string> = {
       ...(body ? { "Content-Type": "application/json; charset=utf-8" } : {}),
       "Request-ID": `sandbox-${requests}`,
-      ...(reply.signed === false ? {} : signedHeaders(signerFor(merchant), body, wireNow())),
+      ...(reply.signed === false ? {} : signedHeaders(signer, body, wireNow())),
     };
     res.writeHead(reply.status, headers);
     res.end(body);
@@ -310,9 +368,13 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
   return {
     origin,
     merchants,
-    merchantConfig: (mchid?: string) => wechatMerchantConfig(merchantOf(mchid), origin),
+    merchantConfig: (mchid?: string) => {
+      const m = merchantOf(mchid);
+      return wechatMerchantConfig(m, origin, keys.modeOf(m.mchid));
+    },
     merchant: merchantOf,
     platform,
+    keys,
     engine,
     control,
     get notifications() {
