@@ -4,9 +4,9 @@ import {
   layoutWidth,
   newContext,
   type Page,
+  type Shop,
   screenshot,
   seriousViolations,
-  type Shop,
   startShop,
   USER_AGENTS,
 } from "./support/browser.js";
@@ -47,16 +47,24 @@ describe.skipIf(!haveChromium)("buyer cashier in Chromium", () => {
         const context = await newContext(shop, c.width, c.client);
         const page = await context.newPage();
         const id = await order(page, "两件T恤", "12.34");
-        const offered = await page.locator("[data-option]").evaluateAll((els) =>
-          els.map((e) => (e as HTMLElement).dataset.option),
-        );
+        const options = page.locator("[data-option]");
+        const offered: (string | null)[] = [];
+        for (let i = 0; i < (await options.count()); i++)
+          offered.push(await options.nth(i).getAttribute("data-option"));
         expect(offered).toEqual([...c.channels]);
         // Amount first: the first thing on the cashier is what the buyer pays.
         expect(await page.locator("#amount").textContent()).toBe("¥12.34");
         expect(await page.locator(".countdown").textContent()).toMatch(/剩余支付时间 1[45]:\d\d/);
         if (c.kind === "qr") {
           expect(await page.locator(".qr img").count()).toBe(2);
-          await expect.poll(() => page.locator(".qr img").first().evaluate((i) => (i as HTMLImageElement).naturalWidth)).toBeGreaterThan(0);
+          await expect
+            .poll(() =>
+              page
+                .locator(".qr img")
+                .first()
+                .evaluate((i) => (i as unknown as { naturalWidth: number }).naturalWidth),
+            )
+            .toBeGreaterThan(0);
         }
         if (c.width === 390) expect(await layoutWidth(page)).toBeLessThanOrEqual(390);
         if (channel === c.channels[0]) {
@@ -116,7 +124,7 @@ describe.skipIf(!haveChromium)("buyer cashier in Chromium", () => {
       await screenshot(page, `closed-${width}`);
       await page.click("#lang");
       expect(await page.locator("#result h2").textContent()).toBe("Order closed");
-      expect(await page.evaluate(() => document.documentElement.lang)).toBe("en");
+      expect(await page.locator("html").getAttribute("lang")).toBe("en");
       await context.close();
     }, 60_000);
 
@@ -144,7 +152,7 @@ describe.skipIf(!haveChromium)("buyer cashier in Chromium", () => {
     await order(page, payload, "1.00");
     expect(await page.locator("#order-description").textContent()).toBe(payload);
     expect(await page.locator("#order-description img, #order-description script").count()).toBe(0);
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as unknown as { __xss?: number }).__xss)).toBeUndefined();
     await context.close();
   }, 60_000);
 
@@ -155,12 +163,18 @@ describe.skipIf(!haveChromium)("buyer cashier in Chromium", () => {
     // A forged Host header must not become the notify URL the provider calls back.
     const created = await fetch(`${shop.origin}/api/checkout`, {
       method: "POST",
-      headers: { "content-type": "application/json", host: "evil.example", "user-agent": USER_AGENTS.desktop },
+      headers: {
+        "content-type": "application/json",
+        host: "evil.example",
+        "user-agent": USER_AGENTS.desktop,
+      },
       body: JSON.stringify({ description: "host check", amountYuan: "1.00" }),
     }).then((r) => r.json() as Promise<{ id: string }>);
     const checkout = shop.world.checkouts.get(created.id);
     const wechatNo = checkout?.payments.wechat_native ?? "";
-    const order = shop.world.wechat.engine.getOrder(shop.world.wechat.merchant().mchid, { outTradeNo: wechatNo });
+    const order = shop.world.wechat.engine.getOrder(shop.world.wechat.merchant().mchid, {
+      outTradeNo: wechatNo,
+    });
     expect(order.notifyUrl).toBe(`${shop.origin}/notify/wx-main`);
   });
 });

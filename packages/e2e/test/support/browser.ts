@@ -9,7 +9,8 @@ import { type Browser, type BrowserContext, chromium, type Page } from "playwrig
 // Debian's chromium, installed by .ci/browser.sh with apt; Playwright never downloads a browser here.
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const haveChromium = existsSync(CHROMIUM);
-if (!haveChromium) console.log(`skipped browser suites: no browser at ${CHROMIUM} (.ci/browser.sh installs it)`);
+if (!haveChromium)
+  console.log(`skipped browser suites: no browser at ${CHROMIUM} (.ci/browser.sh installs it)`);
 
 /** Screenshots of every state, kept as test artifacts (docs/images holds a committed copy). */
 export const screenshotDir = fileURLToPath(new URL("../../.artifacts/checkout/", import.meta.url));
@@ -110,6 +111,11 @@ interface AxeViolation {
 }
 
 /** How wide the page lays out: at 390 px nothing may push it wider than the screen. */
-export const layoutWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
+export const layoutWidth = (page: Page) =>
+  page.evaluate(
+    () =>
+      (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document
+        .documentElement.scrollWidth,
+  );
 
 export type { BrowserContext, Page };
