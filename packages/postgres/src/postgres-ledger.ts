@@ -23,7 +23,7 @@ import {
   tradeStateAfterRefund,
   UnknownStatusError,
 } from "@paybridge/core";
-import { quoteSchema } from "./migrate.js";
+import { DEFAULT_SCHEMA, quoteSchema } from "./migrate.js";
 import { appendEvent, outboxTable, PostgresOutbox } from "./postgres-outbox.js";
 import type { SqlClient, SqlExecutor } from "./sql-client.js";
 
@@ -50,7 +50,7 @@ export class PostgresRefundLedger implements RefundLedger {
     private readonly db: SqlClient,
     options: { schema?: string } = {},
   ) {
-    const q = quoteSchema(options.schema ?? "public");
+    const q = quoteSchema(options.schema ?? DEFAULT_SCHEMA);
     this.orders = `${q}.refund_orders`;
     this.refunds = `${q}.refunds`;
     this.events = outboxTable(options.schema);

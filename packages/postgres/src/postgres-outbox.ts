@@ -1,5 +1,5 @@
 import type { ClaimedEvent, ClaimOptions, Outbox, OutboxStats, PayBridgeEvent } from "@paybridge/core";
-import { quoteSchema } from "./migrate.js";
+import { DEFAULT_SCHEMA, quoteSchema } from "./migrate.js";
 import type { SqlExecutor } from "./sql-client.js";
 
 type Row = Record<string, unknown>;
@@ -18,7 +18,7 @@ export async function appendEvent(
   );
 }
 
-export function outboxTable(schema = "public"): string {
+export function outboxTable(schema: string = DEFAULT_SCHEMA): string {
   return `${quoteSchema(schema)}.outbox_events`;
 }
 

@@ -12,7 +12,7 @@ import {
   type TradeReport,
   type UnpaidQuery,
 } from "@paybridge/core";
-import { quoteSchema } from "./migrate.js";
+import { DEFAULT_SCHEMA, quoteSchema } from "./migrate.js";
 import { toPayment } from "./payment-rows.js";
 import { appendEvent, outboxTable, PostgresOutbox } from "./postgres-outbox.js";
 import type { SqlClient, SqlExecutor } from "./sql-client.js";
@@ -33,7 +33,7 @@ export class PostgresPaymentLedger implements PaymentLedger {
     protected readonly db: SqlClient,
     options: { schema?: string } = {},
   ) {
-    this.schema = options.schema ?? "public";
+    this.schema = options.schema ?? DEFAULT_SCHEMA;
     this.table = `${quoteSchema(this.schema)}.payments`;
     this.outbox = new PostgresOutbox(db, { schema: this.schema });
   }
