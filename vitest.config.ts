@@ -15,7 +15,9 @@ export default defineConfig({
   test: {
     include: ["packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
     setupFiles: [fileURLToPath(new URL("./vitest.setup.ts", import.meta.url))],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
+    // Hang detectors, not budgets: starting embedded PGlite and migrating it takes over 30 s when
+    // the machine's cores are shared by many parallel runs.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
   },
 });

@@ -98,9 +98,22 @@ export function alipayTransportError(method: string, err: unknown): PaymentError
   const message = err instanceof Error ? err.message : String(err);
   const options = { provider: "alipay", cause: err };
   if (message.startsWith("验签失败")) {
+    const gateway = unverifiedGatewayError(err);
     return new SignatureError(
-      `alipay ${method}: the answer's signature does not verify with the configured Alipay public key`,
-      options,
+      `alipay ${method}: the answer's signature does not verify with the configured Alipay public key${gateway ? ` (it claims gateway error ${gateway.providerCode}: ${gateway.providerMessage}; unverified)` : ""}`,
+      { ...options, ...gateway },
+    );
+  }
+  /*
+   * An answer without any `sign` (the gateway's error_response for a wrong app_id, method or
+   * signature is not always signed, https://opendocs.alipay.com/common/02km9f) reaches node:crypto
+   * inside alipay-sdk as an undefined signature, which throws a TypeError. It is an unsigned
+   * answer: a signature error, never a generic fault; its code is kept, marked unverified.
+   */
+  if (err instanceof TypeError && /"signature" argument/.test(message)) {
+    return new SignatureError(
+      `alipay ${method}: the gateway answered without a signature (an unsigned error_response); check app_id, keys and gateway URL. Its content is not trusted`,
+      { provider: "alipay", cause: err },
     );
   }
   if (message.startsWith("HttpClient Request error")) {
@@ -121,6 +134,21 @@ export function alipayTransportError(method: string, err: unknown): PaymentError
     );
   }
   return new ProviderError(`alipay ${method}: ${message}`, options);
+}
+
+/** The code an unverified error_response claims, kept for the operator (never acted on). */
+function unverifiedGatewayError(err: unknown): { providerCode: string; providerMessage: string } | undefined {
+  const raw = (err as { responseDataRaw?: unknown }).responseDataRaw;
+  if (typeof raw !== "string") return undefined;
+  try {
+    const body = JSON.parse(raw) as { error_response?: Record<string, unknown> };
+    const e = body.error_response;
+    if (!e) return undefined;
+    const code = typeof e.sub_code === "string" && e.sub_code ? e.sub_code : String(e.code);
+    return { providerCode: code, providerMessage: String(e.sub_msg ?? e.msg ?? "") };
+  } catch {
+    return undefined;
+  }
 }
 
 function causeCode(err: unknown): string | undefined {

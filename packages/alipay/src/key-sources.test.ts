@@ -22,6 +22,7 @@ describe("alipay config: keys from where operators keep them", () => {
     process.env.PAYBRIDGE_TEST_ALIPAY_PUB = alipayPem.replace(/\n/g, "\\n");
     const config = parse({
       appId: "2021000149617001",
+      sellerId: "2088721000218841",
       privateKey: { file: keyFile },
       keyMode: { type: "public_key", alipayPublicKey: { env: "PAYBRIDGE_TEST_ALIPAY_PUB" } },
     });
@@ -32,6 +33,7 @@ describe("alipay config: keys from where operators keep them", () => {
     writeFileSync(certFile, CERT);
     const certs = parse({
       appId: "2021000149617001",
+      sellerId: "2088721000218841",
       privateKey: Buffer.from(appPem),
       keyMode: {
         type: "certificate",
@@ -48,6 +50,7 @@ describe("alipay config: keys from where operators keep them", () => {
     try {
       parse({
         appId: "2021000149617001",
+        sellerId: "2088721000218841",
         privateKey: alipayPem,
         keyMode: {
           type: "certificate",

@@ -3,6 +3,7 @@ import {
   type CreatePaymentInput,
   type CreatePaymentResult,
   closePaymentSchema,
+  concealProvider,
   createPaymentSchema,
   type ListRefundsQuery,
   listRefundsSchema,
@@ -88,6 +89,8 @@ export class AlipayProvider implements PaymentProvider {
     this.config = parseInput(alipayConfigSchema, config, "config");
     this.client = new AlipayGatewayClient(this.config);
     this.merchantId = context.merchantId;
+    // Printed (util.inspect, JSON.stringify) as its id and merchant only, never its keys.
+    concealProvider(this);
     this.mapping = { provider: AlipayProvider.id, merchantId: context.merchantId };
     this.refundRules = {
       windowDays: this.config.refundWindowDays,

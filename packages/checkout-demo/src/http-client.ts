@@ -1,5 +1,5 @@
 /** A tiny JSON client for the demo server, as the cashier page or a shop's backend would call it. */
-export function apiClient(origin: string) {
+export function apiClient(origin: string, consoleToken?: string) {
   return async function api<T = Record<string, unknown>>(
     method: string,
     path: string,
@@ -7,7 +7,10 @@ export function apiClient(origin: string) {
   ): Promise<T> {
     const res = await fetch(`${origin}${path}`, {
       method,
-      headers: body === undefined ? {} : { "content-type": "application/json" },
+      headers: {
+        ...(body === undefined ? {} : { "content-type": "application/json" }),
+        ...(consoleToken ? { authorization: `Bearer ${consoleToken}` } : {}),
+      },
       body: body === undefined ? null : JSON.stringify(body),
     });
     const data = (await res.json()) as T & { message?: string; code?: string };

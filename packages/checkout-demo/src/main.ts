@@ -31,9 +31,9 @@ async function main(argv: readonly string[]): Promise<number> {
   console.log(`  WeChat Pay v3 sandbox ${world.wechat.origin}   Alipay sandbox ${world.alipay.gatewayUrl}`);
 
   if (serve) {
-    console.log(
-      `\nOpen ${origin}/ : create an order, "Pay as buyer", then request and approve refunds. Ctrl-C stops.`,
-    );
+    console.log(`\n  Buyer: shop and cashier (收银台)   ${origin}/`);
+    console.log(`  Merchant console (商户后台)        ${origin}/console?token=${world.consoleToken}`);
+    console.log("\nThe console link holds this run's token; it changes at every start. Ctrl-C stops.");
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
       process.once("SIGTERM", resolve);

@@ -20,6 +20,8 @@ export interface ShopOrder {
   readonly merchantId: string;
   readonly amount: Money;
   readonly action: CreatePaymentResult["action"];
+  /** The cashier checkout this payment belongs to, when a buyer opened it at the cashier. */
+  readonly checkoutId?: string;
   tradeState: TradeState;
   rawStatus: string;
   readonly createdAt: Date;
@@ -59,6 +61,17 @@ export class OrderBook {
     // (Alipay keeps TRADE_SUCCESS after a partial refund, but the trade is 4 for PayBridge).
     order.rawStatus = trade.rawStatus;
     order.tradeState = mergeTradeState(order.tradeState, trade.state);
+  }
+
+  /**
+   * A payment closed before the provider ever created it (an Alipay wap link never opened): the
+   * provider has nothing to say, so the shop books it closed with a status of its own.
+   */
+  markClosed(outTradeNo: string, rawStatus: string): void {
+    const order = this.orders.get(outTradeNo);
+    if (order?.tradeState !== 0) return;
+    order.rawStatus = rawStatus;
+    order.tradeState = mergeTradeState(order.tradeState, 1);
   }
 
   /** A refund accepted, done or abnormal puts the trade into REFUND (4), whichever provider holds it. */

@@ -19,7 +19,7 @@ const WECHAT_INTERVAL_MS = 61_000;
  * order listed through CloudPay's paging. Every step goes through the shop's HTTP API or PayBridge.
  */
 export async function runScenario(world: World, origin: string, log: ScenarioLog): Promise<OrderView[]> {
-  const api = apiClient(origin);
+  const api = apiClient(origin, world.consoleToken);
   const order = (no: string) =>
     api<{ orders: OrderView[] }>("GET", "/api/orders").then((r) => r.orders.find((o) => o.outTradeNo === no));
   const refundOf = async (no: string, refundNo: string) =>

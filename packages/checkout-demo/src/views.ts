@@ -19,6 +19,8 @@ export interface OrderView {
   readonly provider: string;
   readonly merchantId: string;
   readonly amountYuan: string;
+  /** What can still be refunded: the amount less every refund not closed (6). */
+  readonly refundableYuan: string;
   readonly action: unknown;
   readonly trade: {
     readonly state: number;

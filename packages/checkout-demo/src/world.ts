@@ -20,6 +20,8 @@ import {
   type WechatSandbox,
 } from "@paybridge/sandbox";
 import { WechatCloudPayProvider, WechatPayProvider } from "@paybridge/wechatpay";
+import { CheckoutBook } from "./checkout-book.js";
+import { newConsoleToken } from "./http/security.js";
 import { OrderBook } from "./order-book.js";
 
 /** Merchant account ids of the demo shop. */
@@ -34,6 +36,11 @@ export interface World {
   readonly refunds: RefundService;
   readonly intake: NotificationIntake;
   readonly orders: OrderBook;
+  readonly checkouts: CheckoutBook;
+  /** The shop's configured public origin: notify and return URLs are built from it. */
+  readonly publicOrigin: string;
+  /** Opens the merchant console and its API; printed at start-up, fresh on every start. */
+  readonly consoleToken: string;
   /** Business time of the WeChat simulator; the refund engine reads the same clock. */
   readonly wechatClock: OffsetClock;
   close(): Promise<void>;
@@ -42,6 +49,8 @@ export interface World {
 export interface WorldOptions {
   /** Where providers send notifications: the demo server's origin, known before the world starts. */
   readonly notifyOrigin: string;
+  /** The console token; a fresh random one when omitted. */
+  readonly consoleToken?: string;
 }
 
 /**
@@ -49,7 +58,7 @@ export interface WorldOptions {
  * to production: one container, providers registered once, a router by the buyer's client, a
  * durable ledger (PGlite here; PostgresRefundLedger on a server in production).
  */
-export async function startWorld({ notifyOrigin }: WorldOptions): Promise<World> {
+export async function startWorld({ notifyOrigin, consoleToken }: WorldOptions): Promise<World> {
   const wechatClock = new OffsetClock();
   // Refunds settle after 1.5 s of sandbox time, so the scripted run shows PROCESSING -> SUCCESS.
   const wechat = await startWechatSandbox({
@@ -112,6 +121,9 @@ export async function startWorld({ notifyOrigin }: WorldOptions): Promise<World>
     refunds,
     intake,
     orders,
+    checkouts: new CheckoutBook(),
+    publicOrigin: notifyOrigin,
+    consoleToken: consoleToken ?? newConsoleToken(),
     wechatClock,
     async close() {
       cloudPay.close();

@@ -72,7 +72,11 @@ describe("notification adapters on real Express 4, Express 5 and Fastify servers
   beforeAll(async () => {
     process.on("unhandledRejection", onUnhandled);
     const clock = new ManualClock(Date.now());
-    wechat = await startWechatSandbox({ clock, merchants: [{ keyMode: "public_key" }] });
+    wechat = await startWechatSandbox({
+      clock,
+      merchants: [{ keyMode: "public_key" }],
+      allowLoopbackHttpNotify: true,
+    });
     alipay = await startAlipaySandbox();
     const container = createPayBridgeContainer();
     registerProvider(container, WechatPayProvider);

@@ -12,6 +12,7 @@ import {
 import {
   connectPostgres,
   createScratchSchema,
+  DEFAULT_SCHEMA,
   migrate,
   openPglite,
   PostgresNotificationInbox,
@@ -42,7 +43,7 @@ interface Instance {
 describe("two NotificationIntake instances share one PostgresNotificationInbox", () => {
   let sandbox: WechatSandbox;
   const clients: SqlClient[] = [];
-  let schema = "public";
+  let schema = DEFAULT_SCHEMA;
   let dropSchema = async () => {};
   const book = new Map<string, ExpectedOrder>();
 

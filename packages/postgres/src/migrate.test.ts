@@ -42,7 +42,7 @@ describe("migrations", () => {
         );
         expect(runs.flat()).toEqual(["9999_extra"]);
         const { rows } = await client.query<{ id: string }>(
-          `SELECT id FROM "${schema}".schema_migrations ORDER BY id`,
+          `SELECT id FROM "${schema}".paybridge_migrations ORDER BY id`,
         );
         expect(rows.map((r) => r.id)).toEqual([...MIGRATIONS.map((m) => m.id), "9999_extra"]);
       } finally {
@@ -51,6 +51,33 @@ describe("migrations", () => {
       }
     });
   }
+  it("migrates into the `paybridge` schema by default, beside an app's golang-migrate schema_migrations in public", async () => {
+    const client = await openPglite();
+    try {
+      // golang-migrate's own table: (version bigint, dirty boolean), no `id` column.
+      await client.query(
+        "CREATE TABLE public.schema_migrations (version bigint NOT NULL PRIMARY KEY, dirty boolean NOT NULL)",
+      );
+      await client.query("INSERT INTO public.schema_migrations VALUES (20240101, false)");
+      await client.query("CREATE TABLE public.refunds (id serial PRIMARY KEY, note text)");
+      expect(await migrate(client)).toEqual(MIGRATIONS.map((m) => m.id));
+      const { rows } = await client.query<{ table_name: string }>(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'paybridge' ORDER BY table_name",
+      );
+      expect(rows.map((r) => r.table_name)).toContain("paybridge_migrations");
+      expect(rows.map((r) => r.table_name)).toContain("refunds");
+      // The app's tables are untouched.
+      const app = await client.query<{ version: string }>("SELECT version FROM public.schema_migrations");
+      expect(app.rows.map((r) => String(r.version))).toEqual(["20240101"]);
+      const cols = await client.query<{ column_name: string }>(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public' AND table_name = 'refunds' ORDER BY column_name",
+      );
+      expect(cols.rows.map((r) => r.column_name)).toEqual(["id", "note"]);
+    } finally {
+      await client.close();
+    }
+  });
+
   if (!url)
     console.log("DATABASE_URL is not set: skipping the migration test on a PostgreSQL server (PGlite runs)");
 });

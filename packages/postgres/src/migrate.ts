@@ -9,6 +9,16 @@ export interface Migration {
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
+/**
+ * The schema PayBridge's tables live in unless a `schema` option says otherwise: a dedicated one,
+ * so `refunds`, `payments` or the migration record never meet an application's own tables (an app
+ * keeping golang-migrate's `schema_migrations` in `public`, say).
+ */
+export const DEFAULT_SCHEMA = "paybridge";
+
+/** PayBridge's record of applied migrations, inside the target schema. */
+export const MIGRATIONS_TABLE = "paybridge_migrations";
+
 /** A schema name checked and quoted for SQL (it cannot be a bind parameter). */
 export function quoteSchema(schema: string): string {
   if (!SCHEMA_NAME.test(schema)) {
@@ -20,8 +30,9 @@ export function quoteSchema(schema: string): string {
 }
 
 /**
- * Applies the pending migrations (migrations/*.sql, in name order) to `schema`, recording each in
- * `schema_migrations`. Safe to run from several processes at once: a transaction-scoped advisory
+ * Applies the pending migrations (the package's migrations/*.sql, embedded at build time, in name
+ * order) to `schema` (default `paybridge`, created if missing), recording each in
+ * `<schema>.paybridge_migrations`. Safe to run from several processes at once: a transaction-scoped advisory
  * lock on the schema name makes them take turns, and each sees what the others applied.
  * Returns the ids it applied.
  */
@@ -29,17 +40,17 @@ export async function migrate(
   client: SqlClient,
   options: { schema?: string; migrations?: readonly Migration[] } = {},
 ): Promise<string[]> {
-  const schema = options.schema ?? "public";
+  const schema = options.schema ?? DEFAULT_SCHEMA;
   const q = quoteSchema(schema);
   const migrations = [...(options.migrations ?? MIGRATIONS)].sort((a, b) => a.id.localeCompare(b.id));
   return client.transaction(async (tx) => {
     await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`paybridge.migrate.${schema}`]);
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${q}`);
     await tx.query(
-      `CREATE TABLE IF NOT EXISTS ${q}.schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
+      `CREATE TABLE IF NOT EXISTS ${q}.${MIGRATIONS_TABLE} (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())`,
     );
     const done = new Set(
-      (await tx.query<{ id: string }>(`SELECT id FROM ${q}.schema_migrations`)).rows.map((r) => r.id),
+      (await tx.query<{ id: string }>(`SELECT id FROM ${q}.${MIGRATIONS_TABLE}`)).rows.map((r) => r.id),
     );
     const applied: string[] = [];
     // Unqualified names in the SQL files land in the target schema.
@@ -47,7 +58,7 @@ export async function migrate(
     for (const m of migrations) {
       if (done.has(m.id)) continue;
       for (const statement of splitStatements(m.sql)) await tx.query(statement);
-      await tx.query(`INSERT INTO ${q}.schema_migrations (id) VALUES ($1)`, [m.id]);
+      await tx.query(`INSERT INTO ${q}.${MIGRATIONS_TABLE} (id) VALUES ($1)`, [m.id]);
       applied.push(m.id);
     }
     return applied;

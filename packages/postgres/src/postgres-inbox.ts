@@ -1,5 +1,5 @@
 import type { NotificationInbox } from "@paybridge/core";
-import { quoteSchema } from "./migrate.js";
+import { DEFAULT_SCHEMA, quoteSchema } from "./migrate.js";
 import type { SqlExecutor } from "./sql-client.js";
 
 /**
@@ -15,7 +15,7 @@ export class PostgresNotificationInbox implements NotificationInbox {
     private readonly db: SqlExecutor,
     options: { schema?: string } = {},
   ) {
-    this.table = `${quoteSchema(options.schema ?? "public")}.notification_inbox`;
+    this.table = `${quoteSchema(options.schema ?? DEFAULT_SCHEMA)}.notification_inbox`;
   }
 
   async has(key: string): Promise<boolean> {

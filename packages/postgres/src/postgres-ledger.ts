@@ -18,11 +18,13 @@ import {
   type RefundUpdate,
   type ReserveOutcome,
   type ReserveRefundInput,
+  refundEvent,
   submitWaitMs,
   tradeStateAfterRefund,
   UnknownStatusError,
 } from "@paybridge/core";
-import { quoteSchema } from "./migrate.js";
+import { DEFAULT_SCHEMA, quoteSchema } from "./migrate.js";
+import { appendEvent, outboxTable, PostgresOutbox } from "./postgres-outbox.js";
 import type { SqlClient, SqlExecutor } from "./sql-client.js";
 
 type Row = Record<string, unknown>;
@@ -40,14 +42,19 @@ type Row = Record<string, unknown>;
 export class PostgresRefundLedger implements RefundLedger {
   private readonly orders: string;
   private readonly refunds: string;
+  private readonly events: string;
+  /** Each refund state change's event is written to this outbox in the change's transaction. */
+  readonly outbox: PostgresOutbox;
 
   constructor(
     private readonly db: SqlClient,
     options: { schema?: string } = {},
   ) {
-    const q = quoteSchema(options.schema ?? "public");
+    const q = quoteSchema(options.schema ?? DEFAULT_SCHEMA);
     this.orders = `${q}.refund_orders`;
     this.refunds = `${q}.refunds`;
+    this.events = outboxTable(options.schema);
+    this.outbox = new PostgresOutbox(db, options.schema ? { schema: options.schema } : {});
   }
 
   async saveOrder(order: NewLedgerOrder): Promise<LedgerOrder> {
@@ -177,6 +184,13 @@ export class PostgresRefundLedger implements RefundLedger {
         ],
       );
       const saved = toRefund(one(rows));
+      if (saved.state !== current.state) {
+        const event = refundEvent(
+          { ...saved, amount: { fen: saved.amountFen, currency: saved.currency } },
+          now,
+        );
+        if (event) await appendEvent(tx, this.events, event, now);
+      }
       const order = await this.getOrderIn(tx, saved.outTradeNo);
       if (order) {
         const tradeState = tradeStateAfterRefund(order, saved);

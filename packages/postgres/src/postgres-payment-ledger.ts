@@ -7,12 +7,14 @@ import {
   type PaymentChange,
   type PaymentLedger,
   type PaymentListQuery,
+  paymentEvents,
   type RecordOutcome,
   type TradeReport,
   type UnpaidQuery,
 } from "@paybridge/core";
-import { quoteSchema } from "./migrate.js";
+import { DEFAULT_SCHEMA, quoteSchema } from "./migrate.js";
 import { toPayment } from "./payment-rows.js";
+import { appendEvent, outboxTable, PostgresOutbox } from "./postgres-outbox.js";
 import type { SqlClient, SqlExecutor } from "./sql-client.js";
 
 /**
@@ -24,13 +26,16 @@ import type { SqlClient, SqlExecutor } from "./sql-client.js";
 export class PostgresPaymentLedger implements PaymentLedger {
   protected readonly table: string;
   protected readonly schema: string;
+  /** Each change's event is written to this outbox in the change's transaction. */
+  readonly outbox: PostgresOutbox;
 
   constructor(
     protected readonly db: SqlClient,
     options: { schema?: string } = {},
   ) {
-    this.schema = options.schema ?? "public";
+    this.schema = options.schema ?? DEFAULT_SCHEMA;
     this.table = `${quoteSchema(this.schema)}.payments`;
+    this.outbox = new PostgresOutbox(db, { schema: this.schema });
   }
 
   async recordPayment(input: NewPayment, now: Date): Promise<RecordOutcome> {
@@ -98,13 +103,16 @@ export class PostgresPaymentLedger implements PaymentLedger {
     });
   }
 
-  /** Runs inside the change's transaction; the outbox hooks in here. */
+  /** Runs inside the change's transaction: the change's events (migration 0005's outbox). */
   protected async afterChange(
-    _tx: SqlExecutor,
-    _change: PaymentChange,
+    tx: SqlExecutor,
+    change: PaymentChange,
     _report: TradeReport,
-    _now: Date,
-  ): Promise<void> {}
+    now: Date,
+  ): Promise<void> {
+    const table = outboxTable(this.schema);
+    for (const event of paymentEvents(change, now)) await appendEvent(tx, table, event, now);
+  }
 
   async listPayments(query: PaymentListQuery): Promise<LedgerPayment[]> {
     const { rows } = await this.db.query(

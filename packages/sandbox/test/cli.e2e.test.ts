@@ -202,7 +202,7 @@ describe("paybridge-sandbox failures", () => {
     expect(await cli.exit).toBe(EXIT_USAGE);
     expect(cli.stdout()).toBe("");
     expect(cli.stderr()).toBe(
-      'paybridge-sandbox: --wechat-mode: must be one of platform_certificate, public_key, not "cert"\n' +
+      'paybridge-sandbox: --wechat-mode: must be one of platform_certificate, public_key, switch, not "cert"\n' +
         "Run paybridge-sandbox --help for the options.\n",
     );
   });

@@ -53,7 +53,7 @@ export async function startReceiver(initial: WechatPayProvider): Promise<Receive
 
 /** Resolves once the sandbox has had an answer to the first delivery of `n`; bounded so a hang fails. */
 export async function firstDelivery(n: SentNotification): Promise<number | undefined> {
-  const deadline = Date.now() + 30_000;
+  const deadline = Date.now() + 300_000;
   while (n.deliveries.length === 0) {
     if (Date.now() > deadline) throw new Error(`notification ${n.id} was never delivered`);
     await new Promise((r) => setTimeout(r, 5));
@@ -90,7 +90,7 @@ export async function payRound(
         notifyUrl: receiver.url,
       });
       sandbox.control.pay(outTradeNo);
-      const n = await sandbox.control.nextNotification(outTradeNo, "trade", 30_000);
+      const n = await sandbox.control.nextNotification(outTradeNo, "trade", 300_000);
       built.push(n);
       expect(await firstDelivery(n), `first delivery of ${outTradeNo}`).toBe(204);
       expect((await provider.queryPayment({ outTradeNo })).state).toBe(TradeState.PAID);

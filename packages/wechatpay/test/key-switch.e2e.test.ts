@@ -10,6 +10,9 @@ import { WechatPayProvider, type WechatPayV3ConfigInput } from "../src/index.js"
 import { forgedNotification, payRound, type Receiver, startReceiver } from "./key-switch-support.js";
 
 const DAY_MS = 24 * 3600_000;
+// Hundreds of signed calls and notifications: generous bounds so a loaded machine (2 cores, many
+// test runs) finishes them; nothing here measures speed.
+const HEAVY_MS = 600_000;
 
 let sandbox: WechatSandbox | undefined;
 let receiver: Receiver | undefined;
@@ -38,7 +41,9 @@ function deployments(s: WechatSandbox) {
 const serialOf = (n: SentNotification) => n.headers["Wechatpay-Serial"];
 
 describe("WeChat's switch from platform certificates to the WeChat Pay public key", () => {
-  it("runs the whole ramp (0.1% -> 100% over seven sandbox days) without one rejected genuine answer or notification", async () => {
+  it("runs the whole ramp (0.1% -> 100% over seven sandbox days) without one rejected genuine answer or notification", {
+    timeout: HEAVY_MS,
+  }, async () => {
     const clock = new ManualClock(Date.now());
     sandbox = await startWechatSandbox({
       clock,
@@ -107,7 +112,7 @@ describe("WeChat's switch from platform certificates to the WeChat Pay public ke
 });
 
 describe("platform certificate lifecycle", () => {
-  it("survives two certificate rotations mid-run with zero failed calls", async () => {
+  it("survives two certificate rotations mid-run with zero failed calls", { timeout: HEAVY_MS }, async () => {
     sandbox = await startWechatSandbox({
       merchants: [{ keyMode: "platform_certificate" }],
       allowLoopbackHttpNotify: true,
@@ -132,7 +137,9 @@ describe("platform certificate lifecycle", () => {
     expect(p.keys.requestSerial).toBe(rotated[1]);
   });
 
-  it("refreshes every 12 h by default, drops expired certificates and encrypts with the newest", async () => {
+  it("refreshes every 12 h by default, drops expired certificates and encrypts with the newest", {
+    timeout: HEAVY_MS,
+  }, async () => {
     // Only the provider's clock jumps ahead (wechatpay-node-v3 signs requests with the real time),
     // so this provider accepts answers up to three days old: the window is not under test here.
     let offset = 0;
@@ -170,7 +177,9 @@ describe("platform certificate lifecycle", () => {
     expect(receiver.rejected).toEqual([]);
   });
 
-  it("five forged notifications with unknown serials cost one certificate download, not five", async () => {
+  it("five forged notifications with unknown serials cost one certificate download, not five", {
+    timeout: HEAVY_MS,
+  }, async () => {
     sandbox = await startWechatSandbox({
       merchants: [{ keyMode: "platform_certificate" }],
       allowLoopbackHttpNotify: true,
@@ -205,7 +214,9 @@ describe("platform certificate lifecycle", () => {
     expect(s.control.requestCount() - before).toBe(2);
   });
 
-  it("public-key mode never calls /v3/certificates, and the sandbox serves it no certificates", async () => {
+  it("public-key mode never calls /v3/certificates, and the sandbox serves it no certificates", {
+    timeout: HEAVY_MS,
+  }, async () => {
     sandbox = await startWechatSandbox({
       merchants: [{ keyMode: "public_key" }],
       allowLoopbackHttpNotify: true,

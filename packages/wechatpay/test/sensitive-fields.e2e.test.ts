@@ -11,7 +11,9 @@ describe.each(["platform_certificate", "public_key", "switch"] as const)(
     });
     afterAll(() => rig.close());
 
-    it("round-trips up (merchant -> WeChat) and down (WeChat -> merchant) with the sandbox's keys", async () => {
+    it("round-trips up (merchant -> WeChat) and down (WeChat -> merchant) with the sandbox's keys", {
+      timeout: 300_000,
+    }, async () => {
       const plain = { user_name: "张三", id_card_number: "110101199003074514", mobile: "13800138000" };
       const { wechatpaySerial, fields } = await rig.provider.encryptSensitive(plain);
       // Public-key and combined merchants encrypt with the public key; certificate merchants with the newest certificate.

@@ -1,5 +1,6 @@
 import { inject, injectAll, injectable } from "tsyringe";
 import { ConfigurationError } from "../errors/errors.js";
+import { concealSecrets, concealWith } from "../logger/conceal.js";
 import { type Logger, silentLogger } from "../logger/logger.js";
 import { redactingLogger, SecretRegistry } from "../logger/redact.js";
 import type { PaymentLedger } from "../payments/payment-ledger.js";
@@ -35,6 +36,9 @@ export class PaymentGateway {
     this.logger = redactingLogger(logger ?? silentLogger, this.secrets);
     for (const cls of classes ?? []) this.addProvider(cls);
     for (const account of accounts ?? []) this.addMerchant(account);
+    // Printed (util.inspect, JSON.stringify) as its providers and redacted merchants only: the
+    // provider instances it caches hold keys, and so do the accounts' configurations.
+    concealWith(this, () => ({ providers: this.providerIds, merchants: this.merchants }));
   }
 
   addProvider(cls: AnyProviderClass): void {
@@ -57,7 +61,14 @@ export class PaymentGateway {
       throw new ConfigurationError(`merchant "${account.id}" is added twice`);
     this.secrets.addFromConfig(account.config);
     const config = parseInput(cls.configSchema, account.config, `merchants.${account.id}.config`);
-    this.accounts.set(account.id, { ...account, config });
+    // The account and its config print with their secrets redacted (util.inspect, JSON.stringify).
+    this.accounts.set(
+      account.id,
+      concealSecrets({
+        ...account,
+        config: typeof config === "object" && config !== null ? concealSecrets(config) : config,
+      }),
+    );
   }
 
   /**

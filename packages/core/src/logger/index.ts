@@ -1,2 +1,3 @@
+export * from "./conceal.js";
 export * from "./logger.js";
 export * from "./redact.js";

@@ -5,6 +5,8 @@ import {
   PaymentError,
   TradeStateError,
 } from "../errors/errors.js";
+import type { EventDispatcher } from "../events/dispatcher.js";
+import type { Outbox } from "../events/outbox.js";
 import type { PaymentGateway } from "../injector/gateway.js";
 import { type Logger, silentLogger } from "../logger/logger.js";
 import type { PaymentLedger } from "../payments/payment-ledger.js";
@@ -18,6 +20,7 @@ import type { RefundResult } from "../schemas/refund.js";
 import { RefundState } from "../states/refund-state.js";
 import { TradeState } from "../states/trade-state.js";
 import { MemoryNotificationInbox, type NotificationInbox } from "./inbox.js";
+import { type AppliedSubject, NotificationEvents } from "./notification-events.js";
 import type { ExpectedOrder, OrderLookup } from "./order-book.js";
 
 export interface NotificationIntakeOptions {
@@ -37,7 +40,20 @@ export interface NotificationIntakeOptions {
   readonly inbox?: NotificationInbox;
   readonly clock?: Clock;
   readonly logger?: Logger;
-  /** Called after a change is durable and before the provider is answered; a throw answers failure. */
+  /**
+   * Where events go when the ledgers keep none of their own (default: the payment ledger's,
+   * then the refund ledger's, then one in memory).
+   */
+  readonly outbox?: Outbox;
+  /** Delivers the order's events to the app's handlers after each applied notification. */
+  readonly events?: EventDispatcher;
+  /**
+   * Legacy hook, now a thin wrapper over the outbox: the change a notification made is delivered
+   * to it once (at least once across crashes), after the change is durable and before the
+   * provider is answered; a throw answers failure and the event is delivered again on the
+   * provider's retry. Prefer `events` (an EventDispatcher with handlers by event type), which
+   * also receives changes made by queries, closes and the refund engine. Not both.
+   */
   readonly onEvent?: (event: NotificationEvent) => Promise<void> | void;
 }
 
@@ -67,6 +83,7 @@ export class NotificationIntake {
   /** The intake's logger, redacted with every secret the gateway's merchants hold; adapters log through it. */
   readonly logger: Logger;
   private readonly payments: PaymentLedger | undefined;
+  private readonly events: NotificationEvents;
 
   constructor(private readonly options: NotificationIntakeOptions) {
     this.payments = options.payments ?? options.gateway.payments;
@@ -75,6 +92,19 @@ export class NotificationIntake {
     this.logger = options.gateway
       .redacting(options.logger ?? silentLogger)
       .child({ component: "notifications" });
+    this.events = new NotificationEvents(
+      {
+        outbox: options.outbox ?? this.payments?.outbox ?? options.ledger.outbox,
+        events: options.events,
+        onEvent: options.onEvent,
+      },
+      this.clock,
+    );
+  }
+
+  /** The outbox this intake's events are in (what a dispatcher or the recovery worker reads). */
+  get outbox(): Outbox {
+    return this.events.outbox;
   }
 
   /**
@@ -106,9 +136,11 @@ export class NotificationIntake {
         this.logger.info({ id: event.id, eventType: event.eventType }, "duplicate notification");
         return { outcome: "duplicate", event, ack: provider.acknowledge(true) };
       }
-      if (event.kind === "trade") await this.applyTrade(merchantId, event.trade);
-      else await this.applyRefund(merchantId, event.refund);
-      await this.options.onEvent?.(event);
+      const applied =
+        event.kind === "trade"
+          ? await this.applyTrade(merchantId, event.trade)
+          : await this.applyRefund(merchantId, event.refund);
+      await this.events.afterApply(event, applied);
       const now = this.clock();
       for (const key of keys) await this.inbox.remember(key, now);
       this.logger.info({ id: event.id, eventType: event.eventType }, "notification applied");
@@ -148,7 +180,7 @@ export class NotificationIntake {
     };
   }
 
-  private async applyTrade(merchantId: string, trade: TradeResult): Promise<void> {
+  private async applyTrade(merchantId: string, trade: TradeResult): Promise<AppliedSubject> {
     const order = await this.expected(trade.outTradeNo);
     if (!order) throw new NotFoundError(`notification for unknown order ${trade.outTradeNo}`);
     if (order.merchantId !== merchantId) {
@@ -168,13 +200,21 @@ export class NotificationIntake {
         ledgerOrderFromTrade(trade, { provider: order.provider, merchantId }, this.clock()),
       );
     }
-    await this.recordTrade(order, trade);
+    const state = (await this.recordTrade(order, trade)) ?? trade.state;
+    return {
+      kind: "trade",
+      subject: { ...order, state, rawStatus: trade.rawStatus },
+      ledgerWritesEvents: this.payments?.outbox !== undefined,
+    };
   }
 
   /** Moves the payment ledger's row forward; an order known only to the `orders` lookup is recorded first. */
-  private async recordTrade(order: ExpectedOrder, trade: TradeResult): Promise<void> {
+  private async recordTrade(
+    order: ExpectedOrder,
+    trade: TradeResult,
+  ): Promise<TradeResult["state"] | undefined> {
     const payments = this.payments;
-    if (!payments) return;
+    if (!payments) return undefined;
     const now = this.clock();
     if (!(await payments.getPayment(trade.outTradeNo))) {
       // A concurrent duplicate may record (and move) it first: a TradeStateError then means "already there".
@@ -193,7 +233,7 @@ export class NotificationIntake {
           if (!(e instanceof TradeStateError)) throw e;
         });
     }
-    await payments.applyReport(
+    const change = await payments.applyReport(
       trade.outTradeNo,
       {
         state: trade.state,
@@ -205,9 +245,10 @@ export class NotificationIntake {
       },
       now,
     );
+    return change.payment.state;
   }
 
-  private async applyRefund(merchantId: string, refund: RefundResult): Promise<void> {
+  private async applyRefund(merchantId: string, refund: RefundResult): Promise<AppliedSubject> {
     const stored = await this.options.ledger.getRefund(refund.outRefundNo);
     // A refund PayBridge did not issue (made by hand on the merchant platform) is not ours to book.
     if (!stored) throw new NotFoundError(`notification for unknown refund ${refund.outRefundNo}`);
@@ -221,7 +262,7 @@ export class NotificationIntake {
         `refund ${refund.outRefundNo} is ${stored.amountFen} ${stored.currency} but the notification says ${refund.amount.fen} ${refund.amount.currency}`,
       );
     }
-    await this.options.ledger.updateRefund(
+    const saved = await this.options.ledger.updateRefund(
       refund.outRefundNo,
       {
         mode: "merge",
@@ -237,6 +278,19 @@ export class NotificationIntake {
       },
       this.clock(),
     );
+    return {
+      kind: "refund",
+      subject: {
+        outTradeNo: saved.outTradeNo,
+        outRefundNo: saved.outRefundNo,
+        provider: saved.provider,
+        merchantId: saved.merchantId,
+        state: saved.state,
+        rawStatus: saved.rawStatus,
+        amount: { fen: saved.amountFen, currency: saved.currency },
+      },
+      ledgerWritesEvents: this.options.ledger.outbox !== undefined,
+    };
   }
 }
 

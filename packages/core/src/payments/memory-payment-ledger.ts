@@ -1,4 +1,5 @@
 import { NotFoundError } from "../errors/errors.js";
+import type { MemoryOutbox } from "../events/memory-outbox.js";
 import { TradeState } from "../states/trade-state.js";
 import type {
   LedgerPayment,
@@ -10,7 +11,7 @@ import type {
   TradeReport,
   UnpaidQuery,
 } from "./payment-ledger.js";
-import { checkRepeat, mergeReport, newPaymentRecord } from "./payment-record.js";
+import { checkRepeat, mergeReport, newPaymentRecord, paymentEvents } from "./payment-record.js";
 
 /**
  * The default payment ledger: one process, nothing durable. Each operation runs synchronously
@@ -19,6 +20,12 @@ import { checkRepeat, mergeReport, newPaymentRecord } from "./payment-record.js"
  */
 export class MemoryPaymentLedger implements PaymentLedger {
   private readonly payments = new Map<string, LedgerPayment>();
+  /** Given one, each change's event is appended to it in the same synchronous step as the change. */
+  readonly outbox: MemoryOutbox | undefined;
+
+  constructor(options: { outbox?: MemoryOutbox } = {}) {
+    this.outbox = options.outbox;
+  }
 
   async recordPayment(input: NewPayment, now: Date): Promise<RecordOutcome> {
     const existing = this.payments.get(input.outTradeNo);
@@ -45,7 +52,10 @@ export class MemoryPaymentLedger implements PaymentLedger {
     const current = this.payments.get(outTradeNo);
     if (!current) throw new NotFoundError(`payment ${outTradeNo} is not in the payment ledger`);
     const change = mergeReport(current, report, now);
-    if (change.changed) this.payments.set(outTradeNo, change.payment);
+    if (change.changed) {
+      this.payments.set(outTradeNo, change.payment);
+      for (const event of paymentEvents(change, now)) this.outbox?.appendNow(event, now);
+    }
     return change;
   }
 

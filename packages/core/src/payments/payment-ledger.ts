@@ -1,3 +1,4 @@
+import type { Outbox } from "../events/outbox.js";
 import type { Currency } from "../money/money.js";
 import type { PaymentMethod } from "../schemas/payment.js";
 import type { TradeState } from "../states/trade-state.js";
@@ -92,6 +93,8 @@ export interface UnpaidQuery {
  * (state 3, `paidAfterCloseAt` set), because the buyer's money is at the provider.
  */
 export interface PaymentLedger {
+  /** Set when the ledger writes each change's event in the change's own transaction. */
+  readonly outbox?: Outbox | undefined;
   /**
    * Records a new payment at state 0, or returns the recorded one for a repeat with the same
    * merchant, amount and currency. Throws AmountMismatchError when the order number is recorded

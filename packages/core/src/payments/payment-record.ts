@@ -1,4 +1,5 @@
 import { AmountMismatchError, TradeStateError } from "../errors/errors.js";
+import { type PayBridgeEvent, tradeEvent } from "../events/event.js";
 import { describeTradeState, TradeState } from "../states/trade-state.js";
 import { mergeTradeState } from "../states/transitions.js";
 import type { LedgerPayment, NewPayment, PaymentChange, TradeReport } from "./payment-ledger.js";
@@ -70,4 +71,21 @@ export function mergeReport(current: LedgerPayment, report: TradeReport, now: Da
     updatedAt: now,
   };
   return { payment, previous: current, changed: true, paidAfterClose };
+}
+
+/** The events a change writes: the state reached, and trade.paid_after_close for a late payment. */
+export function paymentEvents(change: PaymentChange, now: Date): PayBridgeEvent[] {
+  if (!change.changed) return [];
+  const p = change.payment;
+  const subject = {
+    outTradeNo: p.outTradeNo,
+    provider: p.provider,
+    merchantId: p.merchantId,
+    state: p.state,
+    rawStatus: p.rawStatus,
+    amount: { fen: p.amountFen, currency: p.currency },
+  };
+  const events = [tradeEvent(subject, now)];
+  if (change.paidAfterClose) events.push(tradeEvent(subject, now, "trade.paid_after_close"));
+  return events.filter((e): e is PayBridgeEvent => e !== undefined);
 }

@@ -1,3 +1,4 @@
+import type { Outbox } from "../events/outbox.js";
 import type { Currency } from "../money/money.js";
 import type { RefundState } from "../states/refund-state.js";
 import type { TradeState } from "../states/trade-state.js";
@@ -125,6 +126,8 @@ export type BeginAttemptOutcome =
  * inserts the new one while the order is locked, so two instances can never both pass the sum check.
  */
 export interface RefundLedger {
+  /** Set when the ledger writes each refund state change's event in the change's own transaction. */
+  readonly outbox?: Outbox | undefined;
   /** Records a paid order, or updates the trade state and paid amount of a known one. */
   saveOrder(order: NewLedgerOrder): Promise<LedgerOrder>;
   getOrder(outTradeNo: string): Promise<LedgerOrder | undefined>;

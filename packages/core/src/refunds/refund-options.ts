@@ -100,7 +100,8 @@ export function resolveRefundOptions(options: RefundServiceOptions): RefundConte
     headroom: options.rateHeadroom ?? 0.05,
     notifyUrl: options.notifyUrl,
     recovery: { ...DEFAULT_RECOVERY_POLICY, ...options.recovery },
-    logger: (options.logger ?? silentLogger).child({ component: "refunds" }),
+    // Redacted with every merchant secret the gateway holds, like the providers' and the intake's.
+    logger: options.gateway.redacting(options.logger ?? silentLogger).child({ component: "refunds" }),
   };
 }
 

@@ -1,4 +1,5 @@
 export * from "./conformance.js";
 export type * from "./harness.js";
 export * from "./ledger-contract.js";
+export * from "./outbox-contract.js";
 export * from "./payment-ledger-contract.js";

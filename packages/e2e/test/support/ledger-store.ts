@@ -1,4 +1,4 @@
-import { connectPostgres, openPglite, type SqlClient } from "@paybridge/postgres";
+import { connectPostgres, DEFAULT_SCHEMA, openPglite, type SqlClient } from "@paybridge/postgres";
 
 /**
  * Where a refund ledger lives, in a form a test can hand to another process: a schema on the
@@ -11,5 +11,5 @@ export type LedgerStore =
 export async function openLedgerStore(store: LedgerStore): Promise<{ client: SqlClient; schema: string }> {
   if (store.kind === "postgres")
     return { client: connectPostgres(store.url, { max: 4 }), schema: store.schema };
-  return { client: await openPglite(store.dataDir), schema: "public" };
+  return { client: await openPglite(store.dataDir), schema: DEFAULT_SCHEMA };
 }

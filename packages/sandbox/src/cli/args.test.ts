@@ -26,10 +26,40 @@ describe("parseCliArgs", () => {
       allowRemote: false,
       keysDir: undefined,
       wechatMode: "platform_certificate",
+      wechatSwitch: undefined,
       alipayMode: "public_key",
       json: false,
       allowHttpNotify: false,
     });
+  });
+
+  it("reads the switch mode and its ramp flags, naming the flag when they do not fit", () => {
+    expect(parse("--wechat-mode", "switch").wechatSwitch).toBeUndefined();
+    expect(parse("--wechat-mode=switch", "--wechat-switch-ratio", "0.25").wechatSwitch).toEqual({
+      ratio: 0.25,
+    });
+    const ramp = parse("--wechat-mode=switch", "--wechat-switch-day-ms=1000").wechatSwitch;
+    expect(ramp?.schedule?.map((s) => [s.afterMs, s.ratio])).toEqual([
+      [0, 0.001],
+      [1000, 0.01],
+      [2000, 0.05],
+      [3000, 0.1],
+      [4000, 0.2],
+      [5000, 0.5],
+      [6000, 1],
+    ]);
+    expect(() => parse("--wechat-switch-ratio=0.5")).toThrow(
+      /--wechat-switch-ratio: needs --wechat-mode switch/,
+    );
+    expect(() => parse("--wechat-mode=switch", "--wechat-switch-ratio=2")).toThrow(
+      /--wechat-switch-ratio: must be a number from 0 to 1/,
+    );
+    expect(() => parse("--wechat-mode=switch", "--wechat-switch-day-ms=0")).toThrow(
+      /--wechat-switch-day-ms: must be a positive/,
+    );
+    expect(() =>
+      parse("--wechat-mode=switch", "--wechat-switch-ratio=0.1", "--wechat-switch-day-ms=5"),
+    ).toThrow(/not both/);
   });
 
   it("starts only the simulators named, in a fixed order", () => {
@@ -102,7 +132,11 @@ describe("parseCliArgs", () => {
     [["--alipay=http"], "--alipay", 'not "http"'],
     [["--alipay", "9001"], "--alipay", "write the port as --alipay=9001"],
     [["--alipay-mode", "cert"], "--alipay-mode", 'must be one of public_key, certificate, not "cert"'],
-    [["--wechat-mode", "rsa"], "--wechat-mode", 'must be one of platform_certificate, public_key, not "rsa"'],
+    [
+      ["--wechat-mode", "rsa"],
+      "--wechat-mode",
+      'must be one of platform_certificate, public_key, switch, not "rsa"',
+    ],
     [["--host"], "--host", "needs a value"],
     [["--host", ""], "--host", "needs a host name or address"],
     [["--keys-dir"], "--keys-dir", "needs a value"],

@@ -1,5 +1,7 @@
 import { parseArgs } from "node:util";
 import type { WechatKeyMode } from "../wechat/v3/credentials.js";
+import type { WechatSwitchOptions } from "../wechat/v3/key-ring.js";
+import { WECHAT_SWITCH_RAMP } from "../wechat/v3/switch-schedule.js";
 import { CliUsageError } from "./errors.js";
 import { isLoopbackHost } from "./host.js";
 
@@ -7,7 +9,11 @@ import { isLoopbackHost } from "./host.js";
 export const SIMULATOR_IDS = ["wechat", "alipay"] as const;
 export type SimulatorId = (typeof SIMULATOR_IDS)[number];
 
-const WECHAT_MODES = ["platform_certificate", "public_key"] as const satisfies readonly WechatKeyMode[];
+const WECHAT_MODES = [
+  "platform_certificate",
+  "public_key",
+  "switch",
+] as const satisfies readonly WechatKeyMode[];
 /** Alipay's 接口加签方式 (https://opendocs.alipay.com/common/02kdnc): public keys or public-key certificates. */
 export const ALIPAY_MODES = ["public_key", "certificate"] as const;
 export type AlipayKeyMode = (typeof ALIPAY_MODES)[number];
@@ -21,6 +27,8 @@ export interface CliOptions {
   /** Absolute path; keys are read from it when present, else generated and written there. */
   readonly keysDir: string | undefined;
   readonly wechatMode: WechatKeyMode;
+  /** With --wechat-mode switch: the notification ramp (WeChat's seven days unless told otherwise). */
+  readonly wechatSwitch: WechatSwitchOptions | undefined;
   readonly alipayMode: AlipayKeyMode;
   readonly json: boolean;
   /** Accept http notify_url on loopback hosts (WeChat itself accepts https only). */
@@ -34,6 +42,8 @@ const OPTIONS = {
   "allow-remote": { type: "boolean" },
   "keys-dir": { type: "string" },
   "wechat-mode": { type: "string" },
+  "wechat-switch-ratio": { type: "string" },
+  "wechat-switch-day-ms": { type: "string" },
   "alipay-mode": { type: "string" },
   json: { type: "boolean" },
   "allow-http-notify": { type: "boolean" },
@@ -42,7 +52,8 @@ const OPTIONS = {
 
 /**
  * Parses `paybridge-sandbox [--wechat[=PORT]] [--alipay[=PORT]] [--host H] [--allow-remote]
- * [--keys-dir DIR] [--wechat-mode MODE] [--alipay-mode MODE] [--json]`. Throws CliUsageError naming the flag for anything it cannot use.
+ * [--keys-dir DIR] [--wechat-mode MODE] [--wechat-switch-ratio R | --wechat-switch-day-ms MS]
+ * [--alipay-mode MODE] [--json]`. Throws CliUsageError naming the flag for anything it cannot use.
  * `resolvePath` turns --keys-dir into an absolute path (the caller's cwd).
  */
 export function parseCliArgs(argv: readonly string[], resolvePath: (p: string) => string): CliOptions {
@@ -84,6 +95,8 @@ export function parseCliArgs(argv: readonly string[], resolvePath: (p: string) =
     throw new CliUsageError("--wechat-mode", `must be one of ${WECHAT_MODES.join(", ")}, not "${mode}"`);
   }
 
+  const wechatSwitch = parseSwitch(mode, values["wechat-switch-ratio"], values["wechat-switch-day-ms"]);
+
   const alipayMode = values["alipay-mode"] ?? "public_key";
   if (!(ALIPAY_MODES as readonly string[]).includes(alipayMode)) {
     throw new CliUsageError(
@@ -99,10 +112,51 @@ export function parseCliArgs(argv: readonly string[], resolvePath: (p: string) =
     allowRemote,
     keysDir: rawDir === undefined ? undefined : resolvePath(rawDir),
     wechatMode: mode as WechatKeyMode,
+    wechatSwitch,
     alipayMode: alipayMode as AlipayKeyMode,
     json: values.json === true,
     allowHttpNotify: values["allow-http-notify"] === true,
   };
+}
+
+/**
+ * --wechat-switch-ratio R: a fixed share (0..1) of notifications signed with the public key;
+ * --wechat-switch-day-ms MS: WeChat's seven-step ramp with each "day" MS long on the sandbox clock
+ * (1000: the whole switch in seven seconds). Only with --wechat-mode switch.
+ */
+function parseSwitch(
+  mode: string,
+  ratio: string | undefined,
+  dayMs: string | undefined,
+): WechatSwitchOptions | undefined {
+  for (const [flag, value] of [
+    ["--wechat-switch-ratio", ratio],
+    ["--wechat-switch-day-ms", dayMs],
+  ] as const) {
+    if (value !== undefined && mode !== "switch") throw new CliUsageError(flag, "needs --wechat-mode switch");
+  }
+  if (ratio !== undefined && dayMs !== undefined) {
+    throw new CliUsageError(
+      "--wechat-switch-ratio",
+      "give either a fixed ratio or --wechat-switch-day-ms, not both",
+    );
+  }
+  if (ratio !== undefined) {
+    const r = Number(ratio);
+    if (ratio.trim() === "" || !Number.isFinite(r) || r < 0 || r > 1)
+      throw new CliUsageError("--wechat-switch-ratio", `must be a number from 0 to 1, not "${ratio}"`);
+    return { ratio: r };
+  }
+  if (dayMs !== undefined) {
+    if (!/^\d{1,12}$/.test(dayMs) || Number(dayMs) === 0)
+      throw new CliUsageError(
+        "--wechat-switch-day-ms",
+        `must be a positive whole number of ms, not "${dayMs}"`,
+      );
+    const day = Number(dayMs);
+    return { schedule: WECHAT_SWITCH_RAMP.map((step, i) => ({ afterMs: i * day, ratio: step.ratio })) };
+  }
+  return undefined;
 }
 
 function parseWith(args: string[]) {

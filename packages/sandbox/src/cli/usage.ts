@@ -10,7 +10,13 @@ Options:
   --allow-remote           allow a non-loopback --host and notifications to non-loopback URLs
   --keys-dir DIR           read keys from DIR/<simulator>/ when present, else generate them and write
                            them there (private keys mode 0600); without it keys live in memory
-  --wechat-mode MODE       platform_certificate (default) or public_key: how responses are signed
+  --wechat-mode MODE       platform_certificate (default), public_key, or switch (moving from the
+                           first to the second: answers signed by the request's Wechatpay-Serial,
+                           notifications by either key, ramping 0.1% -> 100% over seven days)
+  --wechat-switch-ratio R  with switch: a fixed share (0..1) of notifications signed by the public key
+  --wechat-switch-day-ms MS
+                           with switch: WeChat's seven-day ramp with each day MS long (1000: seven
+                           seconds); the sandbox clock also moves with POST /sandbox/control/advance
   --alipay-mode MODE       public_key (default) or certificate (公钥证书模式, with cert SNs)
   --allow-http-notify      accept http notify_url on loopback hosts (127.0.0.1, localhost, [::1]);
                            WeChat accepts only https, so without it the sandbox refuses http too

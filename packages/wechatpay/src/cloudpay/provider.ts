@@ -4,6 +4,7 @@ import {
   type CreatePaymentResult,
   closePaymentSchema,
   cny,
+  concealProvider,
   createPaymentSchema,
   type ListRefundsQuery,
   listRefundsSchema,
@@ -102,6 +103,8 @@ export class WechatCloudPayProvider implements PaymentProvider {
   ) {
     this.config = parseInput(wechatCloudPayConfigSchema, config, "config");
     this.merchantId = context.merchantId;
+    // Printed (util.inspect, JSON.stringify) as its id and merchant only, never its keys.
+    concealProvider(this);
     this.client = new CloudPayClient(this.config.cloudPay, { subMchId: this.config.subMchId });
   }
 

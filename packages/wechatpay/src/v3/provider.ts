@@ -4,6 +4,7 @@ import {
   type CreatePaymentInput,
   type CreatePaymentResult,
   closePaymentSchema,
+  concealProvider,
   createPaymentSchema,
   type ListRefundsQuery,
   listRefundsSchema,
@@ -84,6 +85,8 @@ export class WechatPayProvider implements PaymentProvider {
   constructor(config: WechatPayV3ConfigInput, context: ProviderContext) {
     this.config = parseInput(wechatPayV3ConfigSchema, config, "config");
     this.merchantId = context.merchantId;
+    // Printed (util.inspect, JSON.stringify) as its id and merchant only, never its keys.
+    concealProvider(this);
     this.merchantKey = createPrivateKey(this.config.privateKey);
     this.keys = new WechatPayKeyStore(
       this.config.keyMode,

@@ -53,7 +53,7 @@ export class HmacTestProvider implements PaymentProvider {
   refund = async () => this.unsupported();
   queryRefund = async () => this.unsupported();
   listRefunds = async () => this.unsupported();
-  parseNotification = async () => this.unsupported();
+  parseNotification: PaymentProvider["parseNotification"] = async () => this.unsupported();
   acknowledge(ok: boolean): NotificationAck {
     return { status: ok ? 200 : 500, headers: {}, body: ok ? "ok" : "fail" };
   }

@@ -31,6 +31,27 @@ export function wechatControlRoutes(origin: string): ControlRoute[] {
       "GET",
       `${c}/notifications?out_trade_no=YOUR_OUT_TRADE_NO`,
     ),
+    controlRoute(
+      "put the merchant in a key mode (switch: start the notification ramp now)",
+      "POST",
+      `${c}/key-mode`,
+      {
+        mchid: "YOUR_MCHID",
+        mode: "switch",
+      },
+    ),
+    controlRoute(
+      "rotate the platform certificate (the new one signs from now on)",
+      "POST",
+      `${c}/rotate-certificate`,
+      {
+        retire_previous: false,
+      },
+    ),
+    controlRoute("decrypt a sensitive field as WeChat would (RSA-OAEP)", "POST", `${c}/sensitive-decrypt`, {
+      ciphertext: "BASE64",
+      wechatpay_serial: "PUB_KEY_ID_...",
+    }),
     controlRoute("count /v3 requests received", "GET", `${c}/requests`),
     controlRoute("read the merchant credentials (keys included)", "GET", `${c}/credentials`),
   ];

@@ -16,7 +16,12 @@ export const wechatSimulator: SimulatorModule = {
     const sandboxOptions: WechatSandboxOptions = {
       host,
       port,
-      merchants: [material?.merchant ?? { keyMode }],
+      merchants: [
+        {
+          ...(material?.merchant ?? { keyMode }),
+          ...(options.wechatSwitch ? { switch: options.wechatSwitch } : {}),
+        },
+      ],
       ...(material ? { platform: material.platform } : {}),
       // Notifications go to whatever notify_url the app sends; off the machine only when the
       // user has opened the sandbox to the network anyway.
@@ -48,9 +53,9 @@ export const wechatSimulator: SimulatorModule = {
           ...config,
           privateKey: `<contents of ${keyFiles.merchantPrivateKey}>`,
           keyMode:
-            config.keyMode.type === "public_key"
-              ? { ...config.keyMode, publicKey: `<contents of ${keyFiles.wechatpayPublicKey}>` }
-              : config.keyMode,
+            config.keyMode.type === "platform_certificate"
+              ? config.keyMode
+              : { ...config.keyMode, publicKey: `<contents of ${keyFiles.wechatpayPublicKey}>` },
         }
       : config;
 

@@ -5,7 +5,7 @@ import { WECHAT_FAULT_KINDS, WECHAT_OPERATIONS, type WechatFault } from "../engi
 import type { EngineOrder, WechatRefundStatus } from "../engine/types.js";
 import type { WechatKeyMode } from "./credentials.js";
 import type { PlatformCertificate, WechatKeyRing, WechatSwitchOptions } from "./key-ring.js";
-import type { SentNotification, WechatNotifier } from "./notifier.js";
+import type { DeliveryMode, SentNotification, WechatNotifier } from "./notifier.js";
 import { decryptUpstream, encryptDownstream } from "./sensitive-fields.js";
 
 const KEY_MODES: readonly WechatKeyMode[] = ["platform_certificate", "public_key", "switch"];
@@ -18,8 +18,15 @@ export interface WechatSandboxControl {
   pay(outTradeNo: string, options?: PayOptions): Readonly<EngineOrder>;
   fail(outTradeNo: string, options?: { mchid?: string; reason?: string }): Readonly<EngineOrder>;
   neverPay(outTradeNo: string, options?: { mchid?: string }): Readonly<EngineOrder>;
-  /** Moves the sandbox clock forward and settles refunds that came due (notifications follow). */
+  /**
+   * Moves the sandbox clock forward and settles refunds that came due (notifications follow);
+   * notification retries that fall due on the way are made.
+   */
   advance(ms: number): void;
+  /** How notifications travel from now on: duplicates, several senders, late, held (see DeliveryMode). */
+  setDeliveryMode(mode: DeliveryMode): void;
+  /** Sends the notifications held by `hold: true`, in the order built or newest first. */
+  releaseNotifications(order?: "built" | "reverse"): number;
   /** /v3 requests received so far, whatever their outcome. */
   requestCount(): number;
   /**
@@ -76,7 +83,20 @@ export function createControl(
     pay: (no, options) => engine.pay(no, options),
     fail: (no, options) => engine.failPayment(no, options),
     neverPay: (no, options) => engine.neverPay(no, options),
-    advance: (ms) => engine.advance(ms),
+    advance: (ms) => {
+      // Step through every retry due on the way, so each attempt happens at its own sandbox time.
+      const target = engine.now().getTime() + ms;
+      for (;;) {
+        const next = notifier.nextDueSandbox();
+        if (next === undefined || next > target) break;
+        engine.advance(Math.max(0, next - engine.now().getTime()));
+        notifier.deliverDue();
+      }
+      engine.advance(Math.max(0, target - engine.now().getTime()));
+      notifier.deliverDue();
+    },
+    setDeliveryMode: (mode) => notifier.setMode(mode),
+    releaseNotifications: (order) => notifier.release(order),
     requestCount,
     setKeyMode: (mchid, mode, options) => {
       if (!engine.hasMerchant(mchid)) throw new WechatEngineError("MCH_NOT_EXISTS", `商户号 ${mchid} 不存在`);
@@ -186,6 +206,20 @@ export async function handleControlRequest(
         }
         control.injectFault({ kind, operation, mchid }, typeof body.times === "number" ? body.times : 1);
         return reply(200, { ok: true });
+      }
+      case "delivery-mode": {
+        const pick = (k: string) => (body[k] === undefined ? {} : { [k]: body[k] });
+        control.setDeliveryMode({
+          ...pick("duplicates"),
+          ...pick("senders"),
+          ...pick("lateMs"),
+          ...pick("hold"),
+        } as DeliveryMode);
+        return reply(200, { ok: true });
+      }
+      case "release-notifications": {
+        const order = body.order === "reverse" ? "reverse" : "built";
+        return reply(200, { released: control.releaseNotifications(order) });
       }
       case "refund-outcome": {
         const outcome = text("outcome");

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { request } from "node:http";
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { aeadEncrypt } from "../../shared/aead.js";
 import type { SandboxClock } from "../../shared/clock.js";
 import { formatBeijingTime } from "../../shared/time-format.js";
@@ -11,7 +12,7 @@ import { type ResponseSigner, signedHeaders } from "./signing.js";
 /**
  * WeChat retries a notification that was not answered with 200/204 at 15s/15s/30s/3m/10m/20m/
  * 30m/30m/30m/60m/3h/3h/3h/6h/6h (支付结果通知, https://pay.weixin.qq.com/doc/v3/merchant/4012791861).
- * The sandbox keeps the shape and divides every delay by `compression`.
+ * The delays run on the sandbox clock; real time counts `compression` times faster.
  */
 export const WECHAT_NOTIFY_SCHEDULE_MS = [
   15_000, 15_000, 30_000, 180_000, 600_000, 1_200_000, 1_800_000, 1_800_000, 1_800_000, 3_600_000, 10_800_000,
@@ -19,7 +20,12 @@ export const WECHAT_NOTIFY_SCHEDULE_MS = [
 ] as const;
 
 export interface NotificationDelivery {
+  /** Wall-clock time the attempt was sent. */
   readonly at: Date;
+  /** Sandbox-clock time of the attempt (what retry timing is measured on). */
+  readonly sandboxAt: Date;
+  /** Which simulated WeChat server sent it (0 unless `senders` > 1). */
+  readonly sender: number;
   readonly status?: number;
   readonly error?: string;
 }
@@ -41,14 +47,51 @@ export interface SentNotification {
   finished: boolean;
 }
 
-export interface NotifierOptions {
-  /** Divide WeChat's retry delays by this (default 1000: 15 s -> 15 ms). */
+/**
+ * How notifications travel, as messy as production can be. WeChat warns that the same notification
+ * may arrive more than once and from several servers ("同样的通知可能会多次发送给商户系统。商户系统必须
+ * 能够正确处理重复的通知", 支付结果通知, https://pay.weixin.qq.com/doc/v3/merchant/4012791861).
+ */
+export interface DeliveryMode {
+  /** Extra copies of each attempt, sent one after the other (duplicates). Default 0. */
+  readonly duplicates?: number;
+  /** Servers sending each attempt at the same moment, in parallel connections. Default 1. */
+  readonly senders?: number;
+  /** Sandbox-clock milliseconds before a notification's first attempt (late). Default 0. */
+  readonly lateMs?: number;
+  /**
+   * Build and keep notifications unsent until `release()` (so a test can deliver them out of
+   * order, e.g. the refund's before the payment's). Default false.
+   */
+  readonly hold?: boolean;
+}
+
+export interface NotifierOptions extends DeliveryMode {
+  /**
+   * Speed factor: a retry is due when the sandbox clock reaches it, or when real time has covered
+   * the delay divided by this (default 1000: 15 s -> 15 ms). Moving the sandbox clock
+   * (`control.advance`) fires every retry that falls due on the way, in order.
+   */
   readonly compression?: number;
   /** Deliver to non-loopback URLs too. Off by default: the sandbox never leaves the machine unless told. */
   readonly allowNonLoopback?: boolean;
   /** Build and record notifications without sending them. */
   readonly deliver?: boolean;
+  /**
+   * How long the merchant has to answer one attempt: "商户系统收到支付结果通知后,需要在5秒内完成处理,
+   * 并返回应答" (https://pay.weixin.qq.com/doc/v3/merchant/4012791861), so 5000 ms by default; a
+   * slower answer counts as a failure and is retried. Wall-clock time: it measures the merchant.
+   */
   readonly timeoutMs?: number;
+}
+
+interface Pending {
+  readonly record: SentNotification;
+  /** Attempts made so far. */
+  attempts: number;
+  dueSandbox: number;
+  dueWall: number;
+  running: boolean;
 }
 
 const EVENT_TYPES = {
@@ -62,6 +105,9 @@ export class WechatNotifier {
   private readonly timers = new Set<NodeJS.Timeout>();
   private closed = false;
   private readonly waiters = new Set<() => void>();
+  private readonly pending: Pending[] = [];
+  private readonly held: Pending[] = [];
+  private mode: DeliveryMode;
 
   constructor(
     private readonly merchants: (mchid: string) => WechatSandboxMerchant | undefined,
@@ -69,7 +115,74 @@ export class WechatNotifier {
     private readonly clock: SandboxClock,
     private readonly wireNow: () => number,
     private readonly options: NotifierOptions = {},
-  ) {}
+  ) {
+    this.mode = {
+      duplicates: options.duplicates ?? 0,
+      senders: options.senders ?? 1,
+      lateMs: options.lateMs ?? 0,
+      hold: options.hold ?? false,
+    };
+  }
+
+  /** Changes how later attempts travel (the control API's delivery-mode). */
+  setMode(mode: DeliveryMode): void {
+    for (const [key, value] of Object.entries(mode)) {
+      if (value === undefined) continue;
+      if (
+        key === "hold" ? typeof value !== "boolean" : !Number.isSafeInteger(value) || (value as number) < 0
+      ) {
+        throw new RangeError(`delivery mode ${key}: ${String(value)} is not valid`);
+      }
+      if (key === "senders" && (value as number) < 1)
+        throw new RangeError("delivery mode senders: at least 1");
+    }
+    this.mode = {
+      ...this.mode,
+      ...Object.fromEntries(Object.entries(mode).filter(([, v]) => v !== undefined)),
+    };
+  }
+
+  get deliveryMode(): Readonly<DeliveryMode> {
+    return this.mode;
+  }
+
+  /**
+   * Sends the held notifications, in the order built or newest first ("reverse": a refund's
+   * notification arrives before its payment's). Returns how many were released.
+   */
+  release(order: "built" | "reverse" = "built"): number {
+    const batch = this.held.splice(0);
+    if (order === "reverse") batch.reverse();
+    const now = this.clock.now().getTime();
+    for (const [i, p] of batch.entries()) {
+      // Strictly increasing due times keep the chosen order across the asynchronous sends.
+      p.dueSandbox = now;
+      p.dueWall = Date.now() + i;
+      this.pending.push(p);
+    }
+    this.deliverDue();
+    return batch.length;
+  }
+
+  /** The sandbox time of the earliest retry or late first attempt waiting (none running). */
+  nextDueSandbox(): number | undefined {
+    const times = this.pending.filter((p) => !p.running).map((p) => p.dueSandbox);
+    return times.length ? Math.min(...times) : undefined;
+  }
+
+  /**
+   * Makes every attempt that is due, on the sandbox clock or by real time at the speed factor.
+   * Called after the clock moves and by the simulator's periodic tick.
+   */
+  deliverDue(): void {
+    if (this.closed) return;
+    const now = this.clock.now().getTime();
+    const wall = Date.now();
+    const due = this.pending
+      .filter((p) => !p.running && (p.dueSandbox <= now || p.dueWall <= wall))
+      .sort((a, b) => a.dueWall - b.dueWall || a.dueSandbox - b.dueSandbox);
+    for (const p of due) void this.attempt(p);
+  }
 
   /** Turns an engine event into TRANSACTION.SUCCESS or REFUND.SUCCESS / ABNORMAL / CLOSED, if it is one. */
   handle(event: WechatEngineEvent): void {
@@ -173,36 +286,92 @@ export class WechatNotifier {
     };
     this.sent.push(record);
     for (const waiter of [...this.waiters]) waiter();
-    const loopback = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(n.url);
+    const host = safeHostname(n.url);
+    const loopback = host !== undefined && /^(127(?:\.\d{1,3}){3}|localhost|\[::1\])$/.test(host);
     if (this.options.deliver === false || (!loopback && !this.options.allowNonLoopback)) {
       record.finished = true;
       return;
     }
-    void this.attempt(record, 0);
+    const late = this.mode.lateMs ?? 0;
+    const p: Pending = {
+      record,
+      attempts: 0,
+      dueSandbox: this.clock.now().getTime() + late,
+      dueWall: Date.now() + this.scaled(late),
+      running: false,
+    };
+    if (this.mode.hold) {
+      this.held.push(p);
+      return;
+    }
+    this.pending.push(p);
+    if (late === 0) this.deliverDue();
+    else this.wake(p);
   }
 
-  private async attempt(record: SentNotification, index: number): Promise<void> {
-    if (this.closed) return;
-    const outcome = await post(record.url, record.headers, record.body, this.options.timeoutMs ?? 5_000);
-    record.deliveries.push({ at: new Date(), ...outcome });
-    if (outcome.status !== undefined && (outcome.status === 200 || outcome.status === 204)) {
-      record.delivered = true;
-      record.finished = true;
-      return;
-    }
-    const delay = WECHAT_NOTIFY_SCHEDULE_MS[index];
-    if (delay === undefined || this.closed) {
-      record.finished = true;
-      return;
-    }
+  private scaled(ms: number): number {
+    return ms === 0 ? 0 : Math.max(1, Math.round(ms / (this.options.compression ?? 1000)));
+  }
+
+  /** A real-time timer for when `p` falls due at the speed factor. */
+  private wake(p: Pending): void {
     const timer = setTimeout(
       () => {
         this.timers.delete(timer);
-        void this.attempt(record, index + 1);
+        this.deliverDue();
       },
-      Math.max(1, Math.round(delay / (this.options.compression ?? 1000))),
+      Math.max(0, p.dueWall - Date.now()),
     );
     this.timers.add(timer);
+  }
+
+  private async attempt(p: Pending): Promise<void> {
+    if (this.closed) return;
+    p.running = true;
+    const { record } = p;
+    const sandboxAt = this.clock.now();
+    const senders = this.mode.senders ?? 1;
+    const copies = 1 + (this.mode.duplicates ?? 0);
+    const timeoutMs = this.options.timeoutMs ?? 5_000;
+    let acknowledged = false;
+    for (let copy = 0; copy < copies && !this.closed; copy += 1) {
+      // Several WeChat servers may send the same attempt at once: parallel connections.
+      const outcomes = await Promise.all(
+        Array.from({ length: senders }, async (_, sender) => {
+          const at = new Date();
+          const outcome = await post(record.url, record.headers, record.body, timeoutMs);
+          record.deliveries.push({ at, sandboxAt, sender, ...outcome });
+          return outcome;
+        }),
+      );
+      if (outcomes.some((o) => o.status === 200 || o.status === 204)) acknowledged = true;
+    }
+    p.attempts += 1;
+    p.running = false;
+    if (acknowledged) {
+      record.delivered = true;
+      record.finished = true;
+      this.pending.splice(this.pending.indexOf(p), 1);
+      return;
+    }
+    const delay = WECHAT_NOTIFY_SCHEDULE_MS[p.attempts - 1];
+    if (delay === undefined || this.closed) {
+      record.finished = true;
+      this.pending.splice(this.pending.indexOf(p), 1);
+      return;
+    }
+    // The next retry counts from this attempt, on the sandbox clock and at the speed factor.
+    p.dueSandbox = sandboxAt.getTime() + delay;
+    p.dueWall = Date.now() + this.scaled(delay);
+    this.wake(p);
+  }
+}
+
+function safeHostname(url: string): string | undefined {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return undefined;
   }
 }
 
@@ -213,6 +382,7 @@ function post(
   timeoutMs: number,
 ): Promise<{ status?: number; error?: string }> {
   return new Promise((resolve) => {
+    const request = url.startsWith("https:") ? httpsRequest : httpRequest;
     const req = request(url, { method: "POST", headers, timeout: timeoutMs }, (res) => {
       res.resume();
       res.on("end", () => resolve({ status: res.statusCode ?? 0 }));

@@ -355,7 +355,11 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
     server.once("error", reject);
     server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
   });
-  const settle = setInterval(() => engine.tick(), options.settleIntervalMs ?? 100);
+  const settle = setInterval(() => {
+    engine.tick();
+    // An OffsetClock moves by itself: retries that came due on the sandbox clock go out.
+    notifier.deliverDue();
+  }, options.settleIntervalMs ?? 100);
   settle.unref();
   const address = server.address() as AddressInfo;
   const origin = `http://${address.address}:${address.port}`;

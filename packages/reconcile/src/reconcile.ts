@@ -1,0 +1,150 @@
+import { RefundState, TradeState } from "@paybridge/core";
+import { beijingDay } from "./beijing-time.js";
+import type { BillRecord } from "./bill-record.js";
+import type { LedgerEntry, ReconcileLedgerPort } from "./ledger-port.js";
+import type { DayTotals, Difference, ReconcileResult } from "./reconcile-result.js";
+
+export interface ReconcileInput {
+  readonly provider: string;
+  readonly merchantId: string;
+  /** Beijing bill day, yyyy-MM-dd. */
+  readonly date: string;
+  /** The parsed bill; its generator throws at the end if the bill disagrees with its own summary. */
+  readonly bill: AsyncIterable<BillRecord>;
+  readonly ledger: ReconcileLedgerPort;
+}
+
+// Ledger lines are held packed (amount and state in one number, keyed by order or refund number) so
+// a million-line day fits in tens of MiB; bill rows stream through and are never kept.
+const STATE_SPAN = 8;
+const pack = (amountFen: number, state: number) => amountFen * STATE_SPAN + state;
+const amountOf = (packed: number) => Math.floor(packed / STATE_SPAN);
+const stateOf = (packed: number) => packed % STATE_SPAN;
+
+/** A bill payment line agrees with a ledger payment that is paid, or paid and since refunded. */
+function paymentStatesAgree(bill: number, ledger: number): boolean {
+  if (bill === TradeState.PAID) return ledger === TradeState.PAID || ledger === TradeState.REFUND;
+  return bill === ledger;
+}
+
+/**
+ * Reconciles one day of one merchant: every bill line is matched to the ledger by order number
+ * (payments) or refund number (refunds). Each line ends up matched or in exactly one difference;
+ * a line differing in both amount and state is reported as an amount mismatch (money first).
+ */
+export async function reconcileDay(input: ReconcileInput): Promise<ReconcileResult> {
+  const { from, to } = beijingDay(input.date);
+  const payments = new Map<string, number>();
+  const refunds = new Map<string, number>();
+  const refundOrder = new Map<string, string>();
+  const ledger = { payments: 0, refunds: 0, paymentFen: 0, refundFen: 0 };
+  for await (const e of input.ledger.entries({
+    merchantId: input.merchantId,
+    provider: input.provider,
+    from,
+    to,
+  })) {
+    addLedger(e, payments, refunds, refundOrder, ledger);
+  }
+  const differences: Difference[] = [];
+  let matched = 0;
+  const bill = { payments: 0, refunds: 0, paymentFen: 0, refundFen: 0, feeFen: 0 };
+  for await (const r of input.bill) {
+    bill.feeFen += r.feeFen;
+    const table = r.kind === "payment" ? payments : refunds;
+    const key = r.kind === "payment" ? r.outTradeNo : r.outRefundNo;
+    if (r.kind === "payment") {
+      bill.payments += 1;
+      bill.paymentFen += r.amountFen;
+    } else {
+      bill.refunds += 1;
+      bill.refundFen += r.amountFen;
+    }
+    const packed = table.get(key);
+    const base = {
+      record: r.kind,
+      outTradeNo: r.outTradeNo,
+      outRefundNo: r.kind === "refund" ? r.outRefundNo : undefined,
+      billLine: r.line,
+      billAmountFen: r.amountFen,
+      billState: r.state,
+    };
+    if (packed === undefined) {
+      differences.push({
+        ...base,
+        kind: "missing_locally",
+        ledgerAmountFen: undefined,
+        ledgerState: undefined,
+      });
+      continue;
+    }
+    table.delete(key);
+    const ledgerAmountFen = amountOf(packed);
+    const ledgerState = stateOf(packed);
+    const statesAgree =
+      r.kind === "payment" ? paymentStatesAgree(r.state, ledgerState) : r.state === ledgerState;
+    if (ledgerAmountFen !== r.amountFen)
+      differences.push({ ...base, kind: "amount_mismatch", ledgerAmountFen, ledgerState });
+    else if (!statesAgree)
+      differences.push({ ...base, kind: "state_mismatch", ledgerAmountFen, ledgerState });
+    else matched += 1;
+  }
+  for (const [outTradeNo, packed] of payments)
+    differences.push(missingAtProvider("payment", outTradeNo, undefined, packed));
+  for (const [outRefundNo, packed] of refunds) {
+    differences.push(missingAtProvider("refund", refundOrder.get(outRefundNo) ?? "", outRefundNo, packed));
+  }
+  return {
+    provider: input.provider,
+    merchantId: input.merchantId,
+    date: input.date,
+    currency: "CNY",
+    matched,
+    differences,
+    bill: { ...bill, netFen: bill.paymentFen - bill.refundFen - bill.feeFen },
+    ledger: totals(ledger),
+  };
+}
+
+function addLedger(
+  e: LedgerEntry,
+  payments: Map<string, number>,
+  refunds: Map<string, number>,
+  refundOrder: Map<string, string>,
+  t: { payments: number; refunds: number; paymentFen: number; refundFen: number },
+): void {
+  if (e.kind === "payment") {
+    payments.set(e.outTradeNo, pack(e.amountFen, e.state));
+    t.payments += 1;
+    t.paymentFen += e.amountFen;
+  } else {
+    refunds.set(e.outRefundNo, pack(e.amountFen, e.state));
+    refundOrder.set(e.outRefundNo, e.outTradeNo);
+    t.refunds += 1;
+    // Only refunds the provider completed move money; others are compared by state, not summed.
+    if (e.state === RefundState.SUCCESS) t.refundFen += e.amountFen;
+  }
+}
+
+function totals(t: { payments: number; refunds: number; paymentFen: number; refundFen: number }): DayTotals {
+  return { ...t, feeFen: 0, netFen: t.paymentFen - t.refundFen };
+}
+
+function missingAtProvider(
+  record: "payment" | "refund",
+  outTradeNo: string,
+  outRefundNo: string | undefined,
+  packed: number,
+): Difference {
+  return {
+    kind: "missing_at_provider",
+    record,
+    outTradeNo,
+    outRefundNo,
+    billLine: undefined,
+    billAmountFen: undefined,
+    billState: undefined,
+    ledgerAmountFen: amountOf(packed),
+    ledgerState: stateOf(packed),
+  };
+}
