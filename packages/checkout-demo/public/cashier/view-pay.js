@@ -3,34 +3,32 @@ import { t } from "../lib/i18n.js";
 
 const LOGO = { wechatpay: "微", alipay: "支" };
 
+// One wallet action: `kind` is "pay" or "fail", the i18n key names its label.
+function actionButton(cls, key, kind, option, act) {
+  return h(
+    "button",
+    {
+      type: "button",
+      class: cls,
+      "data-i18n": key,
+      dataset: { [kind]: option.channel },
+      on: { click: () => act(kind, option) },
+    },
+    t(key),
+  );
+}
+
+// Only the WeChat simulator can be told to fail a payment.
+function failButton(option, act) {
+  return option.provider === "wechatpay" ? actionButton("link", "sandboxFail", "fail", option, act) : null;
+}
+
 function sandboxButtons(option, act) {
   return h(
     "div",
     { class: "actions" },
-    h(
-      "button",
-      {
-        type: "button",
-        class: "link",
-        "data-i18n": "sandboxPay",
-        dataset: { pay: option.channel },
-        on: { click: () => act("pay", option) },
-      },
-      t("sandboxPay"),
-    ),
-    option.provider === "wechatpay"
-      ? h(
-          "button",
-          {
-            type: "button",
-            class: "link",
-            "data-i18n": "sandboxFail",
-            dataset: { fail: option.channel },
-            on: { click: () => act("fail", option) },
-          },
-          t("sandboxFail"),
-        )
-      : null,
+    actionButton("link", "sandboxPay", "pay", option, act),
+    failButton(option, act),
   );
 }
 
@@ -62,17 +60,7 @@ function optionRow(option, act) {
     h(
       "div",
       { class: "actions" },
-      h(
-        "button",
-        {
-          type: "button",
-          class: "pay",
-          "data-i18n": "payNow",
-          dataset: { pay: option.channel },
-          on: { click: () => act("pay", option) },
-        },
-        t("payNow"),
-      ),
+      actionButton("pay", "payNow", "pay", option, act),
       option.kind === "link"
         ? h(
             "a",
@@ -80,19 +68,7 @@ function optionRow(option, act) {
             t("openApp"),
           )
         : null,
-      option.provider === "wechatpay"
-        ? h(
-            "button",
-            {
-              type: "button",
-              class: "link",
-              "data-i18n": "sandboxFail",
-              dataset: { fail: option.channel },
-              on: { click: () => act("fail", option) },
-            },
-            t("sandboxFail"),
-          )
-        : null,
+      failButton(option, act),
     ),
   );
 }
