@@ -117,6 +117,14 @@ export const alipayConfigSchema = z.strictObject({
     .default(365),
   /** How long one gateway call may take before it is reported as OutcomeUnknownError. */
   timeoutMs: z.number().int().positive().max(120_000).default(5000),
+  /**
+   * Older products only: read a refund query answer that carries refund data but no
+   * refund_status as a successful refund, as the older alipay.trade.fastpay.refund.query page
+   * said. Default false: the current page (https://opendocs.alipay.com/open/02ekfl) says a refund
+   * succeeded only when refund_status is REFUND_SUCCESS. Turn it on only when Alipay confirms your
+   * product never sends refund_status: otherwise a refund that has not succeeded reads as done.
+   */
+  legacyRefundQuery: z.boolean({ error: "must be true or false" }).default(false),
   /** page / wap pay as a link to open (GET) or an auto-submitting HTML form (POST). */
   pageAction: z.enum(["redirect", "html_form"]).default("redirect"),
 });

@@ -15,7 +15,10 @@ export {
   mapRefundQuery,
   mapTradeStatus,
   NO_REFUND_DATA,
+  NO_REFUND_STATUS,
+  REFUND_AMOUNT_ONLY,
   REFUND_STATUS_MAP,
+  type RefundQueryReading,
   TRADE_STATUS_MAP,
   type TradeEvidence,
 } from "./status-map.js";

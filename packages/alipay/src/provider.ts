@@ -98,6 +98,10 @@ export class AlipayProvider implements PaymentProvider {
       maxRefundsPerOrder: undefined,
       minIntervalMs: 0,
       rateLimit: undefined,
+      // alipay.trade.fastpay.refund.query (https://opendocs.alipay.com/open/02ekfl): query a
+      // refund no sooner than 10 s after the refund request; the engine waits that long before
+      // the query that decides whether to resend the same out_request_no.
+      resubmitAfterMs: 10_000,
     };
   }
 
@@ -231,7 +235,10 @@ export class AlipayProvider implements PaymentProvider {
     };
   }
 
-  /** alipay.trade.fastpay.refund.query, https://opendocs.alipay.com/open/02ekfl: data -> 4, none -> 2. */
+  /**
+   * alipay.trade.fastpay.refund.query, https://opendocs.alipay.com/open/02ekfl: refund_status
+   * REFUND_SUCCESS -> 4; anything else -> 2 (not refunded yet), unless legacyRefundQuery.
+   */
   async queryRefund(raw: RefundQuery): Promise<RefundResult> {
     const query = parseInput(refundQuerySchema, raw, "refundQuery");
     const answer = await this.client.exec<RefundQueryResponse>("alipay.trade.fastpay.refund.query", {
@@ -239,7 +246,9 @@ export class AlipayProvider implements PaymentProvider {
       out_request_no: query.outRefundNo,
       query_options: ["gmt_refund_pay"],
     });
-    const result = refundResultFromQuery(answer, query, this.mapping);
+    const result = refundResultFromQuery(answer, query, this.mapping, {
+      legacy: this.config.legacyRefundQuery,
+    });
     if (result.state === 4)
       this.evidence.note(
         query.outTradeNo,

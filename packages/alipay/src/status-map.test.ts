@@ -25,12 +25,18 @@ describe("alipay status mapping", () => {
     expect(() => mapTradeStatus(undefined, none)).toThrow(UnknownStatusError);
   });
 
-  it("refund query: data is 4, no data is 2, an unknown refund_status is an error", () => {
+  it("refund query: only refund_status REFUND_SUCCESS is 4; data without it is 2 unless legacy; no data is 2", () => {
     expect(mapRefundQuery({ refund_status: "REFUND_SUCCESS", refund_amount: "1.00" })).toEqual({
       state: 4,
       rawStatus: "REFUND_SUCCESS",
     });
-    expect(mapRefundQuery({ refund_amount: "1.00" })).toEqual({ state: 4, rawStatus: "REFUND_AMOUNT_ONLY" });
+    // https://opendocs.alipay.com/open/02ekfl: no refund_status means not refunded (yet).
+    expect(mapRefundQuery({ refund_amount: "1.00" })).toEqual({ state: 2, rawStatus: "NO_REFUND_STATUS" });
+    expect(mapRefundQuery({ refund_amount: "1.00" }, { legacy: true })).toEqual({
+      state: 4,
+      rawStatus: "REFUND_AMOUNT_ONLY",
+    });
+    expect(mapRefundQuery({}, { legacy: true })).toEqual({ state: 2, rawStatus: "NO_REFUND_DATA" });
     expect(mapRefundQuery({})).toEqual({ state: 2, rawStatus: "NO_REFUND_DATA" });
     expect(() => mapRefundQuery({ refund_status: "REFUND_PROCESSING" })).toThrow(/REFUND_PROCESSING/);
   });

@@ -42,9 +42,13 @@ export function mapTradeStatus(raw: unknown, evidence: TradeEvidence): TradeStat
 }
 
 /**
- * alipay.trade.fastpay.refund.query answers with code 10000 whether or not the refund happened
- * (https://opendocs.alipay.com/open/02ekfl; seed 003): refund data means refunded, no data means
- * "not refunded: retry the refund with the same out_request_no".
+ * alipay.trade.fastpay.refund.query (https://opendocs.alipay.com/open/02ekfl) answers code 10000
+ * whether or not the refund happened: 10000 only means the query ran. The current page: the
+ * refund succeeded only when refund_status is REFUND_SUCCESS; without it the refund did not
+ * succeed (yet) ("未返回该字段表示退款请求未收到或者退款失败"), and the merchant retries the refund
+ * with the same out_request_no and the same amount, querying no sooner than 10 s after the
+ * request. Older pages said any refund data meant success; some older products still answer that
+ * way, which `legacyRefundQuery` (off by default) reads.
  */
 export const ALIPAY_REFUND_STATUSES = ["REFUND_SUCCESS"] as const;
 export type AlipayRefundStatus = (typeof ALIPAY_REFUND_STATUSES)[number];
@@ -55,13 +59,26 @@ export const REFUND_STATUS_MAP = {
 
 /** rawStatus recorded when the refund query returned no refund data. */
 export const NO_REFUND_DATA = "NO_REFUND_DATA";
-/** rawStatus recorded when refund data came without refund_status (only refund_amount). */
+/** rawStatus recorded when refund data came without refund_status: not refunded (yet) on the current page. */
+export const NO_REFUND_STATUS = "NO_REFUND_STATUS";
+/** rawStatus recorded when `legacyRefundQuery` read refund data without refund_status as a success. */
 export const REFUND_AMOUNT_ONLY = "REFUND_AMOUNT_ONLY";
 
-export function mapRefundQuery(answer: {
-  readonly refund_status?: string | undefined;
-  readonly refund_amount?: string | undefined;
-}): { state: RefundState; rawStatus: string } {
+export interface RefundQueryReading {
+  /**
+   * Read refund data without refund_status as a success, as the older page said (for older
+   * products that never send refund_status). Default false: the current page's rule.
+   */
+  readonly legacy?: boolean;
+}
+
+export function mapRefundQuery(
+  answer: {
+    readonly refund_status?: string | undefined;
+    readonly refund_amount?: string | undefined;
+  },
+  reading: RefundQueryReading = {},
+): { state: RefundState; rawStatus: string } {
   const status = answer.refund_status;
   if (status !== undefined && status !== "") {
     if (!(ALIPAY_REFUND_STATUSES as readonly string[]).includes(status)) {
@@ -70,7 +87,10 @@ export function mapRefundQuery(answer: {
     return { state: REFUND_STATUS_MAP[status as AlipayRefundStatus], rawStatus: status };
   }
   if (answer.refund_amount !== undefined && answer.refund_amount !== "") {
-    return { state: RefundState.SUCCESS, rawStatus: REFUND_AMOUNT_ONLY };
+    // Current page: no refund_status means not refunded (yet), whatever else the answer carries.
+    return reading.legacy
+      ? { state: RefundState.SUCCESS, rawStatus: REFUND_AMOUNT_ONLY }
+      : { state: RefundState.NOT_SUBMITTED, rawStatus: NO_REFUND_STATUS };
   }
   return { state: RefundState.NOT_SUBMITTED, rawStatus: NO_REFUND_DATA };
 }

@@ -10,7 +10,7 @@ import {
   yuanToFen,
 } from "@paybridge/core";
 import type { BizContent } from "./client.js";
-import { mapRefundQuery, mapTradeStatus, type TradeEvidence } from "./status-map.js";
+import { mapRefundQuery, mapTradeStatus, type RefundQueryReading, type TradeEvidence } from "./status-map.js";
 import { formatBeijingTime, parseBeijingTime } from "./time.js";
 import type { AlipayNotificationFields, RefundQueryResponse, TradeQueryResponse } from "./wire-types.js";
 
@@ -164,13 +164,17 @@ export function tradeResultFromNotification(
   };
 }
 
-/** alipay.trade.fastpay.refund.query answer -> RefundResult (4 with data, 2 without). */
+/**
+ * alipay.trade.fastpay.refund.query answer -> RefundResult: 4 with refund_status REFUND_SUCCESS,
+ * else 2 (not refunded yet: retry with the same out_request_no and amount); see status-map.ts.
+ */
 export function refundResultFromQuery(
   answer: RefundQueryResponse,
   request: { outTradeNo: string; outRefundNo: string },
   ctx: MappingContext,
+  reading: RefundQueryReading = {},
 ): RefundResult {
-  const { state, rawStatus } = mapRefundQuery(answer);
+  const { state, rawStatus } = mapRefundQuery(answer, reading);
   const successAt = parseBeijingTime(answer.gmt_refund_pay);
   return {
     provider: ctx.provider,

@@ -93,6 +93,16 @@ describe("alipay under injected faults", () => {
     await expect(refund(outTradeNo)).resolves.toMatchObject({ state: 4 });
   });
 
+  it("balance not enough never hits a repeat of a held out_request_no: the held refund is answered", async () => {
+    // https://opendocs.alipay.com/open/02ekfk: a repeat of the same out_request_no moves no money.
+    const outTradeNo = await paidOrder();
+    await expect(refund(outTradeNo)).resolves.toMatchObject({ state: 4 });
+    h.sandbox.injectFault({ kind: "balance_not_enough", method: "alipay.trade.refund" });
+    await expect(refund(outTradeNo)).resolves.toMatchObject({ state: 4, rawStatus: "REFUND_SUCCESS" });
+    expect(h.sandbox.pendingFaults).toBe(0);
+    expect(h.sandbox.trade(outTradeNo)?.refundedFen).toBe(300);
+  });
+
   it("a corrupted answer signature is a SignatureError even though the call took effect", async () => {
     const outTradeNo = await paidOrder();
     h.sandbox.injectFault({ kind: "bad_signature", method: "alipay.trade.query" });

@@ -1,7 +1,7 @@
 import { cny, NotFoundError } from "@paybridge/core";
 import { uniqueOutTradeNo } from "@paybridge/core/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AlipayHarness, alipayHarness } from "./support.js";
+import { type AlipayHarness, alipayHarness, providerFor } from "./support.js";
 
 /**
  * The Alipay sandbox behaves as the live gateway does where that catches integrations out, and
@@ -72,21 +72,40 @@ describe("alipay sandbox realism through alipay-sdk", () => {
     expect(raw).toContain('"qr_code":"http:\\/\\/127.0.0.1:');
   });
 
-  it("refund query: REFUND_SUCCESS on the current page; an older product's answer without refund_status is still a refund", async () => {
-    for (const [harness, rawStatus] of [
-      [h, "REFUND_SUCCESS"],
-      [old, "REFUND_AMOUNT_ONLY"],
+  it("refund query: only REFUND_SUCCESS is a refund; data without refund_status is 2 unless legacyRefundQuery", async () => {
+    // https://opendocs.alipay.com/open/02ekfl: "未返回该字段表示退款请求未收到或者退款失败".
+    const legacy = providerFor(old.sandbox, { legacyRefundQuery: true });
+    for (const [harness, provider, expected] of [
+      [h, h.provider, { state: 4, rawStatus: "REFUND_SUCCESS" }],
+      [old, old.provider, { state: 2, rawStatus: "NO_REFUND_STATUS" }],
+      [old, legacy, { state: 4, rawStatus: "REFUND_AMOUNT_ONLY" }],
     ] as const) {
       const { outTradeNo } = await precreate(harness, 500);
       await harness.sandbox.pay(outTradeNo);
-      await harness.provider.refund({
+      await provider.refund({
         outTradeNo,
         outRefundNo: `${outTradeNo}R`,
         amount: cny(200),
         total: cny(500),
       });
-      const q = await harness.provider.queryRefund({ outTradeNo, outRefundNo: `${outTradeNo}R` });
-      expect(q).toMatchObject({ state: 4, rawStatus, amount: cny(200) });
+      const q = await provider.queryRefund({ outTradeNo, outRefundNo: `${outTradeNo}R` });
+      expect(q).toMatchObject({ ...expected, amount: cny(200) });
+    }
+  });
+
+  it("a query sooner than refundQuerySettleMs after the refund answers without refund data", async () => {
+    const late = await alipayHarness({ refundQuerySettleMs: 10_000 });
+    try {
+      const { outTradeNo } = await precreate(late, 500);
+      await late.sandbox.pay(outTradeNo);
+      const ref = { outTradeNo, outRefundNo: `${outTradeNo}R` };
+      await late.provider.refund({ ...ref, amount: cny(200), total: cny(500) });
+      expect(await late.provider.queryRefund(ref)).toMatchObject({ state: 2, rawStatus: "NO_REFUND_DATA" });
+      await late.sandbox.advanceClock(10_000);
+      expect(await late.provider.queryRefund(ref)).toMatchObject({ state: 4, rawStatus: "REFUND_SUCCESS" });
+      expect(late.sandbox.calls().map((c) => c.method)).toContain("alipay.trade.fastpay.refund.query");
+    } finally {
+      await late.close();
     }
   });
 });

@@ -10,4 +10,5 @@ export {
   type AlipaySandboxOptions,
   startAlipaySandbox,
 } from "./sandbox.js";
+export type { GatewayCall } from "./server.js";
 export { notifySignContent, requestSignContent, rsa2Sign, rsa2Verify, signedAnswer } from "./signing.js";

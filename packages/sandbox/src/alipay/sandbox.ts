@@ -6,7 +6,7 @@ import { type AlipayCertificates, createAlipayCertificates } from "./certificate
 import { type AlipayFault, FaultQueue } from "./faults.js";
 import { AlipayLedger, type SandboxTrade } from "./ledger.js";
 import { AlipayNotifier, type CapturedNotification } from "./notifier.js";
-import { createGatewayListener } from "./server.js";
+import { createGatewayListener, type GatewayCall } from "./server.js";
 
 export interface AlipaySandboxOptions {
   /** The merchant app's id; 16 digits like a real one by default. */
@@ -46,6 +46,12 @@ export interface AlipaySandboxOptions {
    * current https://opendocs.alipay.com/open/02ekfl answers refund_status REFUND_SUCCESS).
    */
   readonly refundQueryOmitsStatus?: boolean;
+  /**
+   * For this long after a refund, its query answers without refund data ("not received"), as a
+   * gateway that has not recorded it yet: the current refund query page asks clients to query no
+   * sooner than 10 s after the refund request. Default 0 (recorded at once).
+   */
+  readonly refundQuerySettleMs?: number;
 }
 
 /** What a merchant needs to talk to this sandbox, in the same shape as @paybridge/alipay's config. */
@@ -95,6 +101,8 @@ export interface AlipaySandbox {
   readonly pendingFaults: number;
   /** Gateway requests received (API calls, page/wap links opened, app order strings opened). */
   requestCount(): number;
+  /** Every signature-verified API call so far, oldest first, with its sandbox arrival time. */
+  calls(): readonly GatewayCall[];
   /** Every notification delivery attempt so far, oldest first. */
   notifications(): readonly CapturedNotification[];
   /** Resolves when the notifications already due have been attempted. */
@@ -134,6 +142,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
     (event) => notifier.enqueue(event),
   );
   let requests = 0;
+  const calls: GatewayCall[] = [];
   const held = new Set<() => void>();
   let origin = "";
 
@@ -192,7 +201,11 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
       clock,
       escapeSlashes: options.escapeSlashes ?? true,
       refundQueryOmitsStatus: options.refundQueryOmitsStatus ?? false,
+      refundQuerySettleMs: options.refundQuerySettleMs ?? 0,
       origin: () => origin,
+      recordCall: (call) => {
+        calls.push(call);
+      },
       countRequest: () => {
         requests += 1;
       },
@@ -254,6 +267,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
       return faults.pending;
     },
     requestCount: () => requests,
+    calls: () => calls,
     notifications: () => notifier.notifications,
     settled: () => notifier.flush(),
     trade: (outTradeNo) => ledger.lookup({ outTradeNo }, clock.now()),

@@ -6,6 +6,7 @@ import { formatBeijing } from "./clock.js";
 import { failure, GatewayFailure, type GatewayResponse } from "./errors.js";
 import type { AlipayFault, FaultQueue } from "./faults.js";
 import type { AlipayLedger, SandboxTrade } from "./ledger.js";
+import { tradeRef } from "./methods/context.js";
 import { isClientPayMethod, METHODS, type MethodContext, openClientTrade } from "./methods/index.js";
 import type { AlipayNotifier } from "./notifier.js";
 import { notifySignContent, rsa2Sign, signedAnswer } from "./signing.js";
@@ -25,8 +26,11 @@ export interface GatewayDeps {
   readonly escapeSlashes: boolean;
   /** Refund-query answers without refund_status, as older products' did. */
   readonly refundQueryOmitsStatus: boolean;
+  readonly refundQuerySettleMs: number;
   origin(): string;
   countRequest(): void;
+  /** Every verified API call, for tests that check what a client sent and when. */
+  recordCall(call: GatewayCall): void;
   /** Holds a request until the client gives up or the sandbox closes (the timeout fault). */
   hold(req: IncomingMessage): Promise<void>;
   control: {
@@ -37,6 +41,13 @@ export interface GatewayDeps {
     injectFault(fault: AlipayFault): void;
     state(): unknown;
   };
+}
+
+/** One verified gateway API call: its method, its biz_content and the sandbox time it arrived. */
+export interface GatewayCall {
+  readonly method: string;
+  readonly at: Date;
+  readonly biz: Readonly<Record<string, unknown>>;
 }
 
 async function readBody(req: IncomingMessage): Promise<string> {
@@ -134,9 +145,13 @@ async function gateway(
     const handler = METHODS[method];
     if (!handler) return answer(failure("isv.invalid-method", method));
     const ctx = context(deps, params);
+    deps.recordCall({ method, at: deps.clock.now(), biz: ctx.biz });
     const fault = deps.faults.take(method);
     if (fault?.kind === "system_error") return answer(failure("ACQ.SYSTEM_ERROR", "injected fault"));
-    if (fault?.kind === "balance_not_enough")
+    // A repeat of an out_request_no the gateway holds is that refund, answered again (fund_change
+    // N, https://opendocs.alipay.com/open/02ekfk): a balance refusal is about moving new money, so
+    // it never applies to a repeat.
+    if (fault?.kind === "balance_not_enough" && !repeatsHeldRefund(deps, method, ctx))
       return answer(failure("ACQ.SELLER_BALANCE_NOT_ENOUGH", "injected fault"));
     if (fault?.kind === "timeout") return await deps.hold(req);
     let response: GatewayResponse;
@@ -160,6 +175,15 @@ async function gateway(
   }
 }
 
+/** Whether this alipay.trade.refund call names an out_request_no the trade already refunded. */
+function repeatsHeldRefund(deps: GatewayDeps, method: string, ctx: MethodContext): boolean {
+  if (method !== "alipay.trade.refund") return false;
+  const trade = deps.ledger.lookup(tradeRef(ctx.biz), deps.clock.now());
+  if (!trade) return false;
+  const no = typeof ctx.biz.out_request_no === "string" ? ctx.biz.out_request_no : trade.outTradeNo;
+  return trade.refunds.has(no);
+}
+
 function context(deps: GatewayDeps, params: Record<string, string>): MethodContext {
   let biz: Record<string, unknown> = {};
   if (params.biz_content) {
@@ -179,6 +203,7 @@ function context(deps: GatewayDeps, params: Record<string, string>): MethodConte
     params,
     biz,
     refundQueryOmitsStatus: deps.refundQueryOmitsStatus,
+    refundQuerySettleMs: deps.refundQuerySettleMs,
   };
 }
 

@@ -14,6 +14,8 @@ export interface MethodContext {
   readonly biz: Readonly<Record<string, unknown>>;
   /** Older products' refund query: data without refund_status (see refund-query.ts). */
   readonly refundQueryOmitsStatus: boolean;
+  /** A refund's query answers "not received" this long after the refund (see refund-query.ts). */
+  readonly refundQuerySettleMs: number;
 }
 
 export type MethodHandler = (ctx: MethodContext) => GatewayResponse;

@@ -9,7 +9,12 @@ import { type MethodHandler, requiredString, tradeRef } from "./context.js";
  * carries refund_status REFUND_SUCCESS ("未返回该字段表示退款请求未收到或者退款失败"); an unknown
  * out_request_no answers 10000 with no refund data ("not refunded, retry the refund with the same
  * out_request_no"). Older products answered a done refund with its data and no refund_status;
- * `refundQueryOmitsStatus` plays those. gmt_refund_pay only when query_options asks for it.
+ * `refundQueryOmitsStatus` plays those. The page also asks for 10 s or more between the refund
+ * request and its query ("发起退款查询接口的时间不能离退款请求时间太短，建议之间间隔10秒以上"):
+ * `refundQuerySettleMs` plays a gateway that has not yet recorded the refund that soon, answering
+ * without refund data, so a client that queries too early is caught (it must resend the same
+ * out_request_no and amount, never give up on or replace the refund).
+ * gmt_refund_pay only when query_options asks for it.
  * Errors: ACQ.TRADE_NOT_EXIST, ACQ.INVALID_PARAMETER, ACQ.SYSTEM_ERROR.
  */
 export const refundQuery: MethodHandler = (ctx) => {
@@ -17,6 +22,7 @@ export const refundQuery: MethodHandler = (ctx) => {
   const outRequestNo = requiredString(ctx.biz, "out_request_no", 64);
   const found = trade.refunds.get(outRequestNo);
   if (!found) return success();
+  if (ctx.clock.now().getTime() - found.at.getTime() < ctx.refundQuerySettleMs) return success();
   const options = Array.isArray(ctx.biz.query_options) ? (ctx.biz.query_options as unknown[]) : [];
   return success({
     trade_no: trade.tradeNo,

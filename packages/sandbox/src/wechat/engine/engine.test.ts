@@ -342,6 +342,25 @@ describe("WechatMerchantEngine fault injection", () => {
     expect(t.refund(o.outTradeNo, "R1", 1).created).toBe(true);
   });
 
+  it("a resubmitted out_refund_no is answered with its refund: refusals of new money do not hit it", () => {
+    // https://pay.weixin.qq.com/doc/v3/merchant/4012556457: "同一退款单号多次请求只退一笔".
+    const t = setup();
+    const o = t.paid();
+    const first = t.refund(o.outTradeNo, "RR1", 300);
+    for (const kind of ["NOT_ENOUGH", "USER_ACCOUNT_ABNORMAL", "RESOURCE_NOT_EXISTS"] as const) {
+      t.engine.injectFault({ kind, operation: "refund" });
+      const again = t.refund(o.outTradeNo, "RR1", 300);
+      expect([again.created, again.refund.refundId]).toEqual([false, first.refund.refundId]);
+      expect(t.engine.faults.pending).toHaveLength(0);
+    }
+    // A system fault still hits a resubmission, and a refusal still hits a new refund number.
+    t.engine.injectFault({ kind: "SYSTEM_ERROR", operation: "refund" });
+    expect(caught(() => t.refund(o.outTradeNo, "RR1", 300)).code).toBe("SYSTEM_ERROR");
+    t.engine.injectFault({ kind: "NOT_ENOUGH", operation: "refund" });
+    expect(caught(() => t.refund(o.outTradeNo, "RR2", 300)).code).toBe("NOT_ENOUGH");
+    expect(t.engine.refundsOf(o.outTradeNo).map((r) => r.outRefundNo)).toEqual(["RR1"]);
+  });
+
   it("timeout: nothing happened; response lost: the refund was recorded", () => {
     const t = setup();
     const o = t.paid();

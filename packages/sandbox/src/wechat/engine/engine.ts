@@ -25,6 +25,13 @@ import type {
 
 export type { PayOptions, RefundOutcome, WechatEngineOptions } from "./options.js";
 
+/** Faults that refuse new money; a resubmitted refund number is answered with its refund instead. */
+const REFUSALS_OF_NEW_REFUNDS: ReadonlySet<string> = new Set([
+  "NOT_ENOUGH",
+  "USER_ACCOUNT_ABNORMAL",
+  "RESOURCE_NOT_EXISTS",
+]);
+
 /**
  * A transport-independent WeChat Pay merchant: orders, buyer actions, close, refunds with every
  * rule of DESIGN.md "Refund rules", refund settlement driven by an injectable clock, a per-call
@@ -135,8 +142,16 @@ export class WechatMerchantEngine {
 
   /** POST /v3/refund/domestic/refunds with every rule of seed 001 and DESIGN.md. */
   refund(mchid: string, input: CreateRefundInput): RefundOutcome {
-    return this.run(mchid, "refund", () =>
-      this.rateLimiter.guard(mchid, this.clock, () => this.applyRefund(mchid, input)),
+    return this.run(
+      mchid,
+      "refund",
+      () => this.rateLimiter.guard(mchid, this.clock, () => this.applyRefund(mchid, input)),
+      // "同一退款单号多次请求只退一笔" (https://pay.weixin.qq.com/doc/v3/merchant/4012556457): a
+      // resubmitted out_refund_no is answered with the refund it already made. A refusal of new
+      // money (balance, the buyer's account, no such order) is about a refund not made yet, so
+      // those faults never hit a resubmission; transport and system faults still can.
+      (fault) =>
+        REFUSALS_OF_NEW_REFUNDS.has(fault.kind) && this.ledger.refund(mchid, input.outRefundNo) !== undefined,
     );
   }
 
@@ -223,11 +238,18 @@ export class WechatMerchantEngine {
 
   // ---------------------------------------------------------------- internals
 
-  private run<T>(mchid: string, operation: WechatOperation, fn: () => T): T {
+  private run<T>(
+    mchid: string,
+    operation: WechatOperation,
+    fn: () => T,
+    notApplicable: (fault: WechatFault) => boolean = () => false,
+  ): T {
     this.calls += 1;
     this.tick();
     this.requireMerchant(mchid);
-    const fault = this.faults.take(mchid, operation);
+    const taken = this.faults.take(mchid, operation);
+    // A fault that production could not answer to this call is used up without effect.
+    const fault = taken && !notApplicable(taken) ? taken : undefined;
     if (fault) raiseFaultBefore(fault);
     const result = fn();
     if (fault?.kind === "RESPONSE_LOST") throw new WechatTransportFault("response_lost", result);
