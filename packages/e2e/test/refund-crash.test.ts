@@ -27,8 +27,15 @@ console.log(
     : "DATABASE_URL is not set: 'refunds survive SIGKILL' runs on PGlite data directories instead of PostgreSQL",
 );
 
-/** Bounds every wait in this file: a crash point never reached fails the test, it does not hang it. */
-const WAIT_MS = 30_000;
+/**
+ * A hang detector, not a start-up budget: every wait in this file (a worker's READY, a crash point)
+ * lasts as long as a busy machine needs, and only a worker stuck for ten minutes fails the test,
+ * with a message saying it hung. Seven workers start at once (node --import tsx, PGlite or pg):
+ * with both cores busy their start-up took more than 30 s here, which the old fixed budget missed.
+ */
+const HANG_MS = 10 * 60_000;
+const hung = (what: string) =>
+  `${what} (hang detector: nothing for ${HANG_MS / 60_000} minutes, the worker is stuck, not slow)`;
 
 interface Scenario {
   readonly point: CrashPoint;
@@ -146,42 +153,48 @@ describe("refunds survive SIGKILL of the backend process (PostgresRefundLedger +
       refundDelayMs: 3_600_000,
     });
     sandbox.engine.onEvent((e) => events.push(e));
-  });
+    // initdb of the PGlite template takes seconds idle and much longer on a busy machine.
+  }, HANG_MS);
   afterAll(async () => {
     for (const clean of cleanups.reverse()) await clean();
     await sandbox?.close();
   });
 
-  it("after a restart every refund is finished once, the ledger matches the simulator, and nothing exceeds what was paid", async () => {
-    const runs = SCENARIOS.map((scenario, i): Run => {
-      const mchid = sandbox.merchants[i]?.mchid ?? "";
-      return {
-        scenario,
-        mchid,
-        store: newStore(`pb_e2e_crash_${scenario.point}_${stamp}`.toLowerCase()),
-        outTradeNo: `CRASH${scenario.point.toUpperCase()}${stamp}`,
-        // A long client timeout: the held call must still be in flight when the worker dies.
-        config: { ...wechatConfig(sandbox.merchant(mchid), sandbox.origin), timeoutMs: 60_000 },
-        crashedRefundNo: "",
-        ended: "",
-      };
-    });
+  it(
+    "after a restart every refund is finished once, the ledger matches the simulator, and nothing exceeds what was paid",
+    async () => {
+      const runs = SCENARIOS.map((scenario, i): Run => {
+        const mchid = sandbox.merchants[i]?.mchid ?? "";
+        return {
+          scenario,
+          mchid,
+          store: newStore(`pb_e2e_crash_${scenario.point}_${stamp}`.toLowerCase()),
+          outTradeNo: `CRASH${scenario.point.toUpperCase()}${stamp}`,
+          // A long client timeout: the held call must still be in flight when the worker dies.
+          config: { ...wechatConfig(sandbox.merchant(mchid), sandbox.origin), timeoutMs: 60_000 },
+          crashedRefundNo: "",
+          ended: "",
+        };
+      });
 
-    // Phase 1: every worker runs, up to its crash point, at the same time; each is killed there.
-    await Promise.all(runs.map((run) => crashOne(run)));
-    // Faults the burst did not reach stay queued for the restart, except a held call (TIMEOUT),
-    // which would only make the resumed engine wait for its client timeout.
-    const unused = sandbox.engine.faults.pending;
-    sandbox.engine.faults.clear();
-    for (const f of unused) if (f.kind !== "TIMEOUT") sandbox.engine.injectFault(f);
+      // Phase 1: every worker runs, up to its crash point, at the same time; each is killed there.
+      await Promise.all(runs.map((run) => crashOne(run)));
+      // Faults the burst did not reach stay queued for the restart, except a held call (TIMEOUT),
+      // which would only make the resumed engine wait for its client timeout.
+      const unused = sandbox.engine.faults.pending;
+      sandbox.engine.faults.clear();
+      for (const f of unused) if (f.kind !== "TIMEOUT") sandbox.engine.injectFault(f);
 
-    // Phase 2, one scenario at a time (a PGlite directory has one process on it): what the crash
-    // left, then a fresh engine on the same database resumes it.
-    for (const run of runs) await resumeAndCheck(run);
+      // Phase 2, one scenario at a time (a PGlite directory has one process on it): what the crash
+      // left, then a fresh engine on the same database resumes it.
+      for (const run of runs) await resumeAndCheck(run);
 
-    const leftovers = runs.map((r) => `${r.scenario.point}: ${r.crashedRefundNo} (${r.ended})`);
-    console.log(`refund crash test: killed and resumed ${leftovers.join("; ")}`);
-  }, 90_000);
+      const leftovers = runs.map((r) => `${r.scenario.point}: ${r.crashedRefundNo} (${r.ended})`);
+      console.log(`refund crash test: killed and resumed ${leftovers.join("; ")}`);
+      // Vitest's own limit is the hang detector too: two sequential phases of waits, plus margin.
+    },
+    3 * HANG_MS,
+  );
 
   function newStore(name: string): LedgerStore {
     if (databaseUrl) {
@@ -202,18 +215,23 @@ describe("refunds survive SIGKILL of the backend process (PostgresRefundLedger +
     const { scenario, mchid, outTradeNo } = run;
     const paid = paidWechatOrder(sandbox, outTradeNo, scenario.totalFen, mchid);
     const refundNo = (prefix: string, i: number) => `${outTradeNo}${prefix}${i}`;
-    const worker = startKillableWorker("crash-worker.ts", {
-      store: run.store,
-      config: run.config,
-      outTradeNo,
-      totalFen: scenario.totalFen,
-      paidAt: (paid.successTime ?? new Date()).toISOString(),
-      before: scenario.before.map((fen, i) => ({ outRefundNo: refundNo("B", i), fen })),
-      crash: scenario.crash.map((fen, i) => ({ outRefundNo: refundNo("C", i), fen })),
-      point: scenario.point,
-    } satisfies CrashWorkerInput);
+    const worker = startKillableWorker(
+      "crash-worker.ts",
+      {
+        store: run.store,
+        config: run.config,
+        outTradeNo,
+        totalFen: scenario.totalFen,
+        paidAt: (paid.successTime ?? new Date()).toISOString(),
+        before: scenario.before.map((fen, i) => ({ outRefundNo: refundNo("B", i), fen })),
+        crash: scenario.crash.map((fen, i) => ({ outRefundNo: refundNo("C", i), fen })),
+        point: scenario.point,
+      } satisfies CrashWorkerInput,
+      // A worker is killed by the test at its crash point; this only stops one that hung.
+      2 * HANG_MS,
+    );
     try {
-      await worker.waitForLine((l) => l === "READY", WAIT_MS, "READY");
+      await worker.waitForLine((l) => l === "READY", HANG_MS, hung("READY"));
       for (const f of scenario.faults)
         sandbox.engine.injectFault({ kind: f.kind, operation: f.operation, mchid }, f.times);
       run.crashedRefundNo = refundNo("C", 0);
@@ -232,7 +250,7 @@ describe("refunds survive SIGKILL of the backend process (PostgresRefundLedger +
         worker.send("GO");
         run.ended = await Promise.race([
           worker.exited,
-          worker.waitForLine((l) => l.startsWith("HALT"), WAIT_MS, "the 5th acceptance"),
+          worker.waitForLine((l) => l.startsWith("HALT"), HANG_MS, hung("the 5th acceptance")),
         ]);
         stop();
         expect(run.ended, "the burst must be killed mid-way, not after it finished").toBe("SIGKILL");
@@ -252,11 +270,15 @@ describe("refunds survive SIGKILL of the backend process (PostgresRefundLedger +
           (l) =>
             traceOf(l)?.outRefundNo === run.crashedRefundNo &&
             traceOf(l)?.state === RefundState.NOT_SUBMITTED,
-          WAIT_MS,
-          "the lost answer recorded at 2",
+          HANG_MS,
+          hung("the lost answer recorded at 2"),
         );
       } else {
-        await worker.waitForLine((l) => l === `HALT ${scenario.point}`, WAIT_MS, `HALT ${scenario.point}`);
+        await worker.waitForLine(
+          (l) => l === `HALT ${scenario.point}`,
+          HANG_MS,
+          hung(`HALT ${scenario.point}`),
+        );
       }
       run.ended = await worker.kill();
       expect(run.ended).toBe("SIGKILL");
@@ -373,11 +395,11 @@ function traceOf(line: string): CrashTrace | undefined {
   return line.startsWith("TRACE ") ? (JSON.parse(line.slice(6)) as CrashTrace) : undefined;
 }
 
-/** Polls a condition in this process; bounded by WAIT_MS. */
+/** Polls a condition in this process; only the hang detector ends it. */
 async function until(check: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
+  const deadline = Date.now() + HANG_MS;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`no ${what} within ${WAIT_MS} ms`);
+    if (Date.now() > deadline) throw new Error(`no ${hung(what)}`);
     await new Promise((r) => setTimeout(r, 10));
   }
 }

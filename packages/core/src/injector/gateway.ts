@@ -1,4 +1,5 @@
 import { inject, injectAll, injectable } from "tsyringe";
+import type { z } from "zod";
 import { ConfigurationError } from "../errors/errors.js";
 import { concealSecrets, concealWith } from "../logger/conceal.js";
 import { type Logger, silentLogger } from "../logger/logger.js";
@@ -92,6 +93,11 @@ export class PaymentGateway {
       throw new ConfigurationError("usePaymentLedger must be called before the first provider is used");
     }
     this.paymentLedger = ledger;
+  }
+
+  /** The provider's own refund notify URL rule, when its class declares one. */
+  refundNotifyUrlSchema(providerId: string): z.ZodType<string> | undefined {
+    return this.classes.get(providerId)?.refundNotifyUrlSchema;
   }
 
   get providerIds(): string[] {

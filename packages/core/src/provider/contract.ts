@@ -64,6 +64,12 @@ export interface PaymentProvider {
 export interface ProviderClass<Config = unknown> {
   readonly id: string;
   readonly configSchema: z.ZodType<Config>;
+  /**
+   * The provider's own rule for a refund notify URL (WeChat: https, at most 256 bytes, no query
+   * string), checked by RefundService for every merchant when it is built. Optional: without it
+   * only the shared https rule applies.
+   */
+  readonly refundNotifyUrlSchema?: z.ZodType<string>;
   new (config: Config, context: ProviderContext): PaymentProvider;
 }
 

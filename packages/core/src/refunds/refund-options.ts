@@ -1,3 +1,4 @@
+import type { z } from "zod";
 import type { PaymentGateway } from "../injector/gateway.js";
 import { type Logger, silentLogger } from "../logger/logger.js";
 import { type Clock, systemClock } from "../provider/clock.js";
@@ -131,13 +132,17 @@ function configuredNotifyUrl(account: MerchantAccount): string | undefined {
 }
 
 /**
- * The refund notify URL to send for `account`, validated (field named after the merchant), or
- * undefined to let the provider use the merchant's own configuration.
+ * The refund notify URL to send for `account`, validated (the field names the merchant), or
+ * undefined to let the provider use the merchant's own configuration (which its config schema
+ * checked when the merchant was added). `providerRule` is the provider's own rule
+ * (ProviderClass.refundNotifyUrlSchema), checked after the shared https rule.
  */
 export function notifyUrlForAccount(
   option: RefundServiceOptions["notifyUrl"],
   account: MerchantAccount,
+  providerRule?: z.ZodType<string>,
 ): string | undefined {
+  const field = `notifyUrl(${account.id})`;
   const url =
     typeof option === "function"
       ? option(account)
@@ -145,11 +150,14 @@ export function notifyUrlForAccount(
         ? undefined
         : option;
   if (url === undefined) return undefined;
-  return parseInput(httpsOrLoopbackUrlSchema, url, `notifyUrl(${account.id})`);
+  const checked = parseInput(httpsOrLoopbackUrlSchema, url, field);
+  return providerRule ? parseInput(providerRule, checked, field) : checked;
 }
 
 /** The refund notify URL for a provider instance (its merchant account). */
 export function notifyUrlFor(ctx: RefundContext, provider: PaymentProvider): string | undefined {
   const account = ctx.gateway.merchants.find((m) => m.id === provider.merchantId);
-  return account ? notifyUrlForAccount(ctx.notifyUrl, account) : undefined;
+  return account
+    ? notifyUrlForAccount(ctx.notifyUrl, account, ctx.gateway.refundNotifyUrlSchema(account.provider))
+    : undefined;
 }

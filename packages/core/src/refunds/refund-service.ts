@@ -54,7 +54,12 @@ export class RefundService {
   constructor(options: RefundServiceOptions) {
     this.ctx = resolveRefundOptions(options);
     // A bad URL for any merchant is a configuration error now, not a refund stuck at 2 later.
-    for (const account of this.ctx.gateway.merchants) notifyUrlForAccount(this.ctx.notifyUrl, account);
+    for (const account of this.ctx.gateway.merchants)
+      notifyUrlForAccount(
+        this.ctx.notifyUrl,
+        account,
+        this.ctx.gateway.refundNotifyUrlSchema(account.provider),
+      );
     this.ledger = this.ctx.ledger;
     this.limiter = this.ctx.limiter;
   }

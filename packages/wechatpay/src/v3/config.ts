@@ -1,5 +1,6 @@
-import { httpsOrLoopbackUrlSchema, keySourceSchema } from "@paybridge/core";
+import { keySourceSchema } from "@paybridge/core";
 import { z } from "zod";
+import { wechatNotifyUrlSchema } from "./notify-url.js";
 
 /** APIv3 hosts (seed 001 请求域名): the main host routes to the nearest access point, api2 to another region. */
 export const WECHATPAY_ORIGINS = {
@@ -72,8 +73,8 @@ export const wechatPayV3ConfigSchema = z.strictObject({
       },
     )
     .default(WECHATPAY_ORIGINS.production),
-  /** Default refund notify_url; payments name theirs per call. */
-  notifyUrl: httpsOrLoopbackUrlSchema.optional(),
+  /** Default refund notify_url of this merchant; payments name theirs per call. */
+  notifyUrl: wechatNotifyUrlSchema.optional(),
   /** Give up on a call after this long; the outcome is then unknown (OutcomeUnknownError). */
   timeoutMs: z.number().int().positive().max(120_000).default(10_000),
   /** Platform certificate lifecycle (platform_certificate and combined modes). */

@@ -1,5 +1,6 @@
 export * from "./config.js";
 export * from "./key-store.js";
+export * from "./notify-url.js";
 export * from "./provider.js";
 export * from "./sensitive-fields.js";
 export * from "./transformers.js";

@@ -37,6 +37,7 @@ import Pay from "wechatpay-node-v3";
 import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
 import { WechatPayKeyStore } from "./key-store.js";
 import { parseV3Notification } from "./notification.js";
+import { wechatNotifyUrlSchema } from "./notify-url.js";
 import { decryptSensitiveField, encryptSensitiveField } from "./sensitive-fields.js";
 import {
   assertRefundEcho,
@@ -60,6 +61,8 @@ type LibRefundParams = Parameters<Pay["refunds"]>[0];
 export class WechatPayProvider implements PaymentProvider {
   static readonly id = "wechatpay";
   static readonly configSchema = wechatPayV3ConfigSchema;
+  /** WeChat's notify_url rule; RefundService checks every merchant's refund notify URL with it when built. */
+  static readonly refundNotifyUrlSchema = wechatNotifyUrlSchema;
 
   readonly id = WechatPayProvider.id;
   readonly merchantId: string;
@@ -232,6 +235,7 @@ export class WechatPayProvider implements PaymentProvider {
 
   async refund(request: RefundRequest): Promise<RefundResult> {
     const r = parseInput(refundRequestSchema, request, "refund");
+    if (r.notifyUrl !== undefined) parseInput(wechatNotifyUrlSchema, r.notifyUrl, "refund.notifyUrl");
     const body = toV3RefundBody(r, this.config.notifyUrl) as unknown as LibRefundParams;
     const out = await this.pay.refunds(body);
     const wire = out.data as V3Refund;
