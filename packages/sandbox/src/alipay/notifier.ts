@@ -1,6 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { fenToYuan } from "@paybridge/core";
 import type { SandboxClock } from "../shared/clock.js";
+import {
+  DEFAULT_DELIVERY_MODE,
+  type DeliveryMode,
+  nextDeliveryMode,
+  pickDeliveryMode,
+} from "../shared/delivery-mode.js";
 import { formatBeijing } from "./clock.js";
 import type { LedgerEvent, SandboxTrade } from "./ledger.js";
 import { notifySignContent, rsa2Sign } from "./signing.js";
@@ -23,6 +29,8 @@ export interface CapturedNotification {
   readonly outBizNo: string | undefined;
   readonly url: string | undefined;
   readonly attempt: number;
+  /** Which simulated Alipay server sent this copy (0 unless the delivery mode has `senders` > 1). */
+  readonly sender: number;
   readonly at: Date;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: string;
@@ -39,9 +47,11 @@ interface PendingDelivery {
   readonly fields: Record<string, string>;
   attempts: number;
   nextAt: Date;
+  /** Tie-break among deliveries due at the same sandbox time: the order they go out in. */
+  seq: number;
 }
 
-export interface NotifierOptions {
+export interface NotifierOptions extends DeliveryMode {
   readonly appId: string;
   readonly sellerId: string;
   readonly alipayPrivateKeyPem: string;
@@ -55,10 +65,46 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]", "::1"]);
 
 export class AlipayNotifier {
   private readonly pending: PendingDelivery[] = [];
+  private readonly held: PendingDelivery[] = [];
   private readonly captured: CapturedNotification[] = [];
   private chain: Promise<void> = Promise.resolve();
+  private mode: Required<DeliveryMode>;
+  private seq = 0;
 
-  constructor(private readonly options: NotifierOptions) {}
+  constructor(private readonly options: NotifierOptions) {
+    this.mode = nextDeliveryMode(DEFAULT_DELIVERY_MODE, pickDeliveryMode(options));
+  }
+
+  /** Changes how later attempts travel (the control API's delivery-mode). */
+  setMode(mode: DeliveryMode): void {
+    this.mode = nextDeliveryMode(this.mode, mode);
+  }
+
+  get deliveryMode(): Readonly<DeliveryMode> {
+    return this.mode;
+  }
+
+  /**
+   * Sends the held notifications now, in the order built or newest first ("reverse": a refund's
+   * notification arrives before its payment's); resolves with how many were released once they
+   * have been attempted.
+   */
+  async release(order: "built" | "reverse" = "built"): Promise<number> {
+    const batch = this.held.splice(0);
+    if (order === "reverse") batch.reverse();
+    const now = this.options.clock.now();
+    for (const delivery of batch) {
+      delivery.nextAt = now;
+      delivery.seq = this.seq++;
+      this.pending.push(delivery);
+    }
+    await this.flush();
+    return batch.length;
+  }
+
+  get heldCount(): number {
+    return this.held.length;
+  }
 
   get notifications(): readonly CapturedNotification[] {
     return this.captured;
@@ -78,14 +124,16 @@ export class AlipayNotifier {
   enqueue(event: LedgerEvent): void {
     const fields = this.fieldsFor(event);
     const kind: NotificationKind = event.type === "refunded" ? "refund" : "trade";
-    this.pending.push({
+    const delivery: PendingDelivery = {
       notifyId: randomBytes(17).toString("hex"),
       trade: event.trade,
       kind,
       fields,
       attempts: 0,
-      nextAt: this.options.clock.now(),
-    });
+      nextAt: new Date(this.options.clock.now().getTime() + this.mode.lateMs),
+      seq: this.seq++,
+    };
+    (this.mode.hold ? this.held : this.pending).push(delivery);
   }
 
   /** Delivers everything due at the sandbox's current time; resolves when those attempts are done. */
@@ -99,7 +147,7 @@ export class AlipayNotifier {
       const now = this.options.clock.now().getTime();
       const due = this.pending
         .filter((p) => p.nextAt.getTime() <= now)
-        .sort((a, b) => a.nextAt.getTime() - b.nextAt.getTime())[0];
+        .sort((a, b) => a.nextAt.getTime() - b.nextAt.getTime() || a.seq - b.seq)[0];
       if (!due) return;
       const acknowledged = await this.attempt(due);
       const delay = NOTIFY_RETRY_DELAYS_MS[due.attempts - 1];
@@ -129,45 +177,44 @@ export class AlipayNotifier {
     const body = new URLSearchParams(params).toString();
     const headers = { "content-type": "application/x-www-form-urlencoded; charset=utf-8" };
     const url = delivery.trade.notifyUrl;
-    let responseStatus: number | undefined;
-    let responseBody: string | undefined;
-    let error: string | undefined;
-    if (!url) {
-      error = "no notify_url was given for this trade";
-    } else if (!this.options.allowNonLoopback && !LOOPBACK.has(new URL(url).hostname)) {
-      error = `not delivered: ${new URL(url).hostname} is not a loopback address (allowNonLoopbackNotify is off)`;
-    } else {
-      try {
-        const res = await fetch(url, {
-          method: "POST",
-          headers,
-          body,
-          signal: AbortSignal.timeout(this.options.timeoutMs),
-        });
-        responseStatus = res.status;
-        responseBody = await res.text();
-      } catch (err) {
-        error = err instanceof Error ? err.message : String(err);
-      }
+    const refusal = !url
+      ? "no notify_url was given for this trade"
+      : !this.options.allowNonLoopback && !LOOPBACK.has(new URL(url).hostname)
+        ? `not delivered: ${new URL(url).hostname} is not a loopback address (allowNonLoopbackNotify is off)`
+        : undefined;
+    const record = (sender: number, outcome: SendOutcome): boolean => {
+      // Only the exact text "success" stops the retries.
+      const acknowledged = outcome.responseStatus === 200 && outcome.responseBody?.trim() === "success";
+      this.captured.push({
+        notifyId: delivery.notifyId,
+        outTradeNo: delivery.trade.outTradeNo,
+        kind: delivery.kind,
+        tradeStatus: params.trade_status ?? "",
+        outBizNo: params.out_biz_no,
+        url,
+        attempt: delivery.attempts,
+        sender,
+        at: now,
+        headers,
+        body,
+        ...outcome,
+        acknowledged,
+      });
+      return acknowledged;
+    };
+    if (url === undefined || refusal !== undefined) {
+      return record(0, { responseStatus: undefined, responseBody: undefined, error: refusal });
     }
-    // Only the exact text "success" stops the retries.
-    const acknowledged = responseStatus === 200 && responseBody?.trim() === "success";
-    this.captured.push({
-      notifyId: delivery.notifyId,
-      outTradeNo: delivery.trade.outTradeNo,
-      kind: delivery.kind,
-      tradeStatus: params.trade_status ?? "",
-      outBizNo: params.out_biz_no,
-      url,
-      attempt: delivery.attempts,
-      at: now,
-      headers,
-      body,
-      responseStatus,
-      responseBody,
-      error,
-      acknowledged,
-    });
+    let acknowledged = false;
+    for (let copy = 0; copy <= this.mode.duplicates; copy += 1) {
+      // Several Alipay servers may send the same attempt at once: parallel connections.
+      const outcomes = await Promise.all(
+        Array.from({ length: this.mode.senders }, async (_, sender) =>
+          record(sender, await send(url, headers, body, this.options.timeoutMs)),
+        ),
+      );
+      if (outcomes.includes(true)) acknowledged = true;
+    }
     return acknowledged;
   }
 
@@ -203,5 +250,29 @@ export class AlipayNotifier {
     }
     if (t.closedAt) fields.gmt_close = formatBeijing(t.closedAt);
     return fields;
+  }
+}
+
+interface SendOutcome {
+  readonly responseStatus: number | undefined;
+  readonly responseBody: string | undefined;
+  readonly error: string | undefined;
+}
+
+async function send(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  timeoutMs: number,
+): Promise<SendOutcome> {
+  try {
+    const res = await fetch(url, { method: "POST", headers, body, signal: AbortSignal.timeout(timeoutMs) });
+    return { responseStatus: res.status, responseBody: await res.text(), error: undefined };
+  } catch (err) {
+    return {
+      responseStatus: undefined,
+      responseBody: undefined,
+      error: err instanceof Error ? err.message : String(err),
+    };
   }
 }

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage } from "node:http";
 import { type AddressInfo, isIP } from "node:net";
 import { OffsetClock } from "../shared/clock.js";
+import type { DeliveryMode } from "../shared/delivery-mode.js";
 import { generateRsaKeyPair, type RsaKeyPair } from "../shared/rsa.js";
 import { type AlipayCertificates, createAlipayCertificates } from "./certificates.js";
 import { type AlipayFault, FaultQueue } from "./faults.js";
@@ -36,6 +37,8 @@ export interface AlipaySandboxOptions {
   readonly allowNonLoopbackNotify?: boolean;
   /** How long one notification delivery may take. Default 5000 ms. */
   readonly notifyTimeoutMs?: number;
+  /** How notifications travel from the start: duplicates, several senders, late, held (see DeliveryMode). */
+  readonly notify?: DeliveryMode;
   /**
    * Write "/" as "\/" inside signed answers, as the live gateway does (default true). The signature
    * covers the escaped bytes, so only a client that verifies the exact bytes it received passes.
@@ -98,6 +101,10 @@ export interface AlipaySandbox {
   /** Opens an app-pay order string as the Alipay app would; returns the trade it created. */
   openAppOrder(orderString: string): Promise<{ out_trade_no: string; trade_no: string; cashier_url: string }>;
   injectFault(fault: AlipayFault): void;
+  /** How notifications travel from now on: duplicates, several senders, late, held (see DeliveryMode). */
+  setDeliveryMode(mode: DeliveryMode): void;
+  /** Sends held notifications (built order, or "reverse": newest first); resolves with how many once attempted. */
+  releaseNotifications(order?: "built" | "reverse"): Promise<number>;
   readonly pendingFaults: number;
   /** Gateway requests received (API calls, page/wap links opened, app order strings opened). */
   requestCount(): number;
@@ -132,6 +139,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
     clock,
     allowNonLoopback: options.allowNonLoopbackNotify ?? false,
     timeoutMs: options.notifyTimeoutMs ?? 5000,
+    ...options.notify,
   });
   const ledger = new AlipayLedger(
     {
@@ -174,6 +182,8 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
       if (!kinds.includes(fault.kind)) throw new TypeError(`unknown fault kind ${String(fault.kind)}`);
       faults.push(fault);
     },
+    setDeliveryMode: (mode: DeliveryMode) => notifier.setMode(mode),
+    releaseNotifications: (order?: "built" | "reverse") => notifier.release(order),
     state: () => ({
       now: clock.now().toISOString(),
       requestCount: requests,
@@ -263,6 +273,8 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
       return body as { out_trade_no: string; trade_no: string; cashier_url: string };
     },
     injectFault: (fault) => control.injectFault(fault),
+    setDeliveryMode: (mode) => control.setDeliveryMode(mode),
+    releaseNotifications: (order) => control.releaseNotifications(order),
     get pendingFaults() {
       return faults.pending;
     },

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { fenToYuan } from "@paybridge/core";
 import type { SandboxClock } from "../shared/clock.js";
+import { type DeliveryMode, pickDeliveryMode } from "../shared/delivery-mode.js";
 import { cashierPage, resultPage } from "./cashier.js";
 import { formatBeijing } from "./clock.js";
 import { failure, GatewayFailure, type GatewayResponse } from "./errors.js";
@@ -39,6 +40,8 @@ export interface GatewayDeps {
     scan(outTradeNo: string): SandboxTrade;
     advanceClock(ms: number): Promise<void>;
     injectFault(fault: AlipayFault): void;
+    setDeliveryMode(mode: DeliveryMode): void;
+    releaseNotifications(order?: "built" | "reverse"): Promise<number>;
     state(): unknown;
   };
 }
@@ -293,6 +296,16 @@ async function controlRoute(
     if (req.method === "POST" && path === "/faults") {
       deps.control.injectFault(JSON.parse(body) as AlipayFault);
       return json(200, { pending: deps.faults.pending });
+    }
+    if (req.method === "POST" && path === "/delivery-mode") {
+      deps.control.setDeliveryMode(pickDeliveryMode(JSON.parse(body || "{}") as object));
+      return json(200, { mode: deps.notifier.deliveryMode });
+    }
+    if (req.method === "POST" && path === "/release-notifications") {
+      const { order } = JSON.parse(body || "{}") as { order?: unknown };
+      return json(200, {
+        released: await deps.control.releaseNotifications(order === "reverse" ? "reverse" : "built"),
+      });
     }
     if (req.method === "POST" && path === "/app-pay") {
       // The Alipay app receives the order string built by sdkExec; the sandbox plays that app.

@@ -27,6 +27,15 @@ export function alipayControlRoutes(origin: string): ControlRoute[] {
       kind: "system_error",
       method: "alipay.trade.refund",
     }),
+    controlRoute(
+      "how notifications travel: duplicates, parallel senders, late (sandbox ms), held until released",
+      "POST",
+      `${c}/delivery-mode`,
+      { duplicates: 1, senders: 2, lateMs: 0, hold: false },
+    ),
+    controlRoute("send held notifications (order: built or reverse)", "POST", `${c}/release-notifications`, {
+      order: "reverse",
+    }),
     controlRoute("list notification delivery attempts", "GET", `${c}/notifications`),
     controlRoute("read the whole state (clock, trades, refunds, pending faults)", "GET", `${c}/state`),
   ];

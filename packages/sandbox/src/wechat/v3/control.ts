@@ -1,11 +1,12 @@
 import type { ServerResponse } from "node:http";
+import { type DeliveryMode, pickDeliveryMode } from "../../shared/delivery-mode.js";
 import type { PayOptions, WechatMerchantEngine } from "../engine/engine.js";
 import { WechatEngineError } from "../engine/errors.js";
 import { WECHAT_FAULT_KINDS, WECHAT_OPERATIONS, type WechatFault } from "../engine/faults.js";
 import type { EngineOrder, WechatRefundStatus } from "../engine/types.js";
 import type { WechatKeyMode } from "./credentials.js";
 import type { PlatformCertificate, WechatKeyRing, WechatSwitchOptions } from "./key-ring.js";
-import type { DeliveryMode, SentNotification, WechatNotifier } from "./notifier.js";
+import type { SentNotification, WechatNotifier } from "./notifier.js";
 import { decryptUpstream, encryptDownstream } from "./sensitive-fields.js";
 
 const KEY_MODES: readonly WechatKeyMode[] = ["platform_certificate", "public_key", "switch"];
@@ -208,13 +209,7 @@ export async function handleControlRequest(
         return reply(200, { ok: true });
       }
       case "delivery-mode": {
-        const pick = (k: string) => (body[k] === undefined ? {} : { [k]: body[k] });
-        control.setDeliveryMode({
-          ...pick("duplicates"),
-          ...pick("senders"),
-          ...pick("lateMs"),
-          ...pick("hold"),
-        } as DeliveryMode);
+        control.setDeliveryMode(pickDeliveryMode(body));
         return reply(200, { ok: true });
       }
       case "release-notifications": {

@@ -3,6 +3,12 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { aeadEncrypt } from "../../shared/aead.js";
 import type { SandboxClock } from "../../shared/clock.js";
+import {
+  DEFAULT_DELIVERY_MODE,
+  type DeliveryMode,
+  nextDeliveryMode,
+  pickDeliveryMode,
+} from "../../shared/delivery-mode.js";
 import { formatBeijingTime } from "../../shared/time-format.js";
 import type { WechatEngineEvent } from "../engine/events.js";
 import type { WechatSandboxMerchant } from "./credentials.js";
@@ -47,25 +53,6 @@ export interface SentNotification {
   finished: boolean;
 }
 
-/**
- * How notifications travel, as messy as production can be. WeChat warns that the same notification
- * may arrive more than once and from several servers ("同样的通知可能会多次发送给商户系统。商户系统必须
- * 能够正确处理重复的通知", 支付结果通知, https://pay.weixin.qq.com/doc/v3/merchant/4012791861).
- */
-export interface DeliveryMode {
-  /** Extra copies of each attempt, sent one after the other (duplicates). Default 0. */
-  readonly duplicates?: number;
-  /** Servers sending each attempt at the same moment, in parallel connections. Default 1. */
-  readonly senders?: number;
-  /** Sandbox-clock milliseconds before a notification's first attempt (late). Default 0. */
-  readonly lateMs?: number;
-  /**
-   * Build and keep notifications unsent until `release()` (so a test can deliver them out of
-   * order, e.g. the refund's before the payment's). Default false.
-   */
-  readonly hold?: boolean;
-}
-
 export interface NotifierOptions extends DeliveryMode {
   /**
    * Speed factor: a retry is due when the sandbox clock reaches it, or when real time has covered
@@ -107,7 +94,7 @@ export class WechatNotifier {
   private readonly waiters = new Set<() => void>();
   private readonly pending: Pending[] = [];
   private readonly held: Pending[] = [];
-  private mode: DeliveryMode;
+  private mode: Required<DeliveryMode>;
 
   constructor(
     private readonly merchants: (mchid: string) => WechatSandboxMerchant | undefined,
@@ -116,30 +103,12 @@ export class WechatNotifier {
     private readonly wireNow: () => number,
     private readonly options: NotifierOptions = {},
   ) {
-    this.mode = {
-      duplicates: options.duplicates ?? 0,
-      senders: options.senders ?? 1,
-      lateMs: options.lateMs ?? 0,
-      hold: options.hold ?? false,
-    };
+    this.mode = nextDeliveryMode(DEFAULT_DELIVERY_MODE, pickDeliveryMode(options));
   }
 
   /** Changes how later attempts travel (the control API's delivery-mode). */
   setMode(mode: DeliveryMode): void {
-    for (const [key, value] of Object.entries(mode)) {
-      if (value === undefined) continue;
-      if (
-        key === "hold" ? typeof value !== "boolean" : !Number.isSafeInteger(value) || (value as number) < 0
-      ) {
-        throw new RangeError(`delivery mode ${key}: ${String(value)} is not valid`);
-      }
-      if (key === "senders" && (value as number) < 1)
-        throw new RangeError("delivery mode senders: at least 1");
-    }
-    this.mode = {
-      ...this.mode,
-      ...Object.fromEntries(Object.entries(mode).filter(([, v]) => v !== undefined)),
-    };
+    this.mode = nextDeliveryMode(this.mode, mode);
   }
 
   get deliveryMode(): Readonly<DeliveryMode> {
@@ -392,3 +361,5 @@ function post(
     req.end(body);
   });
 }
+
+export type { DeliveryMode };
