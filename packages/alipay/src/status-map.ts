@@ -1,7 +1,7 @@
 import { RefundState, TradeState, UnknownStatusError } from "@paybridge/core";
 
 /**
- * Alipay trade_status values (https://opendocs.alipay.com/open/02ekfh; seed 003 交易状态):
+ * Alipay trade_status values (https://opendocs.alipay.com/open/02ekfh, 交易状态):
  * WAIT_BUYER_PAY 交易创建等待买家付款, TRADE_CLOSED 未付款交易超时关闭或支付完成后全额退款,
  * TRADE_SUCCESS 交易支付成功, TRADE_FINISHED 交易结束不可退款.
  */

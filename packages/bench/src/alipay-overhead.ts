@@ -12,7 +12,7 @@ const REFUND_FEN = 300;
  * Abstraction overhead for Alipay: one operation = alipay.trade.refund + alipay.trade.fastpay.refund.query
  * (https://opendocs.alipay.com/open/f60979b3_alipay.trade.refund, .../refund.query), through
  * PayBridge's AlipayProvider and through alipay-sdk v4 `exec` with `validateSign: true` (the SDK
- * verifies the answer only when asked: DESIGN.md), against one gateway simulator, interleaved.
+ * verifies the answer only when asked, per its README's `validateSign` option), against one gateway simulator, interleaved.
  * Each operation refunds its own paid trade.
  */
 export async function benchAlipayOverhead(scale: BenchScale): Promise<RatioResult> {

@@ -1,5 +1,5 @@
 -- The refund ledger: paid orders and their refunds. Amounts are integer fen (bigint), never
--- numeric or float. States use PayBridge's numbering (trade 0-4, refund 0-6; DESIGN.md).
+-- numeric or float. States use PayBridge's numbering (trade 0-4, refund 0-6; docs/states.md).
 -- Runs unchanged on PostgreSQL and on PGlite; applied inside the target schema by migrate().
 
 CREATE TABLE refund_orders (

@@ -13,7 +13,7 @@ import {
   SignatureError,
   TradeStateError,
 } from "@paybridge/core";
-import { SEED_ERROR_CODES } from "@paybridge/wechatpay";
+import { CLOUDPAY_DOCUMENTED_ERROR_CODES } from "@paybridge/wechatpay";
 import { describe, expect, it } from "vitest";
 import { cloudPaySetup, OPENID, SUB_MCH_ID } from "./cloudpay-harness.js";
 
@@ -40,7 +40,7 @@ const refundOf = (outTradeNo: string, no: string, fen: number, total = 1_000) =>
   total: cny(total),
 });
 
-describe("every err_code of the seeds, answered by the simulator and classified by the transport", () => {
+describe("every err_code of the CloudPay refund pages, answered by the simulator and classified by the transport", () => {
   // Codes the engine's own rules produce.
   it("TRADE_OVERDUE: refund more than 365 days after payment", async () => {
     const s = await paid("CPERR0001");
@@ -196,7 +196,7 @@ describe("every err_code of the seeds, answered by the simulator and classified 
     );
   });
 
-  it("the list above plus the injected ones cover all seventeen seed codes", () => {
+  it("the list above plus the injected ones cover all seventeen documented codes", () => {
     const covered = [
       "TRADE_OVERDUE",
       "ERROR",
@@ -216,7 +216,7 @@ describe("every err_code of the seeds, answered by the simulator and classified 
       "XML_FORMAT_ERROR",
       "NOAUTH",
     ];
-    expect([...covered].sort()).toEqual([...SEED_ERROR_CODES].sort());
+    expect([...covered].sort()).toEqual([...CLOUDPAY_DOCUMENTED_ERROR_CODES].sort());
   });
 });
 

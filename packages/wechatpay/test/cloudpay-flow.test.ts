@@ -87,7 +87,7 @@ describe("CloudPay transport: the whole refund flow against the simulator", () =
     ]);
   });
 
-  it("sends the seeds' field names with a fresh nonce_str on every call", async () => {
+  it("sends the doc pages' field names with a fresh nonce_str on every call", async () => {
     const s = cloudPaySetup();
     const seen: Record<string, unknown>[] = [];
     const spy = new Proxy(s.simulator, {
@@ -154,7 +154,7 @@ describe("CloudPay transport: the whole refund flow against the simulator", () =
   });
 });
 
-describe("CloudPay refund query paging (seed 002's example: 36 refunds)", () => {
+describe("CloudPay refund query paging (the CloudPay.queryRefund example: 36 refunds)", () => {
   async function thirtySix() {
     const s = await paidOrder(cloudPaySetup(), "CP36REFUNDS", 3_600);
     for (let i = 1; i <= 36; i += 1) {

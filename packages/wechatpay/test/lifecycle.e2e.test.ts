@@ -102,7 +102,7 @@ describe.each(["platform_certificate", "public_key"] as const)("wechatpay v3 end
       cny(300),
     ]);
     expect(first.providerRefundId).toMatch(/^50/);
-    // Every field of seed 001 reached the simulator.
+    // Every field of the v3 refund page reached the simulator.
     const recorded = rig.sandbox.engine.refundsOf(outTradeNo)[0];
     expect(recorded).toMatchObject({
       reason: "商品已售完",

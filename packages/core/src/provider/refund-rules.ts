@@ -1,4 +1,4 @@
-/** A provider's refund rules, enforced locally before any call (DESIGN.md "Refund rules"). */
+/** A provider's refund rules, enforced locally before any call (docs/refunds.md "Rules checked before any call"). */
 export interface RefundRules {
   /** Days after payment during which a refund is accepted (WeChat: 365; Alipay: per contract). */
   readonly windowDays: number;

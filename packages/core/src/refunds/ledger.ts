@@ -90,7 +90,7 @@ export interface ReserveOutcome {
 export type RefundUpdateMode =
   /** Merchant workflow (approve, reject, close on a final error): an impossible move throws. */
   | "transition"
-  /** A state reported by the provider: a move backwards is stale and ignored (DESIGN.md "Unified states"). */
+  /** A state reported by the provider: a move backwards is stale and ignored (docs/states.md). */
   | "merge";
 
 export interface RefundUpdate {

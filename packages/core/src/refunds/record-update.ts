@@ -49,7 +49,7 @@ export function applyRefundUpdate(current: LedgerRefund, update: RefundUpdate, n
   };
 }
 
-/** A trade with a refund accepted or succeeded is in state 4, whichever provider holds it (DESIGN.md). */
+/** A trade with a refund accepted or succeeded is in state 4, whichever provider holds it (docs/states.md). */
 export function tradeStateAfterRefund(order: LedgerOrder, refund: LedgerRefund): LedgerOrder["tradeState"] {
   if (refund.state === RefundState.SUBMITTED || refund.state === RefundState.SUCCESS) {
     return mergeTradeState(order.tradeState, TradeState.REFUND);

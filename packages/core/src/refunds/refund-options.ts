@@ -13,7 +13,7 @@ import type { RateLimiter, RateLimits } from "./rate-limiter.js";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "./retry.js";
 import { realSleep, type Sleep } from "./time.js";
 
-/** WeChat's published per-merchant limits, used when a provider declares none (DESIGN.md "Refund rules"). */
+/** WeChat's published per-merchant limits, used when a provider declares none (docs/refunds.md "Rules checked before any call", https://pay.weixin.qq.com/doc/v3/merchant/4012556457). */
 export const DEFAULT_RATE_LIMITS: RateLimits = { successPerSecond: 150, failurePerSecond: 6 };
 
 export interface RefundRuleOverrides {

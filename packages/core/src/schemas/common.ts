@@ -27,7 +27,9 @@ export const outTradeNoSchema = z
   .regex(/^[0-9A-Za-z_\-|*]{6,32}$/, { error: "must be 6-32 characters of digits, letters and _-|*" });
 
 /**
- * Merchant refund number. WeChat v3 refund doc (seed 001): "只能是数字、大小写字母_-|@", string(64);
+ * Merchant refund number, string(64). WeChat v3 refund pages allow digits, letters and _-|*@
+ * (https://pay.weixin.qq.com/doc/v3/merchant/4012556457), the Pay Score refund page only _-|@
+ * (https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/refunds/create.html); we accept the set both allow.
  * Alipay out_request_no is also at most 64 characters.
  */
 export const outRefundNoSchema = z

@@ -7,7 +7,7 @@ import {
   positiveMoneySchema,
 } from "./common.js";
 
-/** Goods lines of a refund; WeChat v3 refund goods_detail (seed 001). */
+/** Goods lines of a refund; WeChat v3 refund goods_detail (https://pay.weixin.qq.com/doc/v3/merchant/4012556457). */
 export const refundGoodsSchema = z.strictObject({
   merchantGoodsId: z.string().min(1).max(32),
   wechatpayGoodsId: z.string().min(1).max(32).optional(),

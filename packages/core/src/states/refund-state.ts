@@ -1,5 +1,5 @@
 /**
- * Unified refund states (seed document 003: "0待确认,1已确认,2未提交,3已提交,4退款成功,5退款异常,
+ * Unified refund states (docs/states.md: "0待确认,1已确认,2未提交,3已提交,4退款成功,5退款异常,
  * 6退款关闭"). 0-2 belong to the merchant's own workflow; 3-6 come from the provider.
  */
 export const RefundState = {

@@ -1,5 +1,5 @@
 /**
- * Unified trade states. The numbering is the user's (seed document 003: "0未支付,1已关闭,2支付失败,
+ * Unified trade states. The numbering is the user's (docs/states.md: "0未支付,1已关闭,2支付失败,
  * 3支付成功,4转入退款") and is stored in ledgers and shown to people: never renumber.
  */
 export const TradeState = {

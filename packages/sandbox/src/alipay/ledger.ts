@@ -272,7 +272,7 @@ export class AlipayLedger {
     trade.refunds.set(refund.outRequestNo, refund);
     trade.refundedFen += refund.amountFen;
     if (this.balanceFen !== undefined) this.balanceFen -= refund.amountFen;
-    // A full refund closes the trade (seed 003: TRADE_CLOSED "支付完成后全额退款").
+    // A full refund closes the trade (https://opendocs.alipay.com/open/02ekfh: TRADE_CLOSED "支付完成后全额退款").
     if (trade.refundedFen === trade.totalFen) {
       trade.status = "TRADE_CLOSED";
       trade.closedAt = now;

@@ -61,5 +61,5 @@ export function oneOf<T extends string>(p: Params, field: string, values: readon
 
 /** Order numbers: "要求32个字符内，只能是数字、大小写字母_-|*@" (queryOrder / closeOrder pages). */
 export const OUT_TRADE_NO = /^[0-9A-Za-z_\-|*@]{1,32}$/;
-/** Refund numbers: seed 000 "只能是数字、大小写字母_-", v3 also "|*@". */
+/** Refund numbers: CloudPay.refund "只能是数字、大小写字母_-", v3 also "|*@". */
 export const OUT_REFUND_NO = /^[0-9A-Za-z_\-|*@]{1,64}$/;

@@ -61,10 +61,10 @@ describe("CloudPaySimulator", () => {
       refund_status_0: "SUCCESS",
       refund_recv_accout_0: "支付用户零钱",
       refund_account_0: "REFUND_SOURCE_UNSETTLED_FUNDS",
-      // 07:26:26Z is the seed's "2016-07-25 15:26:26" Beijing time.
+      // 07:26:26Z is the CloudPay.queryRefund example's "2016-07-25 15:26:26" Beijing time.
       refund_success_time_0: "2016-07-25 15:26:26",
     });
-    // total_refund_count only comes back when offset is passed (seed 002).
+    // total_refund_count only comes back when offset is passed (CloudPay.queryRefund page).
     expect(q).not.toHaveProperty("total_refund_count");
     const withOffset = await sim.queryRefund({
       sub_mch_id: MCH,

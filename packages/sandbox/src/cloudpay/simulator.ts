@@ -191,7 +191,7 @@ export class CloudPaySimulator {
     });
   }
 
-  /** Seed 000. */
+  /** CloudPay.refund, https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.refund.html. */
   refund(params: object): Promise<CloudPayAnswer> {
     return this.answer("refund", params, (p) => {
       const subMchId = str(p, "sub_mch_id", 32);
@@ -219,7 +219,7 @@ export class CloudPaySimulator {
           fundsAccount: account === "REFUND_SOURCE_RECHARGE_FUNDS" ? "AVAILABLE" : "UNSETTLED",
         });
       } catch (error) {
-        // v2 refund: an unknown transaction_id is INVALID_TRANSACTIONID ("检查原交易号是否存在", seed 000).
+        // v2 refund: an unknown transaction_id is INVALID_TRANSACTIONID ("检查原交易号是否存在", CloudPay.refund).
         if (error instanceof WechatEngineError && transactionId && error.v2Code === "ORDERNOTEXIST") {
           throw new WechatEngineError(error.code, error.message, error.rule, "INVALID_TRANSACTIONID");
         }
@@ -231,7 +231,7 @@ export class CloudPaySimulator {
     });
   }
 
-  /** Seed 002: at most 10 refunds per answer, offset paging, key priority decided by the engine. */
+  /** CloudPay.queryRefund (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryRefund.html): at most 10 refunds per answer, offset paging, key priority decided by the engine. */
   queryRefund(params: object): Promise<CloudPayAnswer> {
     return this.answer("queryRefund", params, (p) => {
       const subMchId = str(p, "sub_mch_id", 32);
@@ -258,7 +258,7 @@ export class CloudPaySimulator {
         fee_type: order.currency,
         cash_fee: order.payerTotalFen ?? order.totalFen,
         refund_count: page.refunds.length,
-        // "订单总共已发生的部分退款次数，当请求参数传入offset后有返回" (seed 002).
+        // "订单总共已发生的部分退款次数，当请求参数传入offset后有返回" (CloudPay.queryRefund).
         ...(offset !== undefined ? { total_refund_count: page.totalCount } : {}),
         ...items,
       };
@@ -426,7 +426,7 @@ export class CloudPaySimulator {
 
 /**
  * The engine's v2 code, with one CloudPay rendering: the engine's per-second limit on failed
- * calls is what seed 000 calls INVALID_REQ_TOO_MUCH ("连续错误请求数过多被系统短暂屏蔽"); the
+ * calls is what the CloudPay.refund page calls INVALID_REQ_TOO_MUCH ("连续错误请求数过多被系统短暂屏蔽"); the
  * other FREQUENCY_LIMITED refusals stay FREQUENCY_LIMITED.
  */
 function v2Code(error: WechatEngineError): string {

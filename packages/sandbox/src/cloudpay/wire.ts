@@ -1,6 +1,7 @@
 /**
  * CloudPay answer shapes, rendered from engine records. Field names follow the doc pages
- * (seed 000 CloudPay.refund, seed 002 CloudPay.queryRefund, and
+ * (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.refund.html,
+ * https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryRefund.html, and
  * https://developers.weixin.qq.com/minigame/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryOrder.html):
  * camelCase returnCode / returnMsg, snake_case business fields, lists flattened as `_$n`.
  */
@@ -15,7 +16,7 @@ import type {
 /** A CloudPay answer: a plain JSON object. */
 export type CloudPayAnswer = { readonly [key: string]: unknown };
 
-/** CloudPay / v2 spell two v3 refund states differently (seed 002 refund_status_$n). */
+/** CloudPay / v2 spell two v3 refund states differently (CloudPay.queryRefund refund_status_$n). */
 export const V2_REFUND_STATUS = {
   PROCESSING: "PROCESSING",
   SUCCESS: "SUCCESS",
@@ -32,13 +33,13 @@ export const V2_TRADE_TYPE = {
   APP: "APP",
 } as const satisfies Record<WechatTradeType, string>;
 
-/** v3 funds_account <-> v2 refund_account (seed 000: "REFUND_SOURCE_RECHARGE_FUNDS---可用余额退款"). */
+/** v3 funds_account <-> v2 refund_account (CloudPay.refund: "REFUND_SOURCE_RECHARGE_FUNDS---可用余额退款"). */
 export const V2_REFUND_ACCOUNT = {
   AVAILABLE: "REFUND_SOURCE_RECHARGE_FUNDS",
   UNSETTLED: "REFUND_SOURCE_UNSETTLED_FUNDS",
 } as const;
 
-/** "yyyy-MM-dd HH:mm:ss" in Beijing time, as refund_success_time_$n (seed 002: "2016-07-25 15:26:26"). */
+/** "yyyy-MM-dd HH:mm:ss" in Beijing time, as refund_success_time_$n (CloudPay.queryRefund: "2016-07-25 15:26:26"). */
 export function formatBeijingDashed(date: Date): string {
   return formatBeijingTime(date).slice(0, 19).replace("T", " ");
 }
@@ -87,7 +88,7 @@ export function renderOrder(order: Readonly<EngineOrder>): Record<string, unknow
   };
 }
 
-/** Seed 000's answer fields for an accepted refund. */
+/** CloudPay.refund's answer fields for an accepted refund. */
 export function renderRefundAccepted(
   refund: Readonly<EngineRefund>,
   order: Readonly<EngineOrder>,
@@ -108,7 +109,7 @@ export function renderRefundAccepted(
   };
 }
 
-/** Seed 002: one refund as its `<name>_$n` fields. */
+/** CloudPay.queryRefund: one refund as its `<name>_$n` fields. */
 export function renderRefundItem(refund: Readonly<EngineRefund>, n: number): Record<string, unknown> {
   const account =
     V2_REFUND_ACCOUNT[refund.fundsAccount as keyof typeof V2_REFUND_ACCOUNT] ?? V2_REFUND_ACCOUNT.UNSETTLED;
@@ -120,7 +121,7 @@ export function renderRefundItem(refund: Readonly<EngineRefund>, n: number): Rec
     [`settlement_refund_fee_${n}`]: refund.refundFen,
     [`refund_status_${n}`]: V2_REFUND_STATUS[refund.status],
     [`refund_account_${n}`]: account,
-    // Seed 002 spells it "accout".
+    // The CloudPay.queryRefund page spells it "accout".
     [`refund_recv_accout_${n}`]: refund.userReceivedAccount,
     ...(refund.status === "SUCCESS" && refund.successTime
       ? { [`refund_success_time_${n}`]: formatBeijingDashed(refund.successTime) }

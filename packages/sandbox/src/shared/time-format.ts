@@ -1,6 +1,6 @@
 /**
  * RFC 3339 in Beijing time ("2015-05-20T13:29:35+08:00"), the format of every WeChat v3 time field
- * (seed 001, success_time / create_time).
+ * (https://pay.weixin.qq.com/doc/v3/merchant/4012556457, success_time / create_time).
  */
 export function formatBeijingTime(date: Date): string {
   const shifted = new Date(date.getTime() + 8 * 3600_000);

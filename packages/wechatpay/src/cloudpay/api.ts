@@ -117,7 +117,7 @@ export interface CloseOrderResult extends CloudPayEnvelope {
 }
 
 // ---------------------------------------------------------------------------------------------
-// refund: seed document 000 (CloudPay.refund)
+// refund: CloudPay.refund, https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.refund.html
 // ---------------------------------------------------------------------------------------------
 
 export type RefundAccount = "REFUND_SOURCE_UNSETTLED_FUNDS" | "REFUND_SOURCE_RECHARGE_FUNDS";
@@ -156,7 +156,7 @@ export interface RefundResult extends CloudPayEnvelope {
 }
 
 // ---------------------------------------------------------------------------------------------
-// queryRefund: seed document 002 (CloudPay.queryRefund)
+// queryRefund: CloudPay.queryRefund, https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryRefund.html
 // ---------------------------------------------------------------------------------------------
 
 export interface QueryRefundParams {

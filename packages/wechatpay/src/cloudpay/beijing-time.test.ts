@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { formatBeijingTime, parseBeijingTime } from "./beijing-time.js";
 
 describe("Beijing time", () => {
-  it("reads the seed's refund_success_time as UTC+8", () => {
+  it("reads the CloudPay.queryRefund example refund_success_time as UTC+8", () => {
     expect(parseBeijingTime("2016-07-25 15:26:26").toISOString()).toBe("2016-07-25T07:26:26.000Z");
   });
 

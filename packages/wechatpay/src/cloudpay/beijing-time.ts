@@ -2,7 +2,8 @@ import { UnknownStatusError } from "@paybridge/core";
 
 /**
  * WeChat v2 / CloudPay times carry no zone and are Beijing time (UTC+8, no daylight saving):
- * refund_success_time "2016-07-25 15:26:26" (seed 002) and time_end "20141030133525"
+ * refund_success_time "2016-07-25 15:26:26"
+ * (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryRefund.html) and time_end "20141030133525"
  * (https://pay.weixin.qq.com/doc/v2/merchant/4011935215). Reading them as local time would shift
  * them by the server's offset, so they are converted explicitly.
  */

@@ -30,7 +30,7 @@ import {
   parseUnifiedOrderAnswer,
 } from "./transformers.js";
 
-/** Seed 002: "微信支付会返回offset及后面的10笔". */
+/** CloudPay.queryRefund (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryRefund.html): "微信支付会返回offset及后面的10笔". */
 export const REFUNDS_PER_PAGE = 10;
 
 /** nonce_str: "随机字符串，不长于32位". 16 random bytes as 32 hex characters, fresh for every call. */
@@ -175,7 +175,7 @@ export class CloudPayClient {
     readEnvelope("closeOrder", raw);
   }
 
-  /** Seed 000 (CloudPay.refund). A SUCCESS answer means accepted; the outcome comes from queryRefund. */
+  /** CloudPay.refund (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.refund.html). A SUCCESS answer means accepted; the outcome comes from queryRefund. */
   async refund(input: CloudPayRefundInput): Promise<CloudPayRefundAccepted> {
     if (input.transactionId === undefined && input.outTradeNo === undefined) {
       throw new ValidationError("refund.outTradeNo", "refund.outTradeNo: give outTradeNo or transactionId");
@@ -204,7 +204,7 @@ export class CloudPayClient {
   }
 
   /**
-   * Seed 002 (CloudPay.queryRefund). Every key given is sent; WeChat applies the priority
+   * CloudPay.queryRefund (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryRefund.html). Every key given is sent; WeChat applies the priority
    * refund_id > out_refund_no > transaction_id > out_trade_no. An offset past the order's
    * total_refund_count is PARAM_ERROR, rethrown with a message that says so.
    */
@@ -240,7 +240,7 @@ export class CloudPayClient {
 
   /**
    * Every refund of one order: offset 0, 10, 20, ... until total_refund_count refunds are read
-   * (seed 002 paging). Passing offset from the first call makes WeChat return total_refund_count.
+   * (CloudPay.queryRefund paging). Passing offset from the first call makes WeChat return total_refund_count.
    */
   async listRefunds(key: CloudPayOrderKey): Promise<{
     readonly page: CloudPayRefundPage;

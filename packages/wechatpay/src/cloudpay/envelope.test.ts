@@ -7,11 +7,11 @@ import {
 } from "@paybridge/core";
 import { describe, expect, it } from "vitest";
 import { readEnvelope } from "./envelope.js";
-import { SEED_COMMON } from "./fixtures/seed-answers.js";
+import { PAGE_COMMON } from "./fixtures/page-examples.js";
 
 describe("readEnvelope", () => {
   it("returns the snake_case data when returnCode and result_code are SUCCESS", () => {
-    const data = readEnvelope("refund", { ...SEED_COMMON, total_fee: 1 });
+    const data = readEnvelope("refund", { ...PAGE_COMMON, total_fee: 1 });
     expect(data.return_code).toBe("SUCCESS");
     expect(data.sub_mch_id).toBe("1900000109");
   });
@@ -39,7 +39,7 @@ describe("readEnvelope", () => {
   it("turns result_code FAIL into the error of err_code, keeping err_code_des", () => {
     try {
       readEnvelope("refund", {
-        ...SEED_COMMON,
+        ...PAGE_COMMON,
         result_code: "FAIL",
         err_code: "SYSTEMERROR",
         err_code_des: "系统超时",
@@ -54,7 +54,7 @@ describe("readEnvelope", () => {
       });
     }
     expect(() =>
-      readEnvelope("queryRefund", { ...SEED_COMMON, result_code: "FAIL", err_code: "REFUNDNOTEXIST" }),
+      readEnvelope("queryRefund", { ...PAGE_COMMON, result_code: "FAIL", err_code: "REFUNDNOTEXIST" }),
     ).toThrow(NotFoundError);
   });
 
@@ -62,14 +62,14 @@ describe("readEnvelope", () => {
     expect(() => readEnvelope("refund", {})).toThrow(OutcomeUnknownError);
     expect(() => readEnvelope("refund", { returnCode: "MAYBE" })).toThrow(OutcomeUnknownError);
     expect(() => readEnvelope("refund", null)).toThrow(OutcomeUnknownError);
-    expect(() => readEnvelope("refund", { ...SEED_COMMON, result_code: undefined })).toThrow(
+    expect(() => readEnvelope("refund", { ...PAGE_COMMON, result_code: undefined })).toThrow(
       /result_code is undefined/,
     );
   });
 
   it("rejects an answer whose camelCase and snake_case spellings disagree", () => {
     expect(() =>
-      readEnvelope("queryOrder", { ...SEED_COMMON, tradeState: "SUCCESS", trade_state: "NOTPAY" }),
+      readEnvelope("queryOrder", { ...PAGE_COMMON, tradeState: "SUCCESS", trade_state: "NOTPAY" }),
     ).toThrow(ProviderError);
   });
 });

@@ -4,16 +4,17 @@ import { createProviderErrorFactory, type ProviderErrorTable } from "@paybridge/
 export const CLOUDPAY_PROVIDER = "wechatpay-cloud";
 
 /**
- * Every err_code of the two seed documents (000 CloudPay.refund, 002 CloudPay.queryRefund), plus
+ * Every err_code of the CloudPay.refund (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.refund.html)
+ * and CloudPay.queryRefund (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryRefund.html) pages, plus
  * the closeOrder / queryOrder codes of the v2 pages CloudPay wraps
  * (https://pay.weixin.qq.com/doc/v2/merchant/4011935215 order query,
  * https://pay.weixin.qq.com/doc/v2/merchant/4011935216 close order). Retry classes follow
- * DESIGN.md "Errors" and each code's own "解决方案" column.
+ * docs/refunds.md ("What each error means for the caller") and each code's own "解决方案" column.
  */
 export const CLOUDPAY_ERROR_TABLE = {
-  // "系统超时 ... 请不要更换商户退款单号，请使用相同参数再次调用API" (seed 000).
+  // "系统超时 ... 请不要更换商户退款单号，请使用相同参数再次调用API" (CloudPay.refund).
   SYSTEMERROR: { kind: "unavailable", retry: "retry" },
-  // "并发情况下，业务被拒绝，商户重试即可解决" with the same refund number (seed 000).
+  // "并发情况下，业务被拒绝，商户重试即可解决" with the same refund number (CloudPay.refund).
   BIZERR_NEED_RETRY: { kind: "unavailable", retry: "retry" },
   // Paid more than a year ago: "请选择其他方式自行退款"; no retry can help.
   TRADE_OVERDUE: { kind: "trade_state", retry: "final" },
@@ -26,7 +27,7 @@ export const CLOUDPAY_ERROR_TABLE = {
   // Merchant balance cannot cover the refund; top up first, then a new attempt may succeed.
   NOTENOUGH: { kind: "insufficient_funds", retry: "final" },
   INVALID_TRANSACTIONID: { kind: "invalid_request", retry: "final" },
-  // Also what queryRefund answers for an offset past total_refund_count (seed 002).
+  // Also what queryRefund answers for an offset past total_refund_count (CloudPay.queryRefund).
   PARAM_ERROR: { kind: "invalid_request", retry: "final" },
   // The next five are configuration or transport faults on the merchant side; CloudPay fills
   // appid / mch_id / sign itself, so seeing one means the cloud environment is misconfigured.
@@ -39,7 +40,7 @@ export const CLOUDPAY_ERROR_TABLE = {
   FREQUENCY_LIMITED: { kind: "rate_limited", retry: "retry" },
   // Request IP not in the merchant's allow list.
   NOAUTH: { kind: "authorization", retry: "final" },
-  // queryRefund: "订单号错误或订单状态不正确 ... 如：未支付、已支付未退款" (seed 002).
+  // queryRefund: "订单号错误或订单状态不正确 ... 如：未支付、已支付未退款" (CloudPay.queryRefund).
   REFUNDNOTEXIST: { kind: "not_found", retry: "final" },
   // queryOrder / closeOrder (v2 pages above).
   ORDERNOTEXIST: { kind: "not_found", retry: "final" },
@@ -52,8 +53,8 @@ export const CLOUDPAY_ERROR_TABLE = {
 
 export type CloudPayErrorCode = keyof typeof CLOUDPAY_ERROR_TABLE;
 
-/** The codes named in seeds 000 and 002, in their order; every one has a table entry. */
-export const SEED_ERROR_CODES = [
+/** The codes named on the CloudPay.refund and CloudPay.queryRefund pages, in their order; every one has a table entry. */
+export const CLOUDPAY_DOCUMENTED_ERROR_CODES = [
   "SYSTEMERROR",
   "BIZERR_NEED_RETRY",
   "TRADE_OVERDUE",

@@ -3,7 +3,8 @@ import type { CloudPayData } from "./envelope.js";
 /**
  * v2 / CloudPay answers flatten lists into numbered keys: `refund_status_$n` for the n-th refund
  * and `coupon_refund_fee_$n_$m` for the m-th coupon of the n-th refund, both counted from 0
- * (seed 002: "$n为下标，$m为下标，从0开始编号"). This turns them back into arrays.
+ * (CloudPay.queryRefund, https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryRefund.html:
+ * "$n为下标，$m为下标，从0开始编号"). This turns them back into arrays.
  */
 export interface FlatSpec {
   /** Names that take one index: `<name>_$n`. */

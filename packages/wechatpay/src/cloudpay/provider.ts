@@ -87,7 +87,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
     listRefunds: true,
     partialRefund: true,
   };
-  /** Seed 000: one year, 50 partial refunds, 150 qps successful / 6 qps failed; v3 doc: one minute apart. */
+  /** CloudPay.refund (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.refund.html): one year, 50 partial refunds, 150 qps successful / 6 qps failed; v3 doc (https://pay.weixin.qq.com/doc/v3/merchant/4012556457): one minute apart. */
   readonly refundRules: RefundRules = {
     windowDays: 365,
     maxRefundsPerOrder: 50,
@@ -174,7 +174,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
 
   async refund(request: RefundRequest): Promise<RefundResult> {
     const r = parseInput(refundRequestSchema, request, "refund");
-    // CloudPay.refund (seed 000) has no amount.from nor goods_detail: refusing is safer than
+    // CloudPay.refund has no amount.from nor goods_detail: refusing is safer than
     // silently refunding differently from what was asked.
     if (r.from)
       throw new ValidationError(
@@ -207,7 +207,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
             ? "REFUND_SOURCE_RECHARGE_FUNDS"
             : "REFUND_SOURCE_UNSETTLED_FUNDS",
     });
-    // "SUCCESS退款申请接收成功，结果通过退款查询接口查询" (seed 000): accepted; ask for its status.
+    // "SUCCESS退款申请接收成功，结果通过退款查询接口查询" (CloudPay.refund page): accepted; ask for its status.
     try {
       return await this.queryRefund({ outTradeNo: accepted.outTradeNo, outRefundNo: accepted.outRefundNo });
     } catch (error) {
@@ -252,7 +252,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
       const { page, refunds } = await this.client.listRefunds({ outTradeNo: q.outTradeNo });
       return refunds.map((r) => this.toRefund(page.outTradeNo, r));
     } catch (error) {
-      // REFUNDNOTEXIST for an order key: "已支付未退款" (seed 002), i.e. no refunds yet.
+      // REFUNDNOTEXIST for an order key: "已支付未退款" (CloudPay.queryRefund page), i.e. no refunds yet.
       if (error instanceof PaymentError && error.providerCode === "REFUNDNOTEXIST") return [];
       throw error;
     }

@@ -8,7 +8,7 @@ import { CLOUDPAY_PROVIDER } from "./errors.js";
  * v2 spellings: a v3 CLOSED / ABNORMAL in a CloudPay answer is unknown, not silently accepted.
  */
 
-/** refund_status_$n (seed 002): SUCCESS -> 4, REFUNDCLOSE -> 6, PROCESSING -> 3, CHANGE -> 5. */
+/** refund_status_$n (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryRefund.html): SUCCESS -> 4, REFUNDCLOSE -> 6, PROCESSING -> 3, CHANGE -> 5. */
 export const CLOUDPAY_REFUND_STATUS = {
   SUCCESS: WECHAT_REFUND_STATUS_MAP.SUCCESS,
   // "退款关闭": final, no money moved.
@@ -27,11 +27,11 @@ export const CLOUDPAY_TRADE_STATE = {
 } as const satisfies Record<string, TradeState>;
 export type CloudPayTradeState = keyof typeof CLOUDPAY_TRADE_STATE;
 
-/** refund_channel_$n (seed 002). */
+/** refund_channel_$n (CloudPay.queryRefund page). */
 export const CLOUDPAY_REFUND_CHANNELS = ["ORIGINAL", "BALANCE", "OTHER_BALANCE", "OTHER_BANKCARD"] as const;
 export type CloudPayRefundChannel = (typeof CLOUDPAY_REFUND_CHANNELS)[number];
 
-/** refund_account (seeds 000 and 002). */
+/** refund_account (CloudPay.refund and CloudPay.queryRefund pages). */
 export const CLOUDPAY_REFUND_ACCOUNTS = [
   "REFUND_SOURCE_RECHARGE_FUNDS",
   "REFUND_SOURCE_UNSETTLED_FUNDS",

@@ -1,15 +1,15 @@
 import { OutcomeUnknownError, RefundState, TradeState, UnknownStatusError } from "@paybridge/core";
 import { describe, expect, it } from "vitest";
 import { readEnvelope } from "./envelope.js";
-import { SEED_QUERY_REFUND_ANSWER, SEED_REFUND_ANSWER } from "./fixtures/seed-answers.js";
+import { PAGE_QUERY_REFUND_ANSWER, PAGE_REFUND_ANSWER } from "./fixtures/page-examples.js";
 import { parseOrderAnswer, parseRefundAnswer, parseRefundQueryAnswer } from "./transformers.js";
 
 const refundQuery = (extra: Record<string, unknown> = {}) =>
-  parseRefundQueryAnswer(readEnvelope("queryRefund", { ...SEED_QUERY_REFUND_ANSWER, ...extra }));
+  parseRefundQueryAnswer(readEnvelope("queryRefund", { ...PAGE_QUERY_REFUND_ANSWER, ...extra }));
 
-describe("CloudPay answers, from the seeds' examples", () => {
-  it("parses seed 000's refund answer", () => {
-    const r = parseRefundAnswer(readEnvelope("refund", SEED_REFUND_ANSWER));
+describe("CloudPay answers, from the doc pages' examples", () => {
+  it("parses the CloudPay.refund example answer", () => {
+    const r = parseRefundAnswer(readEnvelope("refund", PAGE_REFUND_ANSWER));
     expect(r).toMatchObject({
       transactionId: "1217752501201407033233368018",
       outRefundNo: "1217752501201407033233368018",
@@ -24,7 +24,7 @@ describe("CloudPay answers, from the seeds' examples", () => {
     });
   });
 
-  it("parses seed 002's flattened refund into a typed record", () => {
+  it("parses the CloudPay.queryRefund example's flattened refund into a typed record", () => {
     const page = refundQuery();
     expect(page.refundCount).toBe(1);
     expect(page.totalRefundCount).toBe(1);
@@ -73,7 +73,7 @@ describe("CloudPay answers, from the seeds' examples", () => {
 
   it("parses ten refunds of a page with their own coupons", () => {
     const answer: Record<string, unknown> = {
-      ...SEED_QUERY_REFUND_ANSWER,
+      ...PAGE_QUERY_REFUND_ANSWER,
       refund_count: 10,
       total_refund_count: 36,
     };

@@ -49,7 +49,7 @@ function unflattenOrThrow(method: string, data: CloudPayData, spec: Parameters<t
 }
 
 // ---------------------------------------------------------------------------------------------
-// refund (seed 000)
+// refund (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.refund.html)
 // ---------------------------------------------------------------------------------------------
 
 const refundAcceptedSchema = z
@@ -101,10 +101,10 @@ export function parseRefundAnswer(data: CloudPayData): CloudPayRefundAccepted {
 }
 
 // ---------------------------------------------------------------------------------------------
-// queryRefund (seed 002)
+// queryRefund (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryRefund.html)
 // ---------------------------------------------------------------------------------------------
 
-/** Per-refund names `<name>_$n` of seed 002; refund_recv_accout is the seed's own spelling. */
+/** Per-refund names `<name>_$n` of CloudPay.queryRefund; refund_recv_accout is the page's own spelling. */
 export const REFUND_ITEM_FIELDS = [
   "out_refund_no",
   "refund_id",
@@ -118,7 +118,7 @@ export const REFUND_ITEM_FIELDS = [
   "refund_recv_accout",
   "refund_success_time",
 ] as const;
-/** Per-coupon names `<name>_$n_$m` of seed 002. */
+/** Per-coupon names `<name>_$n_$m` of CloudPay.queryRefund. */
 export const REFUND_COUPON_FIELDS = ["coupon_type", "coupon_refund_id", "coupon_refund_fee"] as const;
 
 const couponSchema = z

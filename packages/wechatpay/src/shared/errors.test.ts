@@ -13,7 +13,7 @@ import {
 import { describe, expect, it } from "vitest";
 import { wechatError } from "./errors.js";
 
-describe("WeChat error factory (DESIGN.md Errors)", () => {
+describe("WeChat error factory (docs/refunds.md error classes)", () => {
   it.each([
     ["SYSTEM_ERROR", ProviderUnavailableError, "retry"],
     ["SYSTEMERROR", ProviderUnavailableError, "retry"],

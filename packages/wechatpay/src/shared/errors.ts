@@ -1,8 +1,9 @@
 import { createProviderErrorFactory, type ProviderErrorTable } from "@paybridge/core";
 
 /**
- * Every WeChat Pay error code PayBridge classifies (DESIGN.md "Errors"). v3 codes come from the
- * refund doc's tables (seed 001) and the order docs (https://pay.weixin.qq.com/doc/v3/merchant/4012791856
+ * Every WeChat Pay error code PayBridge classifies (docs/refunds.md "What each error means for
+ * the caller"). v3 codes come from the refund doc's tables (https://pay.weixin.qq.com/doc/v3/merchant/4012556457)
+ * and the order docs (https://pay.weixin.qq.com/doc/v3/merchant/4012791856
  * JSAPI下单 错误码, https://pay.weixin.qq.com/doc/v3/merchant/4013070356 查询订单); v2 / CloudPay
  * spellings (SYSTEMERROR, NOTENOUGH, ...) are listed too so both transports share one table.
  * Codes absent here become a final ProviderError that keeps the code.

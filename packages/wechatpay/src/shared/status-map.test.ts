@@ -2,7 +2,7 @@ import { UnknownStatusError } from "@paybridge/core";
 import { describe, expect, it } from "vitest";
 import { mapWechatRefundStatus, mapWechatTradeState } from "./status-map.js";
 
-describe("WeChat status mapping (DESIGN.md table, value by value)", () => {
+describe("WeChat status mapping (docs/states.md table, value by value)", () => {
   it.each([
     ["SUCCESS", 3],
     ["REFUND", 4],

@@ -1,7 +1,7 @@
 import { RefundState, TradeState, UnknownStatusError } from "@paybridge/core";
 
 /**
- * WeChat status values onto the unified states (DESIGN.md "Unified states", seed 003). Shared by
+ * WeChat status values onto the unified states (docs/states.md). Shared by
  * the APIv3 and CloudPay transports. Typed data: a missing key fails to compile.
  */
 
@@ -30,7 +30,8 @@ export const WECHAT_TRADE_STATE_MAP = {
 } as const satisfies Record<WechatTradeStateValue, TradeState>;
 
 /**
- * Refund status: v3 names (seed 001) and the v2 / CloudPay names (seed 003: REFUNDCLOSE, CHANGE),
+ * Refund status: v3 names (https://pay.weixin.qq.com/doc/v3/merchant/4012556457) and the v2 / CloudPay names
+ * (REFUNDCLOSE, CHANGE: https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryRefund.html),
  * so one table serves both transports.
  */
 export type WechatRefundStatusValue =

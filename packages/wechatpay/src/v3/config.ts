@@ -2,7 +2,7 @@ import { keySourceSchema } from "@paybridge/core";
 import { z } from "zod";
 import { wechatNotifyUrlSchema } from "./notify-url.js";
 
-/** APIv3 hosts (seed 001 请求域名): the main host routes to the nearest access point, api2 to another region. */
+/** APIv3 hosts (https://pay.weixin.qq.com/doc/v3/merchant/4012556457 请求域名): the main host routes to the nearest access point, api2 to another region. */
 export const WECHATPAY_ORIGINS = {
   production: "https://api.mch.weixin.qq.com",
   backup: "https://api2.mch.weixin.qq.com",

@@ -72,7 +72,7 @@ export class WechatPayProvider implements PaymentProvider {
     listRefunds: false,
     partialRefund: true,
   };
-  // Seed 001: 365 days, 50 partial refunds, one minute apart, 150 / 6 qps per merchant.
+  // https://pay.weixin.qq.com/doc/v3/merchant/4012556457: 365 days, 50 partial refunds, one minute apart, 150 / 6 qps per merchant.
   readonly refundRules: RefundRules = {
     windowDays: 365,
     maxRefundsPerOrder: 50,

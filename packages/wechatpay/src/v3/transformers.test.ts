@@ -36,7 +36,7 @@ describe("v3 transformers", () => {
     });
   });
 
-  it("builds the refund body with every field of seed 001, transaction_id first", () => {
+  it("builds the refund body with every field of the v3 refund page, transaction_id first", () => {
     const body = toV3RefundBody(
       {
         outTradeNo: "ORDER0001",

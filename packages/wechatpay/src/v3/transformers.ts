@@ -59,14 +59,15 @@ export function toV3OrderBody(input: CreatePaymentInput): Record<string, unknown
   };
 }
 
-/** Body of POST /v3/refund/domestic/refunds with every field of seed 001. */
+/** Body of POST /v3/refund/domestic/refunds with every field of https://pay.weixin.qq.com/doc/v3/merchant/4012556457. */
 export function toV3RefundBody(
   request: RefundRequest,
   defaultNotifyUrl: string | undefined,
 ): Record<string, unknown> {
   const notifyUrl = request.notifyUrl ?? defaultNotifyUrl;
   return {
-    // transaction_id is what WeChat recommends when known (seed 001: "建议商户都通过transaction_id申请退款").
+    // transaction_id is what WeChat recommends when known ("建议商户都通过transaction_id申请退款",
+    // https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/refunds/create.html).
     ...(request.providerTradeNo
       ? { transaction_id: request.providerTradeNo }
       : { out_trade_no: request.outTradeNo }),

@@ -1,6 +1,6 @@
 /**
  * APIv3 wire shapes PayBridge reads. Transaction: https://pay.weixin.qq.com/doc/v3/merchant/4013070356;
- * refund: seed 001; notifications: https://pay.weixin.qq.com/doc/v3/merchant/4012791861 and
+ * refund: https://pay.weixin.qq.com/doc/v3/merchant/4012556457; notifications: https://pay.weixin.qq.com/doc/v3/merchant/4012791861 and
  * https://pay.weixin.qq.com/doc/v3/merchant/4012791865.
  */
 export interface V3Transaction {

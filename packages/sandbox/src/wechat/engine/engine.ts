@@ -34,7 +34,7 @@ const REFUSALS_OF_NEW_REFUNDS: ReadonlySet<string> = new Set([
 
 /**
  * A transport-independent WeChat Pay merchant: orders, buyer actions, close, refunds with every
- * rule of DESIGN.md "Refund rules", refund settlement driven by an injectable clock, a per-call
+ * rule of docs/refunds.md "Rules checked before any call", refund settlement driven by an injectable clock, a per-call
  * fault queue and an event stream. The v3 HTTP simulator and the CloudPay simulator both sit on it.
  */
 export class WechatMerchantEngine {
@@ -140,7 +140,7 @@ export class WechatMerchantEngine {
     });
   }
 
-  /** POST /v3/refund/domestic/refunds with every rule of seed 001 and DESIGN.md. */
+  /** POST /v3/refund/domestic/refunds with every rule of https://pay.weixin.qq.com/doc/v3/merchant/4012556457. */
   refund(mchid: string, input: CreateRefundInput): RefundOutcome {
     return this.run(
       mchid,

@@ -1,7 +1,7 @@
 /**
  * Errors of the engine, typed by a WeChat v3 code so each transport renders them in its own wire
  * shape (v3: HTTP status + {code, message}; CloudPay / v2: err_code + err_code_des).
- * Codes and statuses follow the refund doc's tables (seed 001) and the order docs
+ * Codes and statuses follow the refund doc's tables (https://pay.weixin.qq.com/doc/v3/merchant/4012556457) and the order docs
  * (https://pay.weixin.qq.com/doc/v3/merchant/4013070356 query, .../4013070360 close).
  */
 export const WECHAT_ENGINE_ERRORS = {
@@ -28,7 +28,7 @@ export const WECHAT_ENGINE_ERRORS = {
 
 export type WechatEngineErrorCode = keyof typeof WECHAT_ENGINE_ERRORS;
 
-/** Which refund rule of DESIGN.md a refusal enforces, so tests and transports can tell them apart. */
+/** Which refund rule (docs/refunds.md "Rules checked before any call") a refusal enforces, so tests and transports can tell them apart. */
 export type WechatRefundRule =
   | "window"
   | "count"

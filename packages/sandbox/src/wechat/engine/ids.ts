@@ -2,7 +2,7 @@ import { formatBeijingCompact } from "../../shared/time-format.js";
 
 /**
  * Identifier shapes WeChat uses: transaction_id 28 digits starting 42 ("4200001234202501011234567890"),
- * refund_id digits starting 50 (seed 001: "由数字组成,50或52开头"), prepay_id "wx" + time + random.
+ * refund_id digits starting 50 (https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/refunds/create.html: "由数字组成,50或52开头"), prepay_id "wx" + time + random.
  */
 export class WechatIdFactory {
   private sequence = 0;

@@ -49,7 +49,7 @@ export class WechatLedger {
       input.transactionId !== undefined
         ? this.ordersByTransaction.get(key(mchid, input.transactionId))
         : this.orders.get(key(mchid, input.outTradeNo ?? ""));
-    // Seed 001, 404 RESOURCE_NOT_EXISTS: "请检查你的订单号是否正确且是否已支付,未支付的订单不能发起退款".
+    // https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/refunds/create.html, 404 RESOURCE_NOT_EXISTS: "请检查你的订单号是否正确且是否已支付,未支付的订单不能发起退款".
     if (!order)
       throw new WechatEngineError("RESOURCE_NOT_EXISTS", "订单号不存在", undefined, "ORDERNOTEXIST");
     if (order.tradeState !== "SUCCESS" && order.tradeState !== "REFUND") {

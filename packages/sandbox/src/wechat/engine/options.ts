@@ -7,11 +7,11 @@ export interface WechatEngineOptions {
   readonly clock?: SandboxClock;
   /** How long a refund stays PROCESSING before it settles (default 5 s of engine time). */
   readonly refundDelayMs?: number;
-  /** Days after pay success a refund is accepted (seed 001: "按支付成功时间+365天计算"). */
+  /** Days after pay success a refund is accepted (https://pay.weixin.qq.com/doc/v3/merchant/4012556457: "按支付成功时间+365天计算"). */
   readonly refundWindowDays?: number;
-  /** Refunds one order may have (seed 001 note 1: "一笔订单最多部分退款50次"). */
+  /** Refunds one order may have (same page: "每个支付订单的部分退款次数不能超过50次"). */
   readonly maxRefundsPerOrder?: number;
-  /** Least time between two refunds of one order (seed 001 note 1: "间隔1分钟再调用"). */
+  /** Least time between two refunds of one order (same page: "同一笔订单多次退款的请求需相隔1分钟"). */
   readonly refundIntervalMs?: number;
   /** Refund calls per second per merchant; `false` turns the limiter off. */
   readonly rateLimits?: RateLimits | false;

@@ -1,6 +1,6 @@
 /**
- * Per-merchant calls per second, as WeChat counts them for refunds (seed 001 note 3: "商户号维度调用成功
- * 频率限制150qps,错误或无效请求频率限制6qps"). A sliding one-second window on the engine clock.
+ * Per-merchant calls per second, as WeChat counts them for refunds (https://pay.weixin.qq.com/doc/v3/merchant/4012556457:
+ * "请求频率限制:150qps", "错误或无效请求频率限制:6qps"). A sliding one-second window on the engine clock.
  */
 export interface RateLimits {
   readonly successPerSecond: number;

@@ -30,7 +30,7 @@ export type AcceptedRefund =
 export function acceptRefund(intake: RefundIntake, mchid: string, input: CreateRefundInput): AcceptedRefund {
   const { ledger } = intake;
   assertRefundInput(input);
-  // The same out_refund_no refunds once (seed 001: "同一退款单号多次请求只退一笔"): a retry gets
+  // The same out_refund_no refunds once (https://pay.weixin.qq.com/doc/v3/merchant/4012556457: "同一退款单号多次请求只退一笔"): a retry gets
   // the original back, checked before the interval rule so that a retry is never refused.
   const existing = ledger.refund(mchid, input.outRefundNo);
   if (existing) {

@@ -3,7 +3,7 @@ import type { WechatLedger } from "./ledger.js";
 import type { EngineOrder, EngineRefund, RefundLookup, RefundPage } from "./types.js";
 
 /**
- * Refunds by the keys of v2 refundquery / CloudPay.queryRefund (seed 002): refund_id >
+ * Refunds by the keys of v2 refundquery / CloudPay.queryRefund (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryRefund.html): refund_id >
  * out_refund_no > transaction_id > out_trade_no; order keys page through every refund of the
  * order, `limit` (10 by default) at a time from `offset`. APIv3 itself has no such call.
  */
@@ -41,7 +41,7 @@ export function queryRefundPage(ledger: WechatLedger, mchid: string, lookup: Ref
       "需要 refund_id、out_refund_no、transaction_id 或 out_trade_no 之一",
     );
   }
-  // DESIGN.md: "an offset past the total is PARAM_ERROR".
+  // CloudPay.queryRefund: "当商户传入的offset超过total_refund_count，则系统会返回报错PARAM_ERROR".
   if (offset >= matched.length && offset > 0) {
     throw new WechatEngineError("PARAM_ERROR", `offset ${offset} 超过退款总笔数 ${matched.length}`);
   }

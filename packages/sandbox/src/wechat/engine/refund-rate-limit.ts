@@ -3,7 +3,7 @@ import { WechatEngineError } from "./errors.js";
 import { type RateLimits, SlidingWindowCounter } from "./rate-limiter.js";
 
 /**
- * The per-merchant refund call limits (seed 001 note 3: 150 successful and 6 failed or invalid
+ * The per-merchant refund call limits (https://pay.weixin.qq.com/doc/v3/merchant/4012556457: 150 successful and 6 failed or invalid
  * calls per second, see rate-limiter.ts): successes and failures are counted apart, on the
  * engine clock, and a call over either limit is refused before it is applied.
  */

@@ -3,7 +3,7 @@
  * simulator and the CloudPay simulator render these records in their own shapes.
  */
 
-/** WeChat trade_state values (v3 query doc https://pay.weixin.qq.com/doc/v3/merchant/4013070356; seed 003). */
+/** WeChat trade_state values (v3 query doc https://pay.weixin.qq.com/doc/v3/merchant/4013070356). */
 export type WechatTradeState =
   | "NOTPAY"
   | "SUCCESS"
@@ -13,7 +13,7 @@ export type WechatTradeState =
   | "USERPAYING"
   | "REVOKED";
 
-/** WeChat v3 refund status (seed 001). CloudPay renders CLOSED as REFUNDCLOSE and ABNORMAL as CHANGE. */
+/** WeChat v3 refund status (https://pay.weixin.qq.com/doc/v3/merchant/4012556457). CloudPay renders CLOSED as REFUNDCLOSE and ABNORMAL as CHANGE. */
 export type WechatRefundStatus = "PROCESSING" | "SUCCESS" | "CLOSED" | "ABNORMAL";
 
 /** v3 trade_type of the order, from the API that created it. */
@@ -86,7 +86,7 @@ export interface RefundGoodsInput {
 }
 
 export interface CreateRefundInput {
-  /** transaction_id wins over out_trade_no when both are given, as WeChat recommends (seed 001). */
+  /** transaction_id wins over out_trade_no when both are given, as WeChat recommends (https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/refunds/create.html). */
   readonly transactionId?: string | undefined;
   readonly outTradeNo?: string | undefined;
   readonly outRefundNo: string;
@@ -125,7 +125,7 @@ export interface EngineRefund {
   plannedOutcome: Exclude<WechatRefundStatus, "PROCESSING">;
 }
 
-/** Keys to find refunds by; when several are given the first present wins in this priority (DESIGN.md). */
+/** Keys to find refunds by; when several are given the first present wins in this priority (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryRefund.html). */
 export interface RefundLookup {
   readonly refundId?: string | undefined;
   readonly outRefundNo?: string | undefined;

@@ -4,7 +4,7 @@ import type { EngineOrder, EngineRefund } from "../engine/types.js";
 /**
  * Engine records in the APIv3 wire shape.
  * Transaction: https://pay.weixin.qq.com/doc/v3/merchant/4013070356 (商户订单号查询订单 应答参数).
- * Refund: seed 001 (申请退款 应答参数), also the body of GET /v3/refund/domestic/refunds/{out_refund_no}.
+ * Refund: https://pay.weixin.qq.com/doc/v3/merchant/4012556457 (退款申请 应答参数), also the body of GET /v3/refund/domestic/refunds/{out_refund_no}.
  */
 export function renderTransaction(order: Readonly<EngineOrder>): Record<string, unknown> {
   const paid = order.successTime !== undefined;

@@ -61,7 +61,7 @@ function arr(parent: Json, field: string, path: string): Json[] | undefined {
   });
 }
 
-/** Body of POST /v3/refund/domestic/refunds, every field of seed 001. */
+/** Body of POST /v3/refund/domestic/refunds, every field of https://pay.weixin.qq.com/doc/v3/merchant/4012556457. */
 export function readRefundBody(body: Json): CreateRefundInput {
   const amount = obj(body, "amount");
   const from = arr(amount, "from", "amount.from")?.map((f, i): RefundFromInput => {
