@@ -27,6 +27,7 @@ export const SUB_CODES = {
   "isv.invalid-signature": { code: "40002", msg: "验签出错" },
   "isv.invalid-app-cert-sn": { code: "40002", msg: "无效的应用公钥证书序列号" },
   "isv.invalid-alipay-root-cert-sn": { code: "40002", msg: "无效的支付宝根证书序列号" },
+  "isv.invalid-alipay-cert-sn": { code: "40004", msg: "无效的支付宝公钥证书序列号" },
   "isv.invalid-timestamp": { code: "40002", msg: "非法的时间戳参数" },
   "isv.invalid-charset": { code: "40002", msg: "字符集错误" },
   // Business level (每个接口的业务错误码).

@@ -4,14 +4,26 @@
  * - balance_not_enough: 40004 ACQ.SELLER_BALANCE_NOT_ENOUGH, nothing recorded;
  * - timeout: the request is held without an answer until the client gives up; nothing recorded;
  * - response_lost: the call takes effect (a refund is recorded), then the connection is cut;
- * - bad_signature: the call takes effect and the answer's signature is corrupted.
+ * - bad_signature: the call takes effect and the answer's signature is corrupted;
+ * - unknown_cert_sn: the call takes effect and the answer is a forgery: it names an
+ *   alipay_cert_sn Alipay never issued and is signed with a key that is not Alipay's.
  */
 export type AlipayFaultKind =
   | "system_error"
   | "balance_not_enough"
   | "timeout"
   | "response_lost"
-  | "bad_signature";
+  | "bad_signature"
+  | "unknown_cert_sn";
+
+export const ALIPAY_FAULT_KINDS = [
+  "system_error",
+  "balance_not_enough",
+  "timeout",
+  "response_lost",
+  "bad_signature",
+  "unknown_cert_sn",
+] as const satisfies readonly AlipayFaultKind[];
 
 export interface AlipayFault {
   readonly kind: AlipayFaultKind;

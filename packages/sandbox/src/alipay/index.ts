@@ -1,7 +1,13 @@
 export { type AlipayCertificates, certSn, createAlipayCertificates, rootCertSn } from "./certificates.js";
 export { formatBeijing, parseBeijing } from "./clock.js";
 export { PUBLIC_CODES, SUB_CODES, type SubCode } from "./errors.js";
-export type { AlipayFault, AlipayFaultKind } from "./faults.js";
+export { ALIPAY_FAULT_KINDS, type AlipayFault, type AlipayFaultKind } from "./faults.js";
+export {
+  type AlipayRotateOptions,
+  type AlipayRotation,
+  ROGUE_CERTIFICATE_KINDS,
+  type RogueCertificateKind,
+} from "./key-ring.js";
 export type { SandboxRefund, SandboxTrade, SandboxTradeStatus } from "./ledger.js";
 export { type CapturedNotification, NOTIFY_RETRY_DELAYS_MS, type NotificationKind } from "./notifier.js";
 export {

@@ -54,7 +54,12 @@ interface PendingDelivery {
 export interface NotifierOptions extends DeliveryMode {
   readonly appId: string;
   readonly sellerId: string;
-  readonly alipayPrivateKeyPem: string;
+  /**
+   * Alipay's signing key now (it changes when the certificate rotates). Notifications carry no
+   * alipay_cert_sn (https://opendocs.alipay.com/open/203/105286 lists none): each attempt is signed
+   * with the key current when it is sent, so a retry after a rotation is signed with the new key.
+   */
+  signingKey(): string;
   readonly clock: SandboxClock;
   /** Only loopback addresses are contacted unless this is set. */
   readonly allowNonLoopback: boolean;
@@ -172,7 +177,7 @@ export class AlipayNotifier {
       auth_app_id: this.options.appId,
       ...delivery.fields,
     };
-    params.sign = rsa2Sign(notifySignContent(params), this.options.alipayPrivateKeyPem);
+    params.sign = rsa2Sign(notifySignContent(params), this.options.signingKey());
     params.sign_type = "RSA2";
     const body = new URLSearchParams(params).toString();
     const headers = { "content-type": "application/x-www-form-urlencoded; charset=utf-8" };

@@ -4,7 +4,8 @@ import { OffsetClock } from "../shared/clock.js";
 import type { DeliveryMode } from "../shared/delivery-mode.js";
 import { generateRsaKeyPair, type RsaKeyPair } from "../shared/rsa.js";
 import { type AlipayCertificates, createAlipayCertificates } from "./certificates.js";
-import { type AlipayFault, FaultQueue } from "./faults.js";
+import { ALIPAY_FAULT_KINDS, type AlipayFault, FaultQueue } from "./faults.js";
+import { AlipayKeyRing, type AlipayRotateOptions, type AlipayRotation } from "./key-ring.js";
 import { AlipayLedger, type SandboxTrade } from "./ledger.js";
 import { AlipayNotifier, type CapturedNotification } from "./notifier.js";
 import { createGatewayListener, type GatewayCall } from "./server.js";
@@ -106,6 +107,17 @@ export interface AlipaySandbox {
   /** Sends held notifications (built order, or "reverse": newest first); resolves with how many once attempted. */
   releaseNotifications(order?: "built" | "reverse"): Promise<number>;
   readonly pendingFaults: number;
+  /**
+   * Certificate mode: issues a new Alipay public-key certificate (a new key too unless `keepKey`)
+   * from the sandbox root, or a rogue one (`rogue`); every later answer, notification and return
+   * URL is signed with it and carries its SN. `certificates` and `merchantConfig()` keep what the
+   * merchant was given at the start, as a deployed merchant's files do.
+   */
+  rotateCertificate(options?: AlipayRotateOptions): Promise<AlipayRotation>;
+  /** Certificate mode: the alipay_cert_sn answers carry now. */
+  currentCertSn(): string | undefined;
+  /** The SNs alipay.open.app.alipaycert.download was asked for, oldest first. */
+  certificateDownloads(): readonly string[];
   /** Gateway requests received (API calls, page/wap links opened, app order strings opened). */
   requestCount(): number;
   /** Every signature-verified API call so far, oldest first, with its sandbox arrival time. */
@@ -132,10 +144,11 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
       : undefined;
   const clock = new OffsetClock(Date.now, options.startTime);
   const faults = new FaultQueue();
+  const keyRing = new AlipayKeyRing(alipayKeys, certificates);
   const notifier = new AlipayNotifier({
     appId,
     sellerId,
-    alipayPrivateKeyPem: alipayKeys.privateKey,
+    signingKey: () => keyRing.current.privateKey,
     clock,
     allowNonLoopback: options.allowNonLoopbackNotify ?? false,
     timeoutMs: options.notifyTimeoutMs ?? 5000,
@@ -178,12 +191,13 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
       await notifier.flush();
     },
     injectFault(fault: AlipayFault) {
-      const kinds = ["system_error", "balance_not_enough", "timeout", "response_lost", "bad_signature"];
-      if (!kinds.includes(fault.kind)) throw new TypeError(`unknown fault kind ${String(fault.kind)}`);
+      if (!(ALIPAY_FAULT_KINDS as readonly string[]).includes(fault.kind))
+        throw new TypeError(`unknown fault kind ${String(fault.kind)}`);
       faults.push(fault);
     },
     setDeliveryMode: (mode: DeliveryMode) => notifier.setMode(mode),
     releaseNotifications: (order?: "built" | "reverse") => notifier.release(order),
+    rotateCertificate: (rotate: AlipayRotateOptions) => keyRing.rotate(rotate),
     state: () => ({
       now: clock.now().toISOString(),
       requestCount: requests,
@@ -203,8 +217,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
         alipayRootCertSn: certificates?.alipayRootCertSn,
       },
       sellerId,
-      alipayPrivateKeyPem: alipayKeys.privateKey,
-      alipayCertSn: certificates?.alipayCertSn,
+      keyRing,
       ledger,
       notifier,
       faults,
@@ -278,6 +291,9 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
     get pendingFaults() {
       return faults.pending;
     },
+    rotateCertificate: (rotate = {}) => control.rotateCertificate(rotate),
+    currentCertSn: () => keyRing.current.certSn,
+    certificateDownloads: () => keyRing.downloads,
     requestCount: () => requests,
     calls: () => calls,
     notifications: () => notifier.notifications,

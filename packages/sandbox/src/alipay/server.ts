@@ -6,9 +6,22 @@ import { cashierPage, resultPage } from "./cashier.js";
 import { formatBeijing } from "./clock.js";
 import { failure, GatewayFailure, type GatewayResponse } from "./errors.js";
 import type { AlipayFault, FaultQueue } from "./faults.js";
+import {
+  type AlipayKeyRing,
+  type AlipayRotateOptions,
+  type AlipayRotation,
+  ROGUE_CERTIFICATE_KINDS,
+  type RogueCertificateKind,
+} from "./key-ring.js";
 import type { AlipayLedger, SandboxTrade } from "./ledger.js";
 import { tradeRef } from "./methods/context.js";
-import { isClientPayMethod, METHODS, type MethodContext, openClientTrade } from "./methods/index.js";
+import {
+  CERT_DOWNLOAD_METHOD,
+  isClientPayMethod,
+  METHODS,
+  type MethodContext,
+  openClientTrade,
+} from "./methods/index.js";
 import type { AlipayNotifier } from "./notifier.js";
 import { notifySignContent, rsa2Sign, signedAnswer } from "./signing.js";
 import { type RegisteredApp, verifyRequest } from "./verify-request.js";
@@ -16,9 +29,8 @@ import { type RegisteredApp, verifyRequest } from "./verify-request.js";
 export interface GatewayDeps {
   readonly app: RegisteredApp;
   readonly sellerId: string;
-  readonly alipayPrivateKeyPem: string;
-  /** Certificate mode: the SN of Alipay's public-key certificate, sent as alipay_cert_sn. */
-  readonly alipayCertSn: string | undefined;
+  /** Alipay's signing key and, in certificate mode, the SN sent as alipay_cert_sn (both rotate). */
+  readonly keyRing: AlipayKeyRing;
   readonly ledger: AlipayLedger;
   readonly notifier: AlipayNotifier;
   readonly faults: FaultQueue;
@@ -42,6 +54,7 @@ export interface GatewayDeps {
     injectFault(fault: AlipayFault): void;
     setDeliveryMode(mode: DeliveryMode): void;
     releaseNotifications(order?: "built" | "reverse"): Promise<number>;
+    rotateCertificate(options: AlipayRotateOptions): Promise<AlipayRotation>;
     state(): unknown;
   };
 }
@@ -114,16 +127,19 @@ async function gateway(
 ) {
   const method = params.method ?? "";
   const responseKey = method ? `${method.replaceAll(".", "_")}_response` : "error_response";
-  const answer = (response: GatewayResponse, corrupt = false) =>
+  const answer = (response: GatewayResponse, fault?: AlipayFault) => {
+    // A forged answer names an SN Alipay never issued and is signed with a key not Alipay's.
+    const signer = fault?.kind === "unknown_cert_sn" ? deps.keyRing.forgery() : deps.keyRing.current;
     send(
       res,
       200,
       JSON_TYPE,
-      signedAnswer(responseKey, response, deps.alipayPrivateKeyPem, deps.alipayCertSn, {
-        corruptSignature: corrupt,
+      signedAnswer(responseKey, response, signer.privateKey, signer.certSn, {
+        corruptSignature: fault?.kind === "bad_signature",
         escapeSlashes: deps.escapeSlashes,
       }),
     );
+  };
 
   if (isClientPayMethod(method)) {
     // page.pay / wap.pay arrive from the buyer's browser (GET link or auto-submitted POST form).
@@ -164,6 +180,19 @@ async function gateway(
       if (!(err instanceof GatewayFailure)) throw err;
       response = err.response;
     }
+    if (method === CERT_DOWNLOAD_METHOD) {
+      // The certificate download answers unsigned: the merchant may not hold the key yet, and the
+      // SDKs take the certificate on its chain to the root alone (the official .NET SDK skips this
+      // answer's signature check; gopay notes it carries no sign).
+      const inner = JSON.stringify(response);
+      send(
+        res,
+        200,
+        JSON_TYPE,
+        `{${JSON.stringify(responseKey)}:${deps.escapeSlashes ? inner.replaceAll("/", "\\/") : inner}}`,
+      );
+      return;
+    }
     // Notifications go out asynchronously, as Alipay's do; tests await sandbox.settled().
     void deps.notifier.flush();
     if (fault?.kind === "response_lost") {
@@ -171,7 +200,7 @@ async function gateway(
       res.socket?.destroy();
       return;
     }
-    answer(response, fault?.kind === "bad_signature");
+    answer(response, fault);
   } catch (err) {
     if (err instanceof GatewayFailure) return answer(err.response);
     throw err;
@@ -207,6 +236,7 @@ function context(deps: GatewayDeps, params: Record<string, string>): MethodConte
     biz,
     refundQueryOmitsStatus: deps.refundQueryOmitsStatus,
     refundQuerySettleMs: deps.refundQuerySettleMs,
+    keyRing: deps.keyRing,
   };
 }
 
@@ -257,7 +287,7 @@ function returnUrl(deps: GatewayDeps, trade: SandboxTrade): string {
     total_amount: fenToYuan(trade.totalFen),
     seller_id: deps.sellerId,
   };
-  params.sign = rsa2Sign(notifySignContent(params), deps.alipayPrivateKeyPem);
+  params.sign = rsa2Sign(notifySignContent(params), deps.keyRing.current.privateKey);
   params.sign_type = "RSA2";
   const target = new URL(trade.returnUrl ?? "");
   for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
@@ -292,6 +322,30 @@ async function controlRoute(
       if (typeof ms !== "number") return json(400, { error: 'body must be {"ms": number}' });
       await deps.control.advanceClock(ms);
       return json(200, { now: deps.clock.now().toISOString() });
+    }
+    if (req.method === "GET" && path === "/certificates") {
+      const ring = deps.keyRing;
+      return json(200, {
+        alipay_cert_sn: ring.current.certSn ?? null,
+        issued: ring.issuedSns,
+        downloads: ring.downloads,
+      });
+    }
+    if (req.method === "POST" && path === "/certificates/rotate") {
+      const raw = JSON.parse(body || "{}") as { keep_key?: unknown; rogue?: unknown };
+      if (raw.keep_key !== undefined && typeof raw.keep_key !== "boolean")
+        return json(400, { error: "keep_key must be true or false" });
+      if (raw.rogue !== undefined && !(ROGUE_CERTIFICATE_KINDS as readonly unknown[]).includes(raw.rogue))
+        return json(400, { error: `rogue must be one of ${ROGUE_CERTIFICATE_KINDS.join(", ")}` });
+      const done = await deps.control.rotateCertificate({
+        ...(raw.keep_key !== undefined ? { keepKey: raw.keep_key as boolean } : {}),
+        ...(raw.rogue !== undefined ? { rogue: raw.rogue as RogueCertificateKind } : {}),
+      });
+      return json(200, {
+        alipay_cert_sn: done.alipayCertSn,
+        previous_cert_sn: done.previousCertSn,
+        rogue: done.rogue ?? null,
+      });
     }
     if (req.method === "POST" && path === "/faults") {
       deps.control.injectFault(JSON.parse(body) as AlipayFault);

@@ -28,6 +28,7 @@ describe("parseCliArgs", () => {
       wechatMode: "platform_certificate",
       wechatSwitch: undefined,
       alipayMode: "public_key",
+      alipayRotateEveryMs: undefined,
       json: false,
       allowHttpNotify: false,
     });
@@ -101,6 +102,19 @@ describe("parseCliArgs", () => {
     expect(parse("--keys-dir=/tmp/k").keysDir).toBe("/abs//tmp/k");
     expect(parse("-h").help).toBe(true);
     expect(parse("--help").help).toBe(true);
+  });
+
+  it("reads --alipay-rotate-every-ms only with certificate mode and a period of at least a second", () => {
+    expect(
+      parse("--alipay-mode", "certificate", "--alipay-rotate-every-ms", "5000").alipayRotateEveryMs,
+    ).toBe(5000);
+    expect(() => parse("--alipay-rotate-every-ms", "5000")).toThrow(/--alipay-rotate-every-ms.*certificate/);
+    expect(() => parse("--alipay-mode=certificate", "--alipay-rotate-every-ms", "10")).toThrow(
+      /--alipay-rotate-every-ms.*at least 1000/,
+    );
+    expect(() => parse("--alipay-mode=certificate", "--alipay-rotate-every-ms", "soon")).toThrow(
+      /--alipay-rotate-every-ms/,
+    );
   });
 
   it("accepts loopback hosts and refuses others without --allow-remote", () => {

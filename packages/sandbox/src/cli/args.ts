@@ -30,6 +30,8 @@ export interface CliOptions {
   /** With --wechat-mode switch: the notification ramp (WeChat's seven days unless told otherwise). */
   readonly wechatSwitch: WechatSwitchOptions | undefined;
   readonly alipayMode: AlipayKeyMode;
+  /** With --alipay-mode certificate: issue a new Alipay public-key certificate every this many ms. */
+  readonly alipayRotateEveryMs: number | undefined;
   readonly json: boolean;
   /** Accept http notify_url on loopback hosts (WeChat itself accepts https only). */
   readonly allowHttpNotify: boolean;
@@ -45,6 +47,7 @@ const OPTIONS = {
   "wechat-switch-ratio": { type: "string" },
   "wechat-switch-day-ms": { type: "string" },
   "alipay-mode": { type: "string" },
+  "alipay-rotate-every-ms": { type: "string" },
   json: { type: "boolean" },
   "allow-http-notify": { type: "boolean" },
   help: { type: "boolean", short: "h" },
@@ -53,7 +56,7 @@ const OPTIONS = {
 /**
  * Parses `paybridge-sandbox [--wechat[=PORT]] [--alipay[=PORT]] [--host H] [--allow-remote]
  * [--keys-dir DIR] [--wechat-mode MODE] [--wechat-switch-ratio R | --wechat-switch-day-ms MS]
- * [--alipay-mode MODE] [--json]`. Throws CliUsageError naming the flag for anything it cannot use.
+ * [--alipay-mode MODE] [--alipay-rotate-every-ms MS] [--json]`. Throws CliUsageError naming the flag for anything it cannot use.
  * `resolvePath` turns --keys-dir into an absolute path (the caller's cwd).
  */
 export function parseCliArgs(argv: readonly string[], resolvePath: (p: string) => string): CliOptions {
@@ -105,6 +108,20 @@ export function parseCliArgs(argv: readonly string[], resolvePath: (p: string) =
     );
   }
 
+  const rotateRaw = values["alipay-rotate-every-ms"];
+  let alipayRotateEveryMs: number | undefined;
+  if (rotateRaw !== undefined) {
+    if (alipayMode !== "certificate")
+      throw new CliUsageError("--alipay-rotate-every-ms", "needs --alipay-mode certificate");
+    // At least a second: each rotation generates an RSA key and signs a certificate.
+    if (!/^\d{1,12}$/.test(rotateRaw) || Number(rotateRaw) < 1000)
+      throw new CliUsageError(
+        "--alipay-rotate-every-ms",
+        `must be a whole number of ms, at least 1000, not "${rotateRaw}"`,
+      );
+    alipayRotateEveryMs = Number(rotateRaw);
+  }
+
   return {
     help,
     simulators,
@@ -114,6 +131,7 @@ export function parseCliArgs(argv: readonly string[], resolvePath: (p: string) =
     wechatMode: mode as WechatKeyMode,
     wechatSwitch,
     alipayMode: alipayMode as AlipayKeyMode,
+    alipayRotateEveryMs,
     json: values.json === true,
     allowHttpNotify: values["allow-http-notify"] === true,
   };

@@ -18,6 +18,9 @@ Options:
                            with switch: WeChat's seven-day ramp with each day MS long (1000: seven
                            seconds); the sandbox clock also moves with POST /sandbox/control/advance
   --alipay-mode MODE       public_key (default) or certificate (公钥证书模式, with cert SNs)
+  --alipay-rotate-every-ms MS
+                           with certificate: issue a new Alipay public-key certificate (new key, new
+                           alipay_cert_sn) every MS ms; POST /__sandbox/certificates/rotate does it once
   --allow-http-notify      accept http notify_url on loopback hosts (127.0.0.1, localhost, [::1]);
                            WeChat accepts only https, so without it the sandbox refuses http too
   --json                   print one JSON document describing the endpoints, keys and control API

@@ -2,6 +2,7 @@ import { yuanToFen } from "@paybridge/core";
 import type { SandboxClock } from "../../shared/clock.js";
 import { parseBeijing } from "../clock.js";
 import { fail, type GatewayResponse } from "../errors.js";
+import type { AlipayKeyRing } from "../key-ring.js";
 import type { AlipayLedger } from "../ledger.js";
 
 /** What a method handler sees: the verified public parameters and the parsed biz_content. */
@@ -16,6 +17,8 @@ export interface MethodContext {
   readonly refundQueryOmitsStatus: boolean;
   /** A refund's query answers "not received" this long after the refund (see refund-query.ts). */
   readonly refundQuerySettleMs: number;
+  /** Alipay's certificates over the run (certificate download). */
+  readonly keyRing: AlipayKeyRing;
 }
 
 export type MethodHandler = (ctx: MethodContext) => GatewayResponse;

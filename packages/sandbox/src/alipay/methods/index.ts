@@ -1,4 +1,5 @@
 import { cancel } from "./cancel.js";
+import { CERT_DOWNLOAD_METHOD, certDownload } from "./cert-download.js";
 import { close } from "./close.js";
 import type { MethodHandler } from "./context.js";
 import { create } from "./create.js";
@@ -16,7 +17,9 @@ export const METHODS: Readonly<Record<string, MethodHandler>> = {
   "alipay.trade.cancel": cancel,
   "alipay.trade.refund": refund,
   "alipay.trade.fastpay.refund.query": refundQuery,
+  [CERT_DOWNLOAD_METHOD]: certDownload,
 };
 
+export { CERT_DOWNLOAD_METHOD } from "./cert-download.js";
 export type { MethodContext, MethodHandler } from "./context.js";
 export { CLIENT_PAY_METHODS, type ClientPayMethod, isClientPayMethod, openClientTrade } from "./page-pay.js";

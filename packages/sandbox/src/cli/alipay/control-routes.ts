@@ -36,6 +36,17 @@ export function alipayControlRoutes(origin: string): ControlRoute[] {
     controlRoute("send held notifications (order: built or reverse)", "POST", `${c}/release-notifications`, {
       order: "reverse",
     }),
+    controlRoute(
+      "certificate mode: issue a new Alipay public-key certificate (new key and alipay_cert_sn; keep_key, rogue: self_signed | other_root | expired)",
+      "POST",
+      `${c}/certificates/rotate`,
+      { keep_key: false },
+    ),
+    controlRoute(
+      "certificate mode: the alipay_cert_sn in use, every SN issued, the certificate downloads asked for",
+      "GET",
+      `${c}/certificates`,
+    ),
     controlRoute("list notification delivery attempts", "GET", `${c}/notifications`),
     controlRoute("read the whole state (clock, trades, refunds, pending faults)", "GET", `${c}/state`),
   ];

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { type AlipayCertificates, certSn, rootCertSn } from "../../alipay/certificates.js";
 import type { RsaKeyPair } from "../../shared/rsa.js";
@@ -27,6 +28,12 @@ export const ALIPAY_KEY_FILES = {
   alipayPrivateKey: "simulator/alipay_private_key.pem",
 } as const;
 export type AlipayKeyFile = keyof typeof ALIPAY_KEY_FILES;
+
+/**
+ * The sandbox root's private key, with which it issues rotated Alipay certificates. Optional: key
+ * folders written before the sandbox kept it still load, and only rotation is unavailable then.
+ */
+export const ALIPAY_ROOT_PRIVATE_KEY_FILE = "simulator/alipay_root_private_key.pem";
 
 export interface AlipayKeyMaterial {
   readonly appId: string;
@@ -59,6 +66,8 @@ export function writeAlipayKeys(dir: string, m: AlipayKeyMaterial): void {
   writeKeyFile(dir, f.alipayRootCertificate, m.certificates.alipayRootCertContent, false);
   writeKeyFile(dir, f.app, `${JSON.stringify({ appId: m.appId, sellerId: m.sellerId }, null, 2)}\n`, false);
   writeKeyFile(dir, f.alipayPrivateKey, m.alipayKeys.privateKey, true);
+  if (m.certificates.alipayRootPrivateKey)
+    writeKeyFile(dir, ALIPAY_ROOT_PRIVATE_KEY_FILE, m.certificates.alipayRootPrivateKey, true);
 }
 
 /** Reads a complete key set, checking that every certificate and public key matches its private key. */
@@ -85,6 +94,9 @@ export function readAlipayKeys(dir: string): AlipayKeyMaterial {
         appCertSn: certSn(appCertContent),
         alipayCertSn: certSn(alipayPublicCertContent),
         alipayRootCertSn: rootCertSn(alipayRootCertContent),
+        ...(existsSync(join(dir, ALIPAY_ROOT_PRIVATE_KEY_FILE))
+          ? { alipayRootPrivateKey: readKeyFile(dir, ALIPAY_ROOT_PRIVATE_KEY_FILE) }
+          : {}),
       },
     };
   } catch (error) {

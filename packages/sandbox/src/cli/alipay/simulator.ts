@@ -1,9 +1,11 @@
 import { createAlipayCertificates } from "../../alipay/certificates.js";
 import { startAlipaySandbox } from "../../alipay/sandbox.js";
+import { CliStartError } from "../errors.js";
 import type { SimulatorModule, StartedSimulator } from "../simulator.js";
 import { alipayControlRoutes } from "./control-routes.js";
 import {
   ALIPAY_KEY_FILES,
+  ALIPAY_ROOT_PRIVATE_KEY_FILE,
   type AlipayKeyMaterial,
   alipayKeyPaths,
   hasAlipayKeys,
@@ -50,7 +52,25 @@ export const alipaySimulator: SimulatorModule = {
         throw error;
       }
     }
-    return describe(sandbox, keysDir, existing === undefined);
+    const every = options.alipayRotateEveryMs;
+    if (every !== undefined && !sandbox.certificates?.alipayRootPrivateKey) {
+      await sandbox.close();
+      throw new CliStartError(
+        `--alipay-rotate-every-ms needs the root's private key, which ${keysDir ?? "the key folder"} does not hold (${ALIPAY_ROOT_PRIVATE_KEY_FILE}); delete the folder to generate a fresh set`,
+      );
+    }
+    const described = describe(sandbox, keysDir, existing === undefined, every);
+    if (every === undefined) return described;
+    // A rotation that fails (it cannot, short of a bug) must not stop the simulator; the next one runs.
+    const timer = setInterval(() => void sandbox.rotateCertificate().catch(() => undefined), every);
+    timer.unref();
+    return {
+      ...described,
+      close: () => {
+        clearInterval(timer);
+        return described.close();
+      },
+    };
   },
 };
 
@@ -58,6 +78,7 @@ function describe(
   sandbox: Awaited<ReturnType<typeof startAlipaySandbox>>,
   keysDir: string | undefined,
   created: boolean,
+  rotateEveryMs: number | undefined,
 ): StartedSimulator {
   const origin = sandbox.origin;
   const control = alipayControlRoutes(origin);
@@ -149,6 +170,11 @@ function describe(
   }
   const notes = [
     "Page / wap / QR payments open a cashier page on the simulator where the buyer pays or fails.",
+    ...(rotateEveryMs !== undefined
+      ? [
+          `Alipay's public-key certificate rotates every ${rotateEveryMs} ms: answers then carry a new alipay_cert_sn, fetched with alipay.open.app.alipaycert.download.`,
+        ]
+      : []),
     ...(keyFiles
       ? [
           `Keys ${created ? "generated and written to" : "read from"} ${keysDir}` +
