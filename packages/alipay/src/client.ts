@@ -1,5 +1,6 @@
-import { ConfigurationError } from "@paybridge/core";
+import { type Clock, ConfigurationError, SignatureError } from "@paybridge/core";
 import { AlipaySdk, type AlipaySdkConfig } from "alipay-sdk";
+import { AlipayCertificateStore } from "./certificate-store.js";
 import type { AlipayConfig } from "./config.js";
 import { alipayAnswerError, alipayTransportError } from "./errors.js";
 import type { AlipayCommonResponse } from "./wire-types.js";
@@ -11,15 +12,65 @@ export interface PublicParams {
   readonly returnUrl?: string | undefined;
 }
 
+/** alipay.open.app.alipaycert.download, https://opendocs.alipay.com/apis/api_9/alipay.open.app.alipaycert.download */
+export const CERT_DOWNLOAD_METHOD = "alipay.open.app.alipaycert.download";
+
+/** An answer whose alipay_cert_sn names a certificate not held: exec downloads it, then verifies. */
+class UnheldCertificateSn extends Error {
+  constructor(
+    readonly sn: string,
+    readonly raw: string,
+    readonly responseKey: string,
+    readonly serverSign: string,
+    readonly traceId: string,
+  ) {
+    super(`answer signed with Alipay certificate ${sn}, not held`);
+  }
+}
+
+/**
+ * alipay-sdk verifies every answer with the one public key it was configured with and ignores the
+ * answer's alipay_cert_sn (AlipaySdk.checkResponseSign). In certificate mode Alipay may reissue
+ * its certificate and name the new SN in answers (https://opendocs.alipay.com/support/01ravf:
+ * 同步返回验签 checks that the SN matches). This subclass picks the certificate by that SN: its
+ * own checkResponseSign hands the check to the SDK instance of the named certificate (the SDK's
+ * verification, a different key), or reports an SN not held so exec can fetch it.
+ */
+class SnAwareAlipaySdk extends AlipaySdk {
+  certificates: AlipayCertificateStore | undefined;
+
+  override checkResponseSign(raw: string, responseKey: string, serverSign: string, traceId: string): void {
+    const store = this.certificates;
+    if (!store) return super.checkResponseSign(raw, responseKey, serverSign, traceId);
+    const sn = answerCertSn(raw);
+    // An answer without an SN (some unsigned error answers) is checked with the newest certificate.
+    const verifier = sn === undefined ? store.newestFirst()[0] : store.verifierFor(sn);
+    if (verifier) return verifier.checkResponseSign(raw, responseKey, serverSign, traceId);
+    throw new UnheldCertificateSn(sn ?? "", raw, responseKey, serverSign, traceId);
+  }
+}
+
+/** The top-level alipay_cert_sn of an answer, if it has one. */
+function answerCertSn(raw: string): string | undefined {
+  try {
+    const sn = (JSON.parse(raw) as { alipay_cert_sn?: unknown }).alipay_cert_sn;
+    return typeof sn === "string" && sn !== "" ? sn : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The one place that talks to alipay-sdk v4. Every exec verifies the answer's signature
  * (`validateSign: true`: without it the SDK trusts any answer), and every failure leaves as a
  * PaymentError: a business answer by its sub_code, a transport failure by what it means.
  */
 export class AlipayGatewayClient {
-  private readonly sdk: AlipaySdk;
+  private readonly sdk: SnAwareAlipaySdk;
+  /** Certificate mode: the Alipay certificates held by SN (the configured one, then downloaded ones). */
+  readonly certificates: AlipayCertificateStore | undefined;
 
-  constructor(config: AlipayConfig) {
+  constructor(config: AlipayConfig, clock: Clock = () => new Date()) {
     const base: AlipaySdkConfig = {
       appId: config.appId,
       privateKey: config.privateKey,
@@ -41,7 +92,22 @@ export class AlipayGatewayClient {
             alipayRootCertContent: config.keyMode.alipayRootCertContent,
           };
     try {
-      this.sdk = new AlipaySdk({ ...base, ...keys });
+      this.sdk = new SnAwareAlipaySdk({ ...base, ...keys });
+      this.certificates =
+        config.keyMode.type === "certificate"
+          ? new AlipayCertificateStore(
+              {
+                ...base,
+                appCertContent: config.keyMode.appCertContent,
+                alipayPublicCertContent: config.keyMode.alipayPublicCertContent,
+                alipayRootCertContent: config.keyMode.alipayRootCertContent,
+              },
+              clock,
+              config.certificates,
+              (sn) => this.downloadCertificate(sn),
+            )
+          : undefined;
+      this.sdk.certificates = this.certificates;
     } catch (err) {
       throw new ConfigurationError(
         `alipay: cannot load the keys or certificates: ${(err as Error).message}`,
@@ -78,10 +144,65 @@ export class AlipayGatewayClient {
     try {
       answer = await this.sdk.exec(method, { bizContent, ...publicParams(extra) }, { validateSign: true });
     } catch (err) {
-      throw alipayTransportError(method, err);
+      if (!(err instanceof UnheldCertificateSn)) throw alipayTransportError(method, err);
+      answer = await this.verifiedWithDownloaded(method, err);
     }
     if (String(answer.code) !== "10000") throw alipayAnswerError(method, answer);
     return answer as unknown as T;
+  }
+
+  /**
+   * An answer that names a certificate not held: fetch it (only if it chains to the configured
+   * root, see AlipayCertificateStore), then verify the very bytes received with it. The call is not
+   * repeated: it may have taken effect (a refund).
+   */
+  private async verifiedWithDownloaded(method: string, unheld: UnheldCertificateSn) {
+    if (!this.certificates || unheld.sn === "") {
+      throw new SignatureError(
+        `alipay ${method}: the answer names no Alipay certificate this merchant holds`,
+        {
+          provider: "alipay",
+        },
+      );
+    }
+    const verifier = await this.certificates.obtain(unheld.sn);
+    try {
+      verifier.checkResponseSign(unheld.raw, unheld.responseKey, unheld.serverSign, unheld.traceId);
+    } catch (err) {
+      throw alipayTransportError(method, err, unheld.sn);
+    }
+    const body = JSON.parse(unheld.raw) as Record<string, Record<string, unknown> | undefined>;
+    const data = body[unheld.responseKey] ?? body.error_response;
+    if (!data)
+      throw alipayTransportError(method, new Error(`Response 格式错误，返回值 ${unheld.responseKey} 找不到`));
+    return data;
+  }
+
+  /**
+   * alipay.open.app.alipaycert.download: biz_content {alipay_cert_sn}, answer alipay_cert_content
+   * (the certificate PEM, base64). Its answer is not signature-checked, as the official SDKs do not
+   * check it (it may be signed by the very certificate being fetched): the certificate is trusted
+   * only through its chain to the configured root, checked by the store.
+   */
+  private async downloadCertificate(sn: string): Promise<string> {
+    let answer: Record<string, unknown>;
+    try {
+      answer = await this.sdk.exec(
+        CERT_DOWNLOAD_METHOD,
+        { bizContent: { alipay_cert_sn: sn } },
+        { validateSign: false },
+      );
+    } catch (err) {
+      throw alipayTransportError(CERT_DOWNLOAD_METHOD, err);
+    }
+    if (String(answer.code) !== "10000") throw alipayAnswerError(CERT_DOWNLOAD_METHOD, answer);
+    const content = answer.alipay_cert_content;
+    if (typeof content !== "string" || content === "") {
+      throw new SignatureError(`alipay ${CERT_DOWNLOAD_METHOD}: the answer has no alipay_cert_content`, {
+        provider: "alipay",
+      });
+    }
+    return Buffer.from(content, "base64").toString("utf8");
   }
 
   /** page / wap pay: a signed link (GET) or an auto-submitting form (POST) for the buyer's browser. */
@@ -94,13 +215,21 @@ export class AlipayGatewayClient {
     return this.sdk.sdkExec(method, { bizContent, ...publicParams(extra) });
   }
 
-  /** Verifies a notification's RSA2 signature over its raw (not re-decoded) values. */
+  /**
+   * Verifies a notification's RSA2 signature over its raw (not re-decoded) values. Notifications
+   * carry no alipay_cert_sn (https://opendocs.alipay.com/open/203/105286), so in certificate mode
+   * every certificate held is tried, newest first: after a rotation, retries of a notification
+   * signed before it still verify with the older certificate.
+   */
   verifyNotification(fields: Readonly<Record<string, string>>): boolean {
-    try {
-      return this.sdk.checkNotifySignV2({ ...fields });
-    } catch {
-      return false;
-    }
+    const verifiers = this.certificates ? this.certificates.newestFirst() : [this.sdk];
+    return verifiers.some((verifier) => {
+      try {
+        return verifier.checkNotifySignV2({ ...fields });
+      } catch {
+        return false;
+      }
+    });
   }
 }
 

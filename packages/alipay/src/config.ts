@@ -96,6 +96,22 @@ export const alipayConfigSchema = z.strictObject({
   /** The app's RSA2 private key. */
   privateKey: privateKeySchema,
   keyMode: alipayKeyModeSchema,
+  /**
+   * Certificate mode: rotated Alipay certificates are fetched by SN (see docs/providers/alipay.md,
+   * certificate rotation). After a download that failed or was refused (the SN unknown to Alipay,
+   * or a certificate that does not chain to alipayRootCertContent), answers naming SNs not held are
+   * refused without another download for missCooldownMs (default 60 s), so forged SNs cannot make
+   * the merchant download on every answer.
+   */
+  certificates: z
+    .strictObject({
+      missCooldownMs: z
+        .number({ error: "must be a number of ms" })
+        .int({ error: "must be whole ms" })
+        .min(0, { error: "must not be negative" })
+        .default(60_000),
+    })
+    .prefault({}),
   /** OpenAPI 2.0 gateway; the sandbox's http://127.0.0.1:PORT/gateway.do in tests. */
   gateway: httpsOrLoopbackUrlSchema.default("https://openapi.alipay.com/gateway.do"),
   /** OpenAPI 3.0 endpoint (alipay-sdk `endpoint`). */

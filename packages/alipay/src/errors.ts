@@ -73,6 +73,8 @@ export const ALIPAY_ERROR_TABLE = {
   "isv.missing-app-cert-sn": { kind: "signature" },
   "isv.invalid-alipay-root-cert-sn": { kind: "signature" },
   "isv.missing-alipay-root-cert-sn": { kind: "signature" },
+  // The certificate download knows no such SN (a forged answer named it).
+  "isv.invalid-alipay-cert-sn": { kind: "signature" },
 } as const satisfies ProviderErrorTable;
 
 const fromAlipay = createProviderErrorFactory("alipay", ALIPAY_ERROR_TABLE);
@@ -93,14 +95,16 @@ export function alipayAnswerError(
  * What alipay-sdk throws before a business answer exists. It raises AlipayRequestError with a
  * message only (no code), so the message prefix is the one signal it gives.
  */
-export function alipayTransportError(method: string, err: unknown): PaymentError {
+export function alipayTransportError(method: string, err: unknown, certSn?: string): PaymentError {
   if (err instanceof PaymentError) return err;
   const message = err instanceof Error ? err.message : String(err);
   const options = { provider: "alipay", cause: err };
   if (message.startsWith("验签失败")) {
     const gateway = unverifiedGatewayError(err);
+    const sn = certSn ?? answerCertSn(err);
+    const key = sn ? `Alipay certificate ${sn} the answer names` : "the configured Alipay public key";
     return new SignatureError(
-      `alipay ${method}: the answer's signature does not verify with the configured Alipay public key${gateway ? ` (it claims gateway error ${gateway.providerCode}: ${gateway.providerMessage}; unverified)` : ""}`,
+      `alipay ${method}: the answer's signature does not verify with ${key}${gateway ? ` (it claims gateway error ${gateway.providerCode}: ${gateway.providerMessage}; unverified)` : ""}`,
       { ...options, ...gateway },
     );
   }
@@ -134,6 +138,18 @@ export function alipayTransportError(method: string, err: unknown): PaymentError
     );
   }
   return new ProviderError(`alipay ${method}: ${message}`, options);
+}
+
+/** The alipay_cert_sn of the raw answer an SDK error carries, if any. */
+function answerCertSn(err: unknown): string | undefined {
+  const raw = (err as { responseDataRaw?: unknown }).responseDataRaw;
+  if (typeof raw !== "string") return undefined;
+  try {
+    const sn = (JSON.parse(raw) as { alipay_cert_sn?: unknown }).alipay_cert_sn;
+    return typeof sn === "string" && sn ? sn : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The code an unverified error_response claims, kept for the operator (never acted on). */

@@ -34,7 +34,7 @@ export function parseAlipayNotification(
   if (!fields.sign) throw new SignatureError("alipay notification has no sign", { provider: "alipay" });
   if (!client.verifyNotification(fields)) {
     throw new SignatureError(
-      "alipay notification signature does not verify with the configured Alipay public key",
+      "alipay notification signature does not verify with the configured Alipay public key (or any Alipay certificate held)",
       {
         provider: "alipay",
       },

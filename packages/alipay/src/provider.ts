@@ -87,7 +87,7 @@ export class AlipayProvider implements PaymentProvider {
     private readonly context: ProviderContext,
   ) {
     this.config = parseInput(alipayConfigSchema, config, "config");
-    this.client = new AlipayGatewayClient(this.config);
+    this.client = new AlipayGatewayClient(this.config, context.clock);
     this.merchantId = context.merchantId;
     // Printed (util.inspect, JSON.stringify) as its id and merchant only, never its keys.
     concealProvider(this);
@@ -108,6 +108,15 @@ export class AlipayProvider implements PaymentProvider {
   /** The SNs sent in certificate mode (app_cert_sn, alipay_root_cert_sn) and Alipay's certificate SN. */
   get certificateSerials() {
     return this.client.certificateSerials;
+  }
+
+  /**
+   * Certificate mode: the Alipay certificate SNs held now (the configured one first, then those
+   * downloaded after a rotation) and how many downloads were started. Undefined in public-key mode.
+   */
+  get alipayCertificates(): { readonly held: readonly string[]; readonly downloads: number } | undefined {
+    const store = this.client.certificates;
+    return store ? { held: store.sns, downloads: store.downloads } : undefined;
   }
 
   async createPayment(raw: CreatePaymentInput): Promise<CreatePaymentResult> {

@@ -56,7 +56,7 @@ describe("alipay signature verification is on, in both directions and both key m
     ).rejects.toBeInstanceOf(SignatureError);
   });
 
-  it("certificate mode: with another Alipay public-key certificate every answer fails verification", async () => {
+  it("certificate mode: with another Alipay's certificate and root every answer fails verification", async () => {
     const stranger = await startAlipaySandbox({ keyMode: "certificate" });
     const config = certs.sandbox.merchantConfig();
     const strangerConfig = stranger.merchantConfig();
@@ -64,10 +64,20 @@ describe("alipay signature verification is on, in both directions and both key m
     if (config.keyMode.type !== "certificate" || strangerConfig.keyMode.type !== "certificate")
       throw new Error("cert mode");
     const wrong = providerFor(certs.sandbox, {
-      keyMode: { ...config.keyMode, alipayPublicCertContent: strangerConfig.keyMode.alipayPublicCertContent },
+      keyMode: {
+        ...config.keyMode,
+        alipayPublicCertContent: strangerConfig.keyMode.alipayPublicCertContent,
+        alipayRootCertContent: strangerConfig.keyMode.alipayRootCertContent,
+      },
     });
+    // The answers name the gateway's certificate, which the merchant does not hold: it is fetched
+    // and refused, as it does not chain to the (stranger's) configured root.
     for (const call of await everyCall(wrong, certs))
       await expect(call).rejects.toBeInstanceOf(SignatureError);
+    // Only the configured certificate is held: the refused one was not kept.
+    expect(wrong.alipayCertificates?.held).toHaveLength(1);
+    // One download for all eight answers: after it was refused, the SN is not fetched again for a while.
+    expect(wrong.alipayCertificates?.downloads).toBe(1);
   });
 
   it("certificate mode: the SNs alipay-sdk sends are the ones the gateway checks", async () => {
