@@ -25,7 +25,7 @@ export function assertChainsToRoot(pem: string, rootBundle: string, now: Date): 
   const chain = pemCertificates(pem);
   const roots = pemCertificates(rootBundle);
   const leaf = chain[0];
-  if (!leaf) throw new UntrustedCertificateError("holds no PEM certificate");
+  if (!leaf) throw new UntrustedCertificateError("the download holds no PEM certificate");
   if (roots.length === 0)
     throw new UntrustedCertificateError("the configured root bundle holds no certificate");
   const at = now.getTime();
@@ -49,12 +49,12 @@ export function assertChainsToRoot(pem: string, rootBundle: string, now: Date): 
       const named = roots.some((r) => current.checkIssued(r));
       throw new UntrustedCertificateError(
         named
-          ? `names the configured root (${current.issuer.replaceAll("\n", ", ")}) as issuer but its signature does not verify with that root's key`
-          : `is not issued by the configured root (issuer ${current.issuer.replaceAll("\n", ", ")})`,
+          ? `the certificate names the configured root (${current.issuer.replaceAll("\n", ", ")}) as issuer but its signature does not verify with that root's key`
+          : `the certificate is not issued by the configured root (issuer ${current.issuer.replaceAll("\n", ", ")})`,
       );
     }
     assertValid(next, "an intermediate certificate");
     current = next;
   }
-  throw new UntrustedCertificateError(`its chain is longer than ${MAX_CHAIN} certificates`);
+  throw new UntrustedCertificateError(`the certificate's chain is longer than ${MAX_CHAIN} certificates`);
 }

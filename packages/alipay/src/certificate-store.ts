@@ -116,15 +116,15 @@ export class AlipayCertificateStore {
       assertChainsToRoot(pem, this.base.alipayRootCertContent, this.clock());
       const loaded = this.load(pem);
       if (loaded.sn !== sn)
-        throw new UntrustedCertificateError(`has SN ${loaded.sn}, not the ${sn} asked for`);
+        throw new UntrustedCertificateError(`the certificate has SN ${loaded.sn}, not the ${sn} asked for`);
       return this.keep(loaded).verifier;
     } catch (cause) {
       this.cooldownUntil = this.clock().getTime() + this.policy.missCooldownMs;
       const reason =
         cause instanceof UntrustedCertificateError
           ? cause.message
-          : `is unusable: ${(cause as Error).message}`;
-      throw refused(sn, `the downloaded certificate ${reason}`, cause);
+          : `the certificate is unusable: ${(cause as Error).message}`;
+      throw refused(sn, `refused the downloaded certificate: ${reason}`, cause);
     }
   }
 
@@ -133,9 +133,9 @@ export class AlipayCertificateStore {
     // A fresh config object: alipay-sdk writes the SNs and key it derives into the object it is given.
     const verifier = new AlipaySdk({ ...this.base, alipayPublicCertContent: pem });
     const sn = verifier.config.alipayCertSn;
-    if (!sn) throw new UntrustedCertificateError("has no SN alipay-sdk can read");
+    if (!sn) throw new UntrustedCertificateError("the certificate has no SN alipay-sdk can read");
     const cert = pemCertificates(pem)[0];
-    if (!cert) throw new UntrustedCertificateError("holds no PEM certificate");
+    if (!cert) throw new UntrustedCertificateError("the download holds no PEM certificate");
     return { sn, verifier, notBefore: Date.parse(cert.validFrom), notAfter: Date.parse(cert.validTo) };
   }
 

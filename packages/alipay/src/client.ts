@@ -41,11 +41,17 @@ class SnAwareAlipaySdk extends AlipaySdk {
 
   override checkResponseSign(raw: string, responseKey: string, serverSign: string, traceId: string): void {
     const store = this.certificates;
-    if (!store) return super.checkResponseSign(raw, responseKey, serverSign, traceId);
+    if (!store) {
+      super.checkResponseSign(raw, responseKey, serverSign, traceId);
+      return;
+    }
     const sn = answerCertSn(raw);
     // An answer without an SN (some unsigned error answers) is checked with the newest certificate.
     const verifier = sn === undefined ? store.newestFirst()[0] : store.verifierFor(sn);
-    if (verifier) return verifier.checkResponseSign(raw, responseKey, serverSign, traceId);
+    if (verifier) {
+      verifier.checkResponseSign(raw, responseKey, serverSign, traceId);
+      return;
+    }
     throw new UnheldCertificateSn(sn ?? "", raw, responseKey, serverSign, traceId);
   }
 }
