@@ -44,6 +44,10 @@ export async function migrate(
   const q = quoteSchema(schema);
   const migrations = [...(options.migrations ?? MIGRATIONS)].sort((a, b) => a.id.localeCompare(b.id));
   return client.transaction(async (tx) => {
+    // A migration may rightly run long (an index on a big table) and wait for another process's
+    // migration: the client's statement and lock timeouts, meant for refunds, do not apply here.
+    await tx.query("SET LOCAL statement_timeout = 0");
+    await tx.query("SET LOCAL lock_timeout = 0");
     await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`paybridge.migrate.${schema}`]);
     await tx.query(`CREATE SCHEMA IF NOT EXISTS ${q}`);
     await tx.query(

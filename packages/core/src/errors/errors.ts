@@ -248,12 +248,25 @@ export class ProviderError extends PaymentError {
 
 /**
  * The ledger (PostgreSQL, PGlite) could not be read or written: connection lost, timeout,
- * server restarting. Retryable. Nothing is sent to a provider while the ledger cannot record it.
+ * server restarting, a deadlock that kept recurring. Retryable unless the database refused the
+ * statement itself (a missing table, say: `retryable` is then false). Nothing is sent to a
+ * provider while the ledger cannot record it. `sqlState` is the server's SQLSTATE when it sent
+ * one (57P01 admin_shutdown, 57014 statement timeout, 55P03 lock timeout, 40P01 deadlock, ...);
+ * `cause` is the driver's own error.
  */
 export class StoreUnavailableError extends PaymentError {
   override readonly name = "StoreUnavailableError";
-  constructor(message: string, options: PaymentErrorOptions = {}) {
+  readonly sqlState: string | undefined;
+  constructor(
+    message: string,
+    options: PaymentErrorOptions & { readonly sqlState?: string | undefined } = {},
+  ) {
     super("STORE_UNAVAILABLE", message, { retryClass: "retry", ...options });
+    this.sqlState = options.sqlState;
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), sqlState: this.sqlState };
   }
 }
 
