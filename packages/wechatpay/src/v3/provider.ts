@@ -34,6 +34,7 @@ import {
   ValidationError,
 } from "@paybridge/core";
 import Pay from "wechatpay-node-v3";
+import { type DownloadedBill, downloadTradeBill, type TradeBillRequest } from "./bills.js";
 import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
 import { WechatPayKeyStore } from "./key-store.js";
 import { parseV3Notification } from "./notification.js";
@@ -264,6 +265,14 @@ export class WechatPayProvider implements PaymentProvider {
       "WeChat Pay APIv3 cannot list the refunds of an order; query each refund by out_refund_no (or use CloudPay)",
       { provider: this.id },
     );
+  }
+
+  /**
+   * The trade bill (交易账单) of one day: applied for, then downloaded as a stream. Check it while
+   * parsing with `verifiedBillStream(bill.body, bill)` from @paybridge/reconcile.
+   */
+  tradeBill(request: TradeBillRequest): Promise<DownloadedBill> {
+    return downloadTradeBill(this.pay, request);
   }
 
   /**

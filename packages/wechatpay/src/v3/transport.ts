@@ -1,4 +1,4 @@
-import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { gunzipSync } from "node:zlib";
 import {
@@ -18,6 +18,9 @@ export interface LibOutput {
   data?: unknown;
   error?: unknown;
 }
+
+/** Where 申请交易账单 / 申请资金账单 point their download_url. */
+const BILL_FILE_PATH = "/v3/billdownload/file";
 
 export interface TransportOptions {
   readonly origin: string;
@@ -43,7 +46,31 @@ export class WechatV3Transport {
   }
 
   get(url: string, headers: Record<string, unknown>): Promise<LibOutput> {
+    if (pathOf(url).startsWith(BILL_FILE_PATH)) return this.download(url, headers);
     return this.send("GET", url, undefined, headers);
+  }
+
+  /**
+   * 下载账单 (https://pay.weixin.qq.com/doc/v3/merchant/4012556654): a signed GET of the download_url
+   * whose answer is the bill file itself, unsigned; its integrity is the hash_value the signed
+   * application answer carried. The file is handed on as the response stream, never buffered, so a
+   * bill of any size parses in constant memory.
+   */
+  private async download(url: string, libHeaders: Record<string, unknown>): Promise<LibOutput> {
+    const path = pathOf(url);
+    this.options.onRequest?.("GET", path);
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(libHeaders)) if (v !== undefined) headers[k] = String(v);
+    headers["Accept-Encoding"] = "identity";
+    const res = await this.open("GET", path, undefined, headers, false);
+    if (res.statusCode === 200) return { status: 200, data: res };
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    return this.read("GET", path, {
+      status: res.statusCode ?? 0,
+      headers: res.headers,
+      body: Buffer.concat(chunks).toString("utf8"),
+    });
   }
 
   upload(): Promise<LibOutput> {
@@ -86,10 +113,40 @@ export class WechatV3Transport {
     throw errorFrom(res);
   }
 
-  private exchange(method: string, path: string, body: string | undefined, headers: Record<string, string>) {
+  private async exchange(
+    method: string,
+    path: string,
+    body: string | undefined,
+    headers: Record<string, string>,
+  ): Promise<RawResponse> {
+    const res = await this.open(method, path, body, headers, true);
+    return new Promise<RawResponse>((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("error", (cause) => reject(lost(method, path, cause)));
+      res.on("end", () => {
+        let raw = Buffer.concat(chunks);
+        if (res.headers["content-encoding"] === "gzip") raw = gunzipSync(raw);
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString("utf8") });
+      });
+    });
+  }
+
+  /**
+   * Sends the request; resolves with the response as soon as its head arrives. `timeoutMs` keeps
+   * guarding the body only when `bodyTimeout` is set: a streamed bill is read at its consumer's
+   * pace, and a paused stream must not count as a dead connection.
+   */
+  private open(
+    method: string,
+    path: string,
+    body: string | undefined,
+    headers: Record<string, string>,
+    bodyTimeout: boolean,
+  ): Promise<IncomingMessage> {
     const target = new URL(this.options.origin);
     const send = target.protocol === "https:" ? httpsRequest : httpRequest;
-    return new Promise<RawResponse>((resolve, reject) => {
+    return new Promise<IncomingMessage>((resolve, reject) => {
       let sent = false;
       const req = send(
         {
@@ -103,14 +160,8 @@ export class WechatV3Transport {
           timeout: this.options.timeoutMs,
         },
         (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("error", (cause) => reject(lost(method, path, cause)));
-          res.on("end", () => {
-            let raw = Buffer.concat(chunks);
-            if (res.headers["content-encoding"] === "gzip") raw = gunzipSync(raw);
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString("utf8") });
-          });
+          if (!bodyTimeout) req.setTimeout(0);
+          resolve(res);
         },
       );
       req.on("timeout", () =>

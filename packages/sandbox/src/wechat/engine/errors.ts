@@ -22,6 +22,8 @@ export const WECHAT_ENGINE_ERRORS = {
   ORDER_NOT_EXIST: { status: 404, v2: "ORDERNOTEXIST" },
   /** Refund of an unknown or unpaid order; refund query of an unknown refund. */
   RESOURCE_NOT_EXISTS: { status: 404, v2: "REFUNDNOTEXIST" },
+  /** A bill not generated yet, out of the three months served, or a download link that is not valid. */
+  NO_STATEMENT_EXIST: { status: 400, v2: "NO_BILL_EXIST" },
   FREQUENCY_LIMITED: { status: 429, v2: "FREQUENCY_LIMITED" },
   SYSTEM_ERROR: { status: 500, v2: "SYSTEMERROR" },
 } as const satisfies Record<string, { readonly status: number; readonly v2: string }>;

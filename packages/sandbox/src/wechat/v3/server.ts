@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { aeadEncrypt } from "../../shared/aead.js";
 import { formatBeijingTime } from "../../shared/time-format.js";
+import { WechatBillDesk } from "../bills/bill-desk.js";
 import { type WechatEngineOptions, WechatMerchantEngine } from "../engine/engine.js";
 import { WechatEngineError, WechatTransportFault } from "../engine/errors.js";
 import type { WechatOrderChannel } from "../engine/types.js";
@@ -71,7 +72,7 @@ export interface WechatSandbox {
   close(): Promise<void>;
 }
 
-type Reply = { status: number; body?: unknown; signed?: boolean };
+type Reply = { status: number; body?: unknown; signed?: boolean; file?: Buffer };
 
 const CHANNEL_PATH = /^\/v3\/pay\/transactions\/(jsapi|native|h5|app)$/;
 const BY_OUT_TRADE_NO = /^\/v3\/pay\/transactions\/out-trade-no\/([^/?]+)$/;
@@ -80,12 +81,16 @@ const CLOSE = /^\/v3\/pay\/transactions\/out-trade-no\/([^/?]+)\/close$/;
 const REFUND_BY_NO = /^\/v3\/refund\/domestic\/refunds\/([^/?]+)$/;
 const REFUNDS = /^\/v3\/refund\/domestic\/refunds$/;
 const CERTIFICATES = /^\/v3\/certificates$/;
+const TRADE_BILL = /^\/v3\/bill\/tradebill$/;
+const BILL_FILE = /^\/v3\/billdownload\/file$/;
 
 /** Whether the simulator has an API at `method pathname`; anything else is answered 404 before authentication. */
 function knownApi(method: string, pathname: string): boolean {
   if (method === "POST") return [CHANNEL_PATH, CLOSE, REFUNDS].some((re) => re.test(pathname));
   if (method === "GET") {
-    return [BY_OUT_TRADE_NO, BY_TRANSACTION_ID, REFUND_BY_NO, CERTIFICATES].some((re) => re.test(pathname));
+    return [BY_OUT_TRADE_NO, BY_TRANSACTION_ID, REFUND_BY_NO, CERTIFICATES, TRADE_BILL, BILL_FILE].some(
+      (re) => re.test(pathname),
+    );
   }
   return false;
 }
@@ -115,6 +120,7 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
     options.notify,
   );
   engine.onEvent((event) => notifier.handle(event));
+  const bills = new WechatBillDesk(engine);
 
   let requests = 0;
   const held = new Set<ServerResponse>();
@@ -268,6 +274,13 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
     const outRefundNo = method === "GET" ? capture(REFUND_BY_NO) : undefined;
     if (outRefundNo) return { status: 200, body: renderRefund(engine.getRefund(m.mchid, outRefundNo)) };
     if (method === "GET" && CERTIFICATES.test(pathname)) return certificates(m);
+    if (method === "GET" && TRADE_BILL.test(pathname)) {
+      return { status: 200, body: bills.apply(m.mchid, params) };
+    }
+    // 下载账单: the file itself, unsigned (https://pay.weixin.qq.com/doc/v3/merchant/4012556654).
+    if (method === "GET" && BILL_FILE.test(pathname)) {
+      return { status: 200, file: bills.download(m.mchid, params.get("token")), signed: false };
+    }
     throw new Error(`knownApi and route disagree on ${method} ${pathname}`);
   }
 
@@ -340,6 +353,14 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
     merchant: WechatSandboxMerchant | undefined,
     requestSerial: string | undefined,
   ): void {
+    if (reply.file) {
+      res.writeHead(reply.status, {
+        "Content-Type": "application/octet-stream",
+        "Request-ID": `sandbox-${requests}`,
+      });
+      res.end(reply.file);
+      return;
+    }
     const body = reply.body === undefined ? "" : JSON.stringify(reply.body);
     const signer = keys.answerSigner(merchant, requestSerial);
     const headers: Record<string, string> = {

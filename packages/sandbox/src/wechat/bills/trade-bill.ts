@@ -1,0 +1,142 @@
+import { formatBeijingTime } from "../../shared/time-format.js";
+import type { EngineOrder, EngineRefund } from "../engine/types.js";
+
+/**
+ * The APIv3 trade bill (交易账单) as WeChat generates it, from the simulator's own book. Format:
+ * https://pay.weixin.qq.com/docs/merchant/products/bill-download/format-trade.html
+ * - one day in Beijing time (日切 00:00:00); a payment is dated by its success time, a refund by
+ *   the time WeChat accepted it, so a refund of yesterday's payment is in today's bill;
+ * - ALL holds both kinds, SUCCESS only payments, REFUND only refunds;
+ * - a detail header, detail rows, a summary header and one summary row, every field of the rows
+ *   prefixed with "`" so spreadsheets keep long numbers; amounts in yuan;
+ * - refund status is a snapshot taken when the bill is generated (出账后退款状态不会更新).
+ */
+export type TradeBillType = "ALL" | "SUCCESS" | "REFUND";
+
+export const TRADE_BILL_HEADER =
+  "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注";
+export const TRADE_BILL_SUMMARY_HEADER =
+  "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额";
+
+/** The sandbox's fee rate: 0.6%, rounded half up to the fen, given back pro rata on refunds. */
+export const SANDBOX_FEE_RATE_PER_10000 = 60;
+
+export interface TradeBillInput {
+  readonly mchid: string;
+  readonly orders: readonly Readonly<EngineOrder>[];
+  readonly refunds: readonly Readonly<EngineRefund>[];
+  /** yyyy-MM-dd, Beijing time. */
+  readonly billDate: string;
+  readonly billType: TradeBillType;
+}
+
+export const beijingDate = (at: Date): string => formatBeijingTime(at).slice(0, 10);
+const billTime = (at: Date): string => formatBeijingTime(at).slice(0, 19).replace("T", " ");
+const yuan = (fen: number): string => {
+  const sign = fen < 0 ? "-" : "";
+  const abs = Math.abs(fen);
+  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
+};
+export const feeOf = (fen: number): number => Math.round((fen * SANDBOX_FEE_RATE_PER_10000) / 10_000);
+
+export function wechatTradeBill(input: TradeBillInput): string {
+  const byOutTradeNo = new Map(input.orders.map((o) => [o.outTradeNo, o]));
+  const rows: string[][] = [];
+  let settled = 0;
+  let refunded = 0;
+  let fees = 0;
+  let ordered = 0;
+  let requested = 0;
+  const common = (o: Readonly<EngineOrder>) => [
+    o.appid,
+    input.mchid,
+    "",
+    "",
+    o.transactionId ?? "",
+    o.outTradeNo,
+    o.payerOpenid ?? "",
+  ];
+  if (input.billType !== "REFUND") {
+    for (const o of input.orders) {
+      if (!o.successTime || beijingDate(o.successTime) !== input.billDate) continue;
+      const fee = feeOf(o.totalFen);
+      settled += o.totalFen;
+      ordered += o.totalFen;
+      fees += fee;
+      rows.push([
+        billTime(o.successTime),
+        ...common(o),
+        o.tradeType,
+        "SUCCESS",
+        o.bankType ?? "OTHERS",
+        o.currency,
+        yuan(o.totalFen),
+        "0.00",
+        "0",
+        "",
+        "0.00",
+        "0.00",
+        "",
+        "",
+        o.description,
+        o.attach ?? "",
+        yuan(fee),
+        "0.60%",
+        yuan(o.totalFen),
+        "0.00",
+        "",
+      ]);
+    }
+  }
+  if (input.billType !== "SUCCESS") {
+    for (const r of input.refunds) {
+      if (beijingDate(r.createdAt) !== input.billDate) continue;
+      const o = byOutTradeNo.get(r.outTradeNo);
+      if (!o) continue;
+      // The fee WeChat gives back: the refund's share of the payment's fee, as a negative amount.
+      const fee = -Math.round((feeOf(o.totalFen) * r.refundFen) / o.totalFen);
+      refunded += r.refundFen;
+      requested += r.refundFen;
+      fees += fee;
+      rows.push([
+        billTime(r.createdAt),
+        ...common(o),
+        o.tradeType,
+        "REFUND",
+        o.bankType ?? "OTHERS",
+        r.currency,
+        "0.00",
+        "0.00",
+        r.refundId,
+        r.outRefundNo,
+        yuan(r.refundFen),
+        "0.00",
+        "ORIGINAL",
+        r.status,
+        o.description,
+        o.attach ?? "",
+        yuan(fee),
+        "0.60%",
+        yuan(o.totalFen),
+        yuan(r.refundFen),
+        "",
+      ]);
+    }
+  }
+  const tick = (values: readonly string[]) => values.map((v) => `\`${v}`).join(",");
+  const lines = [
+    TRADE_BILL_HEADER,
+    ...rows.map(tick),
+    TRADE_BILL_SUMMARY_HEADER,
+    tick([
+      String(rows.length),
+      yuan(settled),
+      yuan(refunded),
+      "0.00",
+      yuan(fees),
+      yuan(ordered),
+      yuan(requested),
+    ]),
+  ];
+  return `${lines.join("\r\n")}\r\n`;
+}
