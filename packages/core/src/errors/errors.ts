@@ -44,7 +44,49 @@ export interface PaymentErrorOptions {
   readonly cause?: unknown;
 }
 
+/**
+ * The brand every PayBridge error carries, from a global symbol registry key, so it is the same
+ * symbol in every copy of this package: the ESM and CommonJS builds loaded side by side, or two
+ * installed versions. Its value lists the class names from the error's own class up to
+ * PaymentError, which is what `instanceof` and `isPaymentError` compare across copies.
+ */
+export const PAYMENT_ERROR_BRAND: unique symbol = Symbol.for("paybridge.error");
+
+/** The brand of an error class: its class name (each copy of a class has the same name). */
+function brandOf(ctor: unknown): string | undefined {
+  return typeof ctor === "function" ? (ctor as { name?: string }).name : undefined;
+}
+
+function brandsOf(value: unknown): readonly string[] | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const brands = (value as { [PAYMENT_ERROR_BRAND]?: unknown })[PAYMENT_ERROR_BRAND];
+  return Array.isArray(brands) && brands.every((b) => typeof b === "string") ? brands : undefined;
+}
+
+/** The ordinary prototype check first, then the brand of `ctor` among the value's brands. */
+function isBrandedInstance(ctor: unknown, value: unknown): boolean {
+  if (typeof ctor === "function" && Function.prototype[Symbol.hasInstance].call(ctor, value)) return true;
+  const brand = brandOf(ctor);
+  return brand !== undefined && (brandsOf(value)?.includes(brand) ?? false);
+}
+
 export class PaymentError extends Error {
+  /**
+   * `err instanceof PaymentError` (or any subclass) holds for an error thrown by another copy of
+   * this package too: the ordinary prototype check first, then the brand. Without this, an error
+   * from the CommonJS build fails `instanceof` against the ESM build's class.
+   */
+  static override [Symbol.hasInstance]<T>(
+    this: abstract new (
+      ...args: never[]
+    ) => T,
+    value: unknown,
+  ): value is T {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof, a subclass too.
+    return isBrandedInstance(this, value);
+  }
+
+  declare readonly [PAYMENT_ERROR_BRAND]: readonly string[];
   override readonly name: string = "PaymentError";
   readonly code: ErrorCode;
   readonly provider: string | undefined;
@@ -55,6 +97,14 @@ export class PaymentError extends Error {
 
   constructor(code: ErrorCode, message: string, options: PaymentErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const brands: string[] = [];
+    for (let c: unknown = new.target; c !== Error && typeof c === "function"; c = Object.getPrototypeOf(c)) {
+      const brand = brandOf(c);
+      if (brand) brands.push(brand);
+      if (c === PaymentError) break;
+    }
+    // Not enumerable: toJSON and structured logs stay as they were.
+    Object.defineProperty(this, PAYMENT_ERROR_BRAND, { value: Object.freeze(brands) });
     this.code = code;
     this.provider = options.provider;
     this.providerCode = options.providerCode;
@@ -317,4 +367,12 @@ export class RefundOutcomeUnknownError extends OutcomeUnknownError {
       },
     );
   }
+}
+
+/**
+ * True for any PayBridge error, whichever copy of the package threw it (ESM or CommonJS build, or
+ * another installed version): checks the `Symbol.for("paybridge.error")` brand, not the prototype.
+ */
+export function isPaymentError(value: unknown): value is PaymentError {
+  return brandsOf(value)?.includes("PaymentError") ?? false;
 }
