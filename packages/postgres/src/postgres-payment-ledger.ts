@@ -128,8 +128,18 @@ export class PostgresPaymentLedger implements PaymentLedger {
       `SELECT * FROM ${this.table} WHERE state = 0
          AND ($1::timestamptz IS NULL OR created_at < $1)
          AND ($2::timestamptz IS NULL OR expires_at < $2)
+         AND ($4::timestamptz IS NULL OR created_at >= $4)
        ORDER BY created_at, out_trade_no LIMIT $3`,
-      [query.createdBefore ?? null, query.expiresBefore ?? null, query.limit],
+      [query.createdBefore ?? null, query.expiresBefore ?? null, query.limit, query.createdAfter ?? null],
+    );
+    return rows.map(toPayment);
+  }
+
+  async listPaidAfterClose(limit: number): Promise<LedgerPayment[]> {
+    const { rows } = await this.db.query(
+      `SELECT * FROM ${this.table} WHERE paid_after_close_at IS NOT NULL AND state = 3
+       ORDER BY paid_after_close_at, out_trade_no LIMIT $1`,
+      [limit],
     );
     return rows.map(toPayment);
   }

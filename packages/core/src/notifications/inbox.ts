@@ -6,6 +6,11 @@
 export interface NotificationInbox {
   has(key: string): Promise<boolean>;
   remember(key: string, at: Date): Promise<void>;
+  /**
+   * Forgets keys received before `olderThan` and returns how many (the recovery worker's prune
+   * job). Optional: an inbox that bounds itself (the memory one) may leave it out.
+   */
+  prune?(olderThan: Date): Promise<number>;
 }
 
 /** One process, in memory, bounded so a long-running server does not grow without end. */
@@ -25,5 +30,16 @@ export class MemoryNotificationInbox implements NotificationInbox {
       if (oldest === undefined) break;
       this.keys.delete(oldest);
     }
+  }
+
+  async prune(olderThan: Date): Promise<number> {
+    let n = 0;
+    for (const [key, at] of this.keys) {
+      if (at.getTime() < olderThan.getTime()) {
+        this.keys.delete(key);
+        n += 1;
+      }
+    }
+    return n;
   }
 }

@@ -76,10 +76,17 @@ export class MemoryPaymentLedger implements PaymentLedger {
         (p) =>
           p.state === TradeState.UNPAID &&
           (!query.createdBefore || p.createdAt.getTime() < query.createdBefore.getTime()) &&
+          (!query.createdAfter || p.createdAt.getTime() >= query.createdAfter.getTime()) &&
           (!query.expiresBefore ||
             (p.expiresAt !== undefined && p.expiresAt.getTime() < query.expiresBefore.getTime())),
       )
       .slice(0, query.limit);
+  }
+
+  async listPaidAfterClose(limit: number): Promise<LedgerPayment[]> {
+    return this.sorted()
+      .filter((p) => p.paidAfterCloseAt !== undefined && p.state === TradeState.PAID)
+      .slice(0, limit);
   }
 
   private sorted(): LedgerPayment[] {

@@ -47,7 +47,8 @@ export interface RecordOutcome {
 }
 
 /** Where a trade report came from; kept on the event so a handler can tell a query from a notification. */
-export type TradeReportSource = "notification" | "query" | "close" | "create";
+/** "refund": the recovery worker refunded a late payment in full (the order moved to 4). */
+export type TradeReportSource = "notification" | "query" | "close" | "create" | "refund";
 
 /** What a provider said about a payment (notification, query or a close the provider accepted). */
 export interface TradeReport {
@@ -80,6 +81,8 @@ export interface PaymentListQuery {
 export interface UnpaidQuery {
   /** Payments created before this instant (not notified in time). */
   readonly createdBefore?: Date;
+  /** Payments created at or after this instant (the recovery worker's query window). */
+  readonly createdAfter?: Date;
   /** Payments whose expiry is before this instant. */
   readonly expiresBefore?: Date;
   readonly limit: number;
@@ -114,4 +117,9 @@ export interface PaymentLedger {
   listPayments(query: PaymentListQuery): Promise<LedgerPayment[]>;
   /** Unpaid (state 0) payments matching every bound given, oldest first. */
   listUnpaid(query: UnpaidQuery): Promise<LedgerPayment[]>;
+  /**
+   * Payments the provider reported paid after PayBridge had closed them and that are still at 3
+   * (not refunded yet), oldest first: what the recovery worker's late-payment policy refunds.
+   */
+  listPaidAfterClose(limit: number): Promise<LedgerPayment[]>;
 }

@@ -156,6 +156,29 @@ export function runPaymentLedgerContract({ name, setup }: PaymentLedgerContractO
         (x) => x.outTradeNo,
       );
       expect(after).not.toContain(a.outTradeNo);
+      const windowed = (
+        await ledger.listUnpaid({ createdAfter: at(150), createdBefore: at(201), limit: 1000 })
+      ).map((x) => x.outTradeNo);
+      expect(windowed).toContain(b.outTradeNo);
+      expect(windowed).toContain(c.outTradeNo);
+      expect(windowed).not.toContain(a.outTradeNo);
+    });
+
+    it("lists late payments (paid after PayBridge closed them) until they move to 4", async () => {
+      const late = input();
+      const onTime = input();
+      await ledger.recordPayment(late, at(0));
+      await ledger.recordPayment(onTime, at(0));
+      await ledger.applyReport(late.outTradeNo, { state: 1, rawStatus: "CLOSED", source: "close" }, at(10));
+      await ledger.applyReport(late.outTradeNo, PAID, at(20));
+      await ledger.applyReport(onTime.outTradeNo, PAID, at(20));
+      const listed = (await ledger.listPaidAfterClose(10_000)).map((x) => x.outTradeNo);
+      expect(listed).toContain(late.outTradeNo);
+      expect(listed).not.toContain(onTime.outTradeNo);
+      await ledger.applyReport(late.outTradeNo, { state: 4, rawStatus: "REFUND", source: "refund" }, at(30));
+      expect((await ledger.listPaidAfterClose(10_000)).map((x) => x.outTradeNo)).not.toContain(
+        late.outTradeNo,
+      );
     });
   });
 }

@@ -1,0 +1,59 @@
+import {
+  AmountMismatchError,
+  type LedgerPayment,
+  ledgerOrderFromTrade,
+  type PaymentChange,
+  type TradeReportSource,
+  type TradeResult,
+  TradeState,
+} from "@paybridge/core";
+import type { RecoveryContext } from "./recovery-context.js";
+
+/**
+ * Applies what the provider said about a recorded payment: checked to be about this order and
+ * amount (a query answer is checked like a notification), then the refund ledger learns a paid
+ * order (so it can be refunded at once) and the payment ledger merges the report forward only,
+ * writing its events in the same transaction. Each step is one transaction and idempotent, so a
+ * worker killed between them leaves a state the next run completes.
+ */
+export async function applyTrade(
+  ctx: RecoveryContext,
+  payment: LedgerPayment,
+  trade: TradeResult,
+  source: TradeReportSource,
+): Promise<PaymentChange> {
+  if (trade.outTradeNo !== payment.outTradeNo) {
+    throw new AmountMismatchError(
+      `the provider answered order ${trade.outTradeNo} for ${payment.outTradeNo}`,
+    );
+  }
+  if (trade.amount.fen !== payment.amountFen || trade.amount.currency !== payment.currency) {
+    throw new AmountMismatchError(
+      `order ${payment.outTradeNo} is ${payment.amountFen} ${payment.currency} but the provider says ${trade.amount.fen} ${trade.amount.currency}`,
+    );
+  }
+  const now = ctx.clock();
+  if (trade.state === TradeState.PAID || trade.state === TradeState.REFUND) {
+    await ctx.refunds.ledger.saveOrder(
+      ledgerOrderFromTrade(trade, { provider: payment.provider, merchantId: payment.merchantId }, now),
+    );
+  }
+  return ctx.payments.applyReport(
+    payment.outTradeNo,
+    {
+      state: trade.state,
+      rawStatus: trade.rawStatus,
+      source,
+      providerTradeNo: trade.providerTradeNo,
+      paidFen: trade.paidAmount?.fen,
+      paidAt: trade.paidAt,
+    },
+    now,
+  );
+}
+
+/** The effect name of a change, for onEffect. */
+export function changeKind(change: PaymentChange): string {
+  if (change.paidAfterClose) return "paid_after_close";
+  return (["unpaid", "closed", "failed", "paid", "refunded"] as const)[change.payment.state];
+}
