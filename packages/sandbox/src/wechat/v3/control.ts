@@ -6,7 +6,7 @@ import { WECHAT_FAULT_KINDS, WECHAT_OPERATIONS, type WechatFault } from "../engi
 import type { EngineOrder, WechatRefundStatus } from "../engine/types.js";
 import type { WechatKeyMode } from "./credentials.js";
 import type { PlatformCertificate, WechatKeyRing, WechatSwitchOptions } from "./key-ring.js";
-import type { SentNotification, WechatNotifier } from "./notifier.js";
+import type { DropFilter, SentNotification, WechatNotifier } from "./notifier.js";
 import { decryptUpstream, encryptDownstream } from "./sensitive-fields.js";
 
 const KEY_MODES: readonly WechatKeyMode[] = ["platform_certificate", "public_key", "switch"];
@@ -26,6 +26,8 @@ export interface WechatSandboxControl {
   advance(ms: number): void;
   /** How notifications travel from now on: duplicates, several senders, late, held (see DeliveryMode). */
   setDeliveryMode(mode: DeliveryMode): void;
+  /** Loses the next `times` notifications matching `filter`: recorded, never delivered (see WechatNotifier.drop). */
+  dropNotifications(filter?: DropFilter, times?: number): void;
   /** Sends the notifications held by `hold: true`, in the order built or newest first. */
   releaseNotifications(order?: "built" | "reverse"): number;
   /** /v3 requests received so far, whatever their outcome. */
@@ -98,6 +100,7 @@ export function createControl(
     },
     setDeliveryMode: (mode) => notifier.setMode(mode),
     releaseNotifications: (order) => notifier.release(order),
+    dropNotifications: (filter, times) => notifier.drop(filter, times),
     requestCount,
     setKeyMode: (mchid, mode, options) => {
       if (!engine.hasMerchant(mchid)) throw new WechatEngineError("MCH_NOT_EXISTS", `商户号 ${mchid} 不存在`);
@@ -137,7 +140,7 @@ export function createControl(
 }
 
 /**
- * POST /sandbox/control/{pay|fail|never-pay|advance|fault|refund-outcome|key-mode|rotate-certificate|
+ * POST /sandbox/control/{pay|fail|never-pay|advance|fault|drop-notification|refund-outcome|key-mode|rotate-certificate|
  * sensitive-decrypt|sensitive-encrypt} with a JSON body,
  * GET /sandbox/control/requests, GET /sandbox/control/notifications?out_trade_no=&kind=, and
  * POST /sandbox/notify-sink (answers 204 to any notification).
@@ -210,6 +213,20 @@ export async function handleControlRequest(
       }
       case "delivery-mode": {
         control.setDeliveryMode(pickDeliveryMode(body));
+        return reply(200, { ok: true });
+      }
+      case "drop-notification": {
+        // {"out_trade_no"?, "kind"?: "trade" | "refund", "times"?}
+        const kind = body.kind;
+        if (kind !== undefined && kind !== "trade" && kind !== "refund")
+          throw new WechatEngineError("PARAM_ERROR", "kind must be trade or refund");
+        control.dropNotifications(
+          {
+            ...(typeof body.out_trade_no === "string" ? { outTradeNo: body.out_trade_no } : {}),
+            ...(kind ? { kind } : {}),
+          },
+          typeof body.times === "number" ? body.times : 1,
+        );
         return reply(200, { ok: true });
       }
       case "release-notifications": {

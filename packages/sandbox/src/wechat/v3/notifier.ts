@@ -51,6 +51,14 @@ export interface SentNotification {
   delivered: boolean;
   /** True once the schedule is exhausted or delivery is disabled for the URL. */
   finished: boolean;
+  /** True when a `drop` fault swallowed it: built and recorded, never sent (a lost notification, 掉单). */
+  dropped: boolean;
+}
+
+/** Which notifications a drop fault swallows: every field given must match. */
+export interface DropFilter {
+  readonly outTradeNo?: string | undefined;
+  readonly kind?: "trade" | "refund" | undefined;
 }
 
 export interface NotifierOptions extends DeliveryMode {
@@ -94,6 +102,7 @@ export class WechatNotifier {
   private readonly waiters = new Set<() => void>();
   private readonly pending: Pending[] = [];
   private readonly held: Pending[] = [];
+  private readonly drops: DropFilter[] = [];
   private mode: Required<DeliveryMode>;
 
   constructor(
@@ -131,6 +140,17 @@ export class WechatNotifier {
     }
     this.deliverDue();
     return batch.length;
+  }
+
+  /**
+   * A fault for the notification channel: the next `times` notifications matching `filter` are
+   * built and recorded but never sent, not even retried, as when WeChat's notification is lost
+   * for good and only the merchant's own query can find the payment
+   * (https://pay.weixin.qq.com/doc/v3/merchant/4012791861: "商户... 应主动调用查询订单").
+   */
+  drop(filter: DropFilter = {}, times = 1): void {
+    if (!Number.isSafeInteger(times) || times < 1) throw new RangeError("drop times: at least 1");
+    for (let i = 0; i < times; i += 1) this.drops.push(filter);
   }
 
   /** The sandbox time of the earliest retry or late first attempt waiting (none running). */
@@ -252,8 +272,21 @@ export class WechatNotifier {
       deliveries: [],
       delivered: false,
       finished: false,
+      dropped: false,
     };
     this.sent.push(record);
+    const drop = this.drops.findIndex(
+      (f) =>
+        (f.outTradeNo === undefined || f.outTradeNo === n.outTradeNo) &&
+        (f.kind === undefined || f.kind === n.kind),
+    );
+    if (drop >= 0) {
+      this.drops.splice(drop, 1);
+      record.dropped = true;
+      record.finished = true;
+      for (const waiter of [...this.waiters]) waiter();
+      return;
+    }
     for (const waiter of [...this.waiters]) waiter();
     const host = safeHostname(n.url);
     const loopback = host !== undefined && /^(127(?:\.\d{1,3}){3}|localhost|\[::1\])$/.test(host);

@@ -140,6 +140,63 @@ describe("WeChat v3 sandbox server", () => {
     expect(fault.status).toBe(400);
   });
 
+  it("drops a paid notification for good when told (drop-notification), and only that one", async () => {
+    let received = 0;
+    const { createServer } = await import("node:http");
+    const sink = createServer((req, res) => {
+      req.resume();
+      req.on("end", () => {
+        received += 1;
+        res.writeHead(204);
+        res.end();
+      });
+    });
+    await new Promise<void>((r) => sink.listen(0, "127.0.0.1", r));
+    const port = (sink.address() as { port: number }).port;
+    const create = (no: string) =>
+      call(
+        sandbox,
+        "POST",
+        "/v3/pay/transactions/native",
+        JSON.stringify({
+          appid: sandbox.merchant().appid,
+          mchid: sandbox.merchant().mchid,
+          description: "d",
+          out_trade_no: no,
+          notify_url: `http://127.0.0.1:${port}/notify`,
+          amount: { total: 100, currency: "CNY" },
+        }),
+      );
+    try {
+      await create("SRVDROP01");
+      await create("SRVDROP02");
+      const bad = await fetch(`${sandbox.origin}/sandbox/control/drop-notification`, {
+        method: "POST",
+        body: JSON.stringify({ kind: "nope" }),
+      });
+      expect(bad.status).toBe(400);
+      const ok = await fetch(`${sandbox.origin}/sandbox/control/drop-notification`, {
+        method: "POST",
+        body: JSON.stringify({ out_trade_no: "SRVDROP01", kind: "trade" }),
+      });
+      expect(ok.status).toBe(200);
+      sandbox.control.pay("SRVDROP01");
+      sandbox.control.pay("SRVDROP02");
+      const kept = await sandbox.control.nextNotification("SRVDROP02", "trade");
+      const dropped = sandbox.control.notifications({ outTradeNo: "SRVDROP01" })[0];
+      expect(dropped).toMatchObject({ dropped: true, finished: true, delivered: false });
+      for (let i = 0; i < 400 && !kept.delivered; i += 1) await new Promise((r) => setTimeout(r, 25));
+      expect(kept.delivered).toBe(true);
+      // Retries fall due on the sandbox clock; a dropped notification is never among them.
+      sandbox.control.advance(24 * 3600_000);
+      await new Promise((r) => setTimeout(r, 100));
+      expect(dropped?.deliveries).toEqual([]);
+      expect(received).toBe(1);
+    } finally {
+      await new Promise((r) => sink.close(r));
+    }
+  });
+
   it("answers an injected SYSTEM_ERROR with an unsigned 500", async () => {
     sandbox.control.injectFault({ kind: "SYSTEM_ERROR" });
     const res = await call(
