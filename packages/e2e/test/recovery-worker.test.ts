@@ -110,7 +110,8 @@ for (const target of storeTargets()) {
     it("an unpaid order expires and is closed at the provider; a close racing the buyer's payment records it paid", async () => {
       const closed = orderNo("RWC");
       const raced = orderNo("RWR");
-      const soon = new Date(Date.now() + 2000);
+      // Long enough for both creates and the payment on a loaded machine; the close waits for it.
+      const soon = new Date(Date.now() + 5000);
       for (const no of [closed, raced]) {
         await rig.gateway.forMerchant("wx-main").createPayment({
           outTradeNo: no,
