@@ -1,3 +1,4 @@
+export type { AlipayBillRequest, DownloadedAlipayBill } from "./bills.js";
 export { AlipayGatewayClient } from "./client.js";
 export {
   type AlipayConfig,

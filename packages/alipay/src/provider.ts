@@ -28,6 +28,7 @@ import {
   UnsupportedOperationError,
   ValidationError,
 } from "@paybridge/core";
+import { type AlipayBillRequest, type DownloadedAlipayBill, downloadAlipayBill } from "./bills.js";
 import { AlipayGatewayClient, type AlipayGatewayClient as Client } from "./client.js";
 import { type AlipayConfig, type AlipayConfigInput, alipayConfigSchema } from "./config.js";
 import { alipayAcknowledge, parseAlipayNotification } from "./notification.js";
@@ -248,6 +249,15 @@ export class AlipayProvider implements PaymentProvider {
    * alipay.trade.fastpay.refund.query, https://opendocs.alipay.com/open/02ekfl: refund_status
    * REFUND_SUCCESS -> 4; anything else -> 2 (not refunded yet), unless legacyRefundQuery.
    */
+  /**
+   * A day's bill (trade by default): the download URL applied for, then the zip as a stream. Save
+   * it and read its detail CSV with `openAlipayBillCsv` / `parseAlipayTradeBill` from
+   * @paybridge/reconcile.
+   */
+  tradeBill(request: AlipayBillRequest): Promise<DownloadedAlipayBill> {
+    return downloadAlipayBill(this.client, request, this.config.timeoutMs);
+  }
+
   async queryRefund(raw: RefundQuery): Promise<RefundResult> {
     const query = parseInput(refundQuerySchema, raw, "refundQuery");
     const answer = await this.client.exec<RefundQueryResponse>("alipay.trade.fastpay.refund.query", {

@@ -10,7 +10,7 @@ export const MIGRATIONS: readonly { readonly id: string; readonly sql: string }[
   },
   {
     id: "0003_refund_outcome",
-    sql: "-- The refund invariant's marker (docs/refunds.md \"The invariant\"): a refund left open because its\n-- outcome at the provider is unknown, and the backoff resumePending() keeps before asking again.\nALTER TABLE refunds ADD COLUMN outcome_unknown boolean NOT NULL DEFAULT false;\nALTER TABLE refunds ADD COLUMN recovery_failures integer NOT NULL DEFAULT 0 CHECK (recovery_failures >= 0);\nALTER TABLE refunds ADD COLUMN retry_at timestamptz;\n-- What a merchant alerts on: open refunds whose outcome is unknown.\nCREATE INDEX refunds_outcome_unknown ON refunds (created_at) WHERE outcome_unknown;\n",
+    sql: '-- The refund invariant\'s marker (docs/refunds.md "The invariant"): a refund left open because its\n-- outcome at the provider is unknown, and the backoff resumePending() keeps before asking again.\nALTER TABLE refunds ADD COLUMN outcome_unknown boolean NOT NULL DEFAULT false;\nALTER TABLE refunds ADD COLUMN recovery_failures integer NOT NULL DEFAULT 0 CHECK (recovery_failures >= 0);\nALTER TABLE refunds ADD COLUMN retry_at timestamptz;\n-- What a merchant alerts on: open refunds whose outcome is unknown.\nCREATE INDEX refunds_outcome_unknown ON refunds (created_at) WHERE outcome_unknown;\n',
   },
   {
     id: "0004_payment_ledger",

@@ -16,6 +16,8 @@ export type PublicCode = keyof typeof PUBLIC_CODES;
 export const SUB_CODES = {
   // Gateway level (公共错误码).
   "isp.unknow-error": { code: "20000", msg: "服务暂不可用" },
+  /** alipay.data.dataservice.bill.downloadurl.query: no bill for that day (yet). */
+  "isp.bill_not_exist": { code: "40004", msg: "账单不存在" },
   "isv.missing-method": { code: "40001", msg: "缺少方法名参数" },
   "isv.missing-signature": { code: "40001", msg: "缺少签名参数" },
   "isv.missing-app-id": { code: "40001", msg: "缺少appId参数" },

@@ -3,6 +3,7 @@ import { type AddressInfo, isIP } from "node:net";
 import { OffsetClock } from "../shared/clock.js";
 import type { DeliveryMode } from "../shared/delivery-mode.js";
 import { generateRsaKeyPair, type RsaKeyPair } from "../shared/rsa.js";
+import { AlipayBillDesk } from "./bills/bill-desk.js";
 import { type AlipayCertificates, createAlipayCertificates } from "./certificates.js";
 import { ALIPAY_FAULT_KINDS, type AlipayFault, FaultQueue } from "./faults.js";
 import { AlipayKeyRing, type AlipayRotateOptions, type AlipayRotation } from "./key-ring.js";
@@ -218,6 +219,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
       },
       sellerId,
       keyRing,
+      bills: new AlipayBillDesk(ledger, clock, sellerId),
       ledger,
       notifier,
       faults,

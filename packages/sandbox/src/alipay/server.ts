@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { fenToYuan } from "@paybridge/core";
 import type { SandboxClock } from "../shared/clock.js";
 import { type DeliveryMode, pickDeliveryMode } from "../shared/delivery-mode.js";
+import type { AlipayBillDesk } from "./bills/bill-desk.js";
 import { cashierPage, resultPage } from "./cashier.js";
 import { formatBeijing } from "./clock.js";
 import { failure, GatewayFailure, type GatewayResponse } from "./errors.js";
@@ -31,6 +32,7 @@ export interface GatewayDeps {
   readonly sellerId: string;
   /** Alipay's signing key and, in certificate mode, the SN sent as alipay_cert_sn (both rotate). */
   readonly keyRing: AlipayKeyRing;
+  readonly bills: AlipayBillDesk;
   readonly ledger: AlipayLedger;
   readonly notifier: AlipayNotifier;
   readonly faults: FaultQueue;
@@ -76,7 +78,7 @@ function send(
   res: ServerResponse,
   status: number,
   type: string,
-  body: string,
+  body: string | Buffer,
   headers: Record<string, string> = {},
 ) {
   res.writeHead(status, { "content-type": type, ...headers });
@@ -101,6 +103,14 @@ export function createGatewayListener(deps: GatewayDeps) {
         }
         deps.countRequest();
         await gateway(deps, req, res, params);
+        return;
+      }
+      if (req.method === "GET" && url.pathname === "/__bills/download") {
+        // The bill_download_url is fetched without a signature, like Alipay's own.
+        const zip = await deps.bills.download(url.searchParams.get("token"));
+        if (!zip)
+          send(res, 404, JSON_TYPE, JSON.stringify({ error: "bill download url unknown or expired" }));
+        else send(res, 200, "application/zip", zip);
         return;
       }
       const cashier = /^\/cashier\/(\d+)(?:\/(pay|fail))?$/.exec(url.pathname);
@@ -237,6 +247,7 @@ function context(deps: GatewayDeps, params: Record<string, string>): MethodConte
     refundQueryOmitsStatus: deps.refundQueryOmitsStatus,
     refundQuerySettleMs: deps.refundQuerySettleMs,
     keyRing: deps.keyRing,
+    bills: deps.bills,
   };
 }
 

@@ -1,5 +1,6 @@
 import { yuanToFen } from "@paybridge/core";
 import type { SandboxClock } from "../../shared/clock.js";
+import type { AlipayBillDesk } from "../bills/bill-desk.js";
 import { parseBeijing } from "../clock.js";
 import { fail, type GatewayResponse } from "../errors.js";
 import type { AlipayKeyRing } from "../key-ring.js";
@@ -19,6 +20,8 @@ export interface MethodContext {
   readonly refundQuerySettleMs: number;
   /** Alipay's certificates over the run (certificate download). */
   readonly keyRing: AlipayKeyRing;
+  /** Daily bills generated from the book (bill download URL query). */
+  readonly bills: AlipayBillDesk;
 }
 
 export type MethodHandler = (ctx: MethodContext) => GatewayResponse;

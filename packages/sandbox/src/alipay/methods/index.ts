@@ -1,3 +1,4 @@
+import { billDownloadUrl } from "./bill-download-url.js";
 import { cancel } from "./cancel.js";
 import { CERT_DOWNLOAD_METHOD, certDownload } from "./cert-download.js";
 import { close } from "./close.js";
@@ -18,6 +19,7 @@ export const METHODS: Readonly<Record<string, MethodHandler>> = {
   "alipay.trade.refund": refund,
   "alipay.trade.fastpay.refund.query": refundQuery,
   [CERT_DOWNLOAD_METHOD]: certDownload,
+  "alipay.data.dataservice.bill.downloadurl.query": billDownloadUrl,
 };
 
 export { CERT_DOWNLOAD_METHOD } from "./cert-download.js";
