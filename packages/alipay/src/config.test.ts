@@ -25,6 +25,22 @@ describe("alipay config", () => {
     );
     expect(config.gateway).toBe("https://openapi.alipay.com/gateway.do");
     expect(config.refundWindowDays).toBe(365);
+    expect(config.certificates).toEqual({ missCooldownMs: 60_000 });
+  });
+
+  it("certificates.missCooldownMs: a whole, non-negative number of ms, named when wrong", () => {
+    const base = {
+      appId: "2021000149617001",
+      sellerId: "2088721000218841",
+      privateKey: pkcs1,
+      keyMode: { type: "public_key", alipayPublicKey: bareBase64 },
+    };
+    expect(
+      parseInput(alipayConfigSchema, { ...base, certificates: { missCooldownMs: 0 } }, "config").certificates,
+    ).toEqual({ missCooldownMs: 0 });
+    expect(() =>
+      parseInput(alipayConfigSchema, { ...base, certificates: { missCooldownMs: -1 } }, "config"),
+    ).toThrow(/config\.certificates\.missCooldownMs.*must not be negative/);
   });
 
   it("names the bad field", () => {

@@ -43,6 +43,61 @@ describe.each(["public_key", "certificate"] as const)("paybridge-sandbox --alipa
   });
 });
 
+describe("paybridge-sandbox --alipay-rotate-every-ms", () => {
+  /** Polls the printed control route until the sandbox has issued `count` certificates (no fixed budget). */
+  async function issuedAtLeast(alipay: AlipayReport, count: number): Promise<string[]> {
+    for (let i = 0; ; i += 1) {
+      const listed = (await (await fetch(`${alipay.origin}/__sandbox/certificates`)).json()) as {
+        issued: string[];
+      };
+      if (listed.issued.length >= count) return listed.issued;
+      if (i > 1200) throw new Error(`only ${listed.issued.length} certificates issued`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it("rotates Alipay's certificate on a timer; the real AlipayProvider follows; the root key is kept in --keys-dir", async () => {
+    const { cli, report } = await startJson([
+      "--alipay",
+      "--alipay-mode=certificate",
+      "--alipay-rotate-every-ms",
+      "1000",
+      "--keys-dir",
+      "rotating",
+    ]);
+    const alipay = report.alipay as AlipayReport;
+    expect(alipay.control.map((r) => r.url)).toContain(`${alipay.origin}/__sandbox/certificates/rotate`);
+    expect(
+      statSync(join(tmp, "rotating", "alipay", "simulator", "alipay_root_private_key.pem")).mode & 0o777,
+    ).toBe(0o600);
+    const issued = await issuedAtLeast(alipay, 2);
+    // Configured with the files written at the start: the first answers name a newer SN.
+    expect(issued[0]).toBe(alipay.alipayCertSn);
+    await alipayCreatePayAndQuery(alipay);
+    cli.signal();
+    expect(await cli.exit).toBe(EXIT_OK);
+
+    // Read back: the root key is there, so the second run rotates too, from the same root.
+    const again = await startJson([
+      "--alipay",
+      "--alipay-mode=certificate",
+      "--alipay-rotate-every-ms=1000",
+      "--keys-dir",
+      "rotating",
+    ]);
+    const a2 = again.report.alipay as AlipayReport;
+    expect([a2.keysCreated, a2.alipayCertSn, a2.alipayRootCertSn]).toEqual([
+      false,
+      alipay.alipayCertSn,
+      alipay.alipayRootCertSn,
+    ]);
+    await issuedAtLeast(a2, 2);
+    await alipayCreatePayAndQuery(a2);
+    again.cli.signal();
+    expect(await again.cli.exit).toBe(EXIT_OK);
+  }, 180_000);
+});
+
 describe("paybridge-sandbox with no simulator flag", () => {
   it("starts WeChat and Alipay together, and a shared --keys-dir keeps each one's keys in its own folder", async () => {
     const first = await startJson(["--keys-dir", "both"]);
