@@ -1,6 +1,7 @@
 import {
   applyRefundUpdate,
   type BeginAttemptOutcome,
+  ConflictError,
   type Currency,
   decideReserve,
   describeRefundState,
@@ -8,9 +9,10 @@ import {
   isTradeState,
   type LedgerOrder,
   type LedgerRefund,
-  mergeTradeState,
+  mergeKnownOrder,
   type NewLedgerOrder,
   NotFoundError,
+  parseLedgerOrder,
   type RefundLedger,
   type RefundPolicy,
   RefundRuleError,
@@ -19,6 +21,7 @@ import {
   type ReserveOutcome,
   type ReserveRefundInput,
   refundEvent,
+  sameOrder,
   submitWaitMs,
   tradeStateAfterRefund,
   UnknownStatusError,
@@ -58,46 +61,56 @@ export class PostgresRefundLedger implements RefundLedger {
   }
 
   async saveOrder(order: NewLedgerOrder): Promise<LedgerOrder> {
+    // Checked before any SQL: a bad field is a ValidationError naming it, not a DatabaseError.
+    const checked = parseLedgerOrder(order);
     return this.db.transaction(async (tx) => {
+      // A concurrent first recording of the same number waits here for the other's commit.
       const inserted = await tx.query(
         `INSERT INTO ${this.orders} (out_trade_no, provider, merchant_id, currency, total_fen, paid_fen, paid_at, trade_state, provider_trade_no)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (out_trade_no) DO NOTHING RETURNING *`,
         [
-          order.outTradeNo,
-          order.provider,
-          order.merchantId,
-          order.currency,
-          order.totalFen,
-          order.paidFen,
-          order.paidAt,
-          order.tradeState,
-          order.providerTradeNo ?? null,
+          checked.outTradeNo,
+          checked.provider,
+          checked.merchantId,
+          checked.currency,
+          checked.totalFen,
+          checked.paidFen,
+          checked.paidAt,
+          checked.tradeState,
+          checked.providerTradeNo ?? null,
         ],
       );
-      // A new order is saved as given; only a known one needs the lock and the forward-only merge.
       const fresh = inserted.rows[0];
       if (fresh) return toOrder(fresh);
-      const current = await this.lockOrder(tx, order.outTradeNo);
-      if (!current) throw new NotFoundError(`order ${order.outTradeNo} vanished while being saved`);
-      // A stale report never moves the trade backwards (a refunded order stays 4).
-      const tradeState = mergeTradeState(current.tradeState, order.tradeState);
+      // A known order: core's rule (mergeKnownOrder) decides under the order's row lock, so two
+      // writers cannot both pass it, and a conflict is a ConflictError naming the field.
+      const current = await this.lockOrder(tx, checked.outTradeNo);
+      if (!current) throw new NotFoundError(`order ${checked.outTradeNo} vanished while being saved`);
+      const merged = mergeKnownOrder(current, checked);
+      if (sameOrder(merged, current)) return current;
+      // The statement repeats the rule, so it can only move paid, date and state one way and can
+      // never touch an order whose money fields differ from what the check saw.
       const { rows } = await tx.query(
-        `UPDATE ${this.orders} SET provider = $2, merchant_id = $3, currency = $4, total_fen = $5, paid_fen = $6,
-           paid_at = $7, trade_state = $8, provider_trade_no = COALESCE($9, provider_trade_no), updated_at = now()
-         WHERE out_trade_no = $1 RETURNING *`,
+        `UPDATE ${this.orders} SET paid_fen = GREATEST(paid_fen, $6), paid_at = LEAST(paid_at, $7), trade_state = $8,
+           provider_trade_no = COALESCE(provider_trade_no, $9), updated_at = now()
+         WHERE out_trade_no = $1 AND provider = $2 AND merchant_id = $3 AND currency = $4 AND total_fen = $5
+           AND $6 <= total_fen AND (provider_trade_no IS NULL OR $9::text IS NULL OR provider_trade_no = $9::text)
+         RETURNING *`,
         [
-          order.outTradeNo,
-          order.provider,
-          order.merchantId,
-          order.currency,
-          order.totalFen,
-          order.paidFen,
-          order.paidAt,
-          tradeState,
-          order.providerTradeNo ?? null,
+          merged.outTradeNo,
+          current.provider,
+          current.merchantId,
+          current.currency,
+          current.totalFen,
+          merged.paidFen,
+          merged.paidAt,
+          merged.tradeState,
+          merged.providerTradeNo ?? null,
         ],
       );
-      return toOrder(one(rows));
+      const row = rows[0];
+      if (!row) throw new ConflictError("order", `order ${checked.outTradeNo} changed while being saved`);
+      return toOrder(row);
     });
   }
 

@@ -1,6 +1,5 @@
 import { NotFoundError, RefundRuleError } from "../errors/errors.js";
 import { describeRefundState, RefundState } from "../states/refund-state.js";
-import { mergeTradeState } from "../states/transitions.js";
 import type {
   BeginAttemptOutcome,
   LedgerOrder,
@@ -11,6 +10,7 @@ import type {
   ReserveOutcome,
   ReserveRefundInput,
 } from "./ledger.js";
+import { mergeKnownOrder, newOrderRecord, parseLedgerOrder } from "./ledger-order-rules.js";
 import { decideReserve, type RefundPolicy, submitWaitMs } from "./policy.js";
 import { applyRefundUpdate, tradeStateAfterRefund } from "./record-update.js";
 
@@ -24,14 +24,11 @@ export class MemoryRefundLedger implements RefundLedger {
   private readonly refunds = new Map<string, LedgerRefund>();
 
   async saveOrder(order: NewLedgerOrder): Promise<LedgerOrder> {
-    const existing = this.orders.get(order.outTradeNo);
-    const saved: LedgerOrder = {
-      ...order,
-      providerTradeNo: order.providerTradeNo ?? existing?.providerTradeNo,
-      // A refunded order stays refunded even if a stale query reports it as merely paid.
-      tradeState: existing ? mergeTradeState(existing.tradeState, order.tradeState) : order.tradeState,
-    };
-    this.orders.set(order.outTradeNo, saved);
+    const checked = parseLedgerOrder(order);
+    const existing = this.orders.get(checked.outTradeNo);
+    // A known order keeps its money fields; paid, date and trade state only move one way.
+    const saved = existing ? mergeKnownOrder(existing, checked) : newOrderRecord(checked);
+    this.orders.set(saved.outTradeNo, saved);
     return saved;
   }
 

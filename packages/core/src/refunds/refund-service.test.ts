@@ -4,6 +4,7 @@
 import { describe, expect, it } from "vitest";
 import {
   AmountMismatchError,
+  ConflictError,
   InsufficientFundsError,
   ProviderUnavailableError,
   RateLimitError,
@@ -308,5 +309,51 @@ describe("RefundService: workflow and recovery", () => {
       `${ORDER}R1`,
       `${ORDER}R3`,
     ]);
+  });
+});
+
+describe("RefundService.recordOrder", () => {
+  it("validates the order before routing or storing it, naming the field and the rule", async () => {
+    const { service, ledger } = await setup();
+    const base = { outTradeNo: "ORDER000002", merchantId: "m1", total: cny(1000), paidAt: new Date() };
+    const bad: [Record<string, unknown>, string, string][] = [
+      [{ outTradeNo: "ORD 1" }, "order.outTradeNo", "6-32 characters"],
+      [{ total: { fen: 0, currency: "CNY" } }, "order.total.fen", "at least 1 fen"],
+      [{ total: { fen: 99.5, currency: "CNY" } }, "order.total.fen", "not a fraction"],
+      [{ total: { fen: 100, currency: "USD" } }, "order.total.currency", "one of CNY"],
+      [{ paid: { fen: 1001, currency: "CNY" } }, "order.paid.fen", "at most total.fen"],
+      [{ paidAt: new Date("not a date") }, "order.paidAt", "valid Date"],
+      [{ merchantId: "" }, "order.merchantId", "empty"],
+      [{ provider: "Scripted!" }, "order.provider", "lowercase provider id"],
+      [{ extra: 1 }, "order", "extra"],
+    ];
+    for (const [change, field, rule] of bad) {
+      const error = await service.recordOrder({ ...base, ...change } as never).catch((e: unknown) => e);
+      expect(error, field).toBeInstanceOf(ValidationError);
+      expect((error as ValidationError).field).toBe(field);
+      expect((error as ValidationError).message).toContain(rule);
+    }
+    expect(await ledger.getOrder("ORDER000002")).toBeUndefined();
+  });
+
+  it("cannot lower a known order's total below what is refunded: ConflictError naming totalFen, the cap stays", async () => {
+    const { service, time } = await setup();
+    await service.request(req(1, 600));
+    const error = await service
+      .recordOrder({ outTradeNo: ORDER, merchantId: "m1", total: cny(500), paidAt: time.clock() })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).field).toBe("totalFen");
+    // Recording the same values again changes nothing.
+    const again = await service.recordOrder({
+      outTradeNo: ORDER,
+      merchantId: "m1",
+      total: cny(1000),
+      paidAt: time.clock(),
+    });
+    expect(again.totalFen).toBe(1000);
+    time.advance(MIN);
+    await expect(service.request(req(2, 401))).rejects.toMatchObject({ rule: "sum" });
+    expect((await service.request(req(3, 400))).amountFen).toBe(400);
   });
 });

@@ -1,5 +1,4 @@
 import { NotFoundError, RefundRuleError } from "../errors/errors.js";
-import { type Currency, money } from "../money/money.js";
 import type { PaymentProvider } from "../provider/contract.js";
 import type { RefundRules } from "../provider/refund-rules.js";
 import { parseInput } from "../schemas/parse.js";
@@ -9,6 +8,7 @@ import type { LedgerOrder, LedgerRefund, RefundLedger } from "./ledger.js";
 import { ledgerOrderFromTrade } from "./ledger-order.js";
 import { policyFromRules } from "./policy.js";
 import type { RateLimiter } from "./rate-limiter.js";
+import { type RecordOrderInput, recordOrderInputSchema } from "./record-order-input.js";
 import { type RefundInput, refundInputSchema } from "./refund-input.js";
 import { mustGetRefund } from "./refund-lookup.js";
 import {
@@ -28,17 +28,6 @@ export {
   type RefundServiceOptions,
 } from "./refund-options.js";
 export type { ResumeOptions, ResumeReport } from "./refund-recovery.js";
-
-export interface RecordOrderInput {
-  readonly outTradeNo: string;
-  readonly merchantId?: string;
-  readonly provider?: string;
-  readonly total: { readonly fen: number; readonly currency: Currency };
-  /** What the buyer paid, when less than the total (coupons); defaults to the total. */
-  readonly paid?: { readonly fen: number; readonly currency: Currency };
-  readonly paidAt: Date;
-  readonly providerTradeNo?: string;
-}
 
 /**
  * The refund engine every provider goes through. It stores each refund (with its refund number)
@@ -69,25 +58,30 @@ export class RefundService {
     return rulesFor(this.ctx.overrides, provider);
   }
 
-  /** Records a paid order the backend already knows about (from its own paid notification handling). */
+  /**
+   * Records a paid order the backend already knows about (from its own paid notification
+   * handling). Validated first (a ValidationError names the field). Recording a known order again
+   * with the same values changes nothing; a different total, currency, merchant or provider is a
+   * ConflictError naming the field; a larger paid amount (up to the total) is kept.
+   */
   async recordOrder(input: RecordOrderInput): Promise<LedgerOrder> {
+    const parsed = parseInput(recordOrderInputSchema, input, "order");
     const account = this.ctx.gateway.merchantFor({
-      outTradeNo: input.outTradeNo,
-      ...(input.merchantId ? { merchantId: input.merchantId } : {}),
-      ...(input.provider ? { provider: input.provider } : {}),
+      outTradeNo: parsed.outTradeNo,
+      ...(parsed.merchantId ? { merchantId: parsed.merchantId } : {}),
+      ...(parsed.provider ? { provider: parsed.provider } : {}),
     });
-    const total = money(input.total.fen, input.total.currency, "total");
-    const paid = input.paid ? money(input.paid.fen, input.paid.currency, "paid") : total;
+    const paid = parsed.paid ?? parsed.total;
     return this.ledger.saveOrder({
-      outTradeNo: input.outTradeNo,
+      outTradeNo: parsed.outTradeNo,
       provider: account.provider,
       merchantId: account.id,
-      currency: total.currency,
-      totalFen: total.fen,
+      currency: parsed.total.currency,
+      totalFen: parsed.total.fen,
       paidFen: paid.fen,
-      paidAt: input.paidAt,
+      paidAt: parsed.paidAt,
       tradeState: TradeState.PAID,
-      providerTradeNo: input.providerTradeNo,
+      providerTradeNo: parsed.providerTradeNo,
     });
   }
 

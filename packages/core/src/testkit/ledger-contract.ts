@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InvalidTransitionError, NotFoundError, RefundRuleError } from "../errors/errors.js";
+import {
+  ConflictError,
+  InvalidTransitionError,
+  NotFoundError,
+  RefundRuleError,
+  ValidationError,
+} from "../errors/errors.js";
 import type { NewLedgerOrder, RefundLedger, ReserveRefundInput } from "../refunds/ledger.js";
 import type { RefundPolicy } from "../refunds/policy.js";
 import { RefundState } from "../states/refund-state.js";
@@ -60,6 +66,124 @@ export function runRefundLedgerContract({ name, setup }: LedgerContractOptions):
       expect(o.paidAt).toEqual(T0);
       expect(o.providerTradeNo).toBe("42000000001");
       expect(await ledger.getOrder("NOPE000000")).toBeUndefined();
+    });
+
+    it("keeps a known order's refund cap: a smaller total recorded again is a ConflictError, the cap stays", async () => {
+      const o = await order(1000);
+      await ledger.reserveRefund(input(o.outTradeNo, 1, 600), NO_INTERVAL, at(0));
+      const error = await ledger.saveOrder({ ...o, totalFen: 500, paidFen: 500 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ConflictError);
+      expect(error).toMatchObject({ field: "totalFen" });
+      expect(await ledger.getOrder(o.outTradeNo)).toEqual(o);
+      // The cap is still the recorded 1000: 400 more fit, 401 would not.
+      await expect(
+        ledger.reserveRefund(input(o.outTradeNo, 2, 401), NO_INTERVAL, at(1)),
+      ).rejects.toMatchObject({ rule: "sum" });
+      expect((await ledger.reserveRefund(input(o.outTradeNo, 3, 400), NO_INTERVAL, at(2))).created).toBe(
+        true,
+      );
+    });
+
+    it("refuses to change a known order's total, merchant, provider or provider trade number (ConflictError naming it)", async () => {
+      const o = await order(1000, { providerTradeNo: "4200000000001" });
+      const changes: [Partial<NewLedgerOrder>, string][] = [
+        [{ totalFen: 2000, paidFen: 2000 }, "totalFen"],
+        [{ merchantId: "m2" }, "merchantId"],
+        [{ provider: "alipay" }, "provider"],
+        [{ providerTradeNo: "4200000000002" }, "providerTradeNo"],
+      ];
+      for (const [change, field] of changes) {
+        const error = await ledger.saveOrder({ ...o, ...change }).catch((e: unknown) => e);
+        expect(error, field).toBeInstanceOf(ConflictError);
+        expect((error as ConflictError).field).toBe(field);
+        expect((error as ConflictError).message).toContain(o.outTradeNo);
+      }
+      expect(await ledger.getOrder(o.outTradeNo)).toEqual(o);
+    });
+
+    it("records the same order again idempotently; paid only grows up to the total, the earliest payment date stays", async () => {
+      const o = await order(1000, { paidFen: 800 });
+      expect(await ledger.saveOrder(o)).toEqual(o);
+      expect(await ledger.saveOrder({ ...o, providerTradeNo: undefined })).toEqual(o);
+      // A smaller paid amount is a stale report: the cap does not shrink.
+      expect(await ledger.saveOrder({ ...o, paidFen: 600 })).toEqual(o);
+      const grown = await ledger.saveOrder({ ...o, paidFen: 1000, paidAt: at(60_000) });
+      expect(grown).toEqual({ ...o, paidFen: 1000 });
+      const earlier = await ledger.saveOrder({ ...o, paidAt: at(-60_000) });
+      expect(earlier).toEqual({ ...o, paidFen: 1000, paidAt: at(-60_000) });
+      expect(await ledger.getOrder(o.outTradeNo)).toEqual(earlier);
+      // The provider's trade number, missing at first, is set once.
+      const named = await ledger.saveOrder({ ...o, providerTradeNo: "4200000000009" });
+      expect(named.providerTradeNo).toBe("4200000000009");
+      await expect(ledger.saveOrder({ ...o, paidFen: 1001 })).rejects.toMatchObject({
+        name: "ValidationError",
+        field: "order.paidFen",
+      });
+    });
+
+    it("validates an order before storing it, naming the field and the rule", async () => {
+      const good: NewLedgerOrder = {
+        outTradeNo: `LV${process.pid}${Date.now().toString(36)}`,
+        provider: "wechatpay",
+        merchantId: "m1",
+        currency: "CNY",
+        totalFen: 1000,
+        paidFen: 1000,
+        paidAt: T0,
+        tradeState: TradeState.PAID,
+      };
+      const bad: [Record<string, unknown>, string, string][] = [
+        [{ outTradeNo: "SHORT" }, "order.outTradeNo", "6-32 characters"],
+        [{ outTradeNo: "ORDER 000001" }, "order.outTradeNo", "digits, letters"],
+        [{ outTradeNo: "O".repeat(33) }, "order.outTradeNo", "6-32 characters"],
+        [{ totalFen: 0, paidFen: 0 }, "order.totalFen", "at least 1 fen"],
+        [{ totalFen: 10.5 }, "order.totalFen", "not a fraction"],
+        [{ paidFen: -1 }, "order.paidFen", "negative"],
+        [{ paidFen: 1001 }, "order.paidFen", "at most totalFen"],
+        [{ currency: "USD" }, "order.currency", "one of CNY"],
+        [{ merchantId: "" }, "order.merchantId", "empty"],
+        [{ provider: "WeChat Pay" }, "order.provider", "lowercase provider id"],
+        [{ paidAt: new Date(Number.NaN) }, "order.paidAt", "valid Date"],
+        [{ paidAt: new Date(1_700_000_000) }, "order.paidAt", "2000-01-01"],
+        [{ tradeState: 7 }, "order.tradeState", "trade state 0-4"],
+        [{ providerTradeNo: "" }, "order.providerTradeNo", "empty"],
+      ];
+      for (const [change, field, rule] of bad) {
+        const error = await ledger
+          .saveOrder({ ...good, ...change } as NewLedgerOrder)
+          .catch((e: unknown) => e);
+        expect(error, field).toBeInstanceOf(ValidationError);
+        expect((error as ValidationError).field, JSON.stringify(change)).toBe(field);
+        expect((error as ValidationError).message).toContain(rule);
+      }
+      expect(await ledger.getOrder(good.outTradeNo)).toBeUndefined();
+    });
+
+    it("lets exactly one of concurrent first recordings with different totals win; the rest are ConflictErrors", async () => {
+      orderSeq += 1;
+      const outTradeNo = `LR${process.pid}${Date.now().toString(36)}${orderSeq}`;
+      const base: NewLedgerOrder = {
+        outTradeNo,
+        provider: "wechatpay",
+        merchantId: "m1",
+        currency: "CNY",
+        totalFen: 0,
+        paidFen: 0,
+        paidAt: T0,
+        tradeState: TradeState.PAID,
+      };
+      const results = await Promise.allSettled(
+        Array.from({ length: 12 }, (_, i) =>
+          ledger.saveOrder({ ...base, totalFen: 100 * (i + 1), paidFen: 100 * (i + 1) }),
+        ),
+      );
+      const won = results.filter((r) => r.status === "fulfilled");
+      expect(won).toHaveLength(1);
+      for (const r of results)
+        if (r.status === "rejected")
+          expect(r.reason).toMatchObject({ name: "ConflictError", field: "totalFen" });
+      const stored = await ledger.getOrder(outTradeNo);
+      expect(stored).toEqual((won[0] as PromiseFulfilledResult<unknown>).value);
     });
 
     it("reserves a refund, and a repeat with the same number and amount returns it unchanged", async () => {
