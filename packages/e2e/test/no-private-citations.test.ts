@@ -3,21 +3,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-
-// Comments, docs and shipped declarations must cite what a reader can open: the providers' public
-// pages (pay.weixin.qq.com, developers.weixin.qq.com, opendocs.alipay.com) or this repository's
-// own docs/. These patterns catch citations of documents that exist only outside the repository,
-// and paths of a developer's machine. The sources below are written so this file does not match
-// itself (a backslash or a character class sits inside each word).
-const FORBIDDEN: readonly { readonly why: string; readonly pattern: RegExp }[] = [
-  { why: "cites an unpublished reference document", pattern: /\bseeds? ?(?:doc|document)s?\b/i },
-  { why: "cites a numbered unpublished reference", pattern: /\bseeds? ?0\d\d\b/i },
-  { why: "cites an unpublished reference's text", pattern: /\bseeds'|\bthe seed's\b/i },
-  { why: "cites a design document outside the repository", pattern: /\bDESIG[N]\.md\b/ },
-  { why: "cites an unshipped reference folder", pattern: /shared\/referenc[e]/ },
-  { why: "names a machine path", pattern: /(?:^|[\s"'`(])\/work\/[a-z]|\/tmp\/(?:note[s]|is[s]|paybridge-)/ },
-  { why: "names a private project", pattern: /farm-studi[o]/i },
-];
+import { citationOffences, FORBIDDEN } from "./support/private-citations.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const TEXT =
@@ -50,18 +36,7 @@ function builtFiles(): string[] {
 }
 
 function offences(files: readonly string[]): string[] {
-  const found: string[] = [];
-  for (const file of files) {
-    const text = readFileSync(join(root, file), "utf8");
-    if (text.includes("\0")) continue;
-    const lines = text.split("\n");
-    lines.forEach((line, i) => {
-      for (const { why, pattern } of FORBIDDEN) {
-        if (pattern.test(line)) found.push(`${file}:${i + 1}: ${why}: ${line.trim().slice(0, 160)}`);
-      }
-    });
-  }
-  return found;
+  return files.flatMap((file) => citationOffences(file, readFileSync(join(root, file), "utf8")));
 }
 
 describe("no citations of documents the repository does not contain", () => {

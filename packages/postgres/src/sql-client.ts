@@ -1,4 +1,3 @@
-import type { PGlite } from "@electric-sql/pglite";
 import { type Logger, PaymentError, redactingLogger, SecretRegistry, silentLogger } from "@paybridge/core";
 import pg from "pg";
 import {
@@ -205,11 +204,26 @@ function connectionLogger(connectionString: string, options: ResolvedPostgresOpt
   });
 }
 
+/** What pgliteClient runs SQL through: a PGlite instance, or one of its transactions. */
+export interface PgliteQueryable {
+  query<Row>(text: string, params?: unknown[]): Promise<{ rows: Row[] }>;
+}
+
+/**
+ * The part of a PGlite instance pgliteClient uses. Structural on purpose: naming PGlite's own class
+ * here would make every app that imports this package compile PGlite's declarations, which need
+ * the Emscripten globals (@types/emscripten) and fail under `skipLibCheck: false`.
+ */
+export interface PgliteDatabase extends PgliteQueryable {
+  transaction<T>(callback: (tx: PgliteQueryable) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
 /**
  * A client on embedded PGlite (one process, one connection). PGlite runs one transaction at a
  * time, which serializes refunds of an order as a row lock would.
  */
-export function pgliteClient(db: PGlite): SqlClient {
+export function pgliteClient(db: PgliteDatabase): SqlClient {
   return {
     async query<Row>(text: string, params: readonly unknown[] = []) {
       try {

@@ -1,0 +1,161 @@
+import { execFileSync } from "node:child_process";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, relative } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { citationOffences } from "./support/private-citations.js";
+
+// The tarballs are the product: `pnpm pack` each library package, as publishing would, and check
+// what a user would install. Then compile an app that imports every package under `strict` with
+// `skipLibCheck: false`, which fails when a public declaration needs a devDependency or leaks a
+// dependency's unresolvable globals (PGlite's Emscripten types did).
+const packagesDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const libraries = readdirSync(packagesDir)
+  .filter((dir) => existsSync(join(packagesDir, dir, "package.json")))
+  .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(packagesDir, dir, "package.json"), "utf8")) }))
+  .filter(({ pkg }) => pkg.exports && !pkg.private);
+
+const PNPM = ["--yes", "pnpm@10.34.9"];
+let work: string;
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    return statSync(full).isDirectory() ? walk(full) : [full];
+  });
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "paybridge-pack-"));
+  for (const { dir } of libraries) {
+    const dest = join(work, dir);
+    mkdirSync(dest);
+    execFileSync("npx", [...PNPM, "pack", "--pack-destination", dest], {
+      cwd: join(packagesDir, dir),
+      stdio: "pipe",
+    });
+    const tarball = readdirSync(dest).find((f) => f.endsWith(".tgz"));
+    if (!tarball) throw new Error(`pnpm pack wrote no tarball for ${dir}`);
+    execFileSync("tar", ["-xzf", join(dest, tarball), "-C", dest]);
+  }
+}, 600_000);
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe("packed tarballs", () => {
+  it("finds the eight library packages", () => {
+    expect(libraries.map((l) => l.dir).sort()).toEqual(
+      ["alipay", "core", "memory", "postgres", "reconcile", "redis", "sandbox", "wechatpay"].sort(),
+    );
+  });
+
+  for (const { dir, pkg } of libraries) {
+    describe(pkg.name, () => {
+      const root = () => join(work, dir, "package");
+      const files = () => walk(root()).map((f) => relative(root(), f));
+
+      it("ships LICENSE, README, both builds and declarations, and nothing else of the source tree", () => {
+        const list = files();
+        for (const required of [
+          "LICENSE",
+          "README.md",
+          "package.json",
+          "dist/esm/index.js",
+          "dist/cjs/index.js",
+        ]) {
+          expect(list, required).toContain(required);
+        }
+        expect(list).toContain("dist/esm/index.d.ts");
+        expect(readFileSync(join(root(), "LICENSE"), "utf8")).toMatch(/^MIT License/);
+        expect(readFileSync(join(root(), "README.md"), "utf8")).toMatch(/## Install[\s\S]*## Example/);
+        expect(list.filter((f) => /\.test\.|(^|\/)(src|test|fixtures|__fixtures__)\//.test(f))).toEqual([]);
+        expect(list.filter((f) => f.startsWith("node_modules/") || f.includes("tsconfig"))).toEqual([]);
+      });
+
+      it("has the metadata a registry shows and a bundler reads; no workspace: ranges", () => {
+        const packed = JSON.parse(readFileSync(join(root(), "package.json"), "utf8"));
+        expect(packed.license).toBe("MIT");
+        expect(packed.repository).toMatchObject({ type: "git", directory: `packages/${dir}` });
+        expect(packed.engines).toEqual({ node: ">=20.10" });
+        expect(packed.sideEffects === false || Array.isArray(packed.sideEffects)).toBe(true);
+        expect(JSON.stringify(packed)).not.toContain("workspace:");
+      });
+
+      it("source maps carry their sources (the .ts files are not shipped)", () => {
+        const maps = files().filter((f) => f.endsWith(".map"));
+        expect(maps.length).toBeGreaterThan(0);
+        for (const map of maps) {
+          const { sources, sourcesContent } = JSON.parse(readFileSync(join(root(), map), "utf8"));
+          expect(sourcesContent?.length, map).toBe(sources.length);
+          expect(
+            sourcesContent.every((s: unknown) => typeof s === "string" && s.length > 0),
+            map,
+          ).toBe(true);
+        }
+      });
+
+      it("cites no document the repository does not contain", () => {
+        const offences = files()
+          .filter((f) => /\.(?:[cm]?js|d\.[cm]?ts|json|md|sql|map)$/.test(f))
+          .flatMap((f) => citationOffences(`${pkg.name}/${f}`, readFileSync(join(root(), f), "utf8")));
+        expect(offences).toEqual([]);
+      });
+    });
+  }
+
+  it("a strict app (skipLibCheck: false) compiles against every package's declarations", () => {
+    // Inside the workspace so the packages resolve to their builds through node_modules.
+    const app = mkdtempSync(join(packagesDir, "e2e", ".strict-app-"));
+    try {
+      const names = libraries.map(({ dir, pkg }) => ({
+        id: dir.replace(/-/g, "_"),
+        name: pkg.name as string,
+      }));
+      writeFileSync(
+        join(app, "app.ts"),
+        `${names.map(({ id, name }) => `import * as ${id} from "${name}";`).join("\n")}\nexport const all = { ${names.map((n) => n.id).join(", ")} };\n`,
+      );
+      writeFileSync(
+        join(app, "tsconfig.json"),
+        JSON.stringify({
+          compilerOptions: {
+            strict: true,
+            skipLibCheck: false,
+            module: "NodeNext",
+            moduleResolution: "NodeNext",
+            target: "ES2022",
+            noEmit: true,
+            types: [],
+          },
+          files: ["app.ts"],
+        }),
+      );
+      const tsc = join(packagesDir, "..", "node_modules", "typescript", "bin", "tsc");
+      let output = "";
+      try {
+        execFileSync(process.execPath, [tsc, "-p", join(app, "tsconfig.json")], {
+          encoding: "utf8",
+          stdio: "pipe",
+        });
+      } catch (error) {
+        const e = error as { stdout?: string; stderr?: string };
+        output = `${e.stdout ?? ""}${e.stderr ?? ""}` || String(error);
+      }
+      expect(output).toBe("");
+    } finally {
+      rmSync(app, { recursive: true, force: true });
+    }
+  });
+});
