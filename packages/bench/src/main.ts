@@ -9,6 +9,7 @@ import { benchAlipayOverhead } from "./alipay-overhead.js";
 import { benchLedgers, pgliteStore, postgresStore } from "./ledger.js";
 import { benchMemory } from "./memory.js";
 import { benchNotificationIntake } from "./notification-intake.js";
+import { benchReconcile } from "./reconcile.js";
 import { type BenchReport, renderReport, writeReport } from "./report.js";
 import { scaleFromEnv } from "./scale.js";
 import { benchWechatOverhead } from "./wechat-overhead.js";
@@ -41,6 +42,10 @@ const ledger =
     benchLedgers([postgresStore(databaseUrl), pgliteStore()], scale),
   )) ?? [];
 
+const reconcile = await part("reconcile", `reconciliation of a ${scale.reconcileRows}-row bill`, () =>
+  benchReconcile(scale),
+);
+
 const report: BenchReport = {
   scale,
   date: new Date(),
@@ -48,6 +53,7 @@ const report: BenchReport = {
   intake,
   memory,
   ledger,
+  reconcile,
 };
 const table = renderReport(report);
 process.stdout.write(`${table}\n`);

@@ -7,22 +7,27 @@ describe("runRatio", () => {
     expect(median([4, 1, 3, 2])).toBe(2.5);
   });
 
-  it("reports a candidate doing twice the baseline's work as about twice as slow", async () => {
-    const work = (n: number) => {
-      let x = 0;
-      for (let i = 0; i < n; i++) x += Math.sqrt(i);
-      return x;
-    };
+  it("reports a candidate that takes twice the baseline's time as a ratio of 2, per round and in the median", async () => {
+    // A clock that only the operations move: 1 ms per baseline operation, 2 ms per candidate one,
+    // so the ratio is exact whatever else the machine is doing.
+    let now = 0n;
     const result = await runRatio({
-      name: "double work",
+      name: "double time",
       rounds: 5,
       opsPerRound: 20,
-      baseline: async () => work(20_000),
-      candidate: async () => work(40_000),
+      clock: () => now,
+      baseline: async () => {
+        now += 1_000_000n;
+      },
+      candidate: async () => {
+        now += 2_000_000n;
+      },
     });
-    // Interleaving makes the ratio hold on a loaded machine; the band is wide on purpose.
-    expect(result.medianRatio).toBeGreaterThan(1.3);
-    expect(result.medianRatio).toBeLessThan(3.5);
+    expect(result.ratios).toEqual([2, 2, 2, 2, 2]);
+    expect(result.medianRatio).toBe(2);
+    expect(result.medianThroughputRatio).toBe(0.5);
+    expect(result.baselineOpsPerSec).toBe(1000);
+    expect(result.candidateOpsPerSec).toBe(500);
     expect(result.rounds).toBe(5);
   });
 });

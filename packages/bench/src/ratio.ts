@@ -36,12 +36,19 @@ export interface RatioCase {
    * neighbour's burst then lands on both sides of a round instead of on one block.
    */
   readonly slices?: number;
+  /** Nanosecond clock the rounds are timed with (default process.hrtime.bigint); tests inject one. */
+  readonly clock?: () => bigint;
 }
 
-async function timeOps(fn: (i: number) => Promise<unknown>, from: number, count: number): Promise<number> {
-  const start = process.hrtime.bigint();
+async function timeOps(
+  fn: (i: number) => Promise<unknown>,
+  from: number,
+  count: number,
+  clock: () => bigint = process.hrtime.bigint,
+): Promise<number> {
+  const start = clock();
   for (let i = 0; i < count; i++) await fn(from + i);
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  return Number(clock() - start) / 1e6;
 }
 
 export function median(values: readonly number[]): number {
@@ -73,7 +80,7 @@ export async function runRatio(c: RatioCase): Promise<RatioResult> {
       // Alternate which side goes first so a drift within a round does not favour one side.
       const baselineFirst = (round + slice) % 2 === 0;
       for (const side of baselineFirst ? [0, 1] : [1, 0]) {
-        const ms = await timeOps(side === 0 ? c.baseline : c.candidate, next, count);
+        const ms = await timeOps(side === 0 ? c.baseline : c.candidate, next, count, c.clock);
         next += count;
         if (side === 0) base += ms;
         else cand += ms;

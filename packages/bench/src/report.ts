@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import type { MemoryResult } from "./memory.js";
 import type { RatioResult } from "./ratio.js";
+import type { ReconcileBenchResult } from "./reconcile.js";
 import type { BenchScale } from "./scale.js";
 
 /** A ledger run: refunds per second and the over-refund count (must be 0). */
@@ -23,6 +24,7 @@ export interface BenchReport {
   readonly intake: RatioResult | undefined;
   readonly memory: MemoryResult | undefined;
   readonly ledger: readonly LedgerRow[];
+  readonly reconcile?: ReconcileBenchResult | undefined;
 }
 
 export const GENERATED_START =
@@ -94,6 +96,21 @@ export function renderReport(r: BenchReport): string {
     );
     lines.push(
       `| heapUsed${m.gcExposed ? " (after global.gc)" : " (no --expose-gc: unsettled)"} | ${mib(m.heapUsedBeforeBytes)} | ${mib(m.heapUsedAfterBytes)} | ${mib(m.heapUsedAfterBytes - m.heapUsedBeforeBytes)} |`,
+      "",
+    );
+  }
+  if (r.reconcile) {
+    const c = r.reconcile;
+    lines.push(
+      `### 5. Reconciliation (${c.rows.toLocaleString("en-US")}-row WeChat trade bill against a ledger of the same size)`,
+      "",
+    );
+    lines.push(
+      "| reconcile rows/s | csv-parse floor rows/s | median throughput ratio | target | peak RSS growth | target | rounds | per-round ratios |",
+      "|---:|---:|---:|---|---:|---|---|---|",
+    );
+    lines.push(
+      `| ${perSec(c.candidateRowsPerSec)} | ${perSec(c.floorRowsPerSec)} | **${x(c.medianThroughputRatio)}** | ${c.medianThroughputRatio >= 0.5 ? "met" : "missed"} (>= 0.5x) | ${mib(c.peakRssGrowthBytes)} | ${c.peakRssGrowthBytes <= 100 * 1024 * 1024 ? "met" : "missed"} (<= 100 MiB) | ${c.rounds} | ${c.ratios.map((v) => v.toFixed(2)).join(" ")} |`,
       "",
     );
   }

@@ -24,6 +24,10 @@ export interface BenchScale {
   readonly ledgerRefunds: number;
   /** Concurrent refunders per ledger configuration. */
   readonly ledgerConcurrency: readonly number[];
+  /** Rows of the reconciled bill, and of the ledger it is matched against (the issue: 1,000,000). */
+  readonly reconcileRows: number;
+  /** Interleaved floor / reconcile rounds (odd, so the median is one round). */
+  readonly reconcileRounds: number;
 }
 
 export const FULL_SCALE: BenchScale = {
@@ -36,6 +40,8 @@ export const FULL_SCALE: BenchScale = {
   memoryNotifications: 100_000,
   ledgerRefunds: 400,
   ledgerConcurrency: [1, 8, 64],
+  reconcileRows: 1_000_000,
+  reconcileRounds: 3,
 };
 
 export const SMOKE_SCALE: BenchScale = {
@@ -48,6 +54,8 @@ export const SMOKE_SCALE: BenchScale = {
   memoryNotifications: 200,
   ledgerRefunds: 32,
   ledgerConcurrency: [1, 8, 64],
+  reconcileRows: 2_000,
+  reconcileRounds: 3,
 };
 
 export function scaleFromEnv(env: NodeJS.ProcessEnv = process.env): BenchScale {
