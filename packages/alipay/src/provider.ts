@@ -9,6 +9,7 @@ import {
   listRefundsSchema,
   type NotificationAck,
   type NotificationEvent,
+  OutcomeUnknownError,
   type PaymentProvider,
   type ProviderCapabilities,
   type ProviderContext,
@@ -226,7 +227,17 @@ export class AlipayProvider implements PaymentProvider {
     const answer = await this.client.exec<RefundResponse>("alipay.trade.refund", refundBizContent(request));
     if (answer.refund_fee) this.evidence.note(request.outTradeNo, answerFen(answer.refund_fee, "refund_fee"));
     if (answer.fund_change !== "Y") {
-      return this.queryRefund({ outTradeNo: request.outTradeNo, outRefundNo: request.outRefundNo });
+      // The refund call itself was answered (10000); only the query says whether it is done. An
+      // error of that query is not the refund being refused (a balance error there would read as
+      // ACQ.SELLER_BALANCE_NOT_ENOUGH and close a refund Alipay holds): the outcome is unknown.
+      try {
+        return await this.queryRefund({ outTradeNo: request.outTradeNo, outRefundNo: request.outRefundNo });
+      } catch (caught) {
+        throw new OutcomeUnknownError(
+          `alipay answered refund ${request.outRefundNo} with fund_change N; the refund query that confirms it failed: ${caught instanceof Error ? caught.message : String(caught)}`,
+          { provider: "alipay", cause: caught },
+        );
+      }
     }
     this.evidence.note(
       request.outTradeNo,

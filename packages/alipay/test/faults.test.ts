@@ -103,6 +103,20 @@ describe("alipay under injected faults", () => {
     expect(h.sandbox.trade(outTradeNo)?.refundedFen).toBe(300);
   });
 
+  it("fund_change N whose confirming query fails is an unknown outcome, never the refund refused", async () => {
+    // Found by the refund property test: the answer of a refund is lost, alipay-sdk resends it, the
+    // resend answers fund_change N, and the confirming query answers ACQ.SELLER_BALANCE_NOT_ENOUGH.
+    // Read as a refusal of the refund, the engine closed a refund Alipay had paid.
+    const outTradeNo = await paidOrder();
+    h.sandbox.injectFault({ kind: "response_lost", method: "alipay.trade.refund" });
+    h.sandbox.injectFault({ kind: "balance_not_enough", method: "alipay.trade.fastpay.refund.query" });
+    const error = await refund(outTradeNo).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OutcomeUnknownError);
+    expect(error).not.toBeInstanceOf(InsufficientFundsError);
+    expect(h.sandbox.trade(outTradeNo)?.refundedFen).toBe(300);
+    await expect(refund(outTradeNo)).resolves.toMatchObject({ state: 4, rawStatus: "REFUND_SUCCESS" });
+  });
+
   it("a corrupted answer signature is a SignatureError even though the call took effect", async () => {
     const outTradeNo = await paidOrder();
     h.sandbox.injectFault({ kind: "bad_signature", method: "alipay.trade.query" });

@@ -2,25 +2,56 @@ import { AlipayProvider } from "@paybridge/alipay";
 import {
   createPayBridgeContainer,
   type LedgerRefund,
+  MemoryRateLimiter,
   MemoryRefundLedger,
   PaymentError,
   type PaymentGateway,
+  type RefundLedger,
   RefundService,
   type RefundState,
   registerMerchant,
   registerProvider,
   resolveGateway,
 } from "@paybridge/core";
-import { ManualClock, startAlipaySandbox, startWechatSandbox } from "@paybridge/sandbox";
+import { connectPostgres, migrate, openPglite, PostgresRefundLedger, quoteSchema } from "@paybridge/postgres";
+import {
+  type AlipayFaultKind,
+  ManualClock,
+  startAlipaySandbox,
+  startWechatSandbox,
+} from "@paybridge/sandbox";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OutageLedger, OutageLimiter } from "./support/fault-injectors.js";
 import { paidWechatOrder, WECHAT_MERCHANT_ID, wechatConfig, wechatGateway } from "./support/wechat.js";
 
-// 1,000 runs in CI (CI=true), fewer locally; PB_PROPERTY_RUNS overrides both.
+// Runs per provider, shared out among the ledgers: 1,000 in CI (CI=true), fewer locally;
+// PB_PROPERTY_RUNS overrides both. With DATABASE_URL: memory 40%, PGlite 30%, PostgreSQL 30%;
+// without it: memory and PGlite half each.
 const RUNS = Number(process.env.PB_PROPERTY_RUNS ?? (process.env.CI === "true" ? 1000 : 60));
 const PAID = 1000;
-/** Faults by meaning; each simulator injects its own spelling (Alipay has no FREQUENCY_LIMITED: a system error stands in). */
-const FAULTS = ["SYSTEM_ERROR", "RESPONSE_LOST", "FREQUENCY_LIMITED"] as const;
+/**
+ * Faults by meaning; each simulator injects its own spelling. Transient: SYSTEM_ERROR,
+ * FREQUENCY_LIMITED (Alipay: a system error stands in), RESPONSE_LOST (the call took effect, its
+ * answer is lost; on a query, a lost answer). Final refusals of new money: NOT_ENOUGH,
+ * USER_ACCOUNT_ABNORMAL (Alipay: ACQ.SELLER_BALANCE_NOT_ENOUGH for both). Configuration errors,
+ * which never close a refund: SIGN_ERROR, NO_AUTH, PARAM_ERROR, MCH_NOT_EXISTS (Alipay:
+ * isv.invalid-signature, isv.insufficient-isv-permissions, ACQ.INVALID_PARAMETER,
+ * isv.invalid-app-id) and a code no client maps. Each can hit the refund call (first attempt or a
+ * resubmission) or the query before a resubmission.
+ */
+const FAULTS = [
+  "SYSTEM_ERROR",
+  "RESPONSE_LOST",
+  "FREQUENCY_LIMITED",
+  "NOT_ENOUGH",
+  "USER_ACCOUNT_ABNORMAL",
+  "SIGN_ERROR",
+  "NO_AUTH",
+  "PARAM_ERROR",
+  "MCH_NOT_EXISTS",
+  "UNMAPPED",
+] as const;
 type FaultKind = (typeof FAULTS)[number];
 
 type Action =
@@ -30,7 +61,13 @@ type Action =
   | { t: "reject"; n: number }
   | { t: "fault"; kind: FaultKind; op: "refund" | "query_refund"; times: number }
   | { t: "crash"; n: number; fen: number }
-  | { t: "advance"; ms: number };
+  | { t: "advance"; ms: number }
+  /** The ledger's next writes fail (StoreUnavailableError), as during a PostgreSQL restart. */
+  | { t: "store"; writes: number }
+  /** The limiter's next grants fail (LimiterUnavailableError), as while Redis is down. */
+  | { t: "limiter"; calls: number }
+  /** The provider rotates its signing key between attempts (WeChat: a new platform certificate). */
+  | { t: "rotate" };
 
 const n = fc.nat(5);
 const fen = fc.integer({ min: 1, max: 700 });
@@ -53,6 +90,15 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     weight: 2,
     arbitrary: fc.record({ t: fc.constant("advance" as const), ms: fc.integer({ min: 0, max: 120_000 }) }),
   },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant("store" as const), writes: fc.integer({ min: 1, max: 3 }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ t: fc.constant("limiter" as const), calls: fc.integer({ min: 1, max: 3 }) }),
+  },
+  { weight: 1, arbitrary: fc.constant({ t: "rotate" as const }) },
 );
 
 /** What the property needs from one provider and its simulator. */
@@ -64,6 +110,8 @@ interface Rig {
   sleep(ms: number): Promise<void>;
   paidOrder(outTradeNo: string, fen: number): Promise<void>;
   injectFault(kind: FaultKind, op: "refund" | "query_refund", times: number): void;
+  /** Rotates the provider's signing key, when the simulator can; false when it cannot. */
+  rotateKey(): boolean;
   /** Uses up faults a run left queued, so the final reconciliation (and the next run) sees none. */
   drainFaults(): Promise<void>;
   /** The simulator's refunds of an order, as unified states. */
@@ -81,7 +129,8 @@ async function wechatRig(): Promise<Rig> {
   const sandbox = await startWechatSandbox({
     allowLoopbackHttpNotify: true,
     clock: new ManualClock(Date.now()),
-    merchants: [{ keyMode: "public_key" }],
+    // Platform certificates, so a rotation between attempts changes the key answers are signed with.
+    merchants: [{ keyMode: "platform_certificate" }],
     rateLimits: false,
     settleIntervalMs: 60_000,
   });
@@ -106,7 +155,16 @@ async function wechatRig(): Promise<Rig> {
     paidOrder: async (no, fen) => {
       paidWechatOrder(sandbox, no, fen);
     },
-    injectFault: (kind, op, times) => sandbox.engine.injectFault({ kind, operation: op }, times),
+    injectFault: (kind, op, times) =>
+      sandbox.engine.injectFault(
+        { kind: kind === "UNMAPPED" ? "SANDBOX_UNKNOWN_CODE" : kind, operation: op },
+        times,
+      ),
+    rotateKey: () => {
+      // The new certificate signs from now on; the client meets an unknown serial and fetches it.
+      sandbox.control.rotateCertificate();
+      return true;
+    },
     drainFaults: async () => {
       // A call that succeeds proves no fault for its operation is left (each call takes the first match).
       for (let i = 0; i < 100; i++)
@@ -135,10 +193,17 @@ async function wechatRig(): Promise<Rig> {
   };
 }
 
-const ALIPAY_FAULTS: Record<FaultKind, "system_error" | "response_lost"> = {
+const ALIPAY_FAULTS: Record<FaultKind, AlipayFaultKind> = {
   SYSTEM_ERROR: "system_error",
   RESPONSE_LOST: "response_lost",
   FREQUENCY_LIMITED: "system_error",
+  NOT_ENOUGH: "balance_not_enough",
+  USER_ACCOUNT_ABNORMAL: "balance_not_enough",
+  SIGN_ERROR: "invalid_signature",
+  NO_AUTH: "insufficient_permissions",
+  PARAM_ERROR: "invalid_parameter",
+  MCH_NOT_EXISTS: "invalid_app_id",
+  UNMAPPED: "unknown_code",
 };
 const ALIPAY_METHODS = {
   refund: "alipay.trade.refund",
@@ -175,6 +240,8 @@ async function alipayRig(): Promise<Rig> {
       for (let i = 0; i < times; i++)
         sandbox.injectFault({ kind: ALIPAY_FAULTS[kind], method: ALIPAY_METHODS[op] });
     },
+    // Public-key mode: the Alipay simulator has no key rotation to play mid-run.
+    rotateKey: () => false,
     drainFaults: async () => {
       // Faults for a method are only taken by that method: call both until none is left.
       for (let i = 0; i < 100 && sandbox.pendingFaults > 0; i++) {
@@ -214,123 +281,231 @@ async function alipayRig(): Promise<Rig> {
   };
 }
 
+/**
+ * Counterexamples the property found, run first on every provider and ledger. 1: Alipay answered a
+ * lost refund's resend with fund_change N, the confirming query answered
+ * ACQ.SELLER_BALANCE_NOT_ENOUGH, and the engine read that as the refund refused and closed a refund
+ * Alipay had paid (seed -1868808593, PostgreSQL ledger; fixed in AlipayProvider.refund).
+ */
+const REGRESSIONS: Action[][] = [
+  [
+    { t: "fault", kind: "RESPONSE_LOST", op: "refund", times: 1 },
+    { t: "fault", kind: "USER_ACCOUNT_ABNORMAL", op: "query_refund", times: 1 },
+    { t: "crash", n: 0, fen: 1 },
+  ],
+];
+
+/** One ledger per property, shared by its runs (each run uses fresh order and refund numbers). */
+interface LedgerRig {
+  readonly ledger: RefundLedger;
+  close(): Promise<void>;
+}
+
+const databaseUrl = process.env.DATABASE_URL;
+const LEDGERS: readonly { readonly name: string; readonly share: number; open(): Promise<LedgerRig> }[] = [
+  {
+    name: "memory",
+    share: databaseUrl ? 0.4 : 0.5,
+    open: async () => ({ ledger: new MemoryRefundLedger(), close: async () => {} }),
+  },
+  {
+    name: "PGlite",
+    share: databaseUrl ? 0.3 : 0.5,
+    open: async () => {
+      const db = await openPglite();
+      await migrate(db);
+      return { ledger: new PostgresRefundLedger(db), close: () => db.close() };
+    },
+  },
+  ...(databaseUrl
+    ? [
+        {
+          name: "PostgreSQL",
+          share: 0.3,
+          open: async (): Promise<LedgerRig> => {
+            const schema = `pb_e2e_prop_${Date.now().toString(36)}_${process.pid}_${Math.floor(Math.random() * 1e6)}`;
+            const db = connectPostgres(databaseUrl, { max: 4 });
+            await migrate(db, { schema });
+            return {
+              ledger: new PostgresRefundLedger(db, { schema }),
+              close: async () => {
+                await db.query(`DROP SCHEMA IF EXISTS ${quoteSchema(schema)} CASCADE`);
+                await db.close();
+              },
+            };
+          },
+        },
+      ]
+    : []),
+];
+if (!databaseUrl)
+  console.log("DATABASE_URL is not set: the refund property runs on the memory and PGlite ledgers only");
+
 for (const [name, start] of [
   ["WeChat", wechatRig],
   ["Alipay", alipayRig],
 ] as const) {
-  describe(`refund engine property: random refunds, retries, faults and crashes against the ${name} simulator`, () => {
-    let rig: Rig;
-    let seq = 0;
-    let refunded = 0;
-    beforeAll(async () => {
-      rig = await start();
-    });
-    afterAll(async () => {
-      await rig?.close();
-    });
+  for (const ledgerKind of LEDGERS) {
+    const runs = Math.ceil(RUNS * ledgerKind.share);
+    describe(`refund engine property on the ${ledgerKind.name} ledger: random refunds, retries, faults, outages and crashes against the ${name} simulator`, () => {
+      let rig: Rig;
+      let store: LedgerRig;
+      let seq = 0;
+      let refunded = 0;
+      let outages = 0;
+      beforeAll(async () => {
+        rig = await start();
+        store = await ledgerKind.open();
+      });
+      afterAll(async () => {
+        await rig?.close();
+        await store?.close();
+      });
 
-    it(`holds for ${RUNS} runs: no double refund, no over-refund, every refund ends agreeing with the simulator`, async () => {
-      const { gateway, clock } = rig;
-      const sleep = (ms: number) => rig.sleep(ms);
-      await fc.assert(
-        fc.asyncProperty(fc.array(action, { maxLength: 10 }), async (actions) => {
-          seq += 1;
-          const outTradeNo = `PP${Date.now().toString(36)}${seq}`;
-          const ledger = new MemoryRefundLedger();
-          const make = () =>
-            new RefundService({ gateway, ledger, clock, sleep, random: () => 0.5, maxWaitMs: 120_000 });
-          let service = make();
-          await rig.paidOrder(outTradeNo, PAID);
-          await service.recordOrder({
-            outTradeNo,
-            merchantId: rig.merchantId,
-            total: { fen: PAID, currency: "CNY" },
-            paidAt: clock(),
-          });
-          const no = (i: number) => `${outTradeNo}R${i}`;
-          const tolerate = async (p: Promise<unknown>) => {
-            try {
-              await p;
-            } catch (caught) {
-              if (!(caught instanceof PaymentError)) throw caught;
-            }
-          };
+      it(`holds for ${runs} runs: provider refunded = ledger state-4 sum, nothing closed that the provider holds, no number paid twice`, async () => {
+        const { gateway, clock } = rig;
+        const sleep = (ms: number) => rig.sleep(ms);
+        const started = Date.now();
+        await fc.assert(
+          fc.asyncProperty(fc.array(action, { maxLength: 10 }), async (actions) => {
+            seq += 1;
+            const outTradeNo = `PP${ledgerKind.name.slice(0, 2).toUpperCase()}${Date.now().toString(36)}${seq}`;
+            // Fault injectors around the real ledger and limiter: a write or grant that passes is the real one.
+            const ledger = new OutageLedger(store.ledger);
+            const limiter = new OutageLimiter(new MemoryRateLimiter({ now: () => clock().getTime(), sleep }));
+            const make = () =>
+              new RefundService({
+                gateway,
+                ledger,
+                limiter,
+                clock,
+                sleep,
+                random: () => 0.5,
+                maxWaitMs: 120_000,
+              });
+            let service = make();
+            await rig.paidOrder(outTradeNo, PAID);
+            await service.recordOrder({
+              outTradeNo,
+              merchantId: rig.merchantId,
+              total: { fen: PAID, currency: "CNY" },
+              paidAt: clock(),
+            });
+            const no = (i: number) => `${outTradeNo}R${i}`;
+            const tolerate = async (p: Promise<unknown>) => {
+              try {
+                await p;
+              } catch (caught) {
+                if (!(caught instanceof PaymentError)) throw caught;
+              }
+            };
 
-          for (const a of actions) {
-            if (a.t === "refund") {
-              const input = {
-                outTradeNo,
-                outRefundNo: no(a.n),
-                amount: { fen: a.fen, currency: "CNY" as const },
-              };
-              await tolerate(a.approve ? service.refund(input) : service.request(input));
-            } else if (a.t === "retry") {
-              const existing = await ledger.getRefund(no(a.n));
-              if (existing) {
+            for (const a of actions) {
+              if (a.t === "refund") {
                 const input = {
                   outTradeNo,
                   outRefundNo: no(a.n),
-                  amount: { fen: existing.amountFen, currency: "CNY" as const },
+                  amount: { fen: a.fen, currency: "CNY" as const },
                 };
-                await tolerate(existing.state === 0 ? service.approve(no(a.n)) : service.refund(input));
+                await tolerate(a.approve ? service.refund(input) : service.request(input));
+              } else if (a.t === "retry") {
+                const existing = await ledger.getRefund(no(a.n));
+                if (existing) {
+                  const input = {
+                    outTradeNo,
+                    outRefundNo: no(a.n),
+                    amount: { fen: existing.amountFen, currency: "CNY" as const },
+                  };
+                  await tolerate(existing.state === 0 ? service.approve(no(a.n)) : service.refund(input));
+                }
+              } else if (a.t === "approve") {
+                if (await ledger.getRefund(no(a.n))) await tolerate(service.approve(no(a.n)));
+              } else if (a.t === "reject") {
+                if (await ledger.getRefund(no(a.n))) await tolerate(service.reject(no(a.n), "property test"));
+              } else if (a.t === "fault") {
+                rig.injectFault(a.kind, a.op, a.times);
+              } else if (a.t === "crash") {
+                // Stored and approved, then the process dies before submitting: a new instance resumes.
+                await tolerate(
+                  service.request(
+                    { outTradeNo, outRefundNo: no(a.n), amount: { fen: a.fen, currency: "CNY" } },
+                    { approved: true },
+                  ),
+                );
+                service = make();
+                await tolerate(service.resumePending());
+              } else if (a.t === "store") {
+                ledger.failWrites(a.writes);
+              } else if (a.t === "limiter") {
+                limiter.failAcquires(a.calls);
+              } else if (a.t === "rotate") {
+                rig.rotateKey();
+              } else {
+                await sleep(a.ms);
               }
-            } else if (a.t === "approve") {
-              if (await ledger.getRefund(no(a.n))) await tolerate(service.approve(no(a.n)));
-            } else if (a.t === "reject") {
-              if (await ledger.getRefund(no(a.n))) await tolerate(service.reject(no(a.n), "property test"));
-            } else if (a.t === "fault") {
-              rig.injectFault(a.kind, a.op, a.times);
-            } else if (a.t === "crash") {
-              // Stored and approved, then the process dies before submitting: a new instance resumes.
-              await tolerate(
-                service.request(
-                  { outTradeNo, outRefundNo: no(a.n), amount: { fen: a.fen, currency: "CNY" } },
-                  { approved: true },
-                ),
-              );
-              service = make();
-              await tolerate(service.resumePending());
-            } else {
-              await sleep(a.ms);
             }
-          }
 
-          await rig.drainFaults();
-          await sleep(10 * 60_000);
-          const report = await make().resumePending();
-          expect(report.failed.map((f) => f.error.message)).toEqual([]);
-          await sleep(10 * 60_000);
-          for (const r of await ledger.listRefunds(outTradeNo))
-            if (r.state === 3) await make().sync(r.outRefundNo);
+            // Recovery: the outages end, queued faults are used up, and resumePending() drains
+            // (forced past the backoff of refunds left outcome-unknown) until nothing is open.
+            outages += ledger.failures + limiter.failures;
+            ledger.heal();
+            limiter.heal();
+            await rig.drainFaults();
+            let failed: string[] = [];
+            for (let round = 0; round < 6; round++) {
+              await sleep(10 * 60_000);
+              const report = await make().resumePending({ force: true });
+              failed = report.failed.map((f) => `${f.outRefundNo}: ${f.error.message}`);
+              const open = (await ledger.listRefunds(outTradeNo)).filter((r) => r.state >= 1 && r.state <= 3);
+              if (open.length === 0 && failed.length === 0) break;
+            }
+            expect(failed).toEqual([]);
 
-          const local = await ledger.listRefunds(outTradeNo);
-          const remote = rig.remoteRefunds(outTradeNo);
-          const accepted = rig.acceptances(outTradeNo);
-          const byNo = new Map<string, LedgerRefund>(local.map((r) => [r.outRefundNo, r]));
-          // No double refund: each refund number accepted once, one simulator record per number.
-          for (const r of remote) expect(accepted.get(r.outRefundNo)).toBe(1);
-          expect(new Set(remote.map((r) => r.outRefundNo)).size).toBe(remote.length);
-          // No over-refund, at the simulator or in the ledger (pending included).
-          expect(remote.filter((r) => r.state !== 6).reduce((s, r) => s + r.fen, 0)).toBeLessThanOrEqual(
-            PAID,
-          );
-          expect(local.filter((r) => r.state !== 6).reduce((s, r) => s + r.amountFen, 0)).toBeLessThanOrEqual(
-            PAID,
-          );
-          // Every refund ends in a state that agrees with the simulator.
-          for (const r of remote)
-            expect(byNo.get(r.outRefundNo)).toMatchObject({ amountFen: r.fen, state: r.state });
-          const remoteNos = new Set(remote.map((r) => r.outRefundNo));
-          for (const r of local) if (!remoteNos.has(r.outRefundNo)) expect([0, 6]).toContain(r.state);
-          refunded += remote.length;
-        }),
-        { numRuns: RUNS },
-      );
-      // Not vacuous: the runs made refunds through faults, retries and crashes. A run accepts about
-      // 0.5 refunds on average (many draws are rejected, closed or crash before submitting), so a
-      // tenth is a floor that random draws cannot miss, while an engine that refunds nothing fails it.
-      console.log(`${name}: ${RUNS} runs, ${refunded} refunds accepted by the simulator, each exactly once`);
-      expect(refunded).toBeGreaterThan(RUNS / 10);
-    }, 900_000);
-  });
+            // The oracle is the simulator's own book, never the client's view.
+            const local = await ledger.listRefunds(outTradeNo);
+            const remote = rig.remoteRefunds(outTradeNo);
+            const accepted = rig.acceptances(outTradeNo);
+            const byNo = new Map<string, LedgerRefund>(local.map((r) => [r.outRefundNo, r]));
+            const remoteByNo = new Map(remote.map((r) => [r.outRefundNo, r]));
+            // No refund number paid twice: each accepted once, one simulator record per number.
+            for (const r of remote) expect(accepted.get(r.outRefundNo), r.outRefundNo).toBe(1);
+            expect(new Set(remote.map((r) => r.outRefundNo)).size).toBe(remote.length);
+            // The provider's refunded amount equals the ledger's sum of refunds in state 4.
+            const providerRefunded = remote.filter((r) => r.state === 4).reduce((s, r) => s + r.fen, 0);
+            const ledgerSucceeded = local.filter((r) => r.state === 4).reduce((s, r) => s + r.amountFen, 0);
+            expect(ledgerSucceeded, "ledger state-4 sum vs the simulator's refunded amount").toBe(
+              providerRefunded,
+            );
+            // No refund the ledger closed (6) is held by the provider as accepted.
+            for (const r of local)
+              if (r.state === 6) expect(remoteByNo.get(r.outRefundNo)?.state ?? 6, r.outRefundNo).toBe(6);
+            // Nothing is left open, nothing exceeds what was paid, every state agrees with the simulator.
+            for (const r of local) expect([1, 2, 3], r.outRefundNo).not.toContain(r.state);
+            expect(remote.filter((r) => r.state !== 6).reduce((s, r) => s + r.fen, 0)).toBeLessThanOrEqual(
+              PAID,
+            );
+            expect(
+              local.filter((r) => r.state !== 6).reduce((s, r) => s + r.amountFen, 0),
+            ).toBeLessThanOrEqual(PAID);
+            for (const r of remote)
+              expect(byNo.get(r.outRefundNo)).toMatchObject({ amountFen: r.fen, state: r.state });
+            for (const r of local) if (!remoteByNo.has(r.outRefundNo)) expect([0, 6]).toContain(r.state);
+            refunded += remote.length;
+          }),
+          { numRuns: runs, examples: REGRESSIONS.map((actions) => [actions]) },
+        );
+        // Not vacuous: the runs made refunds through faults, retries, outages and crashes. A run
+        // accepts about 0.5 refunds on average (many draws are rejected, closed or crash before
+        // submitting), so a tenth is a floor random draws cannot miss, while an engine that refunds
+        // nothing fails it; outages were injected and hit real calls.
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        console.log(
+          `${name} on ${ledgerKind.name}: ${runs} runs in ${seconds} s, ${refunded} refunds accepted by the simulator, each exactly once; ${outages} injected store/limiter failures hit`,
+        );
+        expect(refunded).toBeGreaterThan(runs / 10);
+        // One run in seven or so draws an outage; with CI's hundreds of runs none hitting is a broken injector.
+        if (runs >= 100) expect(outages).toBeGreaterThan(0);
+      }, 1_800_000);
+    });
+  }
 }

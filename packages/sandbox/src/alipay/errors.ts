@@ -32,6 +32,7 @@ export const SUB_CODES = {
   "isv.invalid-alipay-cert-sn": { code: "40004", msg: "无效的支付宝公钥证书序列号" },
   "isv.invalid-timestamp": { code: "40002", msg: "非法的时间戳参数" },
   "isv.invalid-charset": { code: "40002", msg: "字符集错误" },
+  "isv.insufficient-isv-permissions": { code: "40006", msg: "ISV权限不足" },
   // Business level (每个接口的业务错误码).
   "ACQ.SYSTEM_ERROR": { code: "40004", msg: "系统错误" },
   "ACQ.INVALID_PARAMETER": { code: "40004", msg: "参数无效" },
@@ -48,6 +49,8 @@ export const SUB_CODES = {
   "ACQ.DISCORDANT_REPEAT_REQUEST": { code: "40004", msg: "请求信息不一致" },
   "ACQ.TRADE_CANCEL_TIME_OUT": { code: "40004", msg: "超过撤销时间范围" },
   "ACQ.BUYER_NOT_EXIST": { code: "40004", msg: "买家不存在" },
+  // Not an Alipay code: injected (fault unknown_code) to test a client's handling of unmapped codes.
+  "ACQ.SANDBOX_UNKNOWN_CODE": { code: "40004", msg: "沙箱注入的未知错误码" },
 } as const satisfies Record<string, { code: PublicCode; msg: string }>;
 export type SubCode = keyof typeof SUB_CODES;
 

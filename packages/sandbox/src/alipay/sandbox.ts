@@ -192,8 +192,10 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
       await notifier.flush();
     },
     injectFault(fault: AlipayFault) {
-      if (!(ALIPAY_FAULT_KINDS as readonly string[]).includes(fault.kind))
-        throw new TypeError(`unknown fault kind ${String(fault.kind)}`);
+      if (!ALIPAY_FAULT_KINDS.includes(fault.kind))
+        throw new TypeError(
+          `unknown fault kind ${String(fault.kind)} (one of ${ALIPAY_FAULT_KINDS.join(", ")})`,
+        );
       faults.push(fault);
     },
     setDeliveryMode: (mode: DeliveryMode) => notifier.setMode(mode),

@@ -6,7 +6,7 @@ import type { AlipayBillDesk } from "./bills/bill-desk.js";
 import { cashierPage, resultPage } from "./cashier.js";
 import { formatBeijing } from "./clock.js";
 import { failure, GatewayFailure, type GatewayResponse } from "./errors.js";
-import type { AlipayFault, FaultQueue } from "./faults.js";
+import { ALIPAY_ERROR_FAULTS, type AlipayFault, type FaultQueue } from "./faults.js";
 import {
   type AlipayKeyRing,
   type AlipayRotateOptions,
@@ -176,7 +176,10 @@ async function gateway(
     const ctx = context(deps, params);
     deps.recordCall({ method, at: deps.clock.now(), biz: ctx.biz });
     const fault = deps.faults.take(method);
-    if (fault?.kind === "system_error") return answer(failure("ACQ.SYSTEM_ERROR", "injected fault"));
+    if (fault && fault.kind in ALIPAY_ERROR_FAULTS)
+      return answer(
+        failure(ALIPAY_ERROR_FAULTS[fault.kind as keyof typeof ALIPAY_ERROR_FAULTS], "injected fault"),
+      );
     // A repeat of an out_request_no the gateway holds is that refund, answered again (fund_change
     // N, https://opendocs.alipay.com/open/02ekfk): a balance refusal is about moving new money, so
     // it never applies to a repeat.

@@ -26,6 +26,8 @@ export const WECHAT_ENGINE_ERRORS = {
   NO_STATEMENT_EXIST: { status: 400, v2: "NO_BILL_EXIST" },
   FREQUENCY_LIMITED: { status: 429, v2: "FREQUENCY_LIMITED" },
   SYSTEM_ERROR: { status: 500, v2: "SYSTEMERROR" },
+  /** Not a WeChat code: injected (fault SANDBOX_UNKNOWN_CODE) to test a client's handling of unmapped codes. */
+  SANDBOX_UNKNOWN_CODE: { status: 400, v2: "SANDBOX_UNKNOWN_CODE" },
 } as const satisfies Record<string, { readonly status: number; readonly v2: string }>;
 
 export type WechatEngineErrorCode = keyof typeof WECHAT_ENGINE_ERRORS;

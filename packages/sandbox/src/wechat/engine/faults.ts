@@ -12,6 +12,16 @@ export const WECHAT_FAULT_KINDS = [
   "NOT_ENOUGH",
   "USER_ACCOUNT_ABNORMAL",
   "RESOURCE_NOT_EXISTS",
+  /**
+   * Configuration errors production answers when the request's signature, the merchant's
+   * authorization or the merchant itself is wrong, and a malformed request: nothing took effect.
+   */
+  "SIGN_ERROR",
+  "NO_AUTH",
+  "PARAM_ERROR",
+  "MCH_NOT_EXISTS",
+  /** A code no client maps (HTTP 400 SANDBOX_UNKNOWN_CODE), for testing how unmapped codes are handled. */
+  "SANDBOX_UNKNOWN_CODE",
 ] as const;
 export type WechatFaultKind = (typeof WECHAT_FAULT_KINDS)[number];
 
@@ -39,6 +49,11 @@ const MESSAGES: Record<Exclude<WechatFaultKind, "TIMEOUT" | "RESPONSE_LOST">, st
   NOT_ENOUGH: "余额不足",
   USER_ACCOUNT_ABNORMAL: "退款请求失败",
   RESOURCE_NOT_EXISTS: "订单号不存在",
+  SIGN_ERROR: "签名错误",
+  NO_AUTH: "商户无权限",
+  PARAM_ERROR: "参数错误",
+  MCH_NOT_EXISTS: "商户号不存在",
+  SANDBOX_UNKNOWN_CODE: "沙箱注入的未知错误码",
 };
 
 /** A FIFO of one-shot faults; each call consumes at most the first fault that matches it. */
