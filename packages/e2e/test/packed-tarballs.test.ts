@@ -55,10 +55,20 @@ afterAll(() => {
 });
 
 describe("packed tarballs", () => {
-  it("finds the eight library packages", () => {
-    expect(libraries.map((l) => l.dir).sort()).toEqual(
-      ["alipay", "core", "memory", "postgres", "reconcile", "redis", "sandbox", "wechatpay"].sort(),
-    );
+  it("finds every library package (each non-private package with exports)", () => {
+    const names = libraries.map((l) => l.dir);
+    for (const known of [
+      "alipay",
+      "core",
+      "memory",
+      "postgres",
+      "reconcile",
+      "redis",
+      "sandbox",
+      "wechatpay",
+    ]) {
+      expect(names).toContain(known);
+    }
   });
 
   for (const { dir, pkg } of libraries) {
