@@ -108,8 +108,8 @@ export class NotificationIntake {
   }
 
   /**
-   * `merchantId` comes from the notify URL the merchant configured (/notify/wechatpay/wx-main), so
-   * it is whatever an unauthenticated caller put in the path. This method never rejects: every
+   * `merchantId` comes from the notify URL the merchant configured: the adapters route
+   * `POST <prefix>/:merchantId` (e.g. /notify/wx-main for merchant "wx-main"), so it is whatever an unauthenticated caller put in the path. This method never rejects: every
    * failure, an unknown merchant included, becomes a "rejected" outcome with the answer to send.
    */
   async handle(merchantId: string, raw: RawNotification): Promise<IntakeOutcome> {

@@ -27,5 +27,5 @@ Options:
   -h, --help               show this help
 
 Stops cleanly on Ctrl-C (SIGINT) or SIGTERM. Exit status: 0 stopped, 1 could not start, 2 bad flags.
-See docs/sandbox.md.
+Full guide: docs/sandbox.md in the PayBridge repository; the @paybridge/sandbox README has a summary.
 `;
