@@ -1,4 +1,5 @@
 import {
+  assertEcho,
   type ClosePaymentInput,
   type CreatePaymentInput,
   type CreatePaymentResult,
@@ -14,6 +15,7 @@ import {
   type ProviderCapabilities,
   type ProviderContext,
   ProviderError,
+  type ProviderFieldRules,
   ProviderUnavailableError,
   parseInput,
   type RawNotification,
@@ -32,6 +34,7 @@ import {
 import { type AlipayBillRequest, type DownloadedAlipayBill, downloadAlipayBill } from "./bills.js";
 import { AlipayGatewayClient, type AlipayGatewayClient as Client } from "./client.js";
 import { type AlipayConfig, type AlipayConfigInput, alipayConfigSchema } from "./config.js";
+import { alipayFieldRules } from "./field-rules.js";
 import { alipayAcknowledge, parseAlipayNotification } from "./notification.js";
 import { RefundEvidence } from "./refund-evidence.js";
 import {
@@ -79,6 +82,7 @@ export class AlipayProvider implements PaymentProvider {
     partialRefund: true,
   };
   readonly refundRules: RefundRules;
+  readonly fieldRules: ProviderFieldRules = alipayFieldRules;
   private readonly config: AlipayConfig;
   private readonly client: Client;
   private readonly evidence = new RefundEvidence();
@@ -123,6 +127,7 @@ export class AlipayProvider implements PaymentProvider {
 
   async createPayment(raw: CreatePaymentInput): Promise<CreatePaymentResult> {
     const input = parseInput(createPaymentSchema, raw, "payment");
+    this.fieldRules.payment(input, "payment");
     if (!isAlipayMethod(input.method)) {
       throw new ValidationError(
         "payment.method",
@@ -136,12 +141,21 @@ export class AlipayProvider implements PaymentProvider {
     switch (method) {
       case "native": {
         const answer = await this.client.exec<PrecreateResponse>(api, biz, { notifyUrl: input.notifyUrl });
+        // out_trade_no is 必填 in the precreate answer: it must be the order asked for.
+        assertEcho("out_trade_no", input.outTradeNo, answer.out_trade_no, {
+          provider: this.id,
+          operation: api,
+        });
         if (!answer.qr_code)
           throw new ProviderError("alipay precreate answer has no qr_code", { provider: "alipay" });
         return { ...base, action: { type: "qr_code", content: answer.qr_code } };
       }
       case "mini_program": {
         const answer = await this.client.exec<CreateResponse>(api, biz, { notifyUrl: input.notifyUrl });
+        assertEcho("out_trade_no", input.outTradeNo, answer.out_trade_no, {
+          provider: this.id,
+          operation: api,
+        });
         if (!answer.trade_no)
           throw new ProviderError("alipay create answer has no trade_no", { provider: "alipay" });
         // The mini-program pays with my.tradePay({ tradeNO }).
@@ -176,16 +190,31 @@ export class AlipayProvider implements PaymentProvider {
   /** alipay.trade.query, https://opendocs.alipay.com/open/02ekfh */
   async queryPayment(raw: TradeQuery): Promise<TradeResult> {
     const query = parseInput(tradeQuerySchema, raw, "query");
+    if ("outTradeNo" in query) this.fieldRules.outTradeNo(query.outTradeNo, "query.outTradeNo");
     const biz =
       "outTradeNo" in query ? { out_trade_no: query.outTradeNo } : { trade_no: query.providerTradeNo };
     const answer = await this.client.exec<TradeQueryResponse>("alipay.trade.query", biz);
+    // trade_no and out_trade_no are 必填 in the answer; Alipay answers carry no app_id, the app is
+    // proven by the signature checked with this app's Alipay key.
+    const echo = { provider: this.id, operation: "alipay.trade.query" };
+    if ("outTradeNo" in query) assertEcho("out_trade_no", query.outTradeNo, answer.out_trade_no, echo);
+    else assertEcho("trade_no", query.providerTradeNo, answer.trade_no, echo);
     return tradeResultFromQuery(answer, this.mapping, (no) => this.evidence.refundedFen(no));
   }
 
   /** alipay.trade.close, https://opendocs.alipay.com/open/02o6e7: only a trade awaiting payment closes. */
   async closePayment(raw: ClosePaymentInput): Promise<void> {
     const input = parseInput(closePaymentSchema, raw, "close");
-    await this.client.exec("alipay.trade.close", { out_trade_no: input.outTradeNo });
+    this.fieldRules.outTradeNo(input.outTradeNo, "close.outTradeNo");
+    const answer = await this.client.exec<CancelResponse>("alipay.trade.close", {
+      out_trade_no: input.outTradeNo,
+    });
+    // out_trade_no is 选填 in the close answer; when it is there it must be this order.
+    assertEcho("out_trade_no", input.outTradeNo, answer.out_trade_no, {
+      provider: this.id,
+      operation: "alipay.trade.close",
+      required: false,
+    });
   }
 
   /**
@@ -194,8 +223,14 @@ export class AlipayProvider implements PaymentProvider {
    */
   async cancelPayment(raw: ClosePaymentInput): Promise<CancelPaymentResult> {
     const input = parseInput(closePaymentSchema, raw, "cancel");
+    this.fieldRules.outTradeNo(input.outTradeNo, "cancel.outTradeNo");
     const answer = await this.client.exec<CancelResponse>("alipay.trade.cancel", {
       out_trade_no: input.outTradeNo,
+    });
+    assertEcho("out_trade_no", input.outTradeNo, answer.out_trade_no, {
+      provider: this.id,
+      operation: "alipay.trade.cancel",
+      required: false,
     });
     if (answer.retry_flag === "Y") {
       throw new ProviderUnavailableError("alipay cancel answered retry_flag Y: cancel again", {
@@ -216,6 +251,7 @@ export class AlipayProvider implements PaymentProvider {
    */
   async refund(raw: RefundRequest): Promise<RefundResult> {
     const request = parseInput(refundRequestSchema, raw, "refund");
+    this.fieldRules.refund(request, "refund");
     for (const field of ["fundsAccount", "from", "goodsDetail"] as const) {
       if (request[field] !== undefined) {
         throw new ValidationError(
@@ -225,6 +261,10 @@ export class AlipayProvider implements PaymentProvider {
       }
     }
     const answer = await this.client.exec<RefundResponse>("alipay.trade.refund", refundBizContent(request));
+    // The refund answer echoes out_trade_no (必填) and trade_no, not out_request_no.
+    const echo = { provider: this.id, operation: "alipay.trade.refund" };
+    assertEcho("out_trade_no", request.outTradeNo, answer.out_trade_no, echo);
+    if (request.providerTradeNo) assertEcho("trade_no", request.providerTradeNo, answer.trade_no, echo);
     if (answer.refund_fee) this.evidence.note(request.outTradeNo, answerFen(answer.refund_fee, "refund_fee"));
     if (answer.fund_change !== "Y") {
       // The refund call itself was answered (10000); only the query says whether it is done. An
@@ -271,10 +311,20 @@ export class AlipayProvider implements PaymentProvider {
 
   async queryRefund(raw: RefundQuery): Promise<RefundResult> {
     const query = parseInput(refundQuerySchema, raw, "refundQuery");
+    this.fieldRules.outTradeNo(query.outTradeNo, "refundQuery.outTradeNo");
     const answer = await this.client.exec<RefundQueryResponse>("alipay.trade.fastpay.refund.query", {
       out_trade_no: query.outTradeNo,
       out_request_no: query.outRefundNo,
       query_options: ["gmt_refund_pay"],
+    });
+    // out_trade_no and out_request_no are 选填 in the answer (absent when nothing was refunded
+    // under the number); when they are there they must be the ones asked for. A refund amount with
+    // no out_request_no to say whose it is is not taken for this refund either.
+    const echo = { provider: this.id, operation: "alipay.trade.fastpay.refund.query" };
+    assertEcho("out_trade_no", query.outTradeNo, answer.out_trade_no, { ...echo, required: false });
+    assertEcho("out_request_no", query.outRefundNo, answer.out_request_no, {
+      ...echo,
+      required: answer.refund_amount !== undefined || answer.refund_status !== undefined,
     });
     const result = refundResultFromQuery(answer, query, this.mapping, {
       legacy: this.config.legacyRefundQuery,
@@ -288,7 +338,8 @@ export class AlipayProvider implements PaymentProvider {
   }
 
   async listRefunds(raw: ListRefundsQuery): Promise<RefundResult[]> {
-    parseInput(listRefundsSchema, raw, "listRefunds");
+    const q = parseInput(listRefundsSchema, raw, "listRefunds");
+    this.fieldRules.outTradeNo(q.outTradeNo, "listRefunds.outTradeNo");
     throw new UnsupportedOperationError(
       "alipay has no API listing an order's refunds; query each refund by its out_request_no (queryRefund)",
       { provider: "alipay" },

@@ -2,6 +2,7 @@ import type { CreatePaymentInput } from "@paybridge/core";
 import {
   cny,
   fenToYuan,
+  type NotifiedTrade,
   type PaymentMethod,
   ProviderError,
   type RefundResult,
@@ -137,7 +138,7 @@ export function tradeResultFromNotification(
   fields: AlipayNotificationFields,
   ctx: MappingContext,
   refundedFen: (outTradeNo: string) => number,
-): TradeResult {
+): NotifiedTrade {
   const outTradeNo = requireField(fields.out_trade_no, "out_trade_no");
   const refundFee = fields.refund_fee ? answerFen(fields.refund_fee, "refund_fee") : 0;
   const evidence: TradeEvidence = {

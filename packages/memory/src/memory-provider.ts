@@ -8,6 +8,7 @@ import {
   createPaymentSchema,
   type ListRefundsQuery,
   listRefundsSchema,
+  type Money,
   type NotificationAck,
   type NotificationEvent,
   type PaymentProvider,
@@ -153,7 +154,7 @@ export class MemoryProvider implements PaymentProvider {
     };
   }
 
-  private toTrade(t: MemoryTrade): TradeResult {
+  private toTrade(t: MemoryTrade): TradeResult & { amount: Money } {
     return {
       provider: this.id,
       merchantId: this.merchantId,

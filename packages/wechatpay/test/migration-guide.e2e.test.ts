@@ -59,7 +59,8 @@ describe("the migration guide in docs/providers/wechatpay.md", () => {
           ? config.keyMode
           : { ...config.keyMode, publicKeyId: sandbox.merchant().wechatpayPublicKeyId };
       return new WechatPayProvider(
-        { ...config, keyMode, origin: sandbox.origin },
+        // The receiver listens on loopback http, which the sandbox and the client both opt in to.
+        { ...config, keyMode, origin: sandbox.origin, allowLoopbackHttpNotify: true },
         { merchantId: name, clock: systemClock, logger: silentLogger },
       );
     };

@@ -27,15 +27,20 @@ export async function applyTrade(
       `the provider answered order ${trade.outTradeNo} for ${payment.outTradeNo}`,
     );
   }
-  if (trade.amount.fen !== payment.amountFen || trade.amount.currency !== payment.currency) {
+  const answered = trade.amount;
+  if (answered && (answered.fen !== payment.amountFen || answered.currency !== payment.currency)) {
     throw new AmountMismatchError(
-      `order ${payment.outTradeNo} is ${payment.amountFen} ${payment.currency} but the provider says ${trade.amount.fen} ${trade.amount.currency}`,
+      `order ${payment.outTradeNo} is ${payment.amountFen} ${payment.currency} but the provider says ${answered.fen} ${answered.currency}`,
     );
   }
+  // WeChat's order query may leave the optional amount out: the recorded amount stands then.
+  const known: TradeResult = answered
+    ? trade
+    : { ...trade, amount: { fen: payment.amountFen, currency: payment.currency } };
   const now = ctx.clock();
   if (trade.state === TradeState.PAID || trade.state === TradeState.REFUND) {
     await ctx.refunds.ledger.saveOrder(
-      ledgerOrderFromTrade(trade, { provider: payment.provider, merchantId: payment.merchantId }, now),
+      ledgerOrderFromTrade(known, { provider: payment.provider, merchantId: payment.merchantId }, now),
     );
   }
   return ctx.payments.applyReport(

@@ -30,6 +30,7 @@ export type ErrorCode =
   | "UNSUPPORTED"
   | "UNKNOWN_STATUS"
   | "AMOUNT_MISMATCH"
+  | "ANSWER_MISMATCH"
   | "STORE_UNAVAILABLE"
   | "LIMITER_UNAVAILABLE"
   | "CONFLICT"
@@ -286,6 +287,48 @@ export class AmountMismatchError extends PaymentError {
   constructor(message: string, options: PaymentErrorOptions = {}) {
     super("AMOUNT_MISMATCH", message, options);
   }
+}
+
+/**
+ * A provider's answer is not about what was asked: an identifier it echoes (out_trade_no,
+ * out_refund_no / out_request_no, mchid, appid, app_id) differs from the request's. The answer is
+ * never taken for the asked-for object. Final, and says nothing about the asked-for refund number,
+ * so a refund it ends stays open with its outcome unknown (the refund invariant).
+ */
+export class AnswerMismatchError extends PaymentError {
+  override readonly name = "AnswerMismatchError";
+  constructor(
+    /** The answer's field, as the provider spells it (out_trade_no, out_request_no, mchid). */
+    readonly field: string,
+    readonly asked: string,
+    readonly answered: unknown,
+    options: PaymentErrorOptions & { readonly operation?: string } = {},
+  ) {
+    super(
+      "ANSWER_MISMATCH",
+      `${options.provider ?? "the provider"} answered ${options.operation ?? "a call"} with ${field} ${JSON.stringify(answered)}, not the ${JSON.stringify(asked)} asked for: the answer is not about what was asked`,
+      options,
+    );
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), field: this.field, asked: this.asked, answered: this.answered };
+  }
+}
+
+/**
+ * Throws AnswerMismatchError unless the answer echoes `asked` in `field`. An absent echo is a
+ * mismatch too when `required` (the page says the field is always returned).
+ */
+export function assertEcho(
+  field: string,
+  asked: string,
+  answered: unknown,
+  options: PaymentErrorOptions & { readonly operation?: string; readonly required?: boolean } = {},
+): void {
+  if (answered === asked) return;
+  if (answered === undefined && options.required === false) return;
+  throw new AnswerMismatchError(field, asked, answered, options);
 }
 
 /** A provider error code with no better category; final unless the provider's table says otherwise. */

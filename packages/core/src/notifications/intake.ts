@@ -14,7 +14,12 @@ import { type Clock, systemClock } from "../provider/clock.js";
 import type { PaymentProvider } from "../provider/contract.js";
 import type { RefundLedger } from "../refunds/ledger.js";
 import { ledgerOrderFromTrade } from "../refunds/ledger-order.js";
-import type { NotificationAck, NotificationEvent, RawNotification } from "../schemas/notification.js";
+import type {
+  NotificationAck,
+  NotificationEvent,
+  NotifiedTrade,
+  RawNotification,
+} from "../schemas/notification.js";
 import type { TradeResult } from "../schemas/payment.js";
 import type { RefundResult } from "../schemas/refund.js";
 import { RefundState } from "../states/refund-state.js";
@@ -180,7 +185,7 @@ export class NotificationIntake {
     };
   }
 
-  private async applyTrade(merchantId: string, trade: TradeResult): Promise<AppliedSubject> {
+  private async applyTrade(merchantId: string, trade: NotifiedTrade): Promise<AppliedSubject> {
     const order = await this.expected(trade.outTradeNo);
     if (!order) throw new NotFoundError(`notification for unknown order ${trade.outTradeNo}`);
     if (order.merchantId !== merchantId) {

@@ -21,7 +21,10 @@ export function recordingProvider(
   ledger: PaymentLedger,
   clock: Clock,
 ): PaymentProvider {
+  const rules = inner.fieldRules;
   return {
+    // The provider's own field rules pass through (the refund service checks them before storing).
+    ...(rules ? { fieldRules: rules } : {}),
     get id() {
       return inner.id;
     },
@@ -36,6 +39,8 @@ export function recordingProvider(
     },
     async createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult> {
       const parsed = parseInput(createPaymentSchema, input, "payment");
+      // The provider's own field rules too, so bad input never leaves a record behind.
+      inner.fieldRules?.payment(parsed, "payment");
       const { created } = await ledger.recordPayment(
         {
           outTradeNo: parsed.outTradeNo,

@@ -1,10 +1,12 @@
 import type { z } from "zod";
 import type { Logger } from "../logger/logger.js";
+import type { Money } from "../money/money.js";
 import type { NotificationAck, NotificationEvent, RawNotification } from "../schemas/notification.js";
 import type {
   ClosePaymentInput,
   CreatePaymentInput,
   CreatePaymentResult,
+  createPaymentSchema,
   PaymentMethod,
   TradeQuery,
   TradeResult,
@@ -12,6 +14,30 @@ import type {
 import type { ListRefundsQuery, RefundQuery, RefundRequest, RefundResult } from "../schemas/refund.js";
 import type { Clock } from "./clock.js";
 import type { RefundRules } from "./refund-rules.js";
+
+/** A refund as a provider's field rules see it: what the refund service and `refund()` both know. */
+export interface RefundFields {
+  readonly outTradeNo: string;
+  readonly outRefundNo: string;
+  readonly amount: Money;
+  readonly reason?: string | undefined;
+  readonly notifyUrl?: string | undefined;
+}
+
+/**
+ * A provider's own field rules, on top of the core schemas (which keep only what every provider
+ * shares). Each throws a ValidationError naming the field (under `root`) and the rule, and does no
+ * I/O: the gateway and the refund service call them before anything is recorded or sent.
+ */
+export interface ProviderFieldRules {
+  /** createPayment input, already parsed by the core createPaymentSchema. */
+  payment(input: z.output<typeof createPaymentSchema>, root: string): void;
+  refund(input: RefundFields, root: string): void;
+  /** A merchant order number anywhere it is given (queries, close, listRefunds). */
+  outTradeNo(value: string, field: string): void;
+  /** A notify URL given outside a payment or refund (configuration). */
+  notifyUrl(value: string, field: string): void;
+}
 
 export interface ProviderCapabilities {
   readonly methods: readonly PaymentMethod[];
@@ -47,6 +73,8 @@ export interface PaymentProvider {
   readonly merchantId: string;
   readonly capabilities: ProviderCapabilities;
   readonly refundRules: RefundRules;
+  /** The provider's own field rules; absent when the core schemas are all it needs. */
+  readonly fieldRules?: ProviderFieldRules;
   createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult>;
   queryPayment(query: TradeQuery): Promise<TradeResult>;
   closePayment(input: ClosePaymentInput): Promise<void>;

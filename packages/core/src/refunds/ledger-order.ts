@@ -1,3 +1,4 @@
+import { ProviderError } from "../errors/errors.js";
 import type { TradeResult } from "../schemas/payment.js";
 import type { NewLedgerOrder } from "./ledger.js";
 
@@ -11,13 +12,21 @@ export function ledgerOrderFromTrade(
   owner: { readonly provider: string; readonly merchantId: string },
   now: Date,
 ): NewLedgerOrder {
+  const amount = trade.amount;
+  if (!amount) {
+    // WeChat's order query may leave amount out; the ledger cannot cap refunds without it.
+    throw new ProviderError(
+      `${trade.provider} answered for order ${trade.outTradeNo} without its amount; record it with recordOrder() and the amount it was paid`,
+      { provider: trade.provider },
+    );
+  }
   return {
     outTradeNo: trade.outTradeNo,
     provider: owner.provider,
     merchantId: owner.merchantId,
-    currency: trade.amount.currency,
-    totalFen: trade.amount.fen,
-    paidFen: (trade.paidAmount ?? trade.amount).fen,
+    currency: amount.currency,
+    totalFen: amount.fen,
+    paidFen: (trade.paidAmount ?? amount).fen,
     paidAt: trade.paidAt ?? now,
     tradeState: trade.state,
     providerTradeNo: trade.providerTradeNo,

@@ -7,6 +7,7 @@ export const refundInputSchema = z.strictObject({
   /** The merchant's refund number: generate it once per refund and reuse it on every retry. */
   outRefundNo: outRefundNoSchema,
   amount: positiveMoneySchema,
-  reason: z.string().max(80, { error: "must be at most 80 characters" }).optional(),
+  // Each provider narrows it (WeChat 80 bytes, Alipay 256 characters) in its fieldRules.
+  reason: z.string().max(256, { error: "must be at most 256 characters" }).optional(),
 });
 export type RefundInput = z.input<typeof refundInputSchema>;

@@ -4,7 +4,7 @@ import { type Logger, silentLogger } from "../logger/logger.js";
 import { type Clock, systemClock } from "../provider/clock.js";
 import type { MerchantAccount, PaymentProvider } from "../provider/contract.js";
 import type { RefundRules } from "../provider/refund-rules.js";
-import { httpsOrLoopbackUrlSchema } from "../schemas/common.js";
+import { notifyUrlSchema } from "../schemas/common.js";
 import { parseInput } from "../schemas/parse.js";
 import type { RefundLedger } from "./ledger.js";
 import { MemoryRefundLedger } from "./memory-ledger.js";
@@ -83,8 +83,7 @@ export const DEFAULT_RECOVERY_POLICY: RetryPolicy = {
 };
 
 export function resolveRefundOptions(options: RefundServiceOptions): RefundContext {
-  if (typeof options.notifyUrl === "string")
-    parseInput(httpsOrLoopbackUrlSchema, options.notifyUrl, "notifyUrl");
+  if (typeof options.notifyUrl === "string") parseInput(notifyUrlSchema, options.notifyUrl, "notifyUrl");
   const clock = options.clock ?? systemClock;
   const sleep = options.sleep ?? realSleep;
   return {
@@ -150,7 +149,7 @@ export function notifyUrlForAccount(
         ? undefined
         : option;
   if (url === undefined) return undefined;
-  const checked = parseInput(httpsOrLoopbackUrlSchema, url, field);
+  const checked = parseInput(notifyUrlSchema, url, field);
   return providerRule ? parseInput(providerRule, checked, field) : checked;
 }
 

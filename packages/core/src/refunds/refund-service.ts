@@ -12,6 +12,7 @@ import { type RecordOrderInput, recordOrderInputSchema } from "./record-order-in
 import { type RefundInput, refundInputSchema } from "./refund-input.js";
 import { mustGetRefund } from "./refund-lookup.js";
 import {
+  notifyUrlFor,
   notifyUrlForAccount,
   type RefundContext,
   type RefundServiceOptions,
@@ -121,6 +122,18 @@ export class RefundService {
       );
     }
     const provider = this.ctx.gateway.forMerchant(order.merchantId);
+    // The provider's own field rules (WeChat reason in bytes, Alipay amounts, notify URL rules),
+    // before the refund is stored: a refund the provider must refuse is never recorded.
+    provider.fieldRules?.refund(
+      {
+        outTradeNo: parsed.outTradeNo,
+        outRefundNo: parsed.outRefundNo,
+        amount: parsed.amount,
+        reason: parsed.reason,
+        notifyUrl: notifyUrlFor(this.ctx, provider),
+      },
+      "refund",
+    );
     const { refund, created } = await this.ledger.reserveRefund(
       {
         outTradeNo: parsed.outTradeNo,

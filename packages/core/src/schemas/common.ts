@@ -18,13 +18,13 @@ export const positiveMoneySchema = z.strictObject({
 });
 
 /**
- * Merchant order number. WeChat v3 allows 6-32 characters of digits, letters and _-|*
- * (https://pay.weixin.qq.com/doc/v3/merchant/4012791856); Alipay allows up to 64. We accept
- * what both providers accept, so an order can move between them.
+ * Merchant order number: what every provider shares. Each provider narrows it with its own rule
+ * (WeChat v3 6-32 characters of digits, letters and _-|*; Alipay at most 64 of digits, letters and
+ * _), checked by the provider's `fieldRules` before anything is recorded or sent.
  */
 export const outTradeNoSchema = z
   .string({ error: "must be a string" })
-  .regex(/^[0-9A-Za-z_\-|*]{6,32}$/, { error: "must be 6-32 characters of digits, letters and _-|*" });
+  .regex(/^[0-9A-Za-z_\-|*]{1,64}$/, { error: "must be 1-64 characters of digits, letters and _-|*" });
 
 /**
  * Merchant refund number, string(64). WeChat v3 refund pages allow digits, letters and _-|*@
@@ -45,9 +45,22 @@ export const merchantIdSchema = z
   .min(1, { error: "must not be empty" })
   .max(64, { error: "must be at most 64 characters" });
 
+/**
+ * https, or plain http on a loopback host (a local sandbox). Used for URLs PayBridge itself calls
+ * (gateway origins); notify URLs follow each provider's own rules (see `notifyUrlSchema`).
+ */
 export const httpsOrLoopbackUrlSchema = z
   .string({ error: "must be a URL" })
   .url({ error: "must be an absolute URL" })
   .refine((u) => /^https:\/\//.test(u) || /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?\//.test(u), {
     error: "must be https (http only on loopback, for the sandbox)",
   });
+
+/**
+ * What every provider shares for a notify URL: an absolute http(s) URL. Each provider adds its own
+ * rules (WeChat: https, at most 256 characters, no query string; Alipay: at most 256 characters).
+ */
+export const notifyUrlSchema = z
+  .string({ error: "must be a URL" })
+  .url({ error: "must be an absolute URL" })
+  .refine((u) => /^https?:\/\//i.test(u), { error: "must be an http or https URL" });

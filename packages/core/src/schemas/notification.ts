@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Money } from "../money/money.js";
 import type { TradeResult } from "./payment.js";
 import type { RefundResult } from "./refund.js";
 
@@ -20,9 +21,12 @@ interface NotificationBase {
   readonly eventType: string;
 }
 
+/** A trade as a notification reports it: the amount is always there (both providers' pages require it). */
+export type NotifiedTrade = TradeResult & { readonly amount: Money };
+
 /** A verified, decrypted notification mapped onto the unified model. */
 export type NotificationEvent =
-  | (NotificationBase & { readonly kind: "trade"; readonly trade: TradeResult })
+  | (NotificationBase & { readonly kind: "trade"; readonly trade: NotifiedTrade })
   | (NotificationBase & { readonly kind: "refund"; readonly refund: RefundResult });
 
 /** The HTTP answer a provider expects; anything but success makes it retry. */

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { httpsOrLoopbackUrlSchema, moneySchema, outTradeNoSchema, positiveMoneySchema } from "./common.js";
+import {
+  httpsOrLoopbackUrlSchema,
+  moneySchema,
+  notifyUrlSchema,
+  outTradeNoSchema,
+  positiveMoneySchema,
+} from "./common.js";
 
 /**
  * How the buyer pays. jsapi: inside WeChat (official-account page); mini_program: WeChat or
@@ -25,13 +31,15 @@ export const payerSchema = z.strictObject({
 export const createPaymentSchema = z
   .strictObject({
     outTradeNo: outTradeNoSchema,
+    // What every provider shares; WeChat (127 characters, 1-3 byte UTF-8) and Alipay (subject,
+    // 256 characters) narrow it in their own fieldRules.
     description: z
       .string({ error: "must be a string" })
       .min(1, { error: "must not be empty" })
-      .max(127, { error: "must be at most 127 characters" }),
+      .max(256, { error: "must be at most 256 characters" }),
     amount: positiveMoneySchema,
     method: paymentMethodSchema,
-    notifyUrl: httpsOrLoopbackUrlSchema,
+    notifyUrl: notifyUrlSchema,
     returnUrl: httpsOrLoopbackUrlSchema.optional(),
     payer: payerSchema.optional(),
     expiresAt: z.date({ error: "must be a Date" }).optional(),
@@ -102,7 +110,12 @@ export const tradeResultSchema = z.strictObject({
   state: tradeStateSchema,
   /** The provider's own status value, kept verbatim (SUCCESS, TRADE_CLOSED, ...). */
   rawStatus: z.string(),
-  amount: moneySchema,
+  /**
+   * The order amount. Absent only when the provider's query answer has none (WeChat's order query
+   * lists `amount` as optional, https://pay.weixin.qq.com/doc/v3/merchant/4013070356); a
+   * notification always carries it (see NotifiedTrade).
+   */
+  amount: moneySchema.optional(),
   /** What the buyer actually paid (Alipay buyer_pay_amount / WeChat payer_total), when known. */
   paidAmount: moneySchema.optional(),
   paidAt: z.date().optional(),

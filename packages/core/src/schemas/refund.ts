@@ -1,7 +1,7 @@
 import { z } from "zod";
 import {
-  httpsOrLoopbackUrlSchema,
   moneySchema,
+  notifyUrlSchema,
   outRefundNoSchema,
   outTradeNoSchema,
   positiveMoneySchema,
@@ -26,8 +26,9 @@ export const refundRequestSchema = z
     amount: positiveMoneySchema,
     /** The order total; WeChat requires it and checks it against the order. */
     total: positiveMoneySchema,
-    reason: z.string().max(80, { error: "must be at most 80 characters" }).optional(),
-    notifyUrl: httpsOrLoopbackUrlSchema.optional(),
+    // WeChat allows 80 bytes, Alipay refund_reason 256 characters: each provider narrows it.
+    reason: z.string().max(256, { error: "must be at most 256 characters" }).optional(),
+    notifyUrl: notifyUrlSchema.optional(),
     /** WeChat v3 funds_account: refund from the available balance or the unsettled funds. */
     fundsAccount: z.enum(["AVAILABLE", "UNSETTLED"]).optional(),
     /** WeChat v3 amount.from: which accounts the refund is drawn from. */

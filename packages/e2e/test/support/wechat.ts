@@ -12,7 +12,8 @@ export const WECHAT_MERCHANT_ID = "wx-main";
 
 /** WechatPayProvider configuration for a sandbox merchant (public-key mode: no certificate download). */
 export function wechatConfig(m: WechatSandboxMerchant, origin: string): WechatPayV3ConfigInput {
-  return wechatMerchantConfig(m, origin);
+  // e2e receivers listen on loopback http; the sandboxes they use opt in, and so does the client.
+  return { ...wechatMerchantConfig(m, origin), allowLoopbackHttpNotify: true };
 }
 
 /** A gateway with the real WechatPayProvider registered for one sandbox merchant. */

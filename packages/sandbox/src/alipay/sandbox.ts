@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage } from "node:http";
 import { type AddressInfo, isIP } from "node:net";
+import { type AnswerRewrite, AnswerRewriteQueue } from "../shared/answer-rewrite.js";
 import { OffsetClock } from "../shared/clock.js";
 import type { DeliveryMode } from "../shared/delivery-mode.js";
 import { generateRsaKeyPair, type RsaKeyPair } from "../shared/rsa.js";
@@ -107,6 +108,12 @@ export interface AlipaySandbox {
   setDeliveryMode(mode: DeliveryMode): void;
   /** Sends held notifications (built order, or "reverse": newest first); resolves with how many once attempted. */
   releaseNotifications(order?: "built" | "reverse"): Promise<number>;
+  /**
+   * The next answer of `operation` (a method such as "alipay.trade.query"; any when omitted) goes
+   * out with fields set or removed, still signed: an answer about another order or refund, or
+   * one without an optional field.
+   */
+  rewriteAnswer(rewrite: AnswerRewrite): void;
   readonly pendingFaults: number;
   /**
    * Certificate mode: issues a new Alipay public-key certificate (a new key too unless `keepKey`)
@@ -146,6 +153,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
   const clock = new OffsetClock(Date.now, options.startTime);
   const faults = new FaultQueue();
   const keyRing = new AlipayKeyRing(alipayKeys, certificates);
+  const rewrites = new AnswerRewriteQueue();
   const notifier = new AlipayNotifier({
     appId,
     sellerId,
@@ -225,6 +233,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
       ledger,
       notifier,
       faults,
+      rewrites,
       clock,
       escapeSlashes: options.escapeSlashes ?? true,
       refundQueryOmitsStatus: options.refundQueryOmitsStatus ?? false,
@@ -292,6 +301,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
     injectFault: (fault) => control.injectFault(fault),
     setDeliveryMode: (mode) => control.setDeliveryMode(mode),
     releaseNotifications: (order) => control.releaseNotifications(order),
+    rewriteAnswer: (rewrite) => rewrites.push(rewrite),
     get pendingFaults() {
       return faults.pending;
     },

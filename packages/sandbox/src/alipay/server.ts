@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { fenToYuan } from "@paybridge/core";
+import type { AnswerRewriteQueue } from "../shared/answer-rewrite.js";
 import type { SandboxClock } from "../shared/clock.js";
 import { type DeliveryMode, pickDeliveryMode } from "../shared/delivery-mode.js";
 import type { AlipayBillDesk } from "./bills/bill-desk.js";
@@ -36,6 +37,8 @@ export interface GatewayDeps {
   readonly ledger: AlipayLedger;
   readonly notifier: AlipayNotifier;
   readonly faults: FaultQueue;
+  /** Answers to send "for something else" or without a field (shared/answer-rewrite.ts), by method. */
+  readonly rewrites: AnswerRewriteQueue;
   readonly clock: SandboxClock;
   /** Write "/" as "\/" in answers, as the live gateway does. */
   readonly escapeSlashes: boolean;
@@ -144,10 +147,16 @@ async function gateway(
       res,
       200,
       JSON_TYPE,
-      signedAnswer(responseKey, response, signer.privateKey, signer.certSn, {
-        corruptSignature: fault?.kind === "bad_signature",
-        escapeSlashes: deps.escapeSlashes,
-      }),
+      signedAnswer(
+        responseKey,
+        method ? deps.rewrites.apply(method, response) : response,
+        signer.privateKey,
+        signer.certSn,
+        {
+          corruptSignature: fault?.kind === "bad_signature",
+          escapeSlashes: deps.escapeSlashes,
+        },
+      ),
     );
   };
 
@@ -360,6 +369,16 @@ async function controlRoute(
         previous_cert_sn: done.previousCertSn,
         rogue: done.rogue ?? null,
       });
+    }
+    if (req.method === "POST" && path === "/answer-rewrites") {
+      // {"method": "alipay.trade.query", "set": {"out_trade_no": "..."}, "remove": ["buyer_pay_amount"]}
+      const r = JSON.parse(body || "{}") as {
+        method?: string;
+        set?: Record<string, unknown>;
+        remove?: string[];
+      };
+      deps.rewrites.push({ operation: r.method, set: r.set, remove: r.remove });
+      return json(200, { pending: deps.rewrites.pending });
     }
     if (req.method === "POST" && path === "/faults") {
       deps.control.injectFault(JSON.parse(body) as AlipayFault);

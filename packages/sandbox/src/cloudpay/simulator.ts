@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { rewriteAnswer } from "../shared/answer-rewrite.js";
 import { formatBeijingCompact } from "../shared/time-format.js";
 import type { WechatMerchantEngine } from "../wechat/engine/engine.js";
 import { WechatEngineError, WechatTransportFault } from "../wechat/engine/errors.js";
@@ -56,7 +57,16 @@ export interface CloudPayCallback {
 export type CloudPayInjected =
   | { readonly kind: "result_fail"; readonly errCode: string; readonly errCodeDes?: string }
   | { readonly kind: "return_fail"; readonly returnMsg: string }
-  | { readonly kind: "throw"; readonly message: string };
+  | { readonly kind: "throw"; readonly message: string }
+  /**
+   * The call runs, then its answer goes out with fields (snake_case, as documented) set or removed:
+   * an answer about another order or refund, or one without a field (shared/answer-rewrite.ts).
+   */
+  | {
+      readonly kind: "rewrite";
+      readonly set?: Readonly<Record<string, unknown>>;
+      readonly remove?: readonly string[];
+    };
 
 export interface CloudPaySimulatorOptions {
   /** The WeChat merchant engine shared with the v3 HTTP simulator: one engine, one state. */
@@ -274,7 +284,11 @@ export class CloudPaySimulator {
       return {
         returnCode: "FAIL",
         returnMsg:
-          injected.kind === "return_fail" ? injected.returnMsg : (injected.errCodeDes ?? injected.errCode),
+          injected.kind === "return_fail"
+            ? injected.returnMsg
+            : injected.kind === "result_fail"
+              ? (injected.errCodeDes ?? injected.errCode)
+              : "an answer rewrite does not apply to downloadBill",
         ...(injected.kind === "result_fail" ? { errorCode: injected.errCode } : {}),
       };
     }
@@ -364,7 +378,8 @@ export class CloudPaySimulator {
       return this.style(this.fail(subMchId, injected.errCode, injected.errCodeDes ?? injected.errCode));
     }
     try {
-      return this.style(run(asParams(params)));
+      const result = run(asParams(params));
+      return this.style(injected?.kind === "rewrite" ? rewriteAnswer(result, injected) : result);
     } catch (error) {
       if (error instanceof CloudPayParamError)
         return this.style(this.fail(subMchId, "PARAM_ERROR", error.message));

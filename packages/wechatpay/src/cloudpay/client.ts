@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import {
+  assertEcho,
   InvalidRequestError,
   PaymentError,
   ProviderError,
@@ -16,7 +17,7 @@ import type {
   UnifiedOrderParams,
 } from "./api.js";
 import { type BillTable, readBillAnswer } from "./bill.js";
-import { readEnvelope, unknownOutcome } from "./envelope.js";
+import { type CloudPayData, readEnvelope, unknownOutcome } from "./envelope.js";
 import { CLOUDPAY_PROVIDER } from "./errors.js";
 import {
   type CloudPayOrder,
@@ -155,13 +156,14 @@ export class CloudPayClient {
       nonce_str: this.nonce(),
       ...("transactionId" in key ? { transaction_id: key.transactionId } : { out_trade_no: key.outTradeNo }),
     });
-    const order = parseOrderAnswer(readEnvelope("queryOrder", raw));
-    if ("outTradeNo" in key && order.outTradeNo !== key.outTradeNo) {
-      throw new ProviderError(
-        `${CLOUDPAY_PROVIDER} queryOrder answered for order ${order.outTradeNo}, asked for ${key.outTradeNo}`,
-        { provider: CLOUDPAY_PROVIDER },
-      );
-    }
+    const data = readEnvelope("queryOrder", raw);
+    const order = parseOrderAnswer(data);
+    // The answer must be about the order asked for, of this sub-merchant (v2 订单查询 echoes
+    // out_trade_no, transaction_id once paid, and sub_mch_id).
+    const echo = { provider: CLOUDPAY_PROVIDER, operation: "queryOrder" };
+    if ("outTradeNo" in key) assertEcho("out_trade_no", key.outTradeNo, order.outTradeNo, echo);
+    else assertEcho("transaction_id", key.transactionId, order.transactionId, echo);
+    this.assertSubMch(data, "queryOrder");
     return order;
   }
 
@@ -193,7 +195,17 @@ export class CloudPayClient {
       refund_account: input.refundAccount,
     });
     const raw = await this.invoke("refund", params);
-    const accepted = parseRefundAnswer(readEnvelope("refund", raw));
+    const data = readEnvelope("refund", raw);
+    const accepted = parseRefundAnswer(data);
+    // seed 000's answer echoes out_refund_no, out_trade_no and transaction_id: an answer about
+    // another refund or order is never taken for this one.
+    const echo = { provider: CLOUDPAY_PROVIDER, operation: "refund" };
+    assertEcho("out_refund_no", input.outRefundNo, accepted.outRefundNo, echo);
+    if (input.outTradeNo !== undefined)
+      assertEcho("out_trade_no", input.outTradeNo, accepted.outTradeNo, echo);
+    if (input.transactionId !== undefined)
+      assertEcho("transaction_id", input.transactionId, accepted.transactionId, echo);
+    this.assertSubMch(data, "refund");
     if (accepted.outRefundNo !== input.outRefundNo || accepted.refundFee !== input.refundFee) {
       throw unknownOutcome(
         "refund",
@@ -221,7 +233,24 @@ export class CloudPayClient {
     });
     const raw = await this.invoke("queryRefund", params);
     try {
-      return parseRefundQueryAnswer(readEnvelope("queryRefund", raw));
+      const data = readEnvelope("queryRefund", raw);
+      const page = parseRefundQueryAnswer(data);
+      // The page must be about the key WeChat answers for: the highest-priority one given
+      // (refund_id > out_refund_no > transaction_id > out_trade_no, seed 002).
+      const echo = { provider: CLOUDPAY_PROVIDER, operation: "queryRefund" };
+      if (q.refundId !== undefined) {
+        const ids = page.refunds.map((r) => r.refundId);
+        if (!ids.includes(q.refundId)) assertEcho("refund_id_$n", q.refundId, ids, echo);
+      } else if (q.outRefundNo !== undefined) {
+        const nos = page.refunds.map((r) => r.outRefundNo);
+        if (!nos.includes(q.outRefundNo)) assertEcho("out_refund_no_$n", q.outRefundNo, nos, echo);
+      } else if (q.transactionId !== undefined) {
+        assertEcho("transaction_id", q.transactionId, page.transactionId, echo);
+      } else if (q.outTradeNo !== undefined) {
+        assertEcho("out_trade_no", q.outTradeNo, page.outTradeNo, echo);
+      }
+      this.assertSubMch(data, "queryRefund");
+      return page;
     } catch (error) {
       if (error instanceof PaymentError && error.providerCode === "PARAM_ERROR" && (q.offset ?? 0) > 0) {
         throw new InvalidRequestError(
@@ -273,6 +302,16 @@ export class CloudPayClient {
         );
       }
     }
+  }
+
+  /** sub_mch_id is echoed by every v2 answer; when present it must be this merchant's. */
+  private assertSubMch(data: CloudPayData, operation: string): void {
+    const echoed = data.sub_mch_id;
+    assertEcho("sub_mch_id", this.subMchId, echoed === undefined ? undefined : String(echoed), {
+      provider: CLOUDPAY_PROVIDER,
+      operation,
+      required: false,
+    });
   }
 
   /** https://developers.weixin.qq.com/miniprogram/dev/wxcloudservice/wxcloud/reference-sdk-api/open/pay/CloudPay.downloadBill.html */

@@ -1,4 +1,5 @@
 import {
+  AnswerMismatchError,
   type ClosePaymentInput,
   type CreatePaymentInput,
   type CreatePaymentResult,
@@ -16,6 +17,7 @@ import {
   type ProviderCapabilities,
   type ProviderContext,
   ProviderError,
+  type ProviderFieldRules,
   parseInput,
   type RawNotification,
   type RefundQuery,
@@ -33,6 +35,7 @@ import {
   ValidationError,
 } from "@paybridge/core";
 import { z } from "zod";
+import { wechatFieldRules } from "../shared/field-rules.js";
 import { CLOUD_PAY_METHODS, type CloudPayApi } from "./api.js";
 import { formatBeijingTime } from "./beijing-time.js";
 import { CloudPayClient } from "./client.js";
@@ -94,6 +97,21 @@ export class WechatCloudPayProvider implements PaymentProvider {
     minIntervalMs: 60_000,
     rateLimit: { successPerSecond: 150, failurePerSecond: 6 },
   };
+  /**
+   * v2 统一下单 rules, which CloudPay.unifiedOrder takes: out_trade_no "要求32个字符内，只能是数字、
+   * 大小写字母_-|*" (no minimum), body String(128), refund_desc String(80); no notify_url (the
+   * callback goes to a cloud function). https://pay.weixin.qq.com/wiki/doc/api/wxa/wxa_api.php?chapter=9_1
+   */
+  readonly fieldRules: ProviderFieldRules = wechatFieldRules({
+    outTradeNo: {
+      pattern: /^[0-9A-Za-z_\-|*]{1,32}$/,
+      rule: "must be 1-32 characters of digits, letters and _-|* (CloudPay out_trade_no)",
+    },
+    descriptionMax: 128,
+    oneToThreeByteOnly: false,
+    reasonMaxBytes: 80,
+    notifyUrl: undefined,
+  });
   readonly client: CloudPayClient;
   private readonly config: z.output<typeof wechatCloudPayConfigSchema>;
 
@@ -110,6 +128,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
 
   async createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult> {
     const p = parseInput(createPaymentSchema, input, "payment");
+    this.fieldRules.payment(p, "payment");
     if (p.method !== "mini_program") {
       throw new ValidationError(
         "payment.method",
@@ -161,6 +180,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
 
   async queryPayment(query: TradeQuery): Promise<TradeResult> {
     const q = parseInput(tradeQuerySchema, query, "query");
+    if ("outTradeNo" in q) this.fieldRules.outTradeNo(q.outTradeNo, "query.outTradeNo");
     const order = await this.client.queryOrder(
       "outTradeNo" in q ? { outTradeNo: q.outTradeNo } : { transactionId: q.providerTradeNo },
     );
@@ -169,12 +189,15 @@ export class WechatCloudPayProvider implements PaymentProvider {
 
   async closePayment(input: ClosePaymentInput): Promise<void> {
     const p = parseInput(closePaymentSchema, input, "close");
+    this.fieldRules.outTradeNo(p.outTradeNo, "close.outTradeNo");
+    // v2 关闭订单 answers only result codes: nothing it could echo.
     await this.client.closeOrder(p.outTradeNo);
   }
 
   async refund(request: RefundRequest): Promise<RefundResult> {
     const r = parseInput(refundRequestSchema, request, "refund");
-    // CloudPay.refund has no amount.from nor goods_detail: refusing is safer than
+    this.fieldRules.refund(r, "refund");
+    // CloudPay.refund (seed 000) has no amount.from nor goods_detail: refusing is safer than
     // silently refunding differently from what was asked.
     if (r.from)
       throw new ValidationError(
@@ -232,15 +255,24 @@ export class WechatCloudPayProvider implements PaymentProvider {
 
   async queryRefund(query: RefundQuery): Promise<RefundResult> {
     const q = parseInput(refundQuerySchema, query, "refundQuery");
+    this.fieldRules.outTradeNo(q.outTradeNo, "refundQuery.outTradeNo");
     // out_refund_no outranks out_trade_no in WeChat's key priority, so it alone is sent.
     const page = await this.client.queryRefund({ outRefundNo: q.outRefundNo });
+    // An answer about another order, or one that does not list the refund asked for, is not an
+    // answer about this refund (WeChat says "no such refund" with REFUNDNOTEXIST, not this way).
+    if (page.outTradeNo !== q.outTradeNo) {
+      throw new AnswerMismatchError("out_trade_no", q.outTradeNo, page.outTradeNo, {
+        provider: CLOUDPAY_PROVIDER,
+        operation: "queryRefund",
+      });
+    }
     const record = page.refunds.find((r) => r.outRefundNo === q.outRefundNo);
-    if (!record || page.outTradeNo !== q.outTradeNo) {
-      throw new NotFoundError(
-        `${CLOUDPAY_PROVIDER} refund ${q.outRefundNo} of order ${q.outTradeNo} does not exist`,
-        {
-          provider: CLOUDPAY_PROVIDER,
-        },
+    if (!record) {
+      throw new AnswerMismatchError(
+        "out_refund_no_$n",
+        q.outRefundNo,
+        page.refunds.map((r) => r.outRefundNo),
+        { provider: CLOUDPAY_PROVIDER, operation: "queryRefund" },
       );
     }
     return this.toRefund(page.outTradeNo, record);
@@ -248,6 +280,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
 
   async listRefunds(query: ListRefundsQuery): Promise<RefundResult[]> {
     const q = parseInput(listRefundsSchema, query, "listRefunds");
+    this.fieldRules.outTradeNo(q.outTradeNo, "listRefunds.outTradeNo");
     try {
       const { page, refunds } = await this.client.listRefunds({ outTradeNo: q.outTradeNo });
       return refunds.map((r) => this.toRefund(page.outTradeNo, r));

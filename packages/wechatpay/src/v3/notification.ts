@@ -10,7 +10,7 @@ import {
 import { decryptResource } from "./aead.js";
 import { assertRefundIdentity, assertTransactionIdentity, type V3Identity } from "./identity.js";
 import type { HeaderBag, WechatPayKeyStore } from "./key-store.js";
-import { fromV3Refund, fromV3Transaction } from "./transformers.js";
+import { fromV3Refund, fromV3TransactionNotice } from "./transformers.js";
 import type { V3Notification, V3RefundNotice, V3Transaction } from "./wire-types.js";
 
 /** Event types WeChat sends to a payment / refund notify_url (https://pay.weixin.qq.com/doc/v3/merchant/4012791861, .../4012791865). */
@@ -49,7 +49,7 @@ export async function parseV3Notification(
   if (TRADE_EVENTS.has(eventType)) {
     const transaction = JSON.parse(plain) as V3Transaction;
     if (identity) assertTransactionIdentity(transaction, identity);
-    const trade = fromV3Transaction(transaction, merchantId);
+    const trade = fromV3TransactionNotice(transaction, merchantId);
     return { id, provider: "wechatpay", merchantId, eventType, kind: "trade", trade };
   }
   if (REFUND_EVENTS.has(eventType)) {

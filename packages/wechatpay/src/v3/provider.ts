@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import {
+  assertEcho,
   type ClosePaymentInput,
   type CreatePaymentInput,
   type CreatePaymentResult,
@@ -8,7 +9,6 @@ import {
   createPaymentSchema,
   type ListRefundsQuery,
   listRefundsSchema,
-  NotFoundError,
   type NotificationAck,
   type NotificationEvent,
   type PaymentAction,
@@ -17,6 +17,7 @@ import {
   type ProviderCapabilities,
   type ProviderContext,
   ProviderError,
+  type ProviderFieldRules,
   parseInput,
   type RawNotification,
   type RefundQuery,
@@ -34,6 +35,7 @@ import {
   ValidationError,
 } from "@paybridge/core";
 import Pay from "wechatpay-node-v3";
+import { WECHAT_V3_OUT_TRADE_NO, wechatFieldRules, wechatNotifyUrlRule } from "../shared/field-rules.js";
 import { type DownloadedBill, downloadTradeBill, type TradeBillRequest } from "./bills.js";
 import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
 import { WechatPayKeyStore } from "./key-store.js";
@@ -81,6 +83,7 @@ export class WechatPayProvider implements PaymentProvider {
     rateLimit: { successPerSecond: 150, failurePerSecond: 6 },
   };
 
+  readonly fieldRules: ProviderFieldRules;
   private readonly config: WechatPayV3Config;
   private readonly pay: Pay;
   readonly keys: WechatPayKeyStore;
@@ -91,6 +94,16 @@ export class WechatPayProvider implements PaymentProvider {
     this.merchantId = context.merchantId;
     // Printed (util.inspect, JSON.stringify) as its id and merchant only, never its keys.
     concealProvider(this);
+    this.fieldRules = wechatFieldRules({
+      outTradeNo: {
+        pattern: WECHAT_V3_OUT_TRADE_NO,
+        rule: "must be 6-32 characters of digits, letters and _-|* (WeChat out_trade_no)",
+      },
+      descriptionMax: 127,
+      oneToThreeByteOnly: true,
+      reasonMaxBytes: 80,
+      notifyUrl: wechatNotifyUrlRule(this.config.allowLoopbackHttpNotify),
+    });
     this.merchantKey = createPrivateKey(this.config.privateKey);
     this.keys = new WechatPayKeyStore(
       this.config.keyMode,
@@ -123,6 +136,7 @@ export class WechatPayProvider implements PaymentProvider {
 
   async createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult> {
     const order = parseInput(createPaymentSchema, input, "payment");
+    this.fieldRules.payment(order, "payment");
     if (order.method === "page") {
       throw new ValidationError(
         "payment.method",
@@ -192,16 +206,19 @@ export class WechatPayProvider implements PaymentProvider {
 
   async queryPayment(query: TradeQuery): Promise<TradeResult> {
     const q = parseInput(tradeQuerySchema, query, "query");
+    if ("outTradeNo" in q) this.fieldRules.outTradeNo(q.outTradeNo, "query.outTradeNo");
     const out = await this.pay.query(
       "outTradeNo" in q ? { out_trade_no: q.outTradeNo } : { transaction_id: q.providerTradeNo },
     );
-    const trade = fromV3Transaction(out.data as V3Transaction, this.merchantId);
-    if ("outTradeNo" in q && trade.outTradeNo !== q.outTradeNo) {
-      throw new ProviderError(`wechatpay answered order ${trade.outTradeNo} to a query for ${q.outTradeNo}`, {
-        provider: this.id,
-      });
-    }
-    return trade;
+    const wire = (out.data ?? {}) as V3Transaction;
+    // The answer must be about the order asked for, of this merchant and app (商户订单号查询订单
+    // 应答: appid, mchid, out_trade_no 必填, https://pay.weixin.qq.com/doc/v3/merchant/4013070356).
+    const echo = { provider: this.id, operation: "query_order" };
+    if ("outTradeNo" in q) assertEcho("out_trade_no", q.outTradeNo, wire.out_trade_no, echo);
+    else assertEcho("transaction_id", q.providerTradeNo, wire.transaction_id, echo);
+    assertEcho("mchid", this.config.mchid, wire.mchid, echo);
+    assertEcho("appid", this.config.appid, wire.appid, echo);
+    return fromV3Transaction(wire, this.merchantId);
   }
 
   /**
@@ -213,6 +230,8 @@ export class WechatPayProvider implements PaymentProvider {
    */
   async closePayment(input: ClosePaymentInput): Promise<void> {
     const { outTradeNo } = parseInput(closePaymentSchema, input, "close");
+    this.fieldRules.outTradeNo(outTradeNo, "close.outTradeNo");
+    // The close answer is 204 with no body: there is nothing it could echo.
     try {
       await this.pay.close(outTradeNo);
     } catch (error) {
@@ -236,31 +255,35 @@ export class WechatPayProvider implements PaymentProvider {
 
   async refund(request: RefundRequest): Promise<RefundResult> {
     const r = parseInput(refundRequestSchema, request, "refund");
-    if (r.notifyUrl !== undefined) parseInput(wechatNotifyUrlSchema, r.notifyUrl, "refund.notifyUrl");
+    this.fieldRules.refund({ ...r, notifyUrl: r.notifyUrl ?? this.config.notifyUrl }, "refund");
     const body = toV3RefundBody(r, this.config.notifyUrl) as unknown as LibRefundParams;
     const out = await this.pay.refunds(body);
-    const wire = out.data as V3Refund;
+    const wire = (out.data ?? {}) as V3Refund;
+    // 退款申请 应答: out_refund_no and out_trade_no 必填; the answer must be about this refund.
+    const echo = { provider: this.id, operation: "refund" };
+    assertEcho("out_refund_no", r.outRefundNo, wire.out_refund_no, echo);
+    assertEcho("out_trade_no", r.outTradeNo, wire.out_trade_no, echo);
+    if (r.providerTradeNo) assertEcho("transaction_id", r.providerTradeNo, wire.transaction_id, echo);
     assertRefundEcho(wire, { amountFen: r.amount.fen, totalFen: r.total.fen });
     return fromV3Refund(wire, this.merchantId);
   }
 
   async queryRefund(query: RefundQuery): Promise<RefundResult> {
     const q = parseInput(refundQuerySchema, query, "refundQuery");
+    this.fieldRules.outTradeNo(q.outTradeNo, "refundQuery.outTradeNo");
     const out = await this.pay.find_refunds(q.outRefundNo);
-    const refund = fromV3Refund(out.data as V3Refund, this.merchantId);
-    if (refund.outTradeNo !== q.outTradeNo) {
-      throw new NotFoundError(
-        `refund ${q.outRefundNo} belongs to order ${refund.outTradeNo}, not ${q.outTradeNo}`,
-        {
-          provider: this.id,
-        },
-      );
-    }
-    return refund;
+    const wire = (out.data ?? {}) as V3Refund;
+    // 查询单笔退款 应答: out_refund_no and out_trade_no 必填. An answer for another refund or order is
+    // never taken for this one (nor for "no such refund": it says nothing about this number).
+    const echo = { provider: this.id, operation: "query_refund" };
+    assertEcho("out_refund_no", q.outRefundNo, wire.out_refund_no, echo);
+    assertEcho("out_trade_no", q.outTradeNo, wire.out_trade_no, echo);
+    return fromV3Refund(wire, this.merchantId);
   }
 
   async listRefunds(query: ListRefundsQuery): Promise<RefundResult[]> {
-    parseInput(listRefundsSchema, query, "listRefunds");
+    const q = parseInput(listRefundsSchema, query, "listRefunds");
+    this.fieldRules.outTradeNo(q.outTradeNo, "listRefunds.outTradeNo");
     throw new UnsupportedOperationError(
       "WeChat Pay APIv3 cannot list the refunds of an order; query each refund by out_refund_no (or use CloudPay)",
       { provider: this.id },

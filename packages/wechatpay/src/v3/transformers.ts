@@ -2,6 +2,7 @@ import {
   AmountMismatchError,
   type CreatePaymentInput,
   cny,
+  type NotifiedTrade,
   ProviderError,
   type RefundRequest,
   type RefundResult,
@@ -96,6 +97,12 @@ export function toV3RefundBody(
   };
 }
 
+/**
+ * An order query answer -> TradeResult. Only trade_state and out_trade_no are required here:
+ * amount, payer, transaction_id and success_time are 选填 on 商户订单号查询订单
+ * (https://pay.weixin.qq.com/doc/v3/merchant/4013070356), so an answer without them is mapped
+ * without them (an unpaid order's answer, for one), never refused.
+ */
 export function fromV3Transaction(t: V3Transaction, merchantId: string): TradeResult {
   const paidAt = parseTime(t.success_time, "success_time");
   return {
@@ -105,12 +112,17 @@ export function fromV3Transaction(t: V3Transaction, merchantId: string): TradeRe
     ...(t.transaction_id ? { providerTradeNo: t.transaction_id } : {}),
     state: mapWechatTradeState(t.trade_state),
     rawStatus: t.trade_state,
-    amount: cny(fen(t.amount?.total, "amount.total")),
+    ...(t.amount?.total !== undefined ? { amount: cny(fen(t.amount.total, "amount.total")) } : {}),
     ...(t.amount?.payer_total !== undefined
       ? { paidAmount: cny(fen(t.amount.payer_total, "amount.payer_total")) }
       : {}),
     ...(paidAt ? { paidAt } : {}),
   };
+}
+
+/** A TRANSACTION.SUCCESS resource -> the trade; amount.total is 必填 there (https://pay.weixin.qq.com/doc/v3/merchant/4012791861). */
+export function fromV3TransactionNotice(t: V3Transaction, merchantId: string): NotifiedTrade {
+  return { ...fromV3Transaction(t, merchantId), amount: cny(fen(t.amount?.total, "amount.total")) };
 }
 
 export function fromV3Refund(r: V3Refund | V3RefundNotice, merchantId: string): RefundResult {

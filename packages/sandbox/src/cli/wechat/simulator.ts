@@ -47,7 +47,7 @@ export const wechatSimulator: SimulatorModule = {
         }
       : undefined;
     // @paybridge/wechatpay's configuration; with key files, placeholders name the files to read.
-    const config = wechatMerchantConfig(m, origin);
+    const config = wechatMerchantConfig(m, origin, m.keyMode, options.allowHttpNotify === true);
     const providerConfig = keyFiles
       ? {
           ...config,

@@ -1,8 +1,14 @@
 import type { ServerResponse } from "node:http";
+import type { AnswerRewrite, AnswerRewriteQueue } from "../../shared/answer-rewrite.js";
 import { type DeliveryMode, pickDeliveryMode } from "../../shared/delivery-mode.js";
 import type { PayOptions, WechatMerchantEngine } from "../engine/engine.js";
 import { WechatEngineError } from "../engine/errors.js";
-import { WECHAT_FAULT_KINDS, WECHAT_OPERATIONS, type WechatFault } from "../engine/faults.js";
+import {
+  WECHAT_FAULT_KINDS,
+  WECHAT_OPERATIONS,
+  type WechatFault,
+  type WechatOperation,
+} from "../engine/faults.js";
 import type { EngineOrder, WechatRefundStatus } from "../engine/types.js";
 import type { WechatKeyMode } from "./credentials.js";
 import type { PlatformCertificate, WechatKeyRing, WechatSwitchOptions } from "./key-ring.js";
@@ -53,6 +59,12 @@ export interface WechatSandboxControl {
     signing?: boolean;
   }): PlatformCertificate;
   injectFault(fault: WechatFault, times?: number): void;
+  /**
+   * The next matching answer (operation, merchant) goes out with fields set or removed, still
+   * signed: an answer for another order or refund (`set: { out_trade_no: "..." }`), or one without
+   * an optional field (`remove: ["amount"]`). See shared/answer-rewrite.ts.
+   */
+  rewriteAnswer(rewrite: AnswerRewrite<WechatOperation>, times?: number): void;
   setRefundOutcome(
     outRefundNo: string,
     outcome: Exclude<WechatRefundStatus, "PROCESSING">,
@@ -80,6 +92,7 @@ export function createControl(
   keys: WechatKeyRing,
   requestCount: () => number,
   merchantPublicKey: (mchid: string) => string | undefined,
+  rewrites: AnswerRewriteQueue<WechatOperation>,
 ): WechatSandboxControl {
   const taken = new Set<string>();
   return {
@@ -120,6 +133,15 @@ export function createControl(
       return encryptDownstream(key, plaintext);
     },
     injectFault: (fault, times) => engine.injectFault(fault, times),
+    rewriteAnswer: (rewrite, times) => {
+      if (rewrite.operation !== undefined && !WECHAT_OPERATIONS.includes(rewrite.operation)) {
+        throw new WechatEngineError(
+          "PARAM_ERROR",
+          `operation must be one of ${WECHAT_OPERATIONS.join(", ")}`,
+        );
+      }
+      rewrites.push(rewrite, times);
+    },
     setRefundOutcome: (no, outcome, options) => engine.setRefundOutcome(no, outcome, options),
     notifications: (filter = {}) =>
       notifier.sent.filter(
@@ -209,6 +231,24 @@ export async function handleControlRequest(
           );
         }
         control.injectFault({ kind, operation, mchid }, typeof body.times === "number" ? body.times : 1);
+        return reply(200, { ok: true });
+      }
+      case "rewrite-answer": {
+        const set = body.set;
+        const remove = body.remove;
+        if (set !== undefined && (typeof set !== "object" || set === null || Array.isArray(set)))
+          throw new WechatEngineError("PARAM_ERROR", "set must be an object of dotted paths to values");
+        if (remove !== undefined && (!Array.isArray(remove) || !remove.every((r) => typeof r === "string")))
+          throw new WechatEngineError("PARAM_ERROR", "remove must be an array of dotted paths");
+        control.rewriteAnswer(
+          {
+            operation: body.operation as WechatOperation | undefined,
+            mchid,
+            ...(set ? { set: set as Record<string, unknown> } : {}),
+            ...(remove ? { remove: remove as string[] } : {}),
+          },
+          typeof body.times === "number" ? body.times : 1,
+        );
         return reply(200, { ok: true });
       }
       case "delivery-mode": {

@@ -135,6 +135,11 @@ export interface WechatSandboxMerchantConfig {
     | { readonly type: "public_key"; readonly publicKeyId: string; readonly publicKey: string }
     | { readonly type: "combined"; readonly publicKeyId: string; readonly publicKey: string };
   readonly origin: string;
+  /**
+   * Present (true) when this sandbox accepts plain-http loopback notify URLs: the client must opt
+   * in the same way, since WeChat itself takes https only.
+   */
+  readonly allowLoopbackHttpNotify?: true;
 }
 
 /**
@@ -145,6 +150,7 @@ export function wechatMerchantConfig(
   m: WechatSandboxMerchant,
   origin: string,
   mode: WechatKeyMode = m.keyMode,
+  allowLoopbackHttpNotify = false,
 ): WechatSandboxMerchantConfig {
   const publicKey = { publicKeyId: m.wechatpayPublicKeyId, publicKey: m.wechatpayPublicKey };
   return {
@@ -160,6 +166,7 @@ export function wechatMerchantConfig(
           ? { type: "combined", ...publicKey }
           : { type: "platform_certificate" },
     origin,
+    ...(allowLoopbackHttpNotify ? { allowLoopbackHttpNotify: true as const } : {}),
   };
 }
 

@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { aeadEncrypt } from "../../shared/aead.js";
+import { AnswerRewriteQueue } from "../../shared/answer-rewrite.js";
 import { formatBeijingTime } from "../../shared/time-format.js";
 import { WechatBillDesk } from "../bills/bill-desk.js";
 import { type WechatEngineOptions, WechatMerchantEngine } from "../engine/engine.js";
 import { WechatEngineError, WechatTransportFault } from "../engine/errors.js";
+import type { WechatOperation } from "../engine/faults.js";
 import type { WechatOrderChannel } from "../engine/types.js";
 import { createControl, handleControlRequest, type WechatSandboxControl } from "./control.js";
 import {
@@ -123,6 +125,8 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
   const bills = new WechatBillDesk(engine);
 
   let requests = 0;
+  // Answers a test asked to go out "for something else" or without a field (control.rewriteAnswer).
+  const rewrites = new AnswerRewriteQueue<WechatOperation>();
   const held = new Set<ServerResponse>();
   const control = createControl(
     engine,
@@ -130,6 +134,7 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
     keys,
     () => requests,
     (mchid) => byMchid.get(mchid)?.publicKey,
+    rewrites,
   );
   const credentialsOf = (m: WechatSandboxMerchant) =>
     merchantCredentials(m, {
@@ -239,6 +244,19 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
   }
 
   function route(method: string, path: string, raw: string, m: WechatSandboxMerchant): Reply {
+    const { operation, reply } = answer(method, path, raw, m);
+    if (!operation || reply.body === undefined || typeof reply.body !== "object" || reply.body === null)
+      return reply;
+    return { ...reply, body: rewrites.apply(operation, reply.body as Record<string, unknown>, m.mchid) };
+  }
+
+  function answer(
+    method: string,
+    path: string,
+    raw: string,
+    m: WechatSandboxMerchant,
+  ): { operation: WechatOperation | undefined; reply: Reply } {
+    const op = (operation: WechatOperation | undefined, reply: Reply) => ({ operation, reply });
     const [pathname = "", query = ""] = path.split("?");
     const params = new URLSearchParams(query);
     const capture = (re: RegExp): string | undefined => {
@@ -246,22 +264,28 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
       return hit === undefined ? undefined : decodeURIComponent(hit);
     };
     const channel = method === "POST" ? capture(CHANNEL_PATH) : undefined;
-    if (channel) return createOrder(channel as WechatOrderChannel, parseJsonBody(raw), m);
+    if (channel) return op("create_order", createOrder(channel as WechatOrderChannel, parseJsonBody(raw), m));
     const toClose = method === "POST" ? capture(CLOSE) : undefined;
     if (toClose) {
       assertMchid(str(parseJsonBody(raw), "mchid"), m);
       engine.closeOrder(m.mchid, toClose);
-      return { status: 204 };
+      return op("close_order", { status: 204 });
     }
     const outTradeNo = method === "GET" ? capture(BY_OUT_TRADE_NO) : undefined;
     if (outTradeNo) {
       assertMchid(params.get("mchid"), m);
-      return { status: 200, body: renderTransaction(engine.getOrder(m.mchid, { outTradeNo })) };
+      return op("query_order", {
+        status: 200,
+        body: renderTransaction(engine.getOrder(m.mchid, { outTradeNo })),
+      });
     }
     const transactionId = method === "GET" ? capture(BY_TRANSACTION_ID) : undefined;
     if (transactionId) {
       assertMchid(params.get("mchid"), m);
-      return { status: 200, body: renderTransaction(engine.getOrder(m.mchid, { transactionId })) };
+      return op("query_order", {
+        status: 200,
+        body: renderTransaction(engine.getOrder(m.mchid, { transactionId })),
+      });
     }
     if (method === "POST" && REFUNDS.test(pathname)) {
       const body = parseJsonBody(raw);
@@ -269,17 +293,22 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
       const input = readRefundBody(body);
       if (input.notifyUrl !== undefined) assertNotifyUrl(input.notifyUrl, "notify_url", allowLoopbackHttp);
       const { refund } = engine.refund(m.mchid, input);
-      return { status: 200, body: renderRefund(refund) };
+      return op("refund", { status: 200, body: renderRefund(refund) });
     }
     const outRefundNo = method === "GET" ? capture(REFUND_BY_NO) : undefined;
-    if (outRefundNo) return { status: 200, body: renderRefund(engine.getRefund(m.mchid, outRefundNo)) };
-    if (method === "GET" && CERTIFICATES.test(pathname)) return certificates(m);
+    if (outRefundNo)
+      return op("query_refund", { status: 200, body: renderRefund(engine.getRefund(m.mchid, outRefundNo)) });
+    if (method === "GET" && CERTIFICATES.test(pathname)) return op(undefined, certificates(m));
     if (method === "GET" && TRADE_BILL.test(pathname)) {
-      return { status: 200, body: bills.apply(m.mchid, params) };
+      return op(undefined, { status: 200, body: bills.apply(m.mchid, params) });
     }
     // 下载账单: the file itself, unsigned (https://pay.weixin.qq.com/doc/v3/merchant/4012556654).
     if (method === "GET" && BILL_FILE.test(pathname)) {
-      return { status: 200, file: bills.download(m.mchid, params.get("token")), signed: false };
+      return op(undefined, {
+        status: 200,
+        file: bills.download(m.mchid, params.get("token")),
+        signed: false,
+      });
     }
     throw new Error(`knownApi and route disagree on ${method} ${pathname}`);
   }
@@ -395,7 +424,7 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
     merchants,
     merchantConfig: (mchid?: string) => {
       const m = merchantOf(mchid);
-      return wechatMerchantConfig(m, origin, keys.modeOf(m.mchid));
+      return wechatMerchantConfig(m, origin, keys.modeOf(m.mchid), allowLoopbackHttp);
     },
     merchant: merchantOf,
     platform,
