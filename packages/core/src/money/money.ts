@@ -55,7 +55,7 @@ export function addMoney(a: Money, b: Money): Money {
 export function subtractMoney(a: Money, b: Money): Money {
   assertSameCurrency(a, b);
   if (b.fen > a.fen) {
-    throw new ValidationError("amount", `cannot subtract ${b.fen} fen from ${a.fen} fen`);
+    throw new ValidationError("amount", `amount: cannot subtract ${b.fen} fen from ${a.fen} fen`);
   }
   return money(a.fen - b.fen, a.currency);
 }
