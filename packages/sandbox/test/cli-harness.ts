@@ -205,6 +205,8 @@ export function providerFromReport(r: WechatReport): PaymentProvider {
         ? { type: "public_key", publicKeyId: r.wechatpayPublicKeyId, publicKey }
         : { type: "platform_certificate" },
     origin: r.origin,
+    // The CLI runs with --allow-http-notify and notify_url is its http sink: the client opts in too.
+    allowLoopbackHttpNotify: true,
   };
   return new WechatPayProvider(config, {
     merchantId: `cli-${r.mchid}`,
