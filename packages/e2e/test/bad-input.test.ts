@@ -266,7 +266,7 @@ for (const [field, rule, patch] of cloudCreate)
 
 // ------------------------------------------------------------------ refund, each provider directly
 const anyRefund: [string, RegExp, Record<string, unknown>][] = [
-  ["refund.outRefundNo", /1-64 characters of digits, letters and _-\|\*@/, { outRefundNo: "R 1" }],
+  ["refund.outRefundNo", /1-64 characters of digits, letters and _-\|@/, { outRefundNo: "R 1" }],
   ["refund.outRefundNo", /1-64 characters/, { outRefundNo: "9".repeat(65) }],
   ["refund.outRefundNo", /1-64 characters/, { outRefundNo: "退款1" }],
   ["refund.amount.fen", /at least 1 fen/, { amount: cny(0) }],

@@ -78,14 +78,14 @@ describe("create payment schema", () => {
 });
 
 describe("refund request schema", () => {
-  it("accepts refund numbers of digits, letters and _-|*@ up to 64 characters", () => {
-    for (const outRefundNo of ["R1", "a_b-c|d@e", "R*1", "9".repeat(64)]) {
+  it("accepts refund numbers of digits, letters and _-|@ up to 64 characters", () => {
+    for (const outRefundNo of ["R1", "a_b-c|d@e", "9".repeat(64)]) {
       parseInput(refundRequestSchema, { ...refund, outRefundNo }, "refund");
     }
   });
   it.each([
-    [{ outRefundNo: "" }, "refund.outRefundNo", "must be 1-64 characters of digits, letters and _-|*@"],
-    [{ outRefundNo: "R#1" }, "refund.outRefundNo", "must be 1-64 characters"],
+    [{ outRefundNo: "" }, "refund.outRefundNo", "must be 1-64 characters of digits, letters and _-|@"],
+    [{ outRefundNo: "R*1" }, "refund.outRefundNo", "must be 1-64 characters"],
     [{ outRefundNo: "9".repeat(65) }, "refund.outRefundNo", "must be 1-64 characters"],
     [{ outRefundNo: "退款1" }, "refund.outRefundNo", "must be 1-64 characters"],
     [{ amount: cny(0) }, "refund.amount.fen", "must be at least 1 fen"],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hasFourByteCharacter, WECHAT_V3_OUT_TRADE_NO, wechatNotifyUrlSchema } from "./field-rules.js";
+import { hasFourByteCharacter, WECHAT_V3_OUT_TRADE_NO, wechatNotifyUrlRule } from "./field-rules.js";
 
 describe("WeChat field rules", () => {
   it("out_trade_no is 6-32 characters of digits, letters and _-|*", () => {
@@ -26,7 +26,7 @@ describe("WeChat field rules", () => {
     [`https://shop.example.com/${"n".repeat(232)}`, false, /at most 256/],
     ["notify", false, /absolute URL/],
   ])("notify_url %s (loopback allowed: %s)", (url, loopback, refusal) => {
-    const result = wechatNotifyUrlSchema(loopback).safeParse(url);
+    const result = wechatNotifyUrlRule(loopback).safeParse(url);
     if (!refusal) expect(result.success).toBe(true);
     else expect(result.error?.issues[0]?.message).toMatch(refusal);
   });
