@@ -410,7 +410,7 @@ for (const [label, provider, shortRule] of [
 }
 
 // ------------------------------------------------------------------ recordOrder (the checks main has)
-add("recordOrder", "total.fen", /integer number of fen/, () =>
+add("recordOrder", "order.total.fen", /integer number of fen/, () =>
   service.recordOrder({
     outTradeNo: `${RECORDED}new`,
     merchantId: "wx",
@@ -418,7 +418,7 @@ add("recordOrder", "total.fen", /integer number of fen/, () =>
     paidAt: new Date(),
   }),
 );
-add("recordOrder", "total.fen", /must not be negative/, () =>
+add("recordOrder", "order.total.fen", /must not be negative/, () =>
   service.recordOrder({
     outTradeNo: `${RECORDED}new`,
     merchantId: "wx",
@@ -426,7 +426,7 @@ add("recordOrder", "total.fen", /must not be negative/, () =>
     paidAt: new Date(),
   }),
 );
-add("recordOrder", "total.currency", /must be one of CNY/, () =>
+add("recordOrder", "order.total.currency", /must be one of CNY/, () =>
   service.recordOrder({
     outTradeNo: `${RECORDED}new`,
     merchantId: "wx",
@@ -434,7 +434,7 @@ add("recordOrder", "total.currency", /must be one of CNY/, () =>
     paidAt: new Date(),
   }),
 );
-add("recordOrder", "paid.fen", /integer number of fen/, () =>
+add("recordOrder", "order.paid.fen", /integer number of fen/, () =>
   service.recordOrder({
     outTradeNo: `${RECORDED}new`,
     merchantId: "wx",
@@ -443,7 +443,7 @@ add("recordOrder", "paid.fen", /integer number of fen/, () =>
     paidAt: new Date(),
   }),
 );
-add("recordOrder", "total.fen", /MAX_SAFE_INTEGER/, () =>
+add("recordOrder", "order.total.fen", /MAX_SAFE_INTEGER/, () =>
   service.recordOrder({
     outTradeNo: `${RECORDED}new`,
     merchantId: "ali",

@@ -55,6 +55,8 @@ describe("refund notify URLs per WeChat merchant", () => {
         provider: WechatPayProvider.id,
         config: {
           ...wechatMerchantConfig(sandbox.merchant(mchid), sandbox.origin),
+          // The refunds notify to loopback http: these merchants opt in, as the sandbox does.
+          allowLoopbackHttpNotify: true,
           ...(url ? { notifyUrl: url } : {}),
         },
       });

@@ -17,8 +17,8 @@ const LATEST_PAID_AT = new Date("2100-01-01T00:00:00.000Z");
 
 /**
  * A paid order as a ledger stores it; every ledger (memory, PostgreSQL, PGlite) checks it with
- * this before it writes. The order number follows core's shared rule (WeChat's 6-32 characters of
- * digits, letters and _-|*, which Alipay's 64 also accepts).
+ * this before it writes. The order number follows core's shared rule (1-64 characters of digits,
+ * letters and _-|*); each provider's own, narrower rule is checked before its calls.
  */
 export const ledgerOrderSchema = z
   .object({

@@ -317,7 +317,7 @@ describe("RefundService.recordOrder", () => {
     const { service, ledger } = await setup();
     const base = { outTradeNo: "ORDER000002", merchantId: "m1", total: cny(1000), paidAt: new Date() };
     const bad: [Record<string, unknown>, string, string][] = [
-      [{ outTradeNo: "ORD 1" }, "order.outTradeNo", "6-32 characters"],
+      [{ outTradeNo: "ORD 1" }, "order.outTradeNo", "1-64 characters"],
       [{ total: { fen: 0, currency: "CNY" } }, "order.total.fen", "at least 1 fen"],
       [{ total: { fen: 99.5, currency: "CNY" } }, "order.total.fen", "not a fraction"],
       [{ total: { fen: 100, currency: "USD" } }, "order.total.currency", "one of CNY"],

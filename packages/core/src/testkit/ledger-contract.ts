@@ -133,9 +133,9 @@ export function runRefundLedgerContract({ name, setup }: LedgerContractOptions):
         tradeState: TradeState.PAID,
       };
       const bad: [Record<string, unknown>, string, string][] = [
-        [{ outTradeNo: "SHORT" }, "order.outTradeNo", "6-32 characters"],
+        [{ outTradeNo: "" }, "order.outTradeNo", "1-64 characters"],
         [{ outTradeNo: "ORDER 000001" }, "order.outTradeNo", "digits, letters"],
-        [{ outTradeNo: "O".repeat(33) }, "order.outTradeNo", "6-32 characters"],
+        [{ outTradeNo: "O".repeat(65) }, "order.outTradeNo", "1-64 characters"],
         [{ totalFen: 0, paidFen: 0 }, "order.totalFen", "at least 1 fen"],
         [{ totalFen: 10.5 }, "order.totalFen", "not a fraction"],
         [{ paidFen: -1 }, "order.paidFen", "negative"],
