@@ -295,7 +295,13 @@ export class WechatPayKeyStore {
     let best: { serial: string; held: HeldCertificate } | undefined;
     for (const [serial, held] of this.certificates) {
       if (held.notBefore > now) continue;
-      if (!best || held.notBefore > best.held.notBefore) best = { serial, held };
+      // Validity has second precision, so two certificates issued in one second tie on notBefore:
+      // the later expiry wins, then the one learned last (Map order), never an arbitrary pick.
+      const newer =
+        !best ||
+        held.notBefore > best.held.notBefore ||
+        (held.notBefore === best.held.notBefore && held.notAfter >= best.held.notAfter);
+      if (newer) best = { serial, held };
     }
     return best ? { serial: best.serial, key: best.held.key } : undefined;
   }

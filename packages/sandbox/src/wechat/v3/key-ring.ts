@@ -137,7 +137,10 @@ export class WechatKeyRing {
     const keys = generateRsaKeyPair();
     const serial = randomSerial();
     const now = this.wireNow();
-    const notBefore = new Date(now - 60_000);
+    // Each new certificate starts at least a second after the last one (X.509 times are whole
+    // seconds), so "the newest" is never a tie, as between WeChat's own issued certificates.
+    const latest = Math.max(...this.certificates.map((c) => c.notBefore.getTime()));
+    const notBefore = new Date(Math.max(now - 60_000, Math.floor(latest / 1000) * 1000 + 1000));
     const notAfter = new Date(now + (options.validForMs ?? 5 * 365 * 24 * 3600_000));
     const cert: PlatformCertificate = {
       keys,
