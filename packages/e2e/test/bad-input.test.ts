@@ -146,7 +146,10 @@ const wx = () => gateway.forMerchant("wx");
 const ali = () => gateway.forMerchant("ali");
 const cloud = () => gateway.forMerchant("cloud");
 let n = 0;
-const no = () => `BAD${Date.now().toString(36)}${(n += 1)}`;
+const no = () => {
+  n += 1;
+  return `BAD${Date.now().toString(36)}${n}`;
+};
 const wxPay = (patch: Record<string, unknown>) => ({
   outTradeNo: no(),
   description: "bad input",

@@ -1,12 +1,5 @@
 import { randomBytes } from "node:crypto";
-import {
-  assertEcho,
-  InvalidRequestError,
-  PaymentError,
-  ProviderError,
-  parseInput,
-  ValidationError,
-} from "@paybridge/core";
+import { assertEcho, InvalidRequestError, PaymentError, parseInput, ValidationError } from "@paybridge/core";
 import { z } from "zod";
 import type {
   BillType,
