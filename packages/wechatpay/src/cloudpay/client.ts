@@ -190,8 +190,8 @@ export class CloudPayClient {
     const raw = await this.invoke("refund", params);
     const data = readEnvelope("refund", raw);
     const accepted = parseRefundAnswer(data);
-    // seed 000's answer echoes out_refund_no, out_trade_no and transaction_id: an answer about
-    // another refund or order is never taken for this one.
+    // CloudPay.refund's answer echoes out_refund_no, out_trade_no and transaction_id
+    // (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.refund.html): an answer about another refund or order is never taken for this one.
     const echo = { provider: CLOUDPAY_PROVIDER, operation: "refund" };
     assertEcho("out_refund_no", input.outRefundNo, accepted.outRefundNo, echo);
     if (input.outTradeNo !== undefined)
@@ -229,7 +229,8 @@ export class CloudPayClient {
       const data = readEnvelope("queryRefund", raw);
       const page = parseRefundQueryAnswer(data);
       // The page must be about the key WeChat answers for: the highest-priority one given
-      // (refund_id > out_refund_no > transaction_id > out_trade_no, seed 002).
+      // (refund_id > out_refund_no > transaction_id > out_trade_no,
+      // https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryRefund.html).
       const echo = { provider: CLOUDPAY_PROVIDER, operation: "queryRefund" };
       if (q.refundId !== undefined) {
         const ids = page.refunds.map((r) => r.refundId);

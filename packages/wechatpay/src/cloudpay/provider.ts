@@ -197,7 +197,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
   async refund(request: RefundRequest): Promise<RefundResult> {
     const r = parseInput(refundRequestSchema, request, "refund");
     this.fieldRules.refund(r, "refund");
-    // CloudPay.refund (seed 000) has no amount.from nor goods_detail: refusing is safer than
+    // CloudPay.refund (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.refund.html) has no amount.from nor goods_detail: refusing is safer than
     // silently refunding differently from what was asked.
     if (r.from)
       throw new ValidationError(
