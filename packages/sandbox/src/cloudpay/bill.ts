@@ -1,5 +1,6 @@
 import { fenToYuan } from "@paybridge/core";
 import { formatBeijingCompact } from "../shared/time-format.js";
+import { paymentCells, refundCells } from "../wechat/bills/bill-cells.js";
 import type { EngineOrder, EngineRefund } from "../wechat/engine/types.js";
 import { formatBeijingDashed, V2_REFUND_STATUS, V2_TRADE_TYPE } from "./wire.js";
 
@@ -73,21 +74,7 @@ export function renderBill(
         rows.push(
           line([
             ...orderCells(o, o.successTime ?? o.createdAt),
-            "SUCCESS",
-            o.bankType ?? "OTHERS",
-            o.currency,
-            fenToYuan(o.totalFen),
-            "0.00",
-            "0",
-            "",
-            "0.00",
-            "0.00",
-            "",
-            "",
-            o.description,
-            o.attach ?? "",
-            fenToYuan(fee(o.totalFen)),
-            "0.60%",
+            ...paymentCells(o, fenToYuan(o.totalFen), fenToYuan(fee(o.totalFen))),
           ]),
         );
       }
@@ -98,21 +85,11 @@ export function renderBill(
       rows.push(
         line([
           ...orderCells(o, r.createdAt),
-          "REFUND",
-          o.bankType ?? "OTHERS",
-          o.currency,
-          "0.00",
-          "0.00",
-          r.refundId,
-          r.outRefundNo,
-          fenToYuan(r.refundFen),
-          "0.00",
-          "ORIGINAL",
-          V2_REFUND_STATUS[r.status],
-          o.description,
-          o.attach ?? "",
-          `-${fenToYuan(fee(r.refundFen))}`,
-          "0.60%",
+          ...refundCells(o, r, {
+            refund: fenToYuan(r.refundFen),
+            status: V2_REFUND_STATUS[r.status],
+            fee: `-${fenToYuan(fee(r.refundFen))}`,
+          }),
         ]),
       );
     }
