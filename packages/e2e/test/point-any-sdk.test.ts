@@ -99,6 +99,17 @@ interface Endpoint {
 const at = (client: Wechatpay, path: string) =>
   (client as unknown as Record<string, Endpoint>)[path] as Endpoint;
 
+/** wechatpay-axios-plugin aimed at the sandbox: the merchant's key files, `certs` as the test gives them. */
+const axiosPlugin = (w: WechatReport, certs: Record<string, string>, extra: Record<string, unknown> = {}) =>
+  new Wechatpay({
+    mchid: w.mchid,
+    serial: w.merchantSerialNo,
+    privateKey: read(w.keyFiles.merchantPrivateKey),
+    certs,
+    baseURL: `${w.origin}/`,
+    ...extra,
+  });
+
 let orderSeq = 0;
 const orderNo = (prefix: string) => `${prefix}${Date.now()}${(orderSeq++).toString().padStart(3, "0")}`;
 
@@ -140,25 +151,17 @@ describe("Point any SDK here (docs/sandbox.md), platform-certificate mode", () =
 
   it("wechatpay-axios-plugin: pays, queries and refunds with the platform certificate as `certs`", async () => {
     const s = sandbox as Sandbox;
-    const client = new Wechatpay({
-      mchid: s.wechat.mchid,
-      serial: s.wechat.merchantSerialNo,
-      privateKey: read(s.wechat.keyFiles.merchantPrivateKey),
-      certs: { [s.wechat.platformCertificateSerial]: read(s.wechat.keyFiles.platformCertificate) },
-      baseURL: `${s.wechat.origin}/`,
+    const client = axiosPlugin(s.wechat, {
+      [s.wechat.platformCertificateSerial]: read(s.wechat.keyFiles.platformCertificate),
     });
     await nativeRoundTripWithAxiosPlugin(client, s.wechat);
   });
 
   it("wechatpay-axios-plugin refuses the sandbox's answers when given another key under the same serial", async () => {
     const s = sandbox as Sandbox;
-    const client = new Wechatpay({
-      mchid: s.wechat.mchid,
-      serial: s.wechat.merchantSerialNo,
-      privateKey: read(s.wechat.keyFiles.merchantPrivateKey),
-      // The public key is genuine, but not the key that signs in this mode.
-      certs: { [s.wechat.platformCertificateSerial]: read(s.wechat.keyFiles.wechatpayPublicKey) },
-      baseURL: `${s.wechat.origin}/`,
+    // The public key is genuine, but not the key that signs in this mode.
+    const client = axiosPlugin(s.wechat, {
+      [s.wechat.platformCertificateSerial]: read(s.wechat.keyFiles.wechatpayPublicKey),
     });
     // A 2xx answer: the plugin verifies those (it passes 4xx answers through unverified).
     await expect(
@@ -292,14 +295,11 @@ describe("Point any SDK here (docs/sandbox.md), WeChat Pay public-key mode", () 
 
   it("wechatpay-axios-plugin: the public key under its PUB_KEY_ID_ as `certs`, as new merchants configure it", async () => {
     const s = sandbox as Sandbox;
-    const client = new Wechatpay({
-      mchid: s.wechat.mchid,
-      serial: s.wechat.merchantSerialNo,
-      privateKey: read(s.wechat.keyFiles.merchantPrivateKey),
-      certs: { [s.wechat.wechatpayPublicKeyId]: read(s.wechat.keyFiles.wechatpayPublicKey) },
-      baseURL: `${s.wechat.origin}/`,
-      headers: { "Wechatpay-Serial": s.wechat.wechatpayPublicKeyId },
-    });
+    const client = axiosPlugin(
+      s.wechat,
+      { [s.wechat.wechatpayPublicKeyId]: read(s.wechat.keyFiles.wechatpayPublicKey) },
+      { headers: { "Wechatpay-Serial": s.wechat.wechatpayPublicKeyId } },
+    );
     await nativeRoundTripWithAxiosPlugin(client, s.wechat);
   });
 });
