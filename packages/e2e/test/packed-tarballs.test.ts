@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import {
   existsSync,
   mkdirSync,
@@ -26,6 +26,9 @@ const libraries = readdirSync(packagesDir)
   .filter(({ pkg }) => pkg.exports && !pkg.private);
 
 const PNPM = ["--yes", "pnpm@10.34.9"];
+const repoRoot = join(packagesDir, "..");
+const attw = join(repoRoot, "node_modules", "@arethetypeswrong", "cli", "dist", "index.js");
+const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
 let work: string;
 
 function walk(dir: string): string[] {
@@ -116,6 +119,18 @@ describe("packed tarballs", () => {
         }
       });
 
+      it("arethetypeswrong finds no problem in the tarball (ESM and CommonJS types, every resolution)", () => {
+        // attw's exit code is 1 when any entry point has a problem under node10, node16 from CJS,
+        // node16 from ESM or bundler resolution; its table is the failure message.
+        const tarball = readdirSync(join(work, dir)).find((f) => f.endsWith(".tgz"));
+        const result = spawnSync(
+          process.execPath,
+          [attw, join(work, dir, String(tarball)), "--format", "ascii", "--no-color"],
+          { encoding: "utf8" },
+        );
+        expect(result.status, `${result.stdout}${result.stderr}`).toBe(0);
+      });
+
       it("cites no document the repository does not contain", () => {
         const offences = files()
           .filter((f) => /\.(?:[cm]?js|d\.[cm]?ts|json|md|sql|map)$/.test(f))
@@ -125,47 +140,54 @@ describe("packed tarballs", () => {
     });
   }
 
-  it("a strict app (skipLibCheck: false) compiles against every package's declarations", () => {
-    // Inside the workspace so the packages resolve to their builds through node_modules.
-    const app = mkdtempSync(join(packagesDir, "e2e", ".strict-app-"));
-    try {
-      const names = libraries.map(({ dir, pkg }) => ({
-        id: dir.replace(/-/g, "_"),
-        name: pkg.name as string,
-      }));
-      writeFileSync(
-        join(app, "app.ts"),
-        `${names.map(({ id, name }) => `import * as ${id} from "${name}";`).join("\n")}\nexport const all = { ${names.map((n) => n.id).join(", ")} };\n`,
-      );
-      writeFileSync(
-        join(app, "tsconfig.json"),
-        JSON.stringify({
-          compilerOptions: {
-            strict: true,
-            skipLibCheck: false,
-            module: "NodeNext",
-            moduleResolution: "NodeNext",
-            target: "ES2022",
-            noEmit: true,
-            types: [],
-          },
-          files: ["app.ts"],
-        }),
-      );
-      const tsc = join(packagesDir, "..", "node_modules", "typescript", "bin", "tsc");
-      let output = "";
+  // Both module systems a TypeScript app can be: an ES module (`app.mts`) and CommonJS (`app.cts`,
+  // which failed with TS1479 while the packages shipped only ESM declarations).
+  for (const ext of ["mts", "cts"] as const) {
+    it(`a strict ${ext === "mts" ? "ESM" : "CommonJS"} app (skipLibCheck: false) compiles against every package's declarations`, () => {
+      // Inside the workspace so the packages resolve to their builds through node_modules.
+      const app = mkdtempSync(join(packagesDir, "e2e", ".strict-app-"));
       try {
-        execFileSync(process.execPath, [tsc, "-p", join(app, "tsconfig.json")], {
-          encoding: "utf8",
-          stdio: "pipe",
-        });
-      } catch (error) {
-        const e = error as { stdout?: string; stderr?: string };
-        output = `${e.stdout ?? ""}${e.stderr ?? ""}` || String(error);
+        const names = libraries.map(({ dir, pkg }) => ({
+          id: dir.replace(/-/g, "_"),
+          name: pkg.name as string,
+        }));
+        const source =
+          ext === "mts"
+            ? names.map(({ id, name }) => `import * as ${id} from "${name}";`).join("\n")
+            : names.map(({ id, name }) => `import ${id} = require("${name}");`).join("\n");
+        writeFileSync(
+          join(app, `app.${ext}`),
+          `${source}\nexport const all = { ${names.map((n) => n.id).join(", ")} };\n`,
+        );
+        writeFileSync(
+          join(app, "tsconfig.json"),
+          JSON.stringify({
+            compilerOptions: {
+              strict: true,
+              skipLibCheck: false,
+              module: "NodeNext",
+              moduleResolution: "NodeNext",
+              target: "ES2022",
+              noEmit: true,
+              types: [],
+            },
+            files: [`app.${ext}`],
+          }),
+        );
+        let output = "";
+        try {
+          execFileSync(process.execPath, [tsc, "-p", join(app, "tsconfig.json")], {
+            encoding: "utf8",
+            stdio: "pipe",
+          });
+        } catch (error) {
+          const e = error as { stdout?: string; stderr?: string };
+          output = `${e.stdout ?? ""}${e.stderr ?? ""}` || String(error);
+        }
+        expect(output).toBe("");
+      } finally {
+        rmSync(app, { recursive: true, force: true });
       }
-      expect(output).toBe("");
-    } finally {
-      rmSync(app, { recursive: true, force: true });
-    }
-  });
+    });
+  }
 });
