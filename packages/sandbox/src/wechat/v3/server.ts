@@ -1,13 +1,11 @@
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { aeadEncrypt } from "../../shared/aead.js";
 import { AnswerRewriteQueue } from "../../shared/answer-rewrite.js";
-import { formatBeijingTime } from "../../shared/time-format.js";
 import { WechatBillDesk } from "../bills/bill-desk.js";
 import { type WechatEngineOptions, WechatMerchantEngine } from "../engine/engine.js";
 import { WechatEngineError, WechatTransportFault } from "../engine/errors.js";
 import type { WechatOperation } from "../engine/faults.js";
-import type { WechatOrderChannel } from "../engine/types.js";
+import { authenticate } from "./authenticate.js";
 import { createControl, handleControlRequest, type WechatSandboxControl } from "./control.js";
 import {
   createMerchant,
@@ -19,18 +17,11 @@ import {
   type WechatSandboxMerchantOptions,
   wechatMerchantConfig,
 } from "./credentials.js";
-import { type PlatformCertificate, WechatKeyRing } from "./key-ring.js";
+import { findEndpoint, type Reply } from "./endpoints/index.js";
+import { headerValue, readBody } from "./http-io.js";
+import { WechatKeyRing } from "./key-ring.js";
 import { type NotifierOptions, type SentNotification, WechatNotifier } from "./notifier.js";
-import { renderRefund, renderTransaction } from "./render.js";
-import {
-  type ParsedAuthorization,
-  parseAuthorization,
-  requestMessage,
-  rsaVerify,
-  signedHeaders,
-} from "./signing.js";
-import { type Json, obj, optObj, optStr, parseJsonBody, readRefundBody, str } from "./wire-input.js";
-import { assertNoFourByteCharacters, assertNotifyUrl } from "./wire-rules.js";
+import { parseAuthorization, signedHeaders } from "./signing.js";
 
 export interface WechatSandboxOptions extends WechatEngineOptions {
   /** Merchants to create; one merchant in platform-certificate mode when omitted. */
@@ -72,29 +63,6 @@ export interface WechatSandbox {
   /** Every notification built so far, with the exact headers and body sent. */
   readonly notifications: readonly SentNotification[];
   close(): Promise<void>;
-}
-
-type Reply = { status: number; body?: unknown; signed?: boolean; file?: Buffer };
-
-const CHANNEL_PATH = /^\/v3\/pay\/transactions\/(jsapi|native|h5|app)$/;
-const BY_OUT_TRADE_NO = /^\/v3\/pay\/transactions\/out-trade-no\/([^/?]+)$/;
-const BY_TRANSACTION_ID = /^\/v3\/pay\/transactions\/id\/([^/?]+)$/;
-const CLOSE = /^\/v3\/pay\/transactions\/out-trade-no\/([^/?]+)\/close$/;
-const REFUND_BY_NO = /^\/v3\/refund\/domestic\/refunds\/([^/?]+)$/;
-const REFUNDS = /^\/v3\/refund\/domestic\/refunds$/;
-const CERTIFICATES = /^\/v3\/certificates$/;
-const TRADE_BILL = /^\/v3\/bill\/tradebill$/;
-const BILL_FILE = /^\/v3\/billdownload\/file$/;
-
-/** Whether the simulator has an API at `method pathname`; anything else is answered 404 before authentication. */
-function knownApi(method: string, pathname: string): boolean {
-  if (method === "POST") return [CHANNEL_PATH, CLOSE, REFUNDS].some((re) => re.test(pathname));
-  if (method === "GET") {
-    return [BY_OUT_TRADE_NO, BY_TRANSACTION_ID, REFUND_BY_NO, CERTIFICATES, TRADE_BILL, BILL_FILE].some(
-      (re) => re.test(pathname),
-    );
-  }
-  return false;
 }
 
 /**
@@ -159,7 +127,7 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
       }
       requests += 1;
       const method = req.method ?? "GET";
-      if (!knownApi(method, path.split("?")[0] ?? "")) {
+      if (!findEndpoint(method, path.split("?")[0] ?? "")) {
         // The gateway routes before it authenticates: a path with no API behind it is a plain 404
         // whatever the signature, and carries no Wechatpay-Signature (there is no merchant answer to
         // sign), so a client that verifies every answer must report it as an unverified 404.
@@ -177,7 +145,13 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
         const auth = parseAuthorization(headerValue(req.headers.authorization));
         // Known before the signature is checked, so even a 401 is signed the way this merchant verifies.
         merchant = byMchid.get(auth.mchid);
-        const verified = authenticate(auth, req.method ?? "GET", path, raw);
+        const verified = authenticate(
+          auth,
+          { merchantOf: (id) => byMchid.get(id), wireNow, windowMs },
+          req.method ?? "GET",
+          path,
+          raw,
+        );
         send(res, route(req.method ?? "GET", path, raw, verified), verified, requestSerial);
       } catch (error) {
         if (error instanceof WechatTransportFault) {
@@ -220,29 +194,6 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
     });
   });
 
-  function authenticate(
-    auth: ParsedAuthorization,
-    method: string,
-    path: string,
-    raw: string,
-  ): WechatSandboxMerchant {
-    const merchant = byMchid.get(auth.mchid);
-    if (!merchant) throw new WechatEngineError("MCH_NOT_EXISTS", `商户号 ${auth.mchid} 不存在`);
-    // Serial numbers are hex; WeChat compares them case-insensitively.
-    if (auth.serialNo.toUpperCase() !== merchant.serialNo.toUpperCase()) {
-      throw new WechatEngineError("SIGN_ERROR", `商户证书序列号 ${auth.serialNo} 与商户号不匹配`);
-    }
-    const ts = Number(auth.timestamp);
-    if (!Number.isInteger(ts) || Math.abs(wireNow() - ts * 1000) > windowMs) {
-      throw new WechatEngineError("SIGN_ERROR", "请求时间戳与当前时间相差超过 5 分钟");
-    }
-    const message = requestMessage(method, path, auth.timestamp, auth.nonce, raw);
-    if (!rsaVerify(merchant.publicKey, message, auth.signature)) {
-      throw new WechatEngineError("SIGN_ERROR", "签名错误");
-    }
-    return merchant;
-  }
-
   function route(method: string, path: string, raw: string, m: WechatSandboxMerchant): Reply {
     const { operation, reply } = answer(method, path, raw, m);
     if (!operation || reply.body === undefined || typeof reply.body !== "object" || reply.body === null)
@@ -256,124 +207,21 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
     raw: string,
     m: WechatSandboxMerchant,
   ): { operation: WechatOperation | undefined; reply: Reply } {
-    const op = (operation: WechatOperation | undefined, reply: Reply) => ({ operation, reply });
     const [pathname = "", query = ""] = path.split("?");
-    const params = new URLSearchParams(query);
-    const capture = (re: RegExp): string | undefined => {
-      const hit = re.exec(pathname)?.[1];
-      return hit === undefined ? undefined : decodeURIComponent(hit);
-    };
-    const channel = method === "POST" ? capture(CHANNEL_PATH) : undefined;
-    if (channel) return op("create_order", createOrder(channel as WechatOrderChannel, parseJsonBody(raw), m));
-    const toClose = method === "POST" ? capture(CLOSE) : undefined;
-    if (toClose) {
-      assertMchid(str(parseJsonBody(raw), "mchid"), m);
-      engine.closeOrder(m.mchid, toClose);
-      return op("close_order", { status: 204 });
-    }
-    const outTradeNo = method === "GET" ? capture(BY_OUT_TRADE_NO) : undefined;
-    if (outTradeNo) {
-      assertMchid(params.get("mchid"), m);
-      return op("query_order", {
-        status: 200,
-        body: renderTransaction(engine.getOrder(m.mchid, { outTradeNo })),
-      });
-    }
-    const transactionId = method === "GET" ? capture(BY_TRANSACTION_ID) : undefined;
-    if (transactionId) {
-      assertMchid(params.get("mchid"), m);
-      return op("query_order", {
-        status: 200,
-        body: renderTransaction(engine.getOrder(m.mchid, { transactionId })),
-      });
-    }
-    if (method === "POST" && REFUNDS.test(pathname)) {
-      const body = parseJsonBody(raw);
-      assertNoFourByteCharacters(body);
-      const input = readRefundBody(body);
-      if (input.notifyUrl !== undefined) assertNotifyUrl(input.notifyUrl, "notify_url", allowLoopbackHttp);
-      const { refund } = engine.refund(m.mchid, input);
-      return op("refund", { status: 200, body: renderRefund(refund) });
-    }
-    const outRefundNo = method === "GET" ? capture(REFUND_BY_NO) : undefined;
-    if (outRefundNo)
-      return op("query_refund", { status: 200, body: renderRefund(engine.getRefund(m.mchid, outRefundNo)) });
-    if (method === "GET" && CERTIFICATES.test(pathname)) return op(undefined, certificates(m));
-    if (method === "GET" && TRADE_BILL.test(pathname)) {
-      return op(undefined, { status: 200, body: bills.apply(m.mchid, params) });
-    }
-    // 下载账单: the file itself, unsigned (https://pay.weixin.qq.com/doc/v3/merchant/4012556654).
-    if (method === "GET" && BILL_FILE.test(pathname)) {
-      return op(undefined, {
-        status: 200,
-        file: bills.download(m.mchid, params.get("token")),
-        signed: false,
-      });
-    }
-    throw new Error(`knownApi and route disagree on ${method} ${pathname}`);
-  }
-
-  // Order creation: https://pay.weixin.qq.com/doc/v3/merchant/4012791856 (JSAPI下单) and the native /
-  // h5 / app pages beside it; they differ only in the answer (prepay_id, code_url, h5_url).
-  function createOrder(channel: WechatOrderChannel, body: Json, m: WechatSandboxMerchant): Reply {
-    assertMchid(str(body, "mchid"), m);
-    assertNoFourByteCharacters(body);
-    const notifyUrl = str(body, "notify_url");
-    assertNotifyUrl(notifyUrl, "notify_url", allowLoopbackHttp);
-    const amount = obj(body, "amount");
-    const total = amount.total;
-    if (typeof total !== "number") throw new WechatEngineError("PARAM_ERROR", "amount.total 必填");
-    const payer = optObj(body, "payer");
-    const scene = optObj(body, "scene_info");
-    const openid = payer ? optStr(payer, "openid", "payer.openid") : undefined;
-    if (channel === "jsapi" && !openid)
-      throw new WechatEngineError("PARAM_ERROR", "JSAPI 下单 payer.openid 必填");
-    const clientIp = scene ? optStr(scene, "payer_client_ip", "scene_info.payer_client_ip") : undefined;
-    if (channel === "h5" && (!clientIp || !scene?.h5_info)) {
-      throw new WechatEngineError(
-        "PARAM_ERROR",
-        "H5 下单 scene_info.payer_client_ip 和 scene_info.h5_info 必填",
-      );
-    }
-    const outTradeNo = str(body, "out_trade_no");
-    if (!/^[0-9A-Za-z_\-|*]{6,32}$/.test(outTradeNo)) {
-      throw new WechatEngineError("PARAM_ERROR", "out_trade_no 只能是数字、大小写字母_-|*,6-32 位");
-    }
-    const expire = optStr(body, "time_expire");
-    const order = engine.createOrder(m.mchid, {
-      appid: str(body, "appid"),
-      outTradeNo,
-      description: str(body, "description"),
-      totalFen: total,
-      currency: typeof amount.currency === "string" ? amount.currency : "CNY",
-      notifyUrl,
-      channel,
-      payerOpenid: openid,
-      payerClientIp: clientIp,
-      attach: optStr(body, "attach"),
-      timeExpire: expire ? new Date(expire) : undefined,
+    const found = findEndpoint(method, pathname);
+    if (!found) throw new Error(`findEndpoint and route disagree on ${method} ${pathname}`);
+    const { endpoint, capturedRaw } = found;
+    const reply = endpoint.handle({
+      engine,
+      bills,
+      keys,
+      allowLoopbackHttp,
+      merchant: m,
+      raw,
+      params: new URLSearchParams(query),
+      captured: decodeURIComponent(capturedRaw),
     });
-    const answer =
-      channel === "native"
-        ? { code_url: order.codeUrl }
-        : channel === "h5"
-          ? { h5_url: order.h5Url }
-          : { prepay_id: order.prepayId };
-    return { status: 200, body: answer };
-  }
-
-  // 下载平台证书: https://pay.weixin.qq.com/doc/v3/merchant/4012551764 (certificates encrypted with the
-  // APIv3 key): every certificate not expired, so a client holds the new one before it signs. A
-  // merchant in public-key mode has none (https://pay.weixin.qq.com/doc/v3/merchant/4012153196).
-  function certificates(m: WechatSandboxMerchant): Reply {
-    keys.assertHasCertificates(m.mchid);
-    const entry = (c: PlatformCertificate) => ({
-      serial_no: c.serial,
-      effective_time: formatBeijingTime(c.notBefore),
-      expire_time: formatBeijingTime(c.notAfter),
-      encrypt_certificate: aeadEncrypt(c.pem, m.apiV3Key, "certificate"),
-    });
-    return { status: 200, body: { data: keys.listedCertificates().map(entry) } };
+    return { operation: endpoint.operation, reply };
   }
 
   function send(
@@ -443,26 +291,4 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-function assertMchid(given: string | null, m: WechatSandboxMerchant): void {
-  if (given !== m.mchid) {
-    throw new WechatEngineError(
-      "PARAM_ERROR",
-      `mchid ${given ?? "(缺失)"} 与 Authorization 中的商户号 ${m.mchid} 不一致`,
-    );
-  }
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }

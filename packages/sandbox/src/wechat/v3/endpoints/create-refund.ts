@@ -1,0 +1,19 @@
+import { renderRefund } from "../render.js";
+import { parseJsonBody, readRefundBody } from "../wire-input.js";
+import { assertNoFourByteCharacters, assertNotifyUrl } from "../wire-rules.js";
+import type { Endpoint } from "./context.js";
+
+/** POST /v3/refund/domestic/refunds (退款申请, https://pay.weixin.qq.com/doc/v3/merchant/4012556457). */
+export const createRefund: Endpoint = {
+  method: "POST",
+  path: /^\/v3\/refund\/domestic\/refunds$/,
+  operation: "refund",
+  handle({ engine, merchant: m, raw, allowLoopbackHttp }) {
+    const body = parseJsonBody(raw);
+    assertNoFourByteCharacters(body);
+    const input = readRefundBody(body);
+    if (input.notifyUrl !== undefined) assertNotifyUrl(input.notifyUrl, "notify_url", allowLoopbackHttp);
+    const { refund } = engine.refund(m.mchid, input);
+    return { status: 200, body: renderRefund(refund) };
+  },
+};
