@@ -11,6 +11,7 @@ import {
   type NotificationAck,
   type NotificationEvent,
   OutcomeUnknownError,
+  type PaymentMethod,
   type PaymentProvider,
   type ProviderCapabilities,
   type ProviderContext,
@@ -30,6 +31,7 @@ import {
   tradeQuerySchema,
   UnsupportedOperationError,
   ValidationError,
+  withPaymentRule,
 } from "@paybridge/core";
 import { type AlipayBillRequest, type DownloadedAlipayBill, downloadAlipayBill } from "./bills.js";
 import { AlipayGatewayClient, type AlipayGatewayClient as Client } from "./client.js";
@@ -57,6 +59,15 @@ import type {
   TradeQueryResponse,
 } from "./wire-types.js";
 
+/** The unified methods Alipay does not take, refused with the reason (part of the field rules). */
+function alipayMethodRule(input: { method: PaymentMethod }, root: string): void {
+  if (isAlipayMethod(input.method)) return;
+  throw new ValidationError(
+    `${root}.method`,
+    `${root}.method: ${input.method} is a WeChat method; Alipay supports ${ALIPAY_METHODS.join(", ")}`,
+  );
+}
+
 export interface CancelPaymentResult {
   readonly outTradeNo: string;
   readonly providerTradeNo: string | undefined;
@@ -82,7 +93,7 @@ export class AlipayProvider implements PaymentProvider {
     partialRefund: true,
   };
   readonly refundRules: RefundRules;
-  readonly fieldRules: ProviderFieldRules = alipayFieldRules;
+  readonly fieldRules: ProviderFieldRules = withPaymentRule(alipayFieldRules, alipayMethodRule);
   private readonly config: AlipayConfig;
   private readonly client: Client;
   private readonly evidence = new RefundEvidence();
@@ -128,13 +139,11 @@ export class AlipayProvider implements PaymentProvider {
   async createPayment(raw: CreatePaymentInput): Promise<CreatePaymentResult> {
     const input = parseInput(createPaymentSchema, raw, "payment");
     this.fieldRules.payment(input, "payment");
-    if (!isAlipayMethod(input.method)) {
-      throw new ValidationError(
-        "payment.method",
-        `payment.method: ${input.method} is a WeChat method; Alipay supports ${ALIPAY_METHODS.join(", ")}`,
-      );
-    }
     const method = input.method;
+    if (!isAlipayMethod(method)) {
+      alipayMethodRule(input, "payment");
+      throw new ValidationError("payment.method", `payment.method: ${method} is not an Alipay method`);
+    }
     const api = PAY_APIS[method].method;
     const biz = payBizContent(input, method);
     const base = { provider: this.id, merchantId: this.merchantId, outTradeNo: input.outTradeNo, method };

@@ -3,6 +3,7 @@ import "reflect-metadata";
 
 export * from "./errors/index.js";
 export * from "./events/index.js";
+export * from "./in-person/index.js";
 export * from "./injector/index.js";
 export * from "./logger/index.js";
 export * from "./money/index.js";

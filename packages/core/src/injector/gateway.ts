@@ -9,6 +9,7 @@ import { recordingProvider } from "../payments/recording-provider.js";
 import { type Clock, systemClock } from "../provider/clock.js";
 import type { AnyProviderClass, MerchantAccount, PaymentProvider } from "../provider/contract.js";
 import { parseInput } from "../schemas/parse.js";
+import { capabilityGuard } from "./capability-guard.js";
 import type { OrderRoute, Router } from "./routing.js";
 import { TOKENS } from "./tokens.js";
 
@@ -140,9 +141,11 @@ export class PaymentGateway {
       clock: this.clock,
       logger: this.logger.child({ provider: cls.id, merchant: merchantId }),
     });
-    const instance = this.paymentLedger
+    const recorded = this.paymentLedger
       ? recordingProvider(created, this.paymentLedger, this.clock)
       : created;
+    // A method the provider does not declare is refused here, before anything is recorded or sent.
+    const instance = capabilityGuard(recorded);
     this.instances.set(merchantId, instance);
     return instance;
   }

@@ -2,12 +2,22 @@ import { ValidationError } from "../errors/errors.js";
 import type { Clock } from "../provider/clock.js";
 import type { PaymentProvider } from "../provider/contract.js";
 import { parseInput } from "../schemas/parse.js";
+import type { TradeResult } from "../schemas/payment.js";
 import {
   type CreatePaymentInput,
   type CreatePaymentResult,
   createPaymentSchema,
 } from "../schemas/payment.js";
-import type { PaymentLedger } from "./payment-ledger.js";
+import { TradeState } from "../states/trade-state.js";
+import type { PaymentLedger, TradeReportSource } from "./payment-ledger.js";
+
+/**
+ * How long after it was recorded an in-person payment without its own expiry counts as expired
+ * for the recovery worker: past every provider's query-and-reverse loop (WeChat 45 s, Alipay
+ * about 60 s), so the worker only ever reverses a payment whose loop was cut short (a crash, or a
+ * reversal whose outcome stayed unknown).
+ */
+export const IN_PERSON_RECORD_EXPIRY_MS = 5 * 60_000;
 
 /**
  * A provider whose createPayment first records the payment in the payment ledger (state 0, with
@@ -22,6 +32,32 @@ export function recordingProvider(
   clock: Clock,
 ): PaymentProvider {
   const rules = inner.fieldRules;
+  /**
+   * Writes a final in-person outcome. A ledger that fails here does not fail the call: the
+   * payment is recorded (state 0, with an expiry), the provider's answer is what the cashier acts
+   * on, and the recovery worker's query records the same outcome later. Failing the call would
+   * make the cashier scan the buyer's code again for a payment that already went through.
+   */
+  const record = async (trade: TradeResult, source: TradeReportSource): Promise<void> => {
+    if (trade.state === TradeState.UNPAID) return;
+    const paid = trade.state === TradeState.PAID || trade.state === TradeState.REFUND;
+    try {
+      await ledger.applyReport(
+        trade.outTradeNo,
+        {
+          state: trade.state,
+          rawStatus: trade.rawStatus,
+          source,
+          providerTradeNo: trade.providerTradeNo,
+          paidFen: paid ? (trade.paidAmount ?? trade.amount)?.fen : undefined,
+          paidAt: paid ? trade.paidAt : undefined,
+        },
+        clock(),
+      );
+    } catch {
+      // Recorded at 0 already; see above.
+    }
+  };
   return {
     // The provider's own field rules pass through (the refund service checks them before storing).
     ...(rules ? { fieldRules: rules } : {}),
@@ -41,6 +77,10 @@ export function recordingProvider(
       const parsed = parseInput(createPaymentSchema, input, "payment");
       // The provider's own field rules too, so bad input never leaves a record behind.
       inner.fieldRules?.payment(parsed, "payment");
+      const now = clock();
+      const expiresAt =
+        parsed.expiresAt ??
+        (parsed.method === "barcode" ? new Date(now.getTime() + IN_PERSON_RECORD_EXPIRY_MS) : undefined);
       const { created } = await ledger.recordPayment(
         {
           outTradeNo: parsed.outTradeNo,
@@ -49,12 +89,15 @@ export function recordingProvider(
           method: parsed.method,
           currency: parsed.amount.currency,
           amountFen: parsed.amount.fen,
-          expiresAt: parsed.expiresAt,
+          expiresAt,
         },
-        clock(),
+        now,
       );
       try {
-        return await inner.createPayment(input);
+        const result = await inner.createPayment(input);
+        // An in-person payment ended inside the call: its final state goes in the ledger now.
+        if (result.action.type === "in_person") await record(result.action.trade, "create");
+        return result;
       } catch (error) {
         // A provider's own field rules (WeChat description, Alipay subject) fail before any
         // network call: the provider never saw the order, so the record goes too.
@@ -62,6 +105,17 @@ export function recordingProvider(
         throw error;
       }
     },
+    ...(inner.reversePayment
+      ? {
+          reversePayment: async (input) => {
+            const reverse = inner.reversePayment?.bind(inner);
+            if (!reverse) throw new Error("unreachable: reversePayment vanished");
+            const trade = await reverse(input);
+            await record(trade, "close");
+            return trade;
+          },
+        }
+      : {}),
     queryPayment: (query) => inner.queryPayment(query),
     closePayment: (input) => inner.closePayment(input),
     refund: (request) => inner.refund(request),

@@ -39,8 +39,23 @@ export interface ProviderFieldRules {
   notifyUrl(value: string, field: string): void;
 }
 
+/**
+ * How a provider's merchant account takes payments. merchant: the merchant's own account (直连商户,
+ * an Alipay app of its own); service_provider: a platform acting for sub-merchants (WeChat 服务商,
+ * Alipay ISV). Absent `modes` means ["merchant"].
+ */
+export const PROVIDER_MODES = ["merchant", "service_provider"] as const;
+export type ProviderMode = (typeof PROVIDER_MODES)[number];
+
 export interface ProviderCapabilities {
+  /**
+   * The payment methods this provider takes; the gateway refuses any other before any network
+   * call. "barcode" here means the provider runs in-person payments (createPayment with an
+   * authCode) and implements `reversePayment`.
+   */
   readonly methods: readonly PaymentMethod[];
+  /** The account modes this provider supports; absent means ["merchant"]. */
+  readonly modes?: readonly ProviderMode[];
   /** Whether the provider can list every refund of an order (CloudPay / v2 can; APIv3 and Alipay cannot). */
   readonly listRefunds: boolean;
   readonly partialRefund: boolean;
@@ -78,6 +93,13 @@ export interface PaymentProvider {
   createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult>;
   queryPayment(query: TradeQuery): Promise<TradeResult>;
   closePayment(input: ClosePaymentInput): Promise<void>;
+  /**
+   * In-person payments (capability "barcode"): reverses a payment whose outcome is not known
+   * (WeChat 撤销, Alipay alipay.trade.cancel). The provider closes it if unpaid and refunds it in
+   * full if paid. Resolves with the trade as it ends (1 closed, or 4 when a paid one was refunded);
+   * throws a retryable PaymentError when the reversal's own outcome is unknown.
+   */
+  reversePayment?(input: ClosePaymentInput): Promise<TradeResult>;
   refund(request: RefundRequest): Promise<RefundResult>;
   queryRefund(query: RefundQuery): Promise<RefundResult>;
   /** Every refund of an order, paging through the provider's answers. */

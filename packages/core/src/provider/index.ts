@@ -1,3 +1,5 @@
+export * from "./capabilities.js";
 export * from "./clock.js";
 export * from "./contract.js";
 export * from "./refund-rules.js";
+export * from "./wait.js";

@@ -11,9 +11,10 @@ import {
  * How the buyer pays. jsapi: inside WeChat (official-account page); mini_program: WeChat or
  * Alipay mini-program; native: a QR code the buyer scans (WeChat Native, Alipay precreate);
  * h5: a mobile browser outside the wallet app (WeChat H5, Alipay wap); app: a native app SDK;
- * page: a desktop web page (Alipay page pay).
+ * page: a desktop web page (Alipay page pay); barcode: in person, the cashier scans the code the
+ * buyer shows (WeChat 付款码支付, Alipay 当面付 bar_code) and the payment happens in the call.
  */
-export const PAYMENT_METHODS = ["jsapi", "mini_program", "native", "h5", "app", "page"] as const;
+export const PAYMENT_METHODS = ["jsapi", "mini_program", "native", "h5", "app", "page", "barcode"] as const;
 export type PaymentMethod = (typeof PAYMENT_METHODS)[number];
 export const paymentMethodSchema = z.enum(PAYMENT_METHODS, {
   error: `must be one of ${PAYMENT_METHODS.join(", ")}`,
@@ -26,6 +27,34 @@ export const payerSchema = z.strictObject({
   buyerId: z.string().min(1).max(64).optional(),
   /** Buyer's IP address, required by WeChat H5. */
   clientIp: z.string().min(3).max(45).optional(),
+});
+
+/**
+ * The code the buyer's wallet shows at the counter, as the scanner read it: digits only. WeChat's
+ * 付款码 is 18 digits starting 10-15 (https://pay.weixin.qq.com/doc/v2/merchant/4011937125, auth_code);
+ * Alipay's is 16-24 digits starting 25-30 (https://opendocs.alipay.com/open/02ekfp, auth_code).
+ * What both share is checked here; each provider's field rules check its own prefix and length.
+ */
+export const authCodeSchema = z
+  .string({ error: "must be a string of the digits the scanner read" })
+  .regex(/^\d{16,24}$/, { error: "must be 16-24 digits (the code the buyer's wallet shows)" });
+
+/** Where an in-person payment is taken: the merchant's own store and device numbers. */
+export const storeSchema = z.strictObject({
+  /** The merchant's store number (WeChat scene_info.store_info.out_id, Alipay store_id). */
+  id: z
+    .string({ error: "must be a string" })
+    .regex(/^[0-9A-Za-z_-]{1,32}$/, { error: "must be 1-32 characters of digits, letters and _-" }),
+  /** The till or scanner (WeChat scene_info.device_id, Alipay terminal_id). */
+  deviceId: z
+    .string({ error: "must be a string" })
+    .regex(/^[0-9A-Za-z_-]{1,32}$/, { error: "must be 1-32 characters of digits, letters and _-" })
+    .optional(),
+  /** The cashier (Alipay operator_id). */
+  operatorId: z
+    .string({ error: "must be a string" })
+    .regex(/^[0-9A-Za-z_-]{1,28}$/, { error: "must be 1-28 characters of digits, letters and _-" })
+    .optional(),
 });
 
 export const createPaymentSchema = z
@@ -44,8 +73,30 @@ export const createPaymentSchema = z
     payer: payerSchema.optional(),
     expiresAt: z.date({ error: "must be a Date" }).optional(),
     attach: z.string().max(128, { error: "must be at most 128 characters" }).optional(),
+    /** method barcode only: the code the cashier scanned from the buyer's wallet. */
+    authCode: authCodeSchema.optional(),
+    /** method barcode only: the store and till taking the payment. */
+    store: storeSchema.optional(),
   })
   .superRefine((input, ctx) => {
+    if (input.method === "barcode" && input.authCode === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["authCode"],
+        message: "is required for method barcode: the code the cashier scanned from the buyer's wallet",
+      });
+    }
+    if (input.method !== "barcode") {
+      for (const field of ["authCode", "store"] as const) {
+        if (input[field] !== undefined) {
+          ctx.addIssue({
+            code: "custom",
+            path: [field],
+            message: `is for method barcode only, not ${input.method}`,
+          });
+        }
+      }
+    }
     if (
       (input.method === "jsapi" || input.method === "mini_program") &&
       !input.payer?.openid &&
@@ -69,7 +120,13 @@ export type PaymentAction =
   | { readonly type: "redirect"; readonly url: string }
   | { readonly type: "client_params"; readonly params: Readonly<Record<string, string>> }
   | { readonly type: "order_string"; readonly value: string }
-  | { readonly type: "html_form"; readonly html: string };
+  | { readonly type: "html_form"; readonly html: string }
+  /**
+   * method barcode: nothing to hand the buyer, the payment happened (or was reversed) in the call.
+   * `trade.state` is 3 (paid), 1 (closed: reversed or cancelled, nothing held), 4 (the provider
+   * refunded a payment it took as the reversal) or 2 (the provider refused the payment).
+   */
+  | { readonly type: "in_person"; readonly trade: TradeResult };
 
 export interface CreatePaymentResult {
   readonly provider: string;

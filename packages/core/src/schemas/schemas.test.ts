@@ -123,3 +123,35 @@ describe("queries and notifications", () => {
     );
   });
 });
+
+describe("create payment schema: barcode (in person)", () => {
+  const barcode = { ...payment, method: "barcode" as const, authCode: "134567890123456789" };
+  it("accepts a barcode payment with the scanned code and an optional store", () => {
+    expect(parseInput(createPaymentSchema, barcode, "payment").authCode).toBe("134567890123456789");
+    parseInput(createPaymentSchema, { ...barcode, store: { id: "SH-001", deviceId: "POS-7" } }, "payment");
+  });
+  it("names authCode when it is missing or not the scanner's digits", () => {
+    const missing = rejection(createPaymentSchema, { ...barcode, authCode: undefined }, "payment");
+    expect(missing.field).toBe("payment.authCode");
+    expect(missing.message).toMatch(/required for method barcode/);
+    const letters = rejection(createPaymentSchema, { ...barcode, authCode: "13456789012345678x" }, "payment");
+    expect(letters.field).toBe("payment.authCode");
+    expect(letters.message).toMatch(/16-24 digits/);
+    expect(rejection(createPaymentSchema, { ...barcode, authCode: "1234" }, "payment").field).toBe(
+      "payment.authCode",
+    );
+  });
+  it("refuses an authCode or store on a method that is not barcode", () => {
+    const e = rejection(createPaymentSchema, { ...payment, authCode: "134567890123456789" }, "payment");
+    expect(e.field).toBe("payment.authCode");
+    expect(e.message).toMatch(/for method barcode only/);
+    expect(rejection(createPaymentSchema, { ...payment, store: { id: "S1" } }, "payment").field).toBe(
+      "payment.store",
+    );
+  });
+  it("names a bad store field", () => {
+    expect(rejection(createPaymentSchema, { ...barcode, store: { id: "bad id!" } }, "payment").field).toBe(
+      "payment.store.id",
+    );
+  });
+});

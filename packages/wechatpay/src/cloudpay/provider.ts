@@ -33,6 +33,7 @@ import {
   TradeState,
   tradeQuerySchema,
   ValidationError,
+  withPaymentRule,
 } from "@paybridge/core";
 import { z } from "zod";
 import { wechatFieldRules } from "../shared/field-rules.js";
@@ -102,16 +103,19 @@ export class WechatCloudPayProvider implements PaymentProvider {
    * 大小写字母_-|*" (no minimum), body String(128), refund_desc String(80); no notify_url (the
    * callback goes to a cloud function). https://pay.weixin.qq.com/wiki/doc/api/wxa/wxa_api.php?chapter=9_1
    */
-  readonly fieldRules: ProviderFieldRules = wechatFieldRules({
-    outTradeNo: {
-      pattern: /^[0-9A-Za-z_\-|*]{1,32}$/,
-      rule: "must be 1-32 characters of digits, letters and _-|* (CloudPay out_trade_no)",
-    },
-    descriptionMax: 128,
-    oneToThreeByteOnly: false,
-    reasonMaxBytes: 80,
-    notifyUrl: undefined,
-  });
+  readonly fieldRules: ProviderFieldRules = withPaymentRule(
+    wechatFieldRules({
+      outTradeNo: {
+        pattern: /^[0-9A-Za-z_\-|*]{1,32}$/,
+        rule: "must be 1-32 characters of digits, letters and _-|* (CloudPay out_trade_no)",
+      },
+      descriptionMax: 128,
+      oneToThreeByteOnly: false,
+      reasonMaxBytes: 80,
+      notifyUrl: undefined,
+    }),
+    cloudPayMethodRule,
+  );
   readonly client: CloudPayClient;
   private readonly config: z.output<typeof wechatCloudPayConfigSchema>;
 
@@ -129,12 +133,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
   async createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult> {
     const p = parseInput(createPaymentSchema, input, "payment");
     this.fieldRules.payment(p, "payment");
-    if (p.method !== "mini_program") {
-      throw new ValidationError(
-        "payment.method",
-        `payment.method: CloudPay supports mini_program, not ${p.method}`,
-      );
-    }
+    cloudPayMethodRule(p, "payment");
     const openid = p.payer?.openid;
     if (!openid)
       throw new ValidationError(
@@ -373,5 +372,15 @@ export class WechatCloudPayProvider implements PaymentProvider {
       ...(r.channel ? { channel: r.channel } : {}),
       ...(r.receivedAccount ? { receivedAccount: r.receivedAccount } : {}),
     };
+  }
+}
+
+/** CloudPay.unifiedOrder is JSAPI (mini-program) only; every other method is refused (part of the field rules). */
+function cloudPayMethodRule(p: { method: string }, root: string): void {
+  if (p.method !== "mini_program") {
+    throw new ValidationError(
+      `${root}.method`,
+      `${root}.method: CloudPay supports mini_program, not ${p.method}`,
+    );
   }
 }

@@ -33,6 +33,7 @@ import {
   tradeQuerySchema,
   UnsupportedOperationError,
   ValidationError,
+  withPaymentRule,
 } from "@paybridge/core";
 import Pay from "wechatpay-node-v3";
 import { WECHAT_V3_OUT_TRADE_NO, wechatFieldRules, wechatNotifyUrlRule } from "../shared/field-rules.js";
@@ -94,16 +95,19 @@ export class WechatPayProvider implements PaymentProvider {
     this.merchantId = context.merchantId;
     // Printed (util.inspect, JSON.stringify) as its id and merchant only, never its keys.
     concealProvider(this);
-    this.fieldRules = wechatFieldRules({
-      outTradeNo: {
-        pattern: WECHAT_V3_OUT_TRADE_NO,
-        rule: "must be 6-32 characters of digits, letters and _-|* (WeChat out_trade_no)",
-      },
-      descriptionMax: 127,
-      oneToThreeByteOnly: true,
-      reasonMaxBytes: 80,
-      notifyUrl: wechatNotifyUrlRule(this.config.allowLoopbackHttpNotify),
-    });
+    this.fieldRules = withPaymentRule(
+      wechatFieldRules({
+        outTradeNo: {
+          pattern: WECHAT_V3_OUT_TRADE_NO,
+          rule: "must be 6-32 characters of digits, letters and _-|* (WeChat out_trade_no)",
+        },
+        descriptionMax: 127,
+        oneToThreeByteOnly: true,
+        reasonMaxBytes: 80,
+        notifyUrl: wechatNotifyUrlRule(this.config.allowLoopbackHttpNotify),
+      }),
+      v3MethodRule,
+    );
     this.merchantKey = createPrivateKey(this.config.privateKey);
     this.keys = new WechatPayKeyStore(
       this.config.keyMode,
@@ -141,6 +145,12 @@ export class WechatPayProvider implements PaymentProvider {
       throw new ValidationError(
         "payment.method",
         "payment.method: page is an Alipay method; WeChat Pay offers native (QR) for desktop pages",
+      );
+    }
+    if (order.method === "barcode") {
+      throw new ValidationError(
+        "payment.method",
+        "payment.method: barcode is not supported by this provider",
       );
     }
     if ((order.method === "jsapi" || order.method === "mini_program") && !order.payer?.openid) {
@@ -336,6 +346,19 @@ export class WechatPayProvider implements PaymentProvider {
           headers: { "Content-Type": "application/json" },
           body: JSON.stringify({ code: "FAIL", message: "失败" }),
         };
+  }
+}
+
+/** The methods APIv3 does not take, refused with the reason (part of the field rules). */
+function v3MethodRule(order: { method: string }, root: string): void {
+  if (order.method === "page") {
+    throw new ValidationError(
+      `${root}.method`,
+      `${root}.method: page is an Alipay method; WeChat Pay offers native (QR) for desktop pages`,
+    );
+  }
+  if (order.method === "barcode") {
+    throw new ValidationError(`${root}.method`, `${root}.method: barcode is not supported by this provider`);
   }
 }
 

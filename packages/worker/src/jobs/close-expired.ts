@@ -42,6 +42,7 @@ async function closeOne(ctx: RecoveryContext, payment: LedgerPayment): Promise<b
   const provider = ctx.gateway.forMerchant(payment.merchantId);
   const before = await query(provider, payment.outTradeNo);
   if (before && before.state !== TradeState.UNPAID) return record(ctx, payment, before, "query");
+  if (payment.method === "barcode" && provider.reversePayment) return reverseOne(ctx, provider, payment);
   try {
     await provider.closePayment({ outTradeNo: payment.outTradeNo });
   } catch (error) {
@@ -57,6 +58,24 @@ async function closeOne(ctx: RecoveryContext, payment: LedgerPayment): Promise<b
   return closeLocally(ctx, payment, provider.id === "alipay" ? "TRADE_CLOSED" : "CLOSED");
 }
 
+/**
+ * An in-person payment still unpaid past its expiry: its query-and-reverse loop was cut short (a
+ * crash, or a reversal whose outcome stayed unknown). It is reversed (WeChat 撤销,
+ * https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/reverse.html; Alipay
+ * alipay.trade.cancel, https://opendocs.alipay.com/open/02ekfi), never merely closed: a reversal
+ * also refunds a payment the buyer completed in the meantime, so the provider holds nothing.
+ */
+async function reverseOne(ctx: RecoveryContext, provider: PaymentProvider, payment: LedgerPayment) {
+  const reverse = provider.reversePayment?.bind(provider);
+  if (!reverse) return false;
+  try {
+    return record(ctx, payment, await reverse({ outTradeNo: payment.outTradeNo }), "close");
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+    return closeLocally(ctx, payment, error.providerCode ?? "NOT_EXIST");
+  }
+}
+
 async function query(provider: PaymentProvider, outTradeNo: string): Promise<TradeResult | undefined> {
   try {
     return await provider.queryPayment({ outTradeNo });
@@ -70,7 +89,7 @@ async function record(
   ctx: RecoveryContext,
   payment: LedgerPayment,
   trade: TradeResult,
-  source: "query",
+  source: "query" | "close",
 ): Promise<boolean> {
   const change = await applyTrade(ctx, payment, trade, source);
   if (change.changed) {
