@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@paybridge\/core\/testkit$/, replacement: pkg("core/src/testkit/index.ts") },
+      { find: /^@paybridge\/core\/(koa|nestjs)$/, replacement: pkg("core/src/notifications/$1.ts") },
       { find: /^@paybridge\/([a-z-]+)$/, replacement: pkg("$1/src/index.ts") },
     ],
   },

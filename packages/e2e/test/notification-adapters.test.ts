@@ -1,64 +1,38 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { AlipayProvider } from "@paybridge/alipay";
 import {
   cny,
-  createPayBridgeContainer,
-  type ExpectedOrder,
   expressNotifications,
   fastifyNotifications,
   MemoryLogger,
-  MemoryRefundLedger,
-  NotificationIntake,
-  type PaymentGateway,
-  registerMerchant,
-  registerProvider,
-  resolveGateway,
+  type NotificationIntake,
   TradeState,
 } from "@paybridge/core";
 import { uniqueOutTradeNo } from "@paybridge/core/testkit";
-import {
-  type AlipaySandbox,
-  ManualClock,
-  startAlipaySandbox,
-  startWechatSandbox,
-  type WechatSandbox,
-} from "@paybridge/sandbox";
-import { WechatPayProvider } from "@paybridge/wechatpay";
 import express5 from "express";
 import express4 from "express4";
 import Fastify, { type FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  eventually,
+  type NotificationRig,
+  SMALL_LIMIT,
+  startNotificationRig,
+} from "./support/notification-rig.js";
 
 /*
  * The notification adapters on their real servers: Express 4, Express 5 and Fastify 5, each fed
  * genuine signed notifications from the sandboxes and hostile requests from an anonymous caller.
+ * Koa and NestJS are in notification-adapters-koa-nest.test.ts, on the same rig.
  */
 
 type Express = typeof express5;
-const SMALL_LIMIT = 4096;
-
-async function eventually<T>(check: () => Promise<T | undefined> | T | undefined): Promise<T> {
-  // Bounded by the test timeout, not by a time budget of its own.
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("notification adapters on real Express 4, Express 5 and Fastify servers", () => {
-  let wechat: WechatSandbox;
-  let alipay: AlipaySandbox;
-  let gateway: PaymentGateway;
-  const ledger = new MemoryRefundLedger();
-  const book = new Map<string, ExpectedOrder>();
-  const logger = new MemoryLogger();
+  let rig: NotificationRig;
   const servers: Server[] = [];
   let fastify: FastifyInstance;
   const origins: Record<string, string> = {};
-  const unhandled: unknown[] = [];
-  const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
   function mountPlain(name: string, express: Express) {
     const app = express();
@@ -66,25 +40,10 @@ describe("notification adapters on real Express 4, Express 5 and Fastify servers
     app.post("/small/:merchantId", expressNotifications(intake(), { bodyLimit: SMALL_LIMIT }));
     return [name, app] as const;
   }
-  let sharedIntake: NotificationIntake;
-  const intake = () => sharedIntake;
+  const intake = (): NotificationIntake => rig.intake;
 
   beforeAll(async () => {
-    process.on("unhandledRejection", onUnhandled);
-    const clock = new ManualClock(Date.now());
-    wechat = await startWechatSandbox({
-      clock,
-      merchants: [{ keyMode: "public_key" }],
-      allowLoopbackHttpNotify: true,
-    });
-    alipay = await startAlipaySandbox();
-    const container = createPayBridgeContainer();
-    registerProvider(container, WechatPayProvider);
-    registerProvider(container, AlipayProvider);
-    registerMerchant(container, { id: "wx-main", provider: "wechatpay", config: wechat.merchantConfig() });
-    registerMerchant(container, { id: "ali-main", provider: "alipay", config: alipay.merchantConfig() });
-    gateway = resolveGateway(container);
-    sharedIntake = new NotificationIntake({ gateway, ledger, orders: async (no) => book.get(no), logger });
+    rig = await startNotificationRig();
 
     const apps: (readonly [string, ReturnType<Express>])[] = [
       mountPlain("express4", express4 as unknown as Express),
@@ -114,11 +73,9 @@ describe("notification adapters on real Express 4, Express 5 and Fastify servers
   });
 
   afterAll(async () => {
-    process.off("unhandledRejection", onUnhandled);
     await fastify?.close();
     for (const server of servers) await new Promise((r) => server.close(r));
-    await wechat?.close();
-    await alipay?.close();
+    await rig?.close();
   });
 
   const plainAdapters = ["express4", "express5", "fastify"] as const;
@@ -134,8 +91,8 @@ describe("notification adapters on real Express 4, Express 5 and Fastify servers
       const text = await res.text();
       // No stack page, no echo of the caller's path.
       expect(text).toBe("unknown notification endpoint");
-      expect(unhandled).toEqual([]);
-      expect(logger.text()).toContain("notification for an unknown merchant");
+      expect(rig.unhandled).toEqual([]);
+      expect(rig.logger.text()).toContain("notification for an unknown merchant");
     });
 
     it(`${name}: a body over the default 1 MiB limit is answered 413`, async () => {
@@ -146,7 +103,7 @@ describe("notification adapters on real Express 4, Express 5 and Fastify servers
       });
       expect(res.status).toBe(413);
       await res.arrayBuffer();
-      expect(unhandled).toEqual([]);
+      expect(rig.unhandled).toEqual([]);
     });
 
     it(`${name}: a body over a configured limit is answered 413, one at the limit is read`, async () => {
@@ -169,16 +126,21 @@ describe("notification adapters on real Express 4, Express 5 and Fastify servers
 
     it(`${name}: a genuine WeChat notification is applied`, async () => {
       const outTradeNo = uniqueOutTradeNo("AD");
-      book.set(outTradeNo, { outTradeNo, provider: "wechatpay", merchantId: "wx-main", amount: cny(321) });
-      await gateway.forMerchant("wx-main").createPayment({
+      rig.book.set(outTradeNo, {
+        outTradeNo,
+        provider: "wechatpay",
+        merchantId: "wx-main",
+        amount: cny(321),
+      });
+      await rig.gateway.forMerchant("wx-main").createPayment({
         outTradeNo,
         description: "adapter test",
         amount: cny(321),
         method: "native",
         notifyUrl: `${origins[name]}/notify/wx-main`,
       });
-      wechat.control.pay(outTradeNo);
-      const order = await eventually(() => ledger.getOrder(outTradeNo));
+      rig.wechat.control.pay(outTradeNo);
+      const order = await eventually(() => rig.ledger.getOrder(outTradeNo));
       expect(order).toMatchObject({ tradeState: TradeState.PAID, paidFen: 321 });
     });
   }
@@ -186,8 +148,8 @@ describe("notification adapters on real Express 4, Express 5 and Fastify servers
   for (const name of ["express4-urlencoded", "express5-urlencoded"] as const) {
     it(`${name}: an Alipay notification decoded by express.urlencoded() verifies and is applied`, async () => {
       const outTradeNo = uniqueOutTradeNo("AF");
-      book.set(outTradeNo, { outTradeNo, provider: "alipay", merchantId: "ali-main", amount: cny(808) });
-      await gateway.forMerchant("ali-main").createPayment({
+      rig.book.set(outTradeNo, { outTradeNo, provider: "alipay", merchantId: "ali-main", amount: cny(808) });
+      await rig.gateway.forMerchant("ali-main").createPayment({
         outTradeNo,
         description: "表单通知 & 测试 +1",
         amount: cny(808),
@@ -195,26 +157,29 @@ describe("notification adapters on real Express 4, Express 5 and Fastify servers
         notifyUrl: `${origins[name]}/notify/ali-main`,
         attach: "a=1&b=两",
       });
-      await alipay.pay(outTradeNo);
-      await alipay.settled();
-      const sent = alipay.notifications().filter((n) => n.outTradeNo === outTradeNo);
+      await rig.alipay.pay(outTradeNo);
+      await rig.alipay.settled();
+      const sent = rig.alipay.notifications().filter((n) => n.outTradeNo === outTradeNo);
       expect(sent.map((n) => n.acknowledged)).toEqual([true]);
-      expect(await ledger.getOrder(outTradeNo)).toMatchObject({ tradeState: TradeState.PAID, paidFen: 808 });
+      expect(await rig.ledger.getOrder(outTradeNo)).toMatchObject({
+        tradeState: TradeState.PAID,
+        paidFen: 808,
+      });
     });
 
     it(`${name}: a tampered decoded form is refused`, async () => {
       const outTradeNo = uniqueOutTradeNo("AT");
-      book.set(outTradeNo, { outTradeNo, provider: "alipay", merchantId: "ali-main", amount: cny(909) });
-      await gateway.forMerchant("ali-main").createPayment({
+      rig.book.set(outTradeNo, { outTradeNo, provider: "alipay", merchantId: "ali-main", amount: cny(909) });
+      await rig.gateway.forMerchant("ali-main").createPayment({
         outTradeNo,
         description: "tamper",
         amount: cny(909),
         method: "native",
         notifyUrl: "http://127.0.0.1:9/unreachable",
       });
-      await alipay.pay(outTradeNo);
-      await alipay.settled();
-      const note = alipay.notifications().find((n) => n.outTradeNo === outTradeNo);
+      await rig.alipay.pay(outTradeNo);
+      await rig.alipay.settled();
+      const note = rig.alipay.notifications().find((n) => n.outTradeNo === outTradeNo);
       if (!note) throw new Error("no notification captured");
       const body = note.body.replace(/total_amount=9\.09/, "total_amount=0.01");
       expect(body).not.toBe(note.body);
@@ -224,7 +189,7 @@ describe("notification adapters on real Express 4, Express 5 and Fastify servers
         body,
       });
       expect(await res.text()).toBe("failure");
-      expect(await ledger.getOrder(outTradeNo)).toBeUndefined();
+      expect(await rig.ledger.getOrder(outTradeNo)).toBeUndefined();
     });
   }
 

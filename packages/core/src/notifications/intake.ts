@@ -107,6 +107,11 @@ export class NotificationIntake {
     );
   }
 
+  /** The gateway whose merchants this intake answers for (what the NestJS module provides as PaymentGateway). */
+  get gateway(): PaymentGateway {
+    return this.options.gateway;
+  }
+
   /** The outbox this intake's events are in (what a dispatcher or the recovery worker reads). */
   get outbox(): Outbox {
     return this.events.outbox;
