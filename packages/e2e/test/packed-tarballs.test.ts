@@ -1,32 +1,15 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { libraries, pack, packagesDir, repoRoot } from "./support/packed-libraries.js";
 import { citationOffences } from "./support/private-citations.js";
 
 // The tarballs are the product: `pnpm pack` each library package, as publishing would, and check
 // what a user would install. Then compile an app that imports every package under `strict` with
 // `skipLibCheck: false`, which fails when a public declaration needs a devDependency or leaks a
 // dependency's unresolvable globals (PGlite's Emscripten types did).
-const packagesDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const libraries = readdirSync(packagesDir)
-  .filter((dir) => existsSync(join(packagesDir, dir, "package.json")))
-  .map((dir) => ({ dir, pkg: JSON.parse(readFileSync(join(packagesDir, dir, "package.json"), "utf8")) }))
-  .filter(({ pkg }) => pkg.exports && !pkg.private);
-
-const PNPM = ["--yes", "pnpm@10.34.9"];
-const repoRoot = join(packagesDir, "..");
 const attw = join(repoRoot, "node_modules", "@arethetypeswrong", "cli", "dist", "index.js");
 const tsc = join(repoRoot, "node_modules", "typescript", "bin", "tsc");
 let work: string;
@@ -40,16 +23,9 @@ function walk(dir: string): string[] {
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), "paybridge-pack-"));
-  for (const { dir } of libraries) {
-    const dest = join(work, dir);
-    mkdirSync(dest);
-    execFileSync("npx", [...PNPM, "pack", "--pack-destination", dest], {
-      cwd: join(packagesDir, dir),
-      stdio: "pipe",
-    });
-    const tarball = readdirSync(dest).find((f) => f.endsWith(".tgz"));
-    if (!tarball) throw new Error(`pnpm pack wrote no tarball for ${dir}`);
-    execFileSync("tar", ["-xzf", join(dest, tarball), "-C", dest]);
+  for (const library of libraries) {
+    const dest = join(work, library.dir);
+    execFileSync("tar", ["-xzf", pack(library, dest), "-C", dest]);
   }
 }, 600_000);
 

@@ -11,18 +11,11 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { startWechatSandbox, type WechatSandbox } from "@paybridge/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { quickStartCode } from "./support/readme-quickstart.js";
 import { eventually } from "./support/recovery-rig.js";
 
 const root = fileURLToPath(new URL("../../../", import.meta.url));
 const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
-
-/** The first ```ts block after the "Quick start for a backend" heading. */
-export function quickStartCode(readme: string): string {
-  const section = readme.split("## Quick start for a backend")[1];
-  const code = section?.match(/```ts\n([\s\S]*?)```/)?.[1];
-  if (!code) throw new Error("README.md has no ```ts block under 'Quick start for a backend'");
-  return code;
-}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -48,7 +41,7 @@ describe("README quick start", () => {
       allowLoopbackHttpNotify: true,
     });
     mkdirSync(dir, { recursive: true });
-    writeFileSync(file, quickStartCode(readFileSync(join(root, "README.md"), "utf8")));
+    writeFileSync(file, quickStartCode());
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const { DATABASE_URL: _unused, ...env } = process.env;
@@ -97,7 +90,7 @@ describe("README quick start", () => {
   });
 
   it("extracts a real program from README.md", () => {
-    const code = quickStartCode(readFileSync(join(root, "README.md"), "utf8"));
+    const code = quickStartCode();
     expect(code).toContain("new NotificationIntake({ gateway, ledger, inbox, events })");
     expect(code).not.toContain("orders:");
   });
