@@ -3,6 +3,7 @@ import type { Logger } from "../logger/logger.js";
 import type { PaymentLedger } from "../payments/payment-ledger.js";
 import type { Clock } from "../provider/clock.js";
 import type { AnyProviderClass, MerchantAccount } from "../provider/contract.js";
+import type { ServiceProviderAccount } from "../provider/service-provider.js";
 import { PaymentGateway } from "./gateway.js";
 import type { Router } from "./routing.js";
 import { TOKENS } from "./tokens.js";
@@ -32,6 +33,14 @@ export function registerProvider(container: DependencyContainer, cls: AnyProvide
 
 export function registerMerchant(container: DependencyContainer, account: MerchantAccount): void {
   container.register(TOKENS.MerchantAccount, { useValue: account });
+}
+
+/** A service-provider account and its sub-merchants (see ServiceProviderAccount). */
+export function registerServiceProvider(
+  container: DependencyContainer,
+  account: ServiceProviderAccount,
+): void {
+  container.register(TOKENS.ServiceProviderAccount, { useValue: account });
 }
 
 export function resolveGateway(container: DependencyContainer): PaymentGateway {

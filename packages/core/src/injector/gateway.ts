@@ -8,6 +8,7 @@ import type { PaymentLedger } from "../payments/payment-ledger.js";
 import { recordingProvider } from "../payments/recording-provider.js";
 import { type Clock, systemClock } from "../provider/clock.js";
 import type { AnyProviderClass, MerchantAccount, PaymentProvider } from "../provider/contract.js";
+import type { ServiceProviderAccount, ServiceProviderSession } from "../provider/service-provider.js";
 import { parseInput } from "../schemas/parse.js";
 import { capabilityGuard } from "./capability-guard.js";
 import type { OrderRoute, Router } from "./routing.js";
@@ -22,6 +23,10 @@ export class PaymentGateway {
   private readonly classes = new Map<string, AnyProviderClass>();
   private readonly accounts = new Map<string, MerchantAccount>();
   private readonly instances = new Map<string, PaymentProvider>();
+  /** Service-provider accounts by id, with their parsed configuration (keys included). */
+  private readonly serviceProviderAccounts = new Map<string, ServiceProviderAccount>();
+  /** One opened session per service-provider account, shared by all its sub-merchants. */
+  private readonly sessions = new Map<string, ServiceProviderSession>();
   private readonly secrets = new SecretRegistry();
   private readonly logger: Logger;
   private paymentLedger: PaymentLedger | undefined;
@@ -33,11 +38,14 @@ export class PaymentGateway {
     @inject(TOKENS.Logger, { isOptional: true }) logger: Logger | undefined,
     @inject(TOKENS.Clock, { isOptional: true }) private readonly clock: Clock = systemClock,
     @inject(TOKENS.PaymentLedger, { isOptional: true }) payments?: PaymentLedger,
+    @injectAll(TOKENS.ServiceProviderAccount, { isOptional: true })
+    serviceProviders?: ServiceProviderAccount[] | undefined,
   ) {
     this.paymentLedger = payments;
     this.logger = redactingLogger(logger ?? silentLogger, this.secrets);
     for (const cls of classes ?? []) this.addProvider(cls);
     for (const account of accounts ?? []) this.addMerchant(account);
+    for (const account of serviceProviders ?? []) this.addServiceProvider(account);
     // Printed (util.inspect, JSON.stringify) as its providers and redacted merchants only: the
     // provider instances it caches hold keys, and so do the accounts' configurations.
     concealWith(this, () => ({ providers: this.providerIds, merchants: this.merchants }));
@@ -71,6 +79,71 @@ export class PaymentGateway {
         config: typeof config === "object" && config !== null ? concealSecrets(config) : config,
       }),
     );
+  }
+
+  /**
+   * Adds a service-provider account: its configuration is checked by its provider's schema and held
+   * once; each sub-merchant becomes a merchant account (routable by its id like any other) whose
+   * configuration is its sub-merchant identity only, checked by the class's subMerchantSchema.
+   */
+  addServiceProvider(account: ServiceProviderAccount): void {
+    const cls = this.classes.get(account.provider);
+    if (!cls) {
+      throw new ConfigurationError(
+        `service provider "${account.id}" names provider "${account.provider}", which is not registered (registered: ${[...this.classes.keys()].join(", ") || "none"})`,
+      );
+    }
+    const support = cls.serviceProvider;
+    if (!support) {
+      throw new ConfigurationError(
+        `service provider "${account.id}": provider "${account.provider}" has no service-provider mode`,
+      );
+    }
+    if (this.serviceProviderAccounts.has(account.id) || this.accounts.has(account.id)) {
+      throw new ConfigurationError(`service provider "${account.id}" is added twice or names a merchant`);
+    }
+    const root = `serviceProviders.${account.id}`;
+    this.secrets.addFromConfig(account.config);
+    const config = parseInput(cls.configSchema, account.config, `${root}.config`);
+    const subs = account.subMerchants.map((sub) => {
+      if (this.accounts.has(sub.id) || this.serviceProviderAccounts.has(sub.id) || sub.id === account.id) {
+        throw new ConfigurationError(`sub-merchant "${sub.id}" of "${account.id}" is added twice`);
+      }
+      this.secrets.addFromConfig(sub.config);
+      return {
+        id: sub.id,
+        provider: account.provider,
+        config: parseInput(support.subMerchantSchema, sub.config, `${root}.subMerchants.${sub.id}`),
+        serviceProvider: account.id,
+        ...(sub.default !== undefined ? { default: sub.default } : {}),
+      };
+    });
+    const seen = new Set<string>();
+    for (const sub of subs) {
+      if (seen.has(sub.id)) throw new ConfigurationError(`sub-merchant "${sub.id}" is added twice`);
+      seen.add(sub.id);
+    }
+    this.serviceProviderAccounts.set(account.id, {
+      id: account.id,
+      provider: account.provider,
+      config,
+      subMerchants: [],
+    });
+    for (const sub of subs) {
+      this.accounts.set(
+        sub.id,
+        concealSecrets({
+          ...sub,
+          config:
+            typeof sub.config === "object" && sub.config !== null ? concealSecrets(sub.config) : sub.config,
+        }),
+      );
+    }
+  }
+
+  /** The sub-merchant accounts of service provider `id` (empty for an unknown id). */
+  subMerchantsOf(id: string): readonly MerchantAccount[] {
+    return this.merchants.filter((m) => m.serviceProvider === id);
   }
 
   /**
@@ -136,11 +209,14 @@ export class PaymentGateway {
     if (!account) throw new ConfigurationError(`no merchant account "${merchantId}"`);
     const cls = this.classes.get(account.provider);
     if (!cls) throw new ConfigurationError(`provider "${account.provider}" is not registered`);
-    const created = new cls(account.config, {
+    const context = {
       merchantId,
       clock: this.clock,
       logger: this.logger.child({ provider: cls.id, merchant: merchantId }),
-    });
+    };
+    const created = account.serviceProvider
+      ? this.session(account.serviceProvider).subMerchant(account.config, context)
+      : new cls(account.config, context);
     const recorded = this.paymentLedger
       ? recordingProvider(created, this.paymentLedger, this.clock)
       : created;
@@ -148,6 +224,22 @@ export class PaymentGateway {
     const instance = capabilityGuard(recorded);
     this.instances.set(merchantId, instance);
     return instance;
+  }
+
+  /** The service provider's session, opened on its first sub-merchant's first use. */
+  private session(serviceProviderId: string): ServiceProviderSession {
+    const cached = this.sessions.get(serviceProviderId);
+    if (cached) return cached;
+    const account = this.serviceProviderAccounts.get(serviceProviderId);
+    const support = account ? this.classes.get(account.provider)?.serviceProvider : undefined;
+    if (!account || !support) throw new ConfigurationError(`no service provider "${serviceProviderId}"`);
+    const opened = support.open(account.config, {
+      serviceProviderId,
+      clock: this.clock,
+      logger: this.logger.child({ provider: account.provider, serviceProvider: serviceProviderId }),
+    });
+    this.sessions.set(serviceProviderId, opened);
+    return opened;
   }
 
   private defaultMerchantId(order: OrderRoute): string {

@@ -6,4 +6,5 @@ export const TOKENS = {
   Logger: Symbol.for("paybridge.Logger"),
   Clock: Symbol.for("paybridge.Clock"),
   PaymentLedger: Symbol.for("paybridge.PaymentLedger"),
+  ServiceProviderAccount: Symbol.for("paybridge.ServiceProviderAccount"),
 } as const;

@@ -14,6 +14,7 @@ import type {
 import type { ListRefundsQuery, RefundQuery, RefundRequest, RefundResult } from "../schemas/refund.js";
 import type { Clock } from "./clock.js";
 import type { RefundRules } from "./refund-rules.js";
+import type { ServiceProviderSupport } from "./service-provider.js";
 
 /** A refund as a provider's field rules see it: what the refund service and `refund()` both know. */
 export interface RefundFields {
@@ -69,6 +70,11 @@ export interface MerchantAccount<Config = unknown> {
   readonly config: Config;
   /** Used when an order names only its provider and the provider has several merchants. */
   readonly default?: boolean;
+  /**
+   * Set by the gateway for a sub-merchant of a service-provider account: that account's id. Its
+   * `config` is then the sub-merchant's identity only; the keys are the service provider's.
+   */
+  readonly serviceProvider?: string;
 }
 
 /** What a provider instance receives besides its own configuration. Never another merchant's keys. */
@@ -88,6 +94,12 @@ export interface PaymentProvider {
   readonly merchantId: string;
   readonly capabilities: ProviderCapabilities;
   readonly refundRules: RefundRules;
+  /**
+   * The account whose rate budget this instance's calls spend, when it is not `merchantId`: WeChat
+   * limits partner refunds per service-provider merchant ("同一服务商商户号下", 150 / 6 QPS,
+   * https://pay.weixin.qq.com/doc/v3/partner/4012886219), so all its sub-merchants share one budget.
+   */
+  readonly rateLimitAccount?: string;
   /** The provider's own field rules; absent when the core schemas are all it needs. */
   readonly fieldRules?: ProviderFieldRules;
   createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult>;
@@ -121,6 +133,9 @@ export interface ProviderClass<Config = unknown> {
    */
   readonly refundNotifyUrlSchema?: z.ZodType<string>;
   new (config: Config, context: ProviderContext): PaymentProvider;
+  /** Present when the provider serves sub-merchants of a service-provider account (see ServiceProviderAccount). */
+  // biome-ignore lint/suspicious/noExplicitAny: a sub-merchant's config type is checked by subMerchantSchema at runtime.
+  readonly serviceProvider?: ServiceProviderSupport<Config, any>;
 }
 
 /** Any provider class, whatever its config type; what registration accepts. */

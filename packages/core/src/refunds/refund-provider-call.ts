@@ -3,9 +3,12 @@ import type { PaymentProvider } from "../provider/contract.js";
 import type { CallOutcome, RateLimits } from "./rate-limiter.js";
 import type { RefundContext } from "./refund-options.js";
 
-/** The rate budget is per merchant account at a provider. */
+/**
+ * The rate budget is per merchant account at a provider, or per the account the provider names
+ * (a service provider whose sub-merchants share one budget).
+ */
 export function limiterKey(provider: PaymentProvider): string {
-  return `${provider.id}:${provider.merchantId}`;
+  return `${provider.id}:${provider.rateLimitAccount ?? provider.merchantId}`;
 }
 
 /** One provider call inside the merchant's rate budget. */

@@ -20,14 +20,14 @@ const REFUND_EVENTS = new Set(["REFUND.SUCCESS", "REFUND.ABNORMAL", "REFUND.CLOS
 /**
  * Verifies (signature over the raw body, 5-minute window, known key), decrypts
  * (AEAD_AES_256_GCM with the APIv3 key) and maps one notification. With `identity`, the decrypted
- * resource must name that mchid (and appid, for payments).
+ * resource must name that mchid (and appid, for payments); with a V3ResourceCheck, pass it.
  */
 export async function parseV3Notification(
   raw: RawNotification,
   keys: WechatPayKeyStore,
   apiV3Key: string | KeyObject,
   merchantId: string,
-  identity?: V3Identity,
+  identity?: V3Identity | V3ResourceCheck,
 ): Promise<NotificationEvent> {
   const input = readRaw(raw);
   const pending = keys.verify(input.headers, input.body, "notification");
@@ -48,13 +48,15 @@ export async function parseV3Notification(
   const { id, event_type: eventType } = note;
   if (TRADE_EVENTS.has(eventType)) {
     const transaction = JSON.parse(plain) as V3Transaction;
-    if (identity) assertTransactionIdentity(transaction, identity);
+    if (identity && "trade" in identity) identity.trade(transaction);
+    else if (identity) assertTransactionIdentity(transaction, identity);
     const trade = fromV3TransactionNotice(transaction, merchantId);
     return { id, provider: "wechatpay", merchantId, eventType, kind: "trade", trade };
   }
   if (REFUND_EVENTS.has(eventType)) {
     const notice = JSON.parse(plain) as V3RefundNotice;
-    if (identity) assertRefundIdentity(notice, identity);
+    if (identity && "refund" in identity) identity.refund(notice);
+    else if (identity) assertRefundIdentity(notice, identity);
     const refund = fromV3Refund(notice, merchantId);
     return { id, provider: "wechatpay", merchantId, eventType, kind: "refund", refund };
   }
@@ -62,6 +64,16 @@ export async function parseV3Notification(
 }
 
 type CheckedRaw = { headers: HeaderBag; body: string };
+
+/**
+ * Checks of the decrypted resource other than a direct merchant's mchid / appid: a service
+ * provider's sub-merchant checks sp_mchid / sub_mchid (see partner-identity.ts). Each throws
+ * SignatureError for a resource that is not the routed account's.
+ */
+export interface V3ResourceCheck {
+  trade(resource: unknown): void;
+  refund(resource: unknown): void;
+}
 
 /**
  * The notification as rawNotificationSchema accepts it. The shape every web framework hands over

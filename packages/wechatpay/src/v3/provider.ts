@@ -1,4 +1,4 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import type { KeyObject } from "node:crypto";
 import {
   assertEcho,
   type ClosePaymentInput,
@@ -12,7 +12,6 @@ import {
   type NotificationAck,
   type NotificationEvent,
   type PaymentAction,
-  PaymentError,
   type PaymentProvider,
   type ProviderCapabilities,
   type ProviderContext,
@@ -26,22 +25,24 @@ import {
   type RefundRules,
   refundQuerySchema,
   refundRequestSchema,
+  type ServiceProviderContext,
   type TradeQuery,
   type TradeResult,
-  TradeState,
-  TradeStateError,
   tradeQuerySchema,
   UnsupportedOperationError,
-  ValidationError,
   withPaymentRule,
 } from "@paybridge/core";
-import Pay from "wechatpay-node-v3";
-import { WECHAT_V3_OUT_TRADE_NO, wechatFieldRules, wechatNotifyUrlRule } from "../shared/field-rules.js";
+import type Pay from "wechatpay-node-v3";
 import { type DownloadedBill, downloadTradeBill, type TradeBillRequest } from "./bills.js";
+import { openV3Client } from "./client.js";
+import { closeOrRefusePaid } from "./close.js";
 import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
-import { WechatPayKeyStore } from "./key-store.js";
+import { assertV3Method, v3FieldRules, v3MethodRule } from "./field-rules.js";
+import type { WechatPayKeyStore } from "./key-store.js";
 import { parseV3Notification } from "./notification.js";
 import { wechatNotifyUrlSchema } from "./notify-url.js";
+import { wechatPaySubMerchantSchema } from "./partner-config.js";
+import { WechatPayPartnerSession } from "./partner-provider.js";
 import { decryptSensitiveField, encryptSensitiveField } from "./sensitive-fields.js";
 import {
   assertRefundEcho,
@@ -50,7 +51,6 @@ import {
   toV3OrderBody,
   toV3RefundBody,
 } from "./transformers.js";
-import { WechatV3Transport } from "./transport.js";
 import type { V3Refund, V3Transaction } from "./wire-types.js";
 
 /** The library's signatures take loose objects; PayBridge builds them from typed transformers. */
@@ -67,6 +67,12 @@ export class WechatPayProvider implements PaymentProvider {
   static readonly configSchema = wechatPayV3ConfigSchema;
   /** WeChat's notify_url rule; RefundService checks every merchant's refund notify URL with it when built. */
   static readonly refundNotifyUrlSchema = wechatNotifyUrlSchema;
+  /** Service-provider (服务商) mode: sub-merchants served through the partner APIs with the service provider's keys. */
+  static readonly serviceProvider = {
+    subMerchantSchema: wechatPaySubMerchantSchema,
+    open: (config: WechatPayV3ConfigInput, context: ServiceProviderContext) =>
+      new WechatPayPartnerSession(config, context),
+  };
 
   readonly id = WechatPayProvider.id;
   readonly merchantId: string;
@@ -95,70 +101,17 @@ export class WechatPayProvider implements PaymentProvider {
     this.merchantId = context.merchantId;
     // Printed (util.inspect, JSON.stringify) as its id and merchant only, never its keys.
     concealProvider(this);
-    this.fieldRules = withPaymentRule(
-      wechatFieldRules({
-        outTradeNo: {
-          pattern: WECHAT_V3_OUT_TRADE_NO,
-          rule: "must be 6-32 characters of digits, letters and _-|* (WeChat out_trade_no)",
-        },
-        descriptionMax: 127,
-        oneToThreeByteOnly: true,
-        reasonMaxBytes: 80,
-        notifyUrl: wechatNotifyUrlRule(this.config.allowLoopbackHttpNotify),
-      }),
-      v3MethodRule,
-    );
-    this.merchantKey = createPrivateKey(this.config.privateKey);
-    this.keys = new WechatPayKeyStore(
-      this.config.keyMode,
-      this.config.apiV3Key,
-      context.clock,
-      this.config.signatureWindowMs,
-      async () => {
-        await this.pay.get_certificates(this.config.apiV3Key);
-      },
-      this.config.certificates,
-    );
-    this.pay = new Pay({
-      appid: this.config.appid,
-      mchid: this.config.mchid,
-      serial_no: this.config.merchantSerialNo,
-      // The library insists on a "public key" only to derive a serial, which is given above.
-      publicKey: Buffer.from(createPublicKey(this.config.privateKey).export({ type: "spki", format: "pem" })),
-      privateKey: Buffer.from(this.config.privateKey),
-      key: this.config.apiV3Key,
-    });
-    this.pay.createHttp(
-      new WechatV3Transport({
-        origin: this.config.origin,
-        timeoutMs: this.config.timeoutMs,
-        keys: this.keys,
-        onRequest: (method, path) => context.logger.debug({ method, path }, "wechatpay request"),
-      }),
-    );
+    this.fieldRules = withPaymentRule(v3FieldRules(this.config), v3MethodRule);
+    const client = openV3Client(this.config, context.clock, context.logger);
+    this.merchantKey = client.merchantKey;
+    this.keys = client.keys;
+    this.pay = client.pay;
   }
 
   async createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult> {
     const order = parseInput(createPaymentSchema, input, "payment");
     this.fieldRules.payment(order, "payment");
-    if (order.method === "page") {
-      throw new ValidationError(
-        "payment.method",
-        "payment.method: page is an Alipay method; WeChat Pay offers native (QR) for desktop pages",
-      );
-    }
-    if (order.method === "barcode") {
-      throw new ValidationError(
-        "payment.method",
-        "payment.method: barcode is not supported by this provider",
-      );
-    }
-    if ((order.method === "jsapi" || order.method === "mini_program") && !order.payer?.openid) {
-      throw new ValidationError(
-        "payment.payer.openid",
-        `payment.payer.openid: is required for WeChat ${order.method}`,
-      );
-    }
+    assertV3Method(order);
     const body = toV3OrderBody(order) as unknown as LibParams;
     const base = {
       provider: this.id,
@@ -231,36 +184,16 @@ export class WechatPayProvider implements PaymentProvider {
     return fromV3Transaction(wire, this.merchantId);
   }
 
-  /**
-   * Close (https://pay.weixin.qq.com/doc/v3/merchant/4013070360). The v3 page has no ORDERPAID:
-   * a paid order's close is refused with the generic 400 INVALID_REQUEST, which alone does not say
-   * "this order is paid". A caller closing an expired order must learn that the buyer paid after
-   * all, so an INVALID_REQUEST refusal is followed by a query, and a paid (or refunded) order
-   * becomes a TradeStateError naming its trade_state.
-   */
+  /** Close; a paid order's refusal becomes a TradeStateError (see closeOrRefusePaid). */
   async closePayment(input: ClosePaymentInput): Promise<void> {
     const { outTradeNo } = parseInput(closePaymentSchema, input, "close");
     this.fieldRules.outTradeNo(outTradeNo, "close.outTradeNo");
     // The close answer is 204 with no body: there is nothing it could echo.
-    try {
-      await this.pay.close(outTradeNo);
-    } catch (error) {
-      if (!(error instanceof PaymentError) || error.providerCode !== "INVALID_REQUEST") throw error;
-      const trade = await this.queryPayment({ outTradeNo });
-      if (trade.state === TradeState.PAID || trade.state === TradeState.REFUND) {
-        throw new TradeStateError(
-          `wechatpay order ${outTradeNo} is paid (${trade.rawStatus}): it cannot be closed`,
-          {
-            provider: this.id,
-            providerCode: trade.rawStatus,
-            providerMessage: error.providerMessage,
-            httpStatus: error.httpStatus,
-            cause: error,
-          },
-        );
-      }
-      throw error;
-    }
+    await closeOrRefusePaid(
+      () => this.pay.close(outTradeNo),
+      () => this.queryPayment({ outTradeNo }),
+      outTradeNo,
+    );
   }
 
   async refund(request: RefundRequest): Promise<RefundResult> {
@@ -350,17 +283,6 @@ export class WechatPayProvider implements PaymentProvider {
 }
 
 /** The methods APIv3 does not take, refused with the reason (part of the field rules). */
-function v3MethodRule(order: { method: string }, root: string): void {
-  if (order.method === "page") {
-    throw new ValidationError(
-      `${root}.method`,
-      `${root}.method: page is an Alipay method; WeChat Pay offers native (QR) for desktop pages`,
-    );
-  }
-  if (order.method === "barcode") {
-    throw new ValidationError(`${root}.method`, `${root}.method: barcode is not supported by this provider`);
-  }
-}
 
 function clientParams(params: Record<string, string | undefined>): PaymentAction {
   const clean: Record<string, string> = {};

@@ -76,10 +76,20 @@ export class WechatMerchantEngine {
 
   // ---------------------------------------------------------------- merchants, events, time
 
+  private readonly rateGroups = new Map<string, string>();
+
   addMerchant(merchant: { mchid: string; appids?: readonly string[] }): EngineMerchant {
     const record: EngineMerchant = { mchid: merchant.mchid, appids: [...(merchant.appids ?? [])] };
     this.merchants.set(merchant.mchid, record);
     return record;
+  }
+
+  /**
+   * Counts `mchid`'s refund calls in `group`'s rate budget: a service provider's sub-merchants share
+   * the service provider's ("同一服务商商户号下 ... 150QPS ... 6QPS", https://pay.weixin.qq.com/doc/v3/partner/4012886219).
+   */
+  shareRefundRateLimit(mchid: string, group: string): void {
+    this.rateGroups.set(mchid, group);
   }
 
   hasMerchant(mchid: string): boolean {
@@ -145,7 +155,10 @@ export class WechatMerchantEngine {
     return this.run(
       mchid,
       "refund",
-      () => this.rateLimiter.guard(mchid, this.clock, () => this.applyRefund(mchid, input)),
+      () =>
+        this.rateLimiter.guard(this.rateGroups.get(mchid) ?? mchid, this.clock, () =>
+          this.applyRefund(mchid, input),
+        ),
       // "同一退款单号多次请求只退一笔" (https://pay.weixin.qq.com/doc/v3/merchant/4012556457): a
       // resubmitted out_refund_no is answered with the refund it already made. A refusal of new
       // money (balance, the buyer's account, no such order) is about a refund not made yet, so

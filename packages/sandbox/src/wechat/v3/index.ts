@@ -2,6 +2,7 @@ export * from "./control.js";
 export * from "./credentials.js";
 export * from "./key-ring.js";
 export * from "./notifier.js";
+export type { WechatSandboxSubMerchant } from "./partner/book.js";
 export * from "./render.js";
 export * from "./sensitive-fields.js";
 export * from "./server.js";

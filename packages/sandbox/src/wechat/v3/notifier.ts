@@ -11,6 +11,7 @@ import {
 } from "../../shared/delivery-mode.js";
 import { formatBeijingTime } from "../../shared/time-format.js";
 import type { WechatEngineEvent } from "../engine/events.js";
+import type { EngineOrder, EngineRefund } from "../engine/types.js";
 import type { WechatSandboxMerchant } from "./credentials.js";
 import { renderRefundNotice, renderTransaction } from "./render.js";
 import { type ResponseSigner, signedHeaders } from "./signing.js";
@@ -89,6 +90,17 @@ interface Pending {
   running: boolean;
 }
 
+/** The decrypted resource of a payment / refund notification for an order or refund of the engine. */
+export interface NotificationResources {
+  transaction(order: Readonly<EngineOrder>): Record<string, unknown>;
+  refund(refund: Readonly<EngineRefund>): Record<string, unknown>;
+}
+
+const DIRECT_RESOURCES: NotificationResources = {
+  transaction: renderTransaction,
+  refund: renderRefundNotice,
+};
+
 const EVENT_TYPES = {
   SUCCESS: { eventType: "REFUND.SUCCESS", summary: "退款成功" },
   ABNORMAL: { eventType: "REFUND.ABNORMAL", summary: "退款异常" },
@@ -111,6 +123,8 @@ export class WechatNotifier {
     private readonly clock: SandboxClock,
     private readonly wireNow: () => number,
     private readonly options: NotifierOptions = {},
+    /** How resources are rendered; a service provider's sub-merchants use the partner shape. */
+    private readonly resources: NotificationResources = DIRECT_RESOURCES,
   ) {
     this.mode = nextDeliveryMode(DEFAULT_DELIVERY_MODE, pickDeliveryMode(options));
   }
@@ -184,7 +198,7 @@ export class WechatNotifier {
         eventType: "TRANSACTION.SUCCESS",
         summary: "支付成功",
         originalType: "transaction",
-        resource: renderTransaction(event.order),
+        resource: this.resources.transaction(event.order),
         url: event.order.notifyUrl,
         outTradeNo: event.order.outTradeNo,
         outRefundNo: undefined,
@@ -197,7 +211,7 @@ export class WechatNotifier {
       kind: "refund",
       ...EVENT_TYPES[event.to],
       originalType: "refund",
-      resource: renderRefundNotice(event.refund),
+      resource: this.resources.refund(event.refund),
       url,
       outTradeNo: event.refund.outTradeNo,
       outRefundNo: event.refund.outRefundNo,

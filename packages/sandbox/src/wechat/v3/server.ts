@@ -21,11 +21,25 @@ import { findEndpoint, type Reply } from "./endpoints/index.js";
 import { headerValue, readBody } from "./http-io.js";
 import { WechatKeyRing } from "./key-ring.js";
 import { type NotifierOptions, type SentNotification, WechatNotifier } from "./notifier.js";
+import {
+  assertMayCall,
+  PartnerBook,
+  partnerTransaction,
+  renderPartnerRefundNotice,
+  type WechatSandboxSubMerchant,
+} from "./partner/index.js";
+import { renderRefundNotice, renderTransaction } from "./render.js";
 import { parseAuthorization, signedHeaders } from "./signing.js";
 
 export interface WechatSandboxOptions extends WechatEngineOptions {
   /** Merchants to create; one merchant in platform-certificate mode when omitted. */
   readonly merchants?: readonly WechatSandboxMerchantOptions[];
+  /**
+   * Service providers (服务商) with their sub-merchants, served on the partner APIs
+   * (/v3/pay/partner/transactions/...). Each is also a merchant (`merchant(spMchid)`,
+   * `merchantConfig(spMchid)` give its keys); each sub-merchant's orders are kept apart.
+   */
+  readonly serviceProviders?: readonly WechatSandboxServiceProviderOptions[];
   /** WeChat Pay's own keys (e.g. read back from files, so a restarted sandbox keeps them); fresh when omitted. */
   readonly platform?: WechatPlatformKeys;
   /** Wall clock for request / response signature timestamps (ms). Business time is `clock`. */
@@ -47,6 +61,12 @@ export interface WechatSandboxOptions extends WechatEngineOptions {
   readonly allowLoopbackHttpNotify?: boolean;
 }
 
+/** A service provider (服务商): a merchant whose keys sign partner calls for its sub-merchants. */
+export interface WechatSandboxServiceProviderOptions extends WechatSandboxMerchantOptions {
+  /** Its sub-merchants (特约商户): their numbers and the appids bound to each (sub_appid). */
+  readonly subMerchants: readonly { readonly mchid: string; readonly appids?: readonly string[] }[];
+}
+
 export interface WechatSandbox {
   /** http://127.0.0.1:PORT: configure the provider's origin with it. */
   readonly origin: string;
@@ -60,6 +80,8 @@ export interface WechatSandbox {
   readonly keys: WechatKeyRing;
   readonly engine: WechatMerchantEngine;
   readonly control: WechatSandboxControl;
+  /** The sub-merchants of service provider `spMchid` (none for an ordinary merchant). */
+  subMerchants(spMchid: string): readonly WechatSandboxSubMerchant[];
   /** Every notification built so far, with the exact headers and body sent. */
   readonly notifications: readonly SentNotification[];
   close(): Promise<void>;
@@ -76,18 +98,51 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
   const allowLoopbackHttp = options.allowLoopbackHttpNotify === true;
   const windowMs = options.signatureWindowMs ?? 5 * 60_000;
   const platform = options.platform ?? createPlatformKeys(new Date(wireNow()));
-  const merchants = (options.merchants ?? [{}]).map((m) => createMerchant(m, platform));
+  const serviceProviders = options.serviceProviders ?? [];
+  const direct = (options.merchants ?? (serviceProviders.length > 0 ? [] : [{}])).map((m) =>
+    createMerchant(m, platform),
+  );
+  const spMerchants = serviceProviders.map((sp) => createMerchant(sp, platform));
+  const merchants = [...direct, ...spMerchants];
   const byMchid = new Map(merchants.map((m) => [m.mchid, m]));
   for (const m of merchants) engine.addMerchant({ mchid: m.mchid, appids: m.appids });
+  const partners = new PartnerBook();
+  for (const [i, sp] of spMerchants.entries()) {
+    const subs = (serviceProviders[i]?.subMerchants ?? []).map((sub) => ({
+      mchid: sub.mchid,
+      appids: [...(sub.appids ?? [])],
+    }));
+    partners.addServiceProvider(sp.mchid, subs);
+    for (const sub of subs) {
+      // A sub-merchant's orders are placed under the service provider's sp_appid (the engine checks
+      // the order's appid against these); sub_appid is checked against the sub-merchant's own.
+      engine.addMerchant({ mchid: sub.mchid, appids: sp.appids });
+      engine.shareRefundRateLimit(sub.mchid, `service-provider:${sp.mchid}`);
+    }
+  }
+  /** The merchant whose keys sign for `mchid`: itself, or a sub-merchant's service provider. */
+  const signerOf = (mchid: string) =>
+    byMchid.get(mchid) ?? byMchid.get(partners.serviceProviderOf(mchid) ?? "");
   const keys = new WechatKeyRing(platform, engine.clock, wireNow);
   for (const m of merchants) keys.setMode(m.mchid, m.keyMode, m.switch);
 
   const notifier = new WechatNotifier(
-    (id) => byMchid.get(id),
+    signerOf,
     (m) => keys.notificationSigner(m),
     engine.clock,
     wireNow,
     options.notify,
+    {
+      // A sub-merchant's notifications go out in the partner shape, signed and encrypted with its service provider's keys.
+      transaction: (order) =>
+        partners.serviceProviderOf(order.mchid)
+          ? partnerTransaction(partners, order)
+          : renderTransaction(order),
+      refund: (refund) => {
+        const sp = partners.serviceProviderOf(refund.mchid);
+        return sp ? renderPartnerRefundNotice(refund, sp) : renderRefundNotice(refund);
+      },
+    },
   );
   engine.onEvent((event) => notifier.handle(event));
   const bills = new WechatBillDesk(engine);
@@ -211,7 +266,9 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
     const found = findEndpoint(method, pathname);
     if (!found) throw new Error(`findEndpoint and route disagree on ${method} ${pathname}`);
     const { endpoint, capturedRaw } = found;
+    assertMayCall(partners, endpoint, m.mchid);
     const reply = endpoint.handle({
+      partners,
       engine,
       bills,
       keys,
@@ -275,6 +332,7 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
       return wechatMerchantConfig(m, origin, keys.modeOf(m.mchid), allowLoopbackHttp);
     },
     merchant: merchantOf,
+    subMerchants: (spMchid: string) => partners.subMerchantsOf(spMchid),
     platform,
     keys,
     engine,

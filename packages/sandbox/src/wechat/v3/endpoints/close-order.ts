@@ -6,6 +6,7 @@ export const closeOrder: Endpoint = {
   method: "POST",
   path: /^\/v3\/pay\/transactions\/out-trade-no\/([^/?]+)\/close$/,
   operation: "close_order",
+  serviceProvider: "never",
   handle({ engine, merchant: m, raw, captured }) {
     assertMchid(str(parseJsonBody(raw), "mchid"), m);
     engine.closeOrder(m.mchid, captured);

@@ -4,6 +4,7 @@ import { WechatEngineError } from "../../engine/errors.js";
 import type { WechatOperation } from "../../engine/faults.js";
 import type { WechatSandboxMerchant } from "../credentials.js";
 import type { WechatKeyRing } from "../key-ring.js";
+import type { PartnerBook } from "../partner/book.js";
 
 /** What the server sends back for one call: a JSON body (signed unless `signed` is false) or a file. */
 export type Reply = { status: number; body?: unknown; signed?: boolean; file?: Buffer };
@@ -23,6 +24,8 @@ export interface EndpointContext {
   readonly params: URLSearchParams;
   /** The path segment the endpoint's pattern captures (URL-decoded), e.g. the out_trade_no. */
   readonly captured: string;
+  /** Service providers (服务商) and their sub-merchants; absent when the sandbox has none. */
+  readonly partners?: PartnerBook;
 }
 
 /**
@@ -34,6 +37,11 @@ export interface Endpoint {
   /** The whole pathname; group 1, when present, is the `captured` segment. */
   readonly path: RegExp;
   readonly operation?: WechatOperation;
+  /**
+   * Who may call it: "only" a service provider (the partner APIs), "never" one (the direct order
+   * APIs: a 服务商 is told "受理机构必须传入sub_mch_id"), or anyone when absent.
+   */
+  readonly serviceProvider?: "only" | "never";
   handle(ctx: EndpointContext): Reply;
 }
 

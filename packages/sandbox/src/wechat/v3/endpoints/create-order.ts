@@ -13,6 +13,7 @@ export const createOrder: Endpoint = {
   method: "POST",
   path: /^\/v3\/pay\/transactions\/(jsapi|native|h5|app)$/,
   operation: "create_order",
+  serviceProvider: "never",
   handle({ engine, merchant: m, raw, captured, allowLoopbackHttp }) {
     const channel = captured as WechatOrderChannel;
     const body = parseJsonBody(raw);

@@ -1,3 +1,5 @@
+import { WechatEngineError } from "../../engine/errors.js";
+import { partnerRefund } from "../partner/refund.js";
 import { renderRefund } from "../render.js";
 import { parseJsonBody, readRefundBody } from "../wire-input.js";
 import { assertNoFourByteCharacters, assertNotifyUrl } from "../wire-rules.js";
@@ -8,8 +10,13 @@ export const createRefund: Endpoint = {
   method: "POST",
   path: /^\/v3\/refund\/domestic\/refunds$/,
   operation: "refund",
-  handle({ engine, merchant: m, raw, allowLoopbackHttp }) {
+  handle(ctx) {
+    const { engine, merchant: m, raw, allowLoopbackHttp } = ctx;
     const body = parseJsonBody(raw);
+    // A service provider refunds for a sub-merchant, named by sub_mchid (partner/refund.ts).
+    if (ctx.partners?.isServiceProvider(m.mchid)) return partnerRefund(ctx, body);
+    if (body.sub_mchid !== undefined)
+      throw new WechatEngineError("PARAM_ERROR", "普通商户不允许传sub_mch_id");
     assertNoFourByteCharacters(body);
     const input = readRefundBody(body);
     if (input.notifyUrl !== undefined) assertNotifyUrl(input.notifyUrl, "notify_url", allowLoopbackHttp);

@@ -4,6 +4,10 @@ import { closeOrder } from "./close-order.js";
 import type { Endpoint } from "./context.js";
 import { createOrder } from "./create-order.js";
 import { createRefund } from "./create-refund.js";
+import { partnerCloseOrder } from "./partner-close-order.js";
+import { partnerCreateOrder } from "./partner-create-order.js";
+import { partnerQueryByOutTradeNo } from "./partner-query-by-out-trade-no.js";
+import { partnerQueryByTransactionId } from "./partner-query-by-transaction-id.js";
 import { queryByOutTradeNo } from "./query-by-out-trade-no.js";
 import { queryByTransactionId } from "./query-by-transaction-id.js";
 import { queryRefund } from "./query-refund.js";
@@ -20,6 +24,11 @@ export const ENDPOINTS: readonly Endpoint[] = [
   certificates,
   tradeBill,
   billFile,
+  // 服务商 (partner) APIs: /v3/pay/partner/transactions/...; refunds share the direct paths.
+  partnerCreateOrder,
+  partnerCloseOrder,
+  partnerQueryByOutTradeNo,
+  partnerQueryByTransactionId,
 ];
 
 /**

@@ -6,6 +6,7 @@ export const queryByTransactionId: Endpoint = {
   method: "GET",
   path: /^\/v3\/pay\/transactions\/id\/([^/?]+)$/,
   operation: "query_order",
+  serviceProvider: "never",
   handle({ engine, merchant: m, params, captured }) {
     assertMchid(params.get("mchid"), m);
     return {

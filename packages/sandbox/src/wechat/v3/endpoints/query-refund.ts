@@ -1,3 +1,4 @@
+import { partnerRefundQuery } from "../partner/refund.js";
 import { renderRefund } from "../render.js";
 import type { Endpoint } from "./context.js";
 
@@ -6,7 +7,9 @@ export const queryRefund: Endpoint = {
   method: "GET",
   path: /^\/v3\/refund\/domestic\/refunds\/([^/?]+)$/,
   operation: "query_refund",
-  handle({ engine, merchant: m, captured }) {
+  handle(ctx) {
+    const { engine, merchant: m, captured } = ctx;
+    if (ctx.partners?.isServiceProvider(m.mchid)) return partnerRefundQuery(ctx);
     return { status: 200, body: renderRefund(engine.getRefund(m.mchid, captured)) };
   },
 };

@@ -1,0 +1,3 @@
+export * from "./access.js";
+export * from "./book.js";
+export * from "./render.js";

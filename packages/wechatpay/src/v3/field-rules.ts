@@ -1,0 +1,47 @@
+import { type createPaymentSchema, type ProviderFieldRules, ValidationError } from "@paybridge/core";
+import type { z } from "zod";
+import { WECHAT_V3_OUT_TRADE_NO, wechatFieldRules, wechatNotifyUrlRule } from "../shared/field-rules.js";
+import type { WechatPayV3Config } from "./config.js";
+
+/** APIv3's field rules, the same for a direct merchant and a service provider's sub-merchant. */
+export function v3FieldRules(config: Pick<WechatPayV3Config, "allowLoopbackHttpNotify">): ProviderFieldRules {
+  return wechatFieldRules({
+    outTradeNo: {
+      pattern: WECHAT_V3_OUT_TRADE_NO,
+      rule: "must be 6-32 characters of digits, letters and _-|* (WeChat out_trade_no)",
+    },
+    descriptionMax: 127,
+    oneToThreeByteOnly: true,
+    reasonMaxBytes: 80,
+    notifyUrl: wechatNotifyUrlRule(config.allowLoopbackHttpNotify),
+  });
+}
+
+/**
+ * The methods APIv3 (direct or partner) refuses, as a payment field rule: the gateway's capability
+ * guard runs the field rules first, so the provider's own reason leads.
+ */
+export function v3MethodRule(order: { method: string }, root: string): void {
+  if (order.method === "page") {
+    throw new ValidationError(
+      `${root}.method`,
+      `${root}.method: page is an Alipay method; WeChat Pay offers native (QR) for desktop pages`,
+    );
+  }
+  if (order.method === "barcode") {
+    throw new ValidationError(`${root}.method`, `${root}.method: barcode is not supported by this provider`);
+  }
+}
+
+/** The methods APIv3 offers, and the openid JSAPI and mini-program orders need (JSAPI下单 payer 必填). */
+export function assertV3Method<T extends z.output<typeof createPaymentSchema>>(
+  order: T,
+): asserts order is T & { method: Exclude<T["method"], "page" | "barcode"> } {
+  v3MethodRule(order, "payment");
+  if ((order.method === "jsapi" || order.method === "mini_program") && !order.payer?.openid) {
+    throw new ValidationError(
+      "payment.payer.openid",
+      `payment.payer.openid: is required for WeChat ${order.method}`,
+    );
+  }
+}
