@@ -2,7 +2,7 @@ import { RefundRuleError } from "../errors/errors.js";
 import type { RefundRules } from "../provider/refund-rules.js";
 import { RefundState } from "../states/refund-state.js";
 import { TradeState } from "../states/trade-state.js";
-import type { LedgerOrder, LedgerRefund, ReserveRefundInput } from "./ledger.js";
+import type { LedgerOrder, LedgerRefund, ReserveRefundInput } from "./ledger-records.js";
 
 const DAY_MS = 86_400_000;
 

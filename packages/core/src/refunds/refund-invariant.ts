@@ -6,7 +6,7 @@ import {
   TradeStateError,
 } from "../errors/errors.js";
 import { describeRefundState, RefundState } from "../states/refund-state.js";
-import type { LedgerRefund } from "./ledger.js";
+import type { LedgerRefund } from "./ledger-records.js";
 
 /**
  * THE REFUND INVARIANT (docs/refunds.md "The invariant"): a refund whose request may have reached

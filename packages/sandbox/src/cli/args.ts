@@ -1,7 +1,6 @@
 import { parseArgs } from "node:util";
 import type { WechatKeyMode } from "../wechat/v3/credentials.js";
-import type { WechatSwitchOptions } from "../wechat/v3/key-ring.js";
-import { WECHAT_SWITCH_RAMP } from "../wechat/v3/switch-schedule.js";
+import { WECHAT_SWITCH_RAMP, type WechatSwitchOptions } from "../wechat/v3/switch-schedule.js";
 import { CliUsageError } from "./errors.js";
 import { isLoopbackHost } from "./host.js";
 

@@ -11,9 +11,10 @@ import {
 } from "../engine/faults.js";
 import type { EngineOrder, WechatRefundStatus } from "../engine/types.js";
 import type { WechatKeyMode } from "./credentials.js";
-import type { PlatformCertificate, WechatKeyRing, WechatSwitchOptions } from "./key-ring.js";
+import type { PlatformCertificate, WechatKeyRing } from "./key-ring.js";
 import type { DropFilter, SentNotification, WechatNotifier } from "./notifier.js";
 import { decryptUpstream, encryptDownstream } from "./sensitive-fields.js";
+import type { WechatSwitchOptions } from "./switch-schedule.js";
 
 const KEY_MODES: readonly WechatKeyMode[] = ["platform_certificate", "public_key", "switch"];
 

@@ -6,7 +6,7 @@ import {
   randomSerial,
   selfSignedCertificate,
 } from "../../shared/rsa.js";
-import type { WechatSwitchOptions } from "./key-ring.js";
+import type { WechatSwitchOptions } from "./switch-schedule.js";
 
 /**
  * How WeChat Pay signs for a merchant (https://pay.weixin.qq.com/doc/v3/merchant/4013038816):

@@ -14,6 +14,7 @@ import {
   type SwitchStep,
   seededRandom,
   WECHAT_SWITCH_RAMP,
+  type WechatSwitchOptions,
 } from "./switch-schedule.js";
 
 /** One WeChat Pay platform certificate (平台证书) with its private key, as the simulator holds it. */
@@ -23,18 +24,6 @@ export interface PlatformCertificate {
   readonly pem: string;
   readonly notBefore: Date;
   readonly notAfter: Date;
-}
-
-/** How a merchant in `switch` mode ramps notifications to the public key. */
-export interface WechatSwitchOptions {
-  /** The ramp on the sandbox clock (default: WeChat's seven days, 0.1% -> 100%). */
-  readonly schedule?: readonly SwitchStep[];
-  /** A fixed share instead of a schedule, 0..1. */
-  readonly ratio?: number;
-  /** When the ramp started (sandbox clock; default: when switch mode was set). */
-  readonly startedAt?: Date;
-  /** Seed for the public-key-or-certificate draw, for reproducible runs (default Math.random). */
-  readonly seed?: number;
 }
 
 interface MerchantKeyState {

@@ -66,3 +66,15 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** How a merchant in `switch` mode ramps notifications to the public key. */
+export interface WechatSwitchOptions {
+  /** The ramp on the sandbox clock (default: WeChat's seven days, 0.1% -> 100%). */
+  readonly schedule?: readonly SwitchStep[];
+  /** A fixed share instead of a schedule, 0..1. */
+  readonly ratio?: number;
+  /** When the ramp started (sandbox clock; default: when switch mode was set). */
+  readonly startedAt?: Date;
+  /** Seed for the public-key-or-certificate draw, for reproducible runs (default Math.random). */
+  readonly seed?: number;
+}
