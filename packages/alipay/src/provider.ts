@@ -48,6 +48,7 @@ import {
   payBizContent,
   refundBizContent,
   refundResultFromQuery,
+  refundSplit,
   tradeResultFromQuery,
 } from "./transformers.js";
 import type {
@@ -301,6 +302,7 @@ export class AlipayProvider implements PaymentProvider {
       state: 4,
       rawStatus: "fund_change=Y",
       amount: request.amount,
+      ...refundSplit(answer),
       successAt: this.context.clock(),
     };
   }

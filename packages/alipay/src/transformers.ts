@@ -13,7 +13,12 @@ import {
 import type { BizContent } from "./client.js";
 import { mapRefundQuery, mapTradeStatus, type RefundQueryReading, type TradeEvidence } from "./status-map.js";
 import { formatBeijingTime, parseBeijingTime } from "./time.js";
-import type { AlipayNotificationFields, RefundQueryResponse, TradeQueryResponse } from "./wire-types.js";
+import type {
+  AlipayNotificationFields,
+  RefundQueryResponse,
+  RefundSplitFields,
+  TradeQueryResponse,
+} from "./wire-types.js";
 
 type ParsedPayment = CreatePaymentInput & { amount: { fen: number; currency: "CNY" } };
 
@@ -129,7 +134,62 @@ export function tradeResultFromQuery(
     rawStatus: String(answer.trade_status),
     amount: cny(answerFen(answer.total_amount, "total_amount")),
     ...(paid !== undefined && evidence.paid ? { paidAmount: cny(paid) } : {}),
+    ...(evidence.paid ? paidSplit(answer) : {}),
     ...(paidAt ? { paidAt } : {}),
+  };
+}
+
+/**
+ * The vouchers and what the merchant receives, from a paid trade's amounts
+ * (https://opendocs.alipay.com/open/02ekfh): the buyer paid buyer_pay_amount and point_amount
+ * (集分宝), so the rest of total_amount is vouchers; receipt_amount is the merchant's. Only when they
+ * differ from the total, so a plain payment maps as before.
+ */
+function paidSplit(a: {
+  readonly total_amount?: string | undefined;
+  readonly buyer_pay_amount?: string | undefined;
+  readonly point_amount?: string | undefined;
+  readonly receipt_amount?: string | undefined;
+}): Pick<TradeResult, "discountAmount" | "settlementAmount"> {
+  const total = answerFen(a.total_amount, "total_amount");
+  const out: {
+    discountAmount?: TradeResult["discountAmount"] & {};
+    settlementAmount?: TradeResult["settlementAmount"] & {};
+  } = {};
+  if (a.buyer_pay_amount !== undefined) {
+    const point = a.point_amount ? answerFen(a.point_amount, "point_amount") : 0;
+    const discount = total - answerFen(a.buyer_pay_amount, "buyer_pay_amount") - point;
+    if (discount > 0) out.discountAmount = cny(discount);
+  }
+  if (a.receipt_amount !== undefined) {
+    const receipt = answerFen(a.receipt_amount, "receipt_amount");
+    if (receipt !== total) out.settlementAmount = cny(receipt);
+  }
+  return out;
+}
+
+/**
+ * present_refund_buyer_amount, the two present_refund discount amounts and send_back_fee, when the
+ * answer carries them (https://opendocs.alipay.com/open/02ekfk, https://opendocs.alipay.com/open/02ekfl).
+ */
+export function refundSplit(
+  a: RefundSplitFields,
+): Pick<RefundResult, "payerRefundAmount" | "discountRefundAmount" | "settlementRefundAmount"> {
+  const discount =
+    a.present_refund_discount_amount !== undefined || a.present_refund_mdiscount_amount !== undefined
+      ? (a.present_refund_discount_amount
+          ? answerFen(a.present_refund_discount_amount, "present_refund_discount_amount")
+          : 0) +
+        (a.present_refund_mdiscount_amount
+          ? answerFen(a.present_refund_mdiscount_amount, "present_refund_mdiscount_amount")
+          : 0)
+      : undefined;
+  return {
+    ...(a.present_refund_buyer_amount
+      ? { payerRefundAmount: cny(answerFen(a.present_refund_buyer_amount, "present_refund_buyer_amount")) }
+      : {}),
+    ...(discount !== undefined ? { discountRefundAmount: cny(discount) } : {}),
+    ...(a.send_back_fee ? { settlementRefundAmount: cny(answerFen(a.send_back_fee, "send_back_fee")) } : {}),
   };
 }
 
@@ -161,6 +221,7 @@ export function tradeResultFromNotification(
     ...(fields.buyer_pay_amount && evidence.paid
       ? { paidAmount: cny(answerFen(fields.buyer_pay_amount, "buyer_pay_amount")) }
       : {}),
+    ...(evidence.paid ? paidSplit(fields) : {}),
     ...(paidAt ? { paidAt } : {}),
   };
 }
@@ -186,6 +247,7 @@ export function refundResultFromQuery(
     rawStatus,
     // No data: nothing was refunded under this number.
     amount: cny(answer.refund_amount ? answerFen(answer.refund_amount, "refund_amount") : 0),
+    ...(answer.refund_amount ? refundSplit(answer) : {}),
     ...(successAt ? { successAt } : {}),
   };
 }

@@ -29,7 +29,17 @@ export interface TradeQueryResponse extends AlipayCommonResponse {
   readonly total_amount?: string;
   readonly buyer_pay_amount?: string;
   readonly receipt_amount?: string;
+  readonly point_amount?: string;
+  readonly invoice_amount?: string;
   readonly send_pay_date?: string;
+}
+
+/** present_refund_* and send_back_fee of a refund answer or refund query answer (yuan). */
+export interface RefundSplitFields {
+  readonly send_back_fee?: string;
+  readonly present_refund_buyer_amount?: string;
+  readonly present_refund_discount_amount?: string;
+  readonly present_refund_mdiscount_amount?: string;
 }
 
 /** alipay.trade.cancel, https://opendocs.alipay.com/open/02ekfi */
@@ -43,19 +53,18 @@ export interface CancelResponse extends AlipayCommonResponse {
 }
 
 /** alipay.trade.refund, https://opendocs.alipay.com/open/02ekfk */
-export interface RefundResponse extends AlipayCommonResponse {
+export interface RefundResponse extends AlipayCommonResponse, RefundSplitFields {
   readonly trade_no?: string;
   readonly out_trade_no?: string;
   /** Y: this call moved money (refund succeeded); N or absent: confirm with the refund query. */
   readonly fund_change?: string;
   /** Total refunded on the trade so far, yuan. */
   readonly refund_fee?: string;
-  readonly send_back_fee?: string;
   readonly gmt_refund_pay?: string;
 }
 
 /** alipay.trade.fastpay.refund.query, https://opendocs.alipay.com/open/02ekfl */
-export interface RefundQueryResponse extends AlipayCommonResponse {
+export interface RefundQueryResponse extends AlipayCommonResponse, RefundSplitFields {
   readonly trade_no?: string;
   readonly out_trade_no?: string;
   readonly out_request_no?: string;
@@ -77,6 +86,8 @@ export interface AlipayNotificationFields {
   readonly trade_status?: string;
   readonly total_amount?: string;
   readonly buyer_pay_amount?: string;
+  readonly receipt_amount?: string;
+  readonly point_amount?: string;
   readonly refund_fee?: string;
   readonly gmt_payment?: string;
   readonly gmt_refund?: string;

@@ -26,14 +26,29 @@ export interface BillPayment extends BillRecordBase {
   readonly kind: "payment";
   /** What the merchant is settled for this payment (WeChat 应结订单金额, Alipay 订单金额). */
   readonly amountFen: number;
+  /**
+   * The order amount when the bill prints it apart from the settlement amount (WeChat v3 订单金额,
+   * which differs from 应结订单金额 by the 免充值 coupons). Reconciliation compares this with the
+   * ledger's order amount when present.
+   */
+  readonly orderAmountFen?: number;
+  /** Coupons and discounts on the payment (WeChat 代金券金额), when the bill prints them. */
+  readonly couponFen?: number;
   readonly state: TradeState;
 }
 
 export interface BillRefund extends BillRecordBase {
   readonly kind: "refund";
   readonly outRefundNo: string;
-  /** Refunded amount in fen, always positive. */
+  /** Refunded amount in fen, always positive (WeChat 退款金额: the settlement refund). */
   readonly amountFen: number;
+  /**
+   * The refund as requested (WeChat v3 申请退款金额, which includes the 免充值 coupons' share), when
+   * the bill prints it; reconciliation compares this with the ledger's refund amount when present.
+   */
+  readonly requestedFen?: number;
+  /** The recharge coupons' share of the refund (WeChat 充值券退款金额), when printed. */
+  readonly couponRefundFen?: number;
   readonly state: RefundState;
 }
 

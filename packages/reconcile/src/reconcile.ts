@@ -61,12 +61,16 @@ export async function reconcileDay(input: ReconcileInput): Promise<ReconcileResu
       bill.refundFen += r.amountFen;
     }
     const packed = table.get(key);
+    // The ledger books order and requested refund amounts; a bill that prints them beside the
+    // settlement amounts (WeChat v3 订单金额 / 申请退款金额) is compared on those, so a 免充值
+    // coupon, which lowers only the settlement amount, is not a difference.
+    const billAmountFen = (r.kind === "payment" ? r.orderAmountFen : r.requestedFen) ?? r.amountFen;
     const base = {
       record: r.kind,
       outTradeNo: r.outTradeNo,
       outRefundNo: r.kind === "refund" ? r.outRefundNo : undefined,
       billLine: r.line,
-      billAmountFen: r.amountFen,
+      billAmountFen,
       billState: r.state,
     };
     if (packed === undefined) {
@@ -83,7 +87,7 @@ export async function reconcileDay(input: ReconcileInput): Promise<ReconcileResu
     const ledgerState = stateOf(packed);
     const statesAgree =
       r.kind === "payment" ? paymentStatesAgree(r.state, ledgerState) : r.state === ledgerState;
-    if (ledgerAmountFen !== r.amountFen)
+    if (ledgerAmountFen !== billAmountFen)
       differences.push({ ...base, kind: "amount_mismatch", ledgerAmountFen, ledgerState });
     else if (!statesAgree)
       differences.push({ ...base, kind: "state_mismatch", ledgerAmountFen, ledgerState });

@@ -175,6 +175,17 @@ export const tradeResultSchema = z.strictObject({
   amount: moneySchema.optional(),
   /** What the buyer actually paid (Alipay buyer_pay_amount / WeChat payer_total), when known. */
   paidAmount: moneySchema.optional(),
+  /**
+   * Coupons and discounts on the order, when the provider reports them: WeChat the sum of
+   * promotion_detail amounts (CloudPay coupon_fee), Alipay total_amount - buyer_pay_amount -
+   * point_amount (the vouchers). Refund sums are still checked against `amount`, the order total.
+   */
+  discountAmount: moneySchema.optional(),
+  /**
+   * What the merchant is settled for the order, when it differs from `amount`: WeChat
+   * settlement_total (total less 免充值 coupons), Alipay receipt_amount.
+   */
+  settlementAmount: moneySchema.optional(),
   paidAt: z.date().optional(),
 });
 export type TradeResult = z.output<typeof tradeResultSchema>;

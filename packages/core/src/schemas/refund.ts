@@ -77,6 +77,12 @@ export const refundResultSchema = z.strictObject({
   /** The provider's own status value kept verbatim (SUCCESS, REFUNDCLOSE, CHANGE, REFUND_SUCCESS, ...). */
   rawStatus: z.string(),
   amount: moneySchema,
+  /** What goes back to the buyer's own funds (WeChat payer_refund, Alipay present_refund_buyer_amount), when reported. */
+  payerRefundAmount: moneySchema.optional(),
+  /** The coupons' and discounts' share of the refund (WeChat discount_refund), when reported. */
+  discountRefundAmount: moneySchema.optional(),
+  /** What the merchant gives back (WeChat settlement_refund, Alipay send_back_fee), when reported. */
+  settlementRefundAmount: moneySchema.optional(),
   successAt: z.date().optional(),
   /** ORIGINAL / BALANCE / OTHER_BALANCE / OTHER_BANKCARD (WeChat channel / refund_channel). */
   channel: z.string().optional(),

@@ -20,6 +20,20 @@ export const TRADE_BILL_COLUMNS = {
 
 export type TradeBillColumn = keyof typeof TRADE_BILL_COLUMNS;
 
+/**
+ * Columns only the newer layout has (v3 and v2 merchants with 免充值 coupons enabled): the order and
+ * requested refund amounts beside the settlement ones, and the coupon amounts. Optional: an early
+ * layout bill (CloudPay's) has none of them.
+ */
+export const OPTIONAL_TRADE_BILL_COLUMNS = {
+  orderAmount: ["订单金额"],
+  requestedRefund: ["申请退款金额"],
+  coupon: ["代金券金额", "代金券或立减优惠金额"],
+  couponRefund: ["充值券退款金额", "代金券或立减优惠退款金额"],
+} as const;
+
+export type OptionalTradeBillColumn = keyof typeof OPTIONAL_TRADE_BILL_COLUMNS;
+
 /** First cell of the summary header that follows the detail rows. */
 export const SUMMARY_FIRST = "总交易单数";
 

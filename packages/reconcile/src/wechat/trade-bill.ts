@@ -6,6 +6,8 @@ import { billYuanToFen } from "../bill-amount.js";
 import { BillFormatError } from "../bill-format-error.js";
 import type { BillRecord, BillTotals } from "../bill-record.js";
 import {
+  OPTIONAL_TRADE_BILL_COLUMNS,
+  type OptionalTradeBillColumn,
   SUMMARY_COLUMNS,
   SUMMARY_FIRST,
   TRADE_BILL_COLUMNS,
@@ -39,6 +41,7 @@ export async function* parseWechatTradeBill(
   );
   input.on("error", (e) => parser.destroy(e));
   let index: Record<TradeBillColumn, number> | undefined;
+  let optional: Partial<Record<OptionalTradeBillColumn, number>> = {};
   let width = 0;
   let summaryHeader: string[] | undefined;
   let summary: { line: number; cells: string[] } | undefined;
@@ -52,6 +55,7 @@ export async function* parseWechatTradeBill(
     lastLine = line;
     if (index === undefined) {
       index = headerIndex(record, bill, line);
+      optional = optionalIndex(record);
       width = record.length;
       continue;
     }
@@ -72,7 +76,7 @@ export async function* parseWechatTradeBill(
       );
     }
     const cells = record.map((c) => unprefix(c, bill, line));
-    const row = toRecord(cells, index, provider, bill, line);
+    const row = toRecord(cells, index, optional, provider, bill, line);
     seen.records += 1;
     if (row.kind === "payment") seen.paymentFen += row.amountFen;
     else seen.refundFen += row.amountFen;
@@ -121,14 +125,33 @@ function headerIndex(header: string[], bill: string, line: number): Record<Trade
   return out;
 }
 
+function optionalIndex(header: string[]): Partial<Record<OptionalTradeBillColumn, number>> {
+  const out: Partial<Record<OptionalTradeBillColumn, number>> = {};
+  for (const [key, names] of Object.entries(OPTIONAL_TRADE_BILL_COLUMNS) as [
+    OptionalTradeBillColumn,
+    readonly string[],
+  ][]) {
+    const at = header.findIndex((h) => names.includes(h.trim()));
+    if (at >= 0) out[key] = at;
+  }
+  return out;
+}
+
 function toRecord(
   cells: string[],
   at: Record<TradeBillColumn, number>,
+  optional: Partial<Record<OptionalTradeBillColumn, number>>,
   provider: "wechatpay" | "cloudpay",
   bill: string,
   line: number,
 ): BillRecord {
   const get = (k: TradeBillColumn) => cells[at[k]] ?? "";
+  // An optional column's amount: undefined when the layout lacks it or the cell is blank.
+  const amountOf = (k: OptionalTradeBillColumn): number | undefined => {
+    const i = optional[k];
+    const cell = i === undefined ? "" : (cells[i] ?? "");
+    return cell === "" ? undefined : billYuanToFen(cell, bill, line, OPTIONAL_TRADE_BILL_COLUMNS[k][0]);
+  };
   const currency = get("currency");
   if (!isCurrency(currency))
     throw new BillFormatError(bill, line, `货币种类 must be CNY, got ${JSON.stringify(currency)}`);
@@ -156,8 +179,24 @@ function toRecord(
     const outRefundNo = get("outRefundNo");
     if (outRefundNo === "") throw new BillFormatError(bill, line, "商户退款单号 is empty on a REFUND row");
     const amountFen = billYuanToFen(get("refundAmount"), bill, line, "退款金额");
-    if (amountFen <= 0) throw new BillFormatError(bill, line, "退款金额 must be positive on a REFUND row");
-    return { ...base, kind: "refund", outRefundNo, amountFen, state, rawStatus: refundStatus };
+    if (amountFen < 0) throw new BillFormatError(bill, line, "退款金额 must not be negative on a REFUND row");
+    const requestedFen = amountOf("requestedRefund");
+    if (requestedFen !== undefined && requestedFen < amountFen) {
+      throw new BillFormatError(bill, line, "申请退款金额 must not be less than 退款金额");
+    }
+    if ((requestedFen ?? amountFen) <= 0)
+      throw new BillFormatError(bill, line, "退款金额 must be positive on a REFUND row");
+    const couponRefundFen = amountOf("couponRefund");
+    return {
+      ...base,
+      kind: "refund",
+      outRefundNo,
+      amountFen,
+      ...(requestedFen !== undefined ? { requestedFen } : {}),
+      ...(couponRefundFen ? { couponRefundFen } : {}),
+      state,
+      rawStatus: refundStatus,
+    };
   }
   const state = BILL_TRADE_STATE[status];
   if (state === undefined)
@@ -168,7 +207,20 @@ function toRecord(
     );
   const amountFen = billYuanToFen(get("settlementAmount"), bill, line, "应结订单金额");
   if (amountFen < 0) throw new BillFormatError(bill, line, "应结订单金额 must not be negative");
-  return { ...base, kind: "payment", amountFen, state, rawStatus: status };
+  const orderAmountFen = amountOf("orderAmount");
+  if (orderAmountFen !== undefined && orderAmountFen < amountFen) {
+    throw new BillFormatError(bill, line, "订单金额 must not be less than 应结订单金额");
+  }
+  const couponFen = amountOf("coupon");
+  return {
+    ...base,
+    kind: "payment",
+    amountFen,
+    ...(orderAmountFen !== undefined ? { orderAmountFen } : {}),
+    ...(couponFen ? { couponFen } : {}),
+    state,
+    rawStatus: status,
+  };
 }
 
 function readSummary(header: string[], cells: string[], bill: string, line: number): BillTotals {

@@ -1,4 +1,12 @@
 import { beijingDay } from "./clock.js";
+import {
+  type AlipayPayOptions,
+  NO_DISCOUNTS,
+  type RefundDiscountShare,
+  refundShare,
+  type TradeDiscounts,
+  tradeDiscounts,
+} from "./discounts.js";
 import { fail } from "./errors.js";
 
 /** Alipay trade states (https://opendocs.alipay.com/open/02ekfh, trade_status). */
@@ -9,6 +17,8 @@ export interface SandboxRefund {
   readonly amountFen: number;
   readonly reason: string | undefined;
   readonly at: Date;
+  /** How the refund splits between the buyer's funds, points and vouchers (see discounts.ts). */
+  readonly share: RefundDiscountShare;
 }
 
 export interface SandboxTrade {
@@ -31,6 +41,8 @@ export interface SandboxTrade {
   closedAt: Date | undefined;
   refundedFen: number;
   readonly refunds: Map<string, SandboxRefund>;
+  /** Vouchers and points the buyer used when paying (see discounts.ts). */
+  discounts: TradeDiscounts;
   /** Buyer attempts that failed at the cashier (Alipay keeps the trade WAIT_BUYER_PAY). */
   failedAttempts: number;
   /**
@@ -185,6 +197,7 @@ export class AlipayLedger {
       closedAt: undefined,
       refundedFen: 0,
       refunds: new Map(),
+      discounts: NO_DISCOUNTS,
       failedAttempts: 0,
       scanned: input.scanned,
     };
@@ -193,10 +206,11 @@ export class AlipayLedger {
     return trade;
   }
 
-  /** The buyer pays at the cashier (a QR code is scanned first). */
-  pay(outTradeNo: string, now: Date): SandboxTrade {
+  /** The buyer pays at the cashier (a QR code is scanned first), with vouchers or points if given. */
+  pay(outTradeNo: string, now: Date, options: AlipayPayOptions = {}): SandboxTrade {
     const trade = this.scan({ outTradeNo }, now);
     if (trade.status !== "WAIT_BUYER_PAY") fail("ACQ.TRADE_STATUS_ERROR", `trade is ${trade.status}`);
+    trade.discounts = tradeDiscounts(trade.totalFen, options);
     trade.status = "TRADE_SUCCESS";
     trade.paidAt = now;
     if (this.balanceFen !== undefined) this.balanceFen += trade.totalFen;
@@ -268,7 +282,11 @@ export class AlipayLedger {
     if (this.balanceFen !== undefined && this.balanceFen < request.amountFen) {
       fail("ACQ.SELLER_BALANCE_NOT_ENOUGH", undefined, echo);
     }
-    const refund: SandboxRefund = { ...request, at: now };
+    const refund: SandboxRefund = {
+      ...request,
+      at: now,
+      share: refundShare(trade.totalFen, trade.discounts, trade.refundedFen, request.amountFen),
+    };
     trade.refunds.set(refund.outRequestNo, refund);
     trade.refundedFen += refund.amountFen;
     if (this.balanceFen !== undefined) this.balanceFen -= refund.amountFen;

@@ -8,6 +8,7 @@ import {
   pickDeliveryMode,
 } from "../shared/delivery-mode.js";
 import { formatBeijing } from "./clock.js";
+import { fundChannels, tradeAmounts } from "./discounts.js";
 import type { LedgerEvent, SandboxTrade } from "./ledger.js";
 import { notifySignContent, rsa2Sign } from "./signing.js";
 
@@ -238,13 +239,31 @@ export class AlipayNotifier {
       gmt_create: formatBeijing(t.createdAt),
     };
     if (t.paidAt) {
-      const paid = fenToYuan(t.totalFen);
-      fields.receipt_amount = paid;
-      fields.invoice_amount = paid;
-      fields.buyer_pay_amount = paid;
-      fields.point_amount = "0.00";
+      const a = tradeAmounts(t.totalFen, t.discounts);
+      fields.receipt_amount = fenToYuan(a.receiptFen);
+      fields.invoice_amount = fenToYuan(a.invoiceFen);
+      fields.buyer_pay_amount = fenToYuan(a.buyerPayFen);
+      fields.point_amount = fenToYuan(a.pointFen);
       fields.gmt_payment = formatBeijing(t.paidAt);
-      fields.fund_bill_list = JSON.stringify([{ amount: paid, fundChannel: "ALIPAYACCOUNT" }]);
+      // The notification page spells the list's keys in camelCase (fundChannel, voucherId ...).
+      fields.fund_bill_list = JSON.stringify(
+        fundChannels(t.totalFen, t.discounts).map((c) => ({
+          amount: fenToYuan(c.fen),
+          fundChannel: c.channel,
+        })),
+      );
+      if (t.discounts.vouchers.length > 0) {
+        fields.voucher_detail_list = JSON.stringify(
+          t.discounts.vouchers.map((v) => ({
+            amount: fenToYuan(v.amountFen),
+            merchantContribute: fenToYuan(v.merchantContributeFen),
+            name: v.name,
+            otherContribute: fenToYuan(v.otherContributeFen),
+            type: v.type,
+            voucherId: v.id,
+          })),
+        );
+      }
     }
     if (t.passbackParams) fields.passback_params = t.passbackParams;
     if (event.type === "refunded") {

@@ -6,6 +6,7 @@ import type { DeliveryMode } from "../shared/delivery-mode.js";
 import { generateRsaKeyPair, type RsaKeyPair } from "../shared/rsa.js";
 import { AlipayBillDesk } from "./bills/bill-desk.js";
 import { type AlipayCertificates, createAlipayCertificates } from "./certificates.js";
+import type { AlipayPayOptions } from "./discounts.js";
 import { ALIPAY_FAULT_KINDS, type AlipayFault, FaultQueue } from "./faults.js";
 import { AlipayKeyRing, type AlipayRotateOptions, type AlipayRotation } from "./key-ring.js";
 import { AlipayLedger, type SandboxTrade } from "./ledger.js";
@@ -95,8 +96,8 @@ export interface AlipaySandbox {
   now(): Date;
   /** Moves the sandbox clock: expires unpaid trades, ends refund windows, sends due notification retries. */
   advanceClock(ms: number): Promise<void>;
-  /** The buyer pays; resolves after the first notification attempt. */
-  pay(outTradeNo: string): Promise<SandboxTrade>;
+  /** The buyer pays, with vouchers or points if given; resolves after the first notification attempt. */
+  pay(outTradeNo: string, options?: AlipayPayOptions): Promise<SandboxTrade>;
   /** The buyer's attempt fails; the trade stays WAIT_BUYER_PAY. */
   fail(outTradeNo: string): SandboxTrade;
   /** A buyer scans a precreated trade's QR code without paying yet: query and close now find it. */
@@ -177,8 +178,8 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
   let origin = "";
 
   const control = {
-    async pay(outTradeNo: string) {
-      const trade = ledger.pay(outTradeNo, clock.now());
+    async pay(outTradeNo: string, options?: AlipayPayOptions) {
+      const trade = ledger.pay(outTradeNo, clock.now(), options);
       await notifier.flush();
       return trade;
     },
@@ -289,7 +290,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
     }),
     now: () => clock.now(),
     advanceClock: (ms) => control.advanceClock(ms),
-    pay: (outTradeNo) => control.pay(outTradeNo),
+    pay: (outTradeNo, options) => control.pay(outTradeNo, options),
     fail: (outTradeNo) => control.fail(outTradeNo),
     scan: (outTradeNo) => control.scan(outTradeNo),
     async openAppOrder(orderString) {

@@ -6,6 +6,7 @@ import { type DeliveryMode, pickDeliveryMode } from "../shared/delivery-mode.js"
 import type { AlipayBillDesk } from "./bills/bill-desk.js";
 import { cashierPage, resultPage } from "./cashier.js";
 import { formatBeijing } from "./clock.js";
+import { type AlipayPayOptions, payOptions } from "./discounts.js";
 import { failure, GatewayFailure, type GatewayResponse } from "./errors.js";
 import { ALIPAY_ERROR_FAULTS, type AlipayFault, type FaultQueue } from "./faults.js";
 import {
@@ -52,7 +53,7 @@ export interface GatewayDeps {
   /** Holds a request until the client gives up or the sandbox closes (the timeout fault). */
   hold(req: IncomingMessage): Promise<void>;
   control: {
-    pay(outTradeNo: string): Promise<SandboxTrade>;
+    pay(outTradeNo: string, options?: AlipayPayOptions): Promise<SandboxTrade>;
     fail(outTradeNo: string): SandboxTrade;
     scan(outTradeNo: string): SandboxTrade;
     advanceClock(ms: number): Promise<void>;
@@ -334,7 +335,7 @@ async function controlRoute(
       const outTradeNo = decodeURIComponent(trade[1] ?? "");
       const done =
         trade[2] === "pay"
-          ? await deps.control.pay(outTradeNo)
+          ? await deps.control.pay(outTradeNo, payOptions(body))
           : trade[2] === "scan"
             ? deps.control.scan(outTradeNo)
             : deps.control.fail(outTradeNo);

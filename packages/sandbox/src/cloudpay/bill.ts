@@ -1,6 +1,7 @@
 import { fenToYuan } from "@paybridge/core";
 import { formatBeijingCompact } from "../shared/time-format.js";
 import { paymentCells, refundCells } from "../wechat/bills/bill-cells.js";
+import { orderMoney, refundMoney } from "../wechat/engine/promotions.js";
 import type { EngineOrder, EngineRefund } from "../wechat/engine/types.js";
 import { formatBeijingDashed, V2_REFUND_STATUS, V2_TRADE_TYPE } from "./wire.js";
 
@@ -10,6 +11,9 @@ import { formatBeijingDashed, V2_REFUND_STATUS, V2_TRADE_TYPE } from "./wire.js"
  * then the summary header and the summary line. Amounts are yuan.
  * Simplification: REFUND bills use the ALL header (the doc's REFUND header adds the refund
  * request and success times, which the ALL layout has no columns for).
+ * Coupons: 总金额 is the settlement amount (the early layout's name for 应结订单金额, format-trade
+ * page: "没有应结算订单金额字段(对应的是早期账单中的总金额字段)"), 代金券或立减优惠金额 every coupon,
+ * 退款金额 the settlement refund and 代金券或立减优惠退款金额 the coupons' refund.
  */
 const ALL_HEADER =
   "交易时间,服务商的APPID,商户号,子商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,总金额,代金券或立减优惠金额,微信退款单号,商户退款单号,退款金额,代金券或立减优惠退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率";
@@ -59,11 +63,11 @@ export function renderBill(
           "SUCCESS",
           o.bankType ?? "OTHERS",
           o.currency,
-          fenToYuan(o.totalFen),
-          "0.00",
+          fenToYuan(orderMoney(o).settlementTotalFen),
+          fenToYuan(orderMoney(o).couponFen),
           o.description,
           o.attach ?? "",
-          fenToYuan(fee(o.totalFen)),
+          fenToYuan(fee(orderMoney(o).settlementTotalFen)),
           "0.60%",
         ]),
       );
@@ -74,7 +78,12 @@ export function renderBill(
         rows.push(
           line([
             ...orderCells(o, o.successTime ?? o.createdAt),
-            ...paymentCells(o, fenToYuan(o.totalFen), fenToYuan(fee(o.totalFen))),
+            ...paymentCells(
+              o,
+              fenToYuan(orderMoney(o).settlementTotalFen),
+              fenToYuan(fee(orderMoney(o).settlementTotalFen)),
+              fenToYuan(orderMoney(o).couponFen),
+            ),
           ]),
         );
       }
@@ -86,28 +95,35 @@ export function renderBill(
         line([
           ...orderCells(o, r.createdAt),
           ...refundCells(o, r, {
-            refund: fenToYuan(r.refundFen),
+            refund: fenToYuan(refundMoney(r).settlementRefundFen),
             status: V2_REFUND_STATUS[r.status],
-            fee: `-${fenToYuan(fee(r.refundFen))}`,
+            fee: `-${fenToYuan(fee(refundMoney(r).settlementRefundFen))}`,
+            couponRefund: fenToYuan(refundMoney(r).discountRefundFen),
           }),
         ]),
       );
     }
   }
   if (rows.length === 0) return undefined;
-  const paidFen = billType === "REFUND" ? 0 : paid.reduce((s, o) => s + o.totalFen, 0);
-  const refundFen = billType === "SUCCESS" ? 0 : refunds.reduce((s, r) => s + r.refundFen, 0);
+  const settled = (o: Readonly<EngineOrder>) => orderMoney(o).settlementTotalFen;
+  const settledRefund = (r: Readonly<EngineRefund>) => refundMoney(r).settlementRefundFen;
+  const paidFen = billType === "REFUND" ? 0 : paid.reduce((s, o) => s + settled(o), 0);
+  const orderedFen = billType === "REFUND" ? 0 : paid.reduce((s, o) => s + o.totalFen, 0);
+  const refundFen = billType === "SUCCESS" ? 0 : refunds.reduce((s, r) => s + settledRefund(r), 0);
+  const requestedFen = billType === "SUCCESS" ? 0 : refunds.reduce((s, r) => s + r.refundFen, 0);
+  const cashCouponRefundFen =
+    billType === "SUCCESS" ? 0 : refunds.reduce((s, r) => s + refundMoney(r).cashCouponRefundFen, 0);
   const fees =
-    (billType === "REFUND" ? 0 : paid.reduce((s, o) => s + fee(o.totalFen), 0)) -
-    (billType === "SUCCESS" ? 0 : refunds.reduce((s, r) => s + fee(r.refundFen), 0));
+    (billType === "REFUND" ? 0 : paid.reduce((s, o) => s + fee(settled(o)), 0)) -
+    (billType === "SUCCESS" ? 0 : refunds.reduce((s, r) => s + fee(settledRefund(r)), 0));
   const summary = line([
     String(rows.length),
     fenToYuan(paidFen),
     fenToYuan(refundFen),
-    "0.00",
+    fenToYuan(cashCouponRefundFen),
     fees < 0 ? `-${fenToYuan(-fees)}` : fenToYuan(fees),
-    fenToYuan(paidFen),
-    fenToYuan(refundFen),
+    fenToYuan(orderedFen),
+    fenToYuan(requestedFen),
   ]);
   return [billType === "SUCCESS" ? SUCCESS_HEADER : ALL_HEADER, ...rows, SUMMARY_HEADER, summary, ""].join(
     "\r\n",

@@ -12,6 +12,7 @@ import type {
   WechatRefundStatus,
   WechatTradeType,
 } from "../wechat/engine/types.js";
+import { orderCouponFields, refundAcceptedCouponFields, refundItemCouponFields } from "./coupon-fields.js";
 
 /** A CloudPay answer: a plain JSON object. */
 export type CloudPayAnswer = { readonly [key: string]: unknown };
@@ -83,6 +84,7 @@ export function renderOrder(order: Readonly<EngineOrder>): Record<string, unknow
           cash_fee_type: order.currency,
           bank_type: order.bankType ?? "OTHERS",
           time_end: order.successTime ? formatBeijingCompact(order.successTime) : undefined,
+          ...orderCouponFields(order),
         }
       : {}),
   };
@@ -91,21 +93,17 @@ export function renderOrder(order: Readonly<EngineOrder>): Record<string, unknow
 /** CloudPay.refund's answer fields for an accepted refund. */
 export function renderRefundAccepted(
   refund: Readonly<EngineRefund>,
-  order: Readonly<EngineOrder>,
+  _order: Readonly<EngineOrder>,
 ): Record<string, unknown> {
-  const cash = order.payerTotalFen ?? order.totalFen;
   return {
     transaction_id: refund.transactionId,
     out_trade_no: refund.outTradeNo,
     out_refund_no: refund.outRefundNo,
     refund_id: refund.refundId,
     refund_fee: refund.refundFen,
-    settlement_refund_fee: refund.refundFen,
     total_fee: refund.totalFen,
-    settlement_total_fee: refund.totalFen,
     fee_type: refund.currency,
-    cash_fee: cash,
-    cash_refund_fee: refund.refundFen,
+    ...refundAcceptedCouponFields(refund),
   };
 }
 
@@ -118,7 +116,7 @@ export function renderRefundItem(refund: Readonly<EngineRefund>, n: number): Rec
     [`refund_id_${n}`]: refund.refundId,
     [`refund_channel_${n}`]: refund.channel,
     [`refund_fee_${n}`]: refund.refundFen,
-    [`settlement_refund_fee_${n}`]: refund.refundFen,
+    ...refundItemCouponFields(refund, n),
     [`refund_status_${n}`]: V2_REFUND_STATUS[refund.status],
     [`refund_account_${n}`]: account,
     // The CloudPay.queryRefund page spells it "accout".

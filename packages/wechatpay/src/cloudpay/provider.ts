@@ -354,6 +354,12 @@ export class WechatCloudPayProvider implements PaymentProvider {
       rawStatus: order.tradeState,
       amount: money(order.totalFee),
       ...(order.cashFee !== undefined ? { paidAmount: money(order.cashFee) } : {}),
+      ...(order.couponFee !== undefined && order.couponFee > 0
+        ? { discountAmount: money(order.couponFee) }
+        : {}),
+      ...(order.settlementTotalFee !== undefined
+        ? { settlementAmount: money(order.settlementTotalFee) }
+        : {}),
       ...(order.paidAt ? { paidAt: order.paidAt } : {}),
     };
   }
@@ -368,6 +374,17 @@ export class WechatCloudPayProvider implements PaymentProvider {
       state: r.state,
       rawStatus: r.status,
       amount: money(r.refundFee),
+      // v2 refund query (https://pay.weixin.qq.com/wiki/doc/api/jsapi.php?chapter=9_5): the coupons'
+      // share is coupon_refund_fee_$n; the buyer gets the rest.
+      ...(r.couponRefundFee !== undefined
+        ? {
+            payerRefundAmount: money(r.refundFee - r.couponRefundFee),
+            discountRefundAmount: money(r.couponRefundFee),
+          }
+        : {}),
+      ...(r.settlementRefundFee !== undefined
+        ? { settlementRefundAmount: money(r.settlementRefundFee) }
+        : {}),
       ...(r.successTime ? { successAt: r.successTime } : {}),
       ...(r.channel ? { channel: r.channel } : {}),
       ...(r.receivedAccount ? { receivedAccount: r.receivedAccount } : {}),

@@ -258,6 +258,10 @@ const orderSchema = z.looseObject({
   out_trade_no: text,
   total_fee: fen,
   cash_fee: fen.optional(),
+  // v2 order query coupon fields (https://pay.weixin.qq.com/wiki/doc/api/jsapi.php?chapter=9_2):
+  // coupon_fee 代金券金额, settlement_total_fee 应结订单金额 (only with 免充值 coupons).
+  coupon_fee: fen.optional(),
+  settlement_total_fee: fen.optional(),
   fee_type: text.optional(),
   openid: z.string().optional(),
   sub_openid: z.string().optional(),
@@ -273,6 +277,8 @@ export interface CloudPayOrder {
   readonly outTradeNo: string;
   readonly totalFee: number;
   readonly cashFee: number | undefined;
+  readonly couponFee: number | undefined;
+  readonly settlementTotalFee: number | undefined;
   readonly feeType: string;
   readonly paidAt: Date | undefined;
   readonly attach: string | undefined;
@@ -288,6 +294,8 @@ export function parseOrderAnswer(data: CloudPayData): CloudPayOrder {
     outTradeNo: o.out_trade_no,
     totalFee: o.total_fee,
     cashFee: o.cash_fee,
+    couponFee: o.coupon_fee,
+    settlementTotalFee: o.settlement_total_fee,
     feeType: o.fee_type ?? "CNY",
     paidAt: o.time_end === undefined ? undefined : parseBeijingTime(o.time_end, "time_end"),
     attach: o.attach,

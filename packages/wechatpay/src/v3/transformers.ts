@@ -116,8 +116,27 @@ export function fromV3Transaction(t: V3Transaction, merchantId: string): TradeRe
     ...(t.amount?.payer_total !== undefined
       ? { paidAmount: cny(fen(t.amount.payer_total, "amount.payer_total")) }
       : {}),
+    ...(t.promotion_detail && t.promotion_detail.length > 0
+      ? {
+          discountAmount: cny(promotionFen(t.promotion_detail)),
+          // 应结订单金额 = 订单金额 - 免充值券 (NOCASH) amounts (the refund page's settlement_total).
+          ...(t.amount?.total !== undefined
+            ? {
+                settlementAmount: cny(
+                  fen(t.amount.total, "amount.total") -
+                    promotionFen(t.promotion_detail.filter((p) => p.type === "NOCASH")),
+                ),
+              }
+            : {}),
+        }
+      : {}),
     ...(paidAt ? { paidAt } : {}),
   };
+}
+
+/** The coupons of a paid order: promotion_detail[].amount, each an integer fen. */
+function promotionFen(list: NonNullable<V3Transaction["promotion_detail"]>): number {
+  return list.reduce((sum, p, i) => sum + fen(p.amount, `promotion_detail[${i}].amount`), 0);
 }
 
 /** A TRANSACTION.SUCCESS resource -> the trade; amount.total is 必填 there (https://pay.weixin.qq.com/doc/v3/merchant/4012791861). */
@@ -137,9 +156,32 @@ export function fromV3Refund(r: V3Refund | V3RefundNotice, merchantId: string): 
     state: mapWechatRefundStatus(status),
     rawStatus: status,
     amount: cny(fen(r.amount?.refund, "amount.refund")),
+    ...refundSplit(r.amount),
     ...(successAt ? { successAt } : {}),
     ...("channel" in r && r.channel ? { channel: r.channel } : {}),
     ...(r.user_received_account ? { receivedAccount: r.user_received_account } : {}),
+  };
+}
+
+/**
+ * payer_refund, discount_refund and settlement_refund when the answer carries them (the refund
+ * page, https://pay.weixin.qq.com/doc/v3/merchant/4012556457; a refund notification has
+ * payer_refund only, https://pay.weixin.qq.com/doc/v3/merchant/4012791865).
+ */
+function refundSplit(
+  amount: Partial<V3Refund["amount"]> | undefined,
+): Pick<RefundResult, "payerRefundAmount" | "discountRefundAmount" | "settlementRefundAmount"> {
+  if (!amount) return {};
+  return {
+    ...(amount.payer_refund !== undefined
+      ? { payerRefundAmount: cny(fen(amount.payer_refund, "amount.payer_refund")) }
+      : {}),
+    ...(amount.discount_refund !== undefined
+      ? { discountRefundAmount: cny(fen(amount.discount_refund, "amount.discount_refund")) }
+      : {}),
+    ...(amount.settlement_refund !== undefined
+      ? { settlementRefundAmount: cny(fen(amount.settlement_refund, "amount.settlement_refund")) }
+      : {}),
   };
 }
 

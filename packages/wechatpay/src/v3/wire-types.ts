@@ -16,6 +16,15 @@ export interface V3Transaction {
   success_time?: string;
   payer?: { openid?: string };
   amount?: { total?: number; payer_total?: number; currency?: string; payer_currency?: string };
+  /** Coupons and discounts (优惠功能), present only when the buyer used one. */
+  promotion_detail?: {
+    coupon_id?: string;
+    type?: string;
+    amount?: number;
+    wechatpay_contribute?: number;
+    merchant_contribute?: number;
+    other_contribute?: number;
+  }[];
 }
 
 export interface V3Refund {
@@ -29,7 +38,16 @@ export interface V3Refund {
   create_time?: string;
   status: string;
   funds_account?: string;
-  amount: { total: number; refund: number; payer_total?: number; payer_refund?: number; currency?: string };
+  amount: {
+    total: number;
+    refund: number;
+    payer_total?: number;
+    payer_refund?: number;
+    settlement_refund?: number;
+    settlement_total?: number;
+    discount_refund?: number;
+    currency?: string;
+  };
 }
 
 /** The decrypted resource of REFUND.* notifications: the status is refund_status there. */

@@ -1,4 +1,5 @@
 import { formatBeijing } from "../clock.js";
+import { sendBackFen, tradeAmounts } from "../discounts.js";
 import type { SandboxTrade } from "../ledger.js";
 
 /**
@@ -8,6 +9,9 @@ import type { SandboxTrade } from "../ledger.js";
  * trade (交易, dated by its payment) and per refund (退款, dated by the refund, amounts negative),
  * a closing rule, the 交易合计 / 退款合计 footers and the export time. Long numbers end with a tab so
  * spreadsheets keep them as text. The file is GBK (the zip step encodes it).
+ * Vouchers and points: 订单金额 is the order, 商家实收 what the merchant receives (receipt_amount,
+ * less merchant-funded vouchers), 集分宝 / 支付宝优惠 / 商家优惠 / 券核销金额 the parts, all negative
+ * on refund lines with each refund's share (see discounts.ts); 服务费 is charged on 商家实收.
  */
 export const ALIPAY_TRADE_BILL_HEADER =
   "支付宝交易号,商户订单号,业务类型,商品名称,创建时间,完成时间,门店编号,门店名称,操作员,终端号,对方账户,订单金额（元）,商家实收（元）,支付宝红包（元）,集分宝（元）,支付宝优惠（元）,商家优惠（元）,券核销金额（元）,券名称,商家红包消费金额（元）,卡消费金额（元）,退款批次号/请求号,服务费（元）,分润（元）,备注";
@@ -40,11 +44,21 @@ export function alipayTradeBillCsv(input: AlipayTradeBillInput): string {
   let paidFen = 0;
   let refundCount = 0;
   let refundFen = 0;
+  // Money columns of one line, signed (negative on refunds): 订单金额, 商家实收, 集分宝, 支付宝优惠,
+  // 商家优惠, 券核销金额.
+  interface LineMoney {
+    readonly order: number;
+    readonly receipt: number;
+    readonly point: number;
+    readonly platform: number;
+    readonly merchant: number;
+    readonly voucher: number;
+  }
   const line = (
     t: SandboxTrade,
     kind: "交易" | "退款",
     at: Date,
-    fen: number,
+    m: LineMoney,
     requestNo: string,
     fee: number,
   ) =>
@@ -60,14 +74,14 @@ export function alipayTradeBillCsv(input: AlipayTradeBillInput): string {
       "",
       "",
       t.buyerLogonId,
-      yuan(fen),
-      yuan(fen),
+      yuan(m.order),
+      yuan(m.receipt),
       "0.00",
-      "0.00",
-      "0.00",
-      "0.00",
-      "0.00",
-      "",
+      yuan(m.point),
+      yuan(m.platform),
+      yuan(m.merchant),
+      yuan(m.voucher),
+      t.discounts.vouchers.map((v) => v.name.replaceAll(",", "，")).join("|"),
       "0.00",
       "0.00",
       requestNo,
@@ -75,19 +89,57 @@ export function alipayTradeBillCsv(input: AlipayTradeBillInput): string {
       "0.00",
       "",
     ].join(",");
+  let merchantFen = 0;
+  let merchantRefundFen = 0;
   for (const t of input.trades) {
+    const a = tradeAmounts(t.totalFen, t.discounts);
     if (inDay(t.paidAt) && t.paidAt) {
       paidCount += 1;
-      paidFen += t.totalFen;
-      // 服务费 is printed negative when charged.
-      rows.push(line(t, "交易", t.paidAt, t.totalFen, "", -feeOf(t.totalFen)));
+      paidFen += a.receiptFen;
+      merchantFen += a.merchantDiscountFen;
+      // 服务费 is printed negative when charged; charged on what the merchant receives.
+      rows.push(
+        line(
+          t,
+          "交易",
+          t.paidAt,
+          {
+            order: t.totalFen,
+            receipt: a.receiptFen,
+            point: a.pointFen,
+            platform: a.platformDiscountFen,
+            merchant: a.merchantDiscountFen,
+            voucher: a.voucherFen,
+          },
+          "",
+          -feeOf(a.receiptFen),
+        ),
+      );
     }
     for (const r of t.refunds.values()) {
       if (!inDay(r.at)) continue;
+      const back = sendBackFen(r.amountFen, r.share);
       refundCount += 1;
-      refundFen -= r.amountFen;
-      const back = Math.round((feeOf(t.totalFen) * r.amountFen) / t.totalFen);
-      rows.push(line(t, "退款", r.at, -r.amountFen, `${r.outRequestNo}\t`, back));
+      refundFen -= back;
+      merchantRefundFen -= r.share.mdiscountFen;
+      const feeBack = Math.round((feeOf(a.receiptFen) * back) / a.receiptFen);
+      rows.push(
+        line(
+          t,
+          "退款",
+          r.at,
+          {
+            order: -r.amountFen,
+            receipt: -back,
+            point: -r.share.pointFen,
+            platform: -r.share.discountFen,
+            merchant: -r.share.mdiscountFen,
+            voucher: -(r.share.discountFen + r.share.mdiscountFen),
+          },
+          `${r.outRequestNo}\t`,
+          feeBack,
+        ),
+      );
     }
   }
   const lines = [
@@ -98,8 +150,8 @@ export function alipayTradeBillCsv(input: AlipayTradeBillInput): string {
     ALIPAY_TRADE_BILL_HEADER,
     ...rows,
     "#-----------------------------------------业务明细列表结束------------------------------------",
-    `#交易合计：${paidCount}笔，商家实收共${yuan(paidFen)}元，商家优惠共0.00元`,
-    `#退款合计：${refundCount}笔，商家实收退款共${yuan(refundFen)}元，商家优惠退款共0.00元`,
+    `#交易合计：${paidCount}笔，商家实收共${yuan(paidFen)}元，商家优惠共${yuan(merchantFen)}元`,
+    `#退款合计：${refundCount}笔，商家实收退款共${yuan(refundFen)}元，商家优惠退款共${yuan(merchantRefundFen)}元`,
     `#导出时间：[${formatBeijing(input.exportedAt).replace(/^(\d{4})-(\d{2})-(\d{2})/, "$1年$2月$3日")}]`,
   ];
   return `${lines.join("\r\n")}\r\n`;

@@ -1,7 +1,9 @@
 import { fenToYuan } from "@paybridge/core";
 import { formatBeijing } from "../clock.js";
+import { sendBackFen } from "../discounts.js";
 import { success } from "../errors.js";
 import { type MethodHandler, requiredString, tradeRef } from "./context.js";
+import { refundPresentFields } from "./refund.js";
 
 /**
  * alipay.trade.fastpay.refund.query (统一收单交易退款查询), https://opendocs.alipay.com/open/02ekfl
@@ -32,5 +34,7 @@ export const refundQuery: MethodHandler = (ctx) => {
     refund_amount: fenToYuan(found.amountFen),
     ...(ctx.refundQueryOmitsStatus ? {} : { refund_status: "REFUND_SUCCESS" }),
     ...(options.includes("gmt_refund_pay") ? { gmt_refund_pay: formatBeijing(found.at) } : {}),
+    send_back_fee: fenToYuan(sendBackFen(found.amountFen, found.share)),
+    ...refundPresentFields(found.share),
   });
 };

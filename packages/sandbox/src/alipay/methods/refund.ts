@@ -1,5 +1,6 @@
 import { fenToYuan } from "@paybridge/core";
 import { formatBeijing } from "../clock.js";
+import { type RefundDiscountShare, sendBackFen } from "../discounts.js";
 import { success } from "../errors.js";
 import { amountFen, type MethodHandler, optionalString, tradeRef } from "./context.js";
 
@@ -32,7 +33,20 @@ export const refund: MethodHandler = (ctx) => {
     buyer_user_id: trade.buyerId,
     fund_change: fundChange ? "Y" : "N",
     refund_fee: fenToYuan(trade.refundedFen),
-    send_back_fee: fenToYuan(done.amountFen),
+    send_back_fee: fenToYuan(sendBackFen(done.amountFen, done.share)),
     gmt_refund_pay: formatBeijing(done.at),
+    ...refundPresentFields(done.share),
   });
 };
+
+/**
+ * The present_refund_* amounts of this refund (alipay.trade.refund, https://opendocs.alipay.com/open/02ekfk;
+ * also alipay.trade.fastpay.refund.query, https://opendocs.alipay.com/open/02ekfl).
+ */
+export function refundPresentFields(share: RefundDiscountShare): Record<string, string> {
+  return {
+    present_refund_buyer_amount: fenToYuan(share.buyerFen),
+    present_refund_discount_amount: fenToYuan(share.discountFen),
+    present_refund_mdiscount_amount: fenToYuan(share.mdiscountFen),
+  };
+}

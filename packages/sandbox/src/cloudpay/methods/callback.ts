@@ -1,7 +1,8 @@
 import { formatBeijingCompact } from "../../shared/time-format.js";
 import type { TradeChangedEvent } from "../../wechat/engine/events.js";
 import type { EngineOrder } from "../../wechat/engine/types.js";
-import { type Identity, V2_TRADE_TYPE } from "../wire.js";
+import { orderCouponFields } from "../coupon-fields.js";
+import { camelCaseKeys, type Identity, V2_TRADE_TYPE } from "../wire.js";
 import { type CallbackTarget, nonce } from "./context.js";
 
 /**
@@ -35,6 +36,8 @@ export function callbackEvent(
     totalFee: order.totalFen,
     feeType: order.currency,
     cashFee: order.payerTotalFen ?? order.totalFen,
+    // coupon_fee, coupon_count, coupon_*_$n as the v2 payment notification carries them.
+    ...(camelCaseKeys(orderCouponFields(order)) as Record<string, string | number>),
     transactionId: order.transactionId ?? "",
     outTradeNo: order.outTradeNo,
     timeEnd: order.successTime ? formatBeijingCompact(order.successTime) : "",

@@ -1,3 +1,4 @@
+import { orderMoney } from "../../wechat/engine/promotions.js";
 import { optInt, optStr, str } from "../params.js";
 import { renderRefundItem } from "../wire.js";
 import type { CloudPayResultMethod } from "./context.js";
@@ -28,6 +29,9 @@ export const queryRefund: CloudPayResultMethod = (ctx, p) => {
     total_fee: order.totalFen,
     fee_type: order.currency,
     cash_fee: order.payerTotalFen ?? order.totalFen,
+    ...(orderMoney(order).settlementTotalFen !== order.totalFen
+      ? { settlement_total_fee: orderMoney(order).settlementTotalFen }
+      : {}),
     refund_count: page.refunds.length,
     // "订单总共已发生的部分退款次数，当请求参数传入offset后有返回" (CloudPay.queryRefund).
     ...(offset !== undefined ? { total_refund_count: page.totalCount } : {}),

@@ -1,4 +1,5 @@
 import { formatBeijingTime } from "../../shared/time-format.js";
+import { orderMoney, refundMoney } from "../engine/promotions.js";
 import type { EngineOrder, EngineRefund } from "../engine/types.js";
 import { paymentCells, refundCells } from "./bill-cells.js";
 
@@ -10,7 +11,10 @@ import { paymentCells, refundCells } from "./bill-cells.js";
  * - ALL holds both kinds, SUCCESS only payments, REFUND only refunds;
  * - a detail header, detail rows, a summary header and one summary row, every field of the rows
  *   prefixed with "`" so spreadsheets keep long numbers; amounts in yuan;
- * - refund status is a snapshot taken when the bill is generated (出账后退款状态不会更新).
+ * - refund status is a snapshot taken when the bill is generated (出账后退款状态不会更新);
+ * - coupons: 应结订单金额 is 订单金额 less the 免充值 (NOCASH) coupons, 代金券金额 every coupon;
+ *   退款金额 is 申请退款金额 less the 免充值 coupons' refund, 充值券退款金额 the CASH coupons'
+ *   refund; the fee is charged on the settlement amount and given back pro rata.
  */
 export type TradeBillType = "ALL" | "SUCCESS" | "REFUND";
 
@@ -48,6 +52,7 @@ export function wechatTradeBill(input: TradeBillInput): string {
   let fees = 0;
   let ordered = 0;
   let requested = 0;
+  let cashCouponRefunded = 0;
   const common = (o: Readonly<EngineOrder>) => [
     o.appid,
     input.mchid,
@@ -60,15 +65,16 @@ export function wechatTradeBill(input: TradeBillInput): string {
   if (input.billType !== "REFUND") {
     for (const o of input.orders) {
       if (!o.successTime || beijingDate(o.successTime) !== input.billDate) continue;
-      const fee = feeOf(o.totalFen);
-      settled += o.totalFen;
+      const money = orderMoney(o);
+      const fee = feeOf(money.settlementTotalFen);
+      settled += money.settlementTotalFen;
       ordered += o.totalFen;
       fees += fee;
       rows.push([
         billTime(o.successTime),
         ...common(o),
         o.tradeType,
-        ...paymentCells(o, yuan(o.totalFen), yuan(fee)),
+        ...paymentCells(o, yuan(money.settlementTotalFen), yuan(fee), yuan(money.couponFen)),
         yuan(o.totalFen),
         "0.00",
         "",
@@ -81,15 +87,23 @@ export function wechatTradeBill(input: TradeBillInput): string {
       const o = byOutTradeNo.get(r.outTradeNo);
       if (!o) continue;
       // The fee WeChat gives back: the refund's share of the payment's fee, as a negative amount.
-      const fee = -Math.round((feeOf(o.totalFen) * r.refundFen) / o.totalFen);
-      refunded += r.refundFen;
+      const settlementTotal = orderMoney(o).settlementTotalFen;
+      const split = refundMoney(r);
+      const fee = -Math.round((feeOf(settlementTotal) * split.settlementRefundFen) / settlementTotal);
+      refunded += split.settlementRefundFen;
+      cashCouponRefunded += split.cashCouponRefundFen;
       requested += r.refundFen;
       fees += fee;
       rows.push([
         billTime(r.createdAt),
         ...common(o),
         o.tradeType,
-        ...refundCells(o, r, { refund: yuan(r.refundFen), status: r.status, fee: yuan(fee) }),
+        ...refundCells(o, r, {
+          refund: yuan(split.settlementRefundFen),
+          status: r.status,
+          fee: yuan(fee),
+          couponRefund: yuan(split.cashCouponRefundFen),
+        }),
         yuan(o.totalFen),
         yuan(r.refundFen),
         "",
@@ -105,7 +119,7 @@ export function wechatTradeBill(input: TradeBillInput): string {
       String(rows.length),
       yuan(settled),
       yuan(refunded),
-      "0.00",
+      yuan(cashCouponRefunded),
       yuan(fees),
       yuan(ordered),
       yuan(requested),

@@ -1,6 +1,6 @@
 import type { SandboxClock } from "../../shared/clock.js";
 import type { RateLimits } from "./rate-limiter.js";
-import type { EngineRefund } from "./types.js";
+import type { EngineRefund, PromotionInput } from "./types.js";
 
 export interface WechatEngineOptions {
   /** Defaults to real time plus an offset that `advance` grows. */
@@ -21,8 +21,10 @@ export interface WechatEngineOptions {
 
 export interface PayOptions {
   readonly mchid?: string | undefined;
-  /** What the buyer paid in cash; defaults to the order total (no coupon). */
+  /** What the buyer paid in cash; defaults to the order total less the coupons. */
   readonly payerTotalFen?: number | undefined;
+  /** Coupons and discounts the buyer used (see promotions.ts): payer_total becomes total - their sum. */
+  readonly promotions?: readonly PromotionInput[] | undefined;
   readonly bankType?: string | undefined;
   readonly payerOpenid?: string | undefined;
 }

@@ -49,6 +49,7 @@ export function newOrder(mchid: string, input: CreateOrderInput, now: Date, prep
     transactionId: undefined,
     successTime: undefined,
     payerTotalFen: undefined,
+    promotions: [],
     bankType: undefined,
     abandoned: false,
   };

@@ -1,13 +1,20 @@
 import type { SandboxClock } from "../../shared/clock.js";
 import type { WechatIdFactory } from "./ids.js";
 import type { WechatLedger } from "./ledger.js";
+import { orderMoney, refundPromotions } from "./promotions.js";
 import {
   assertRefundAllowed,
   assertRefundInput,
   assertSameRefundRequest,
   type RefundRuleLimits,
 } from "./refund-rules.js";
-import type { CreateRefundInput, EngineOrder, EngineRefund, WechatRefundStatus } from "./types.js";
+import type {
+  CreateRefundInput,
+  EngineOrder,
+  EngineRefund,
+  EngineRefundPromotion,
+  WechatRefundStatus,
+} from "./types.js";
 
 /** What accepting a refund needs from the engine. */
 export interface RefundIntake {
@@ -41,6 +48,7 @@ export function acceptRefund(intake: RefundIntake, mchid: string, input: CreateR
   const now = intake.clock.now();
   const previous = ledger.refundsOfOrder(mchid, order.outTradeNo);
   assertRefundAllowed({ order, input, previous, now, limits: intake.limits });
+  const refundedBefore = previous.filter((r) => r.status !== "CLOSED").reduce((s, r) => s + r.refundFen, 0);
   const refund = newRefund({
     mchid,
     refundId: intake.ids.refundId(now),
@@ -49,6 +57,7 @@ export function acceptRefund(intake: RefundIntake, mchid: string, input: CreateR
     now,
     dueAt: new Date(now.getTime() + intake.delayMs),
     plannedOutcome: ledger.takePlannedOutcome(mchid, input.outRefundNo),
+    promotions: refundPromotions(order, refundedBefore, input.refundFen),
   });
   ledger.addRefund(refund);
   return { refund, created: true, order };
@@ -63,6 +72,7 @@ function newRefund(fields: {
   readonly now: Date;
   readonly dueAt: Date;
   readonly plannedOutcome: Exclude<WechatRefundStatus, "PROCESSING">;
+  readonly promotions: readonly EngineRefundPromotion[];
 }): EngineRefund {
   const { order, input, now } = fields;
   return {
@@ -79,6 +89,9 @@ function newRefund(fields: {
     fundsAccount: input.fundsAccount ?? "UNSETTLED",
     from: [...(input.from ?? [])],
     goodsDetail: [...(input.goodsDetail ?? [])],
+    promotions: fields.promotions,
+    payerTotalFen: orderMoney(order).payerTotalFen,
+    settlementTotalFen: orderMoney(order).settlementTotalFen,
     channel: "ORIGINAL",
     userReceivedAccount: "支付用户零钱",
     createdAt: now,

@@ -5,6 +5,7 @@ import type { WechatIdFactory } from "./ids.js";
 import type { WechatLedger } from "./ledger.js";
 import type { PayOptions } from "./options.js";
 import { assertPayable } from "./order-lifecycle.js";
+import { promotionsOf } from "./promotions.js";
 import type { EngineOrder, WechatTradeState } from "./types.js";
 
 /**
@@ -54,11 +55,14 @@ export class TradeTransitions {
   /** NOTPAY / USERPAYING -> SUCCESS, with a transaction_id and success_time. */
   pay(order: EngineOrder, options: PayOptions): EngineOrder {
     assertPayable(order, this.deps.clock.now());
+    const promotions = promotionsOf(order.totalFen, options.promotions ?? []);
+    const couponFen = promotions.reduce((s, p) => s + p.amountFen, 0);
     const now = this.deps.clock.now();
     order.transactionId = this.deps.ids.transactionId(now);
     this.deps.ledger.indexTransaction(order, order.transactionId);
     order.successTime = now;
-    order.payerTotalFen = options.payerTotalFen ?? order.totalFen;
+    order.promotions = promotions;
+    order.payerTotalFen = options.payerTotalFen ?? order.totalFen - couponFen;
     order.bankType = options.bankType ?? "OTHERS";
     // Every paid order has a payer: the query and notification pages mark payer.openid required
     // (https://pay.weixin.qq.com/doc/v3/merchant/4013070356, .../4012791861), Native and H5 included,

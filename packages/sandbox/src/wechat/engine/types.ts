@@ -66,9 +66,49 @@ export interface EngineOrder {
   transactionId: string | undefined;
   successTime: Date | undefined;
   payerTotalFen: number | undefined;
+  /** Coupons and discounts applied when the buyer paid (see promotions.ts); empty without any. */
+  promotions: readonly EnginePromotion[];
   bankType: string | undefined;
   /** The buyer walked away: the order can no longer be paid (control API "never pay"). */
   abandoned: boolean;
+}
+
+/** A coupon or discount the buyer used (v3 query promotion_detail, https://pay.weixin.qq.com/doc/v3/merchant/4013070356). */
+export interface PromotionInput {
+  readonly couponId?: string | undefined;
+  readonly name?: string | undefined;
+  readonly scope?: "GLOBAL" | "SINGLE" | undefined;
+  /** CASH: 充值型代金券 (settled to the merchant); NOCASH: 免充值型 (funded by the merchant). */
+  readonly type: "CASH" | "NOCASH";
+  readonly amountFen: number;
+  readonly stockId?: string | undefined;
+  readonly wechatpayContributeFen?: number | undefined;
+  readonly merchantContributeFen?: number | undefined;
+  readonly otherContributeFen?: number | undefined;
+}
+
+export interface EnginePromotion {
+  readonly couponId: string;
+  readonly name: string;
+  readonly scope: "GLOBAL" | "SINGLE";
+  readonly type: "CASH" | "NOCASH";
+  readonly amountFen: number;
+  readonly stockId: string;
+  readonly wechatpayContributeFen: number;
+  readonly merchantContributeFen: number;
+  readonly otherContributeFen: number;
+}
+
+/** A coupon's share of a refund (refund promotion_detail, https://pay.weixin.qq.com/doc/v3/merchant/4012556457). */
+export interface EngineRefundPromotion {
+  readonly promotionId: string;
+  readonly scope: "GLOBAL" | "SINGLE";
+  /** COUPON: 充值型代金券; DISCOUNT: 免充值型优惠券. */
+  readonly type: "COUPON" | "DISCOUNT";
+  /** The coupon's amount on the order. */
+  readonly amountFen: number;
+  /** What this refund returns of it. */
+  readonly refundAmountFen: number;
 }
 
 export interface RefundFromInput {
@@ -114,6 +154,12 @@ export interface EngineRefund {
   readonly fundsAccount: string;
   readonly from: readonly RefundFromInput[];
   readonly goodsDetail: readonly RefundGoodsInput[];
+  /** Each coupon's share of this refund; empty when the order had none. */
+  readonly promotions: readonly EngineRefundPromotion[];
+  /** The order's amount.payer_total (total less its coupons), echoed in refund answers. */
+  readonly payerTotalFen: number;
+  /** The order's settlement_total (total less its 免充值 coupons), echoed in refund answers. */
+  readonly settlementTotalFen: number;
   readonly channel: "ORIGINAL" | "BALANCE" | "OTHER_BALANCE" | "OTHER_BANKCARD";
   readonly userReceivedAccount: string;
   readonly createdAt: Date;

@@ -9,6 +9,7 @@ import {
   type WechatFault,
   type WechatOperation,
 } from "../engine/faults.js";
+import { promotionInputs } from "../engine/promotion-wire.js";
 import type { EngineOrder, WechatRefundStatus } from "../engine/types.js";
 import type { WechatKeyMode } from "./credentials.js";
 import type { PlatformCertificate, WechatKeyRing } from "./key-ring.js";
@@ -209,7 +210,10 @@ export async function handleControlRequest(
     if (method !== "POST") return reply(404, { code: "NOT_FOUND", message: `no ${method} ${pathname}` });
     switch (action) {
       case "pay":
-        return reply(200, control.pay(text("out_trade_no"), { mchid }));
+        return reply(
+          200,
+          control.pay(text("out_trade_no"), { mchid, promotions: promotionInputs(body.promotion_detail) }),
+        );
       case "fail":
         return reply(200, control.fail(text("out_trade_no"), { ...(mchid ? { mchid } : {}) }));
       case "never-pay":

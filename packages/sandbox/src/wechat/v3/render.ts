@@ -1,4 +1,5 @@
 import { formatBeijingTime } from "../../shared/time-format.js";
+import { refundMoney } from "../engine/promotions.js";
 import type { EngineOrder, EngineRefund } from "../engine/types.js";
 
 /**
@@ -26,10 +27,29 @@ export function renderTransaction(order: Readonly<EngineOrder>): Record<string, 
       currency: order.currency,
       payer_currency: order.currency,
     },
+    // promotion_detail (优惠功能): present only when the buyer used a coupon or discount.
+    ...(order.promotions.length > 0
+      ? {
+          promotion_detail: order.promotions.map((p) => ({
+            coupon_id: p.couponId,
+            name: p.name,
+            scope: p.scope,
+            type: p.type,
+            amount: p.amountFen,
+            stock_id: p.stockId,
+            wechatpay_contribute: p.wechatpayContributeFen,
+            merchant_contribute: p.merchantContributeFen,
+            other_contribute: p.otherContributeFen,
+            currency: order.currency,
+          })),
+        }
+      : {}),
   };
 }
 
+/** The amounts follow the refund page's definitions, see engine/promotions.ts. */
 export function renderRefund(refund: Readonly<EngineRefund>): Record<string, unknown> {
+  const split = refundMoney(refund);
   return {
     refund_id: refund.refundId,
     out_refund_no: refund.outRefundNo,
@@ -47,21 +67,28 @@ export function renderRefund(refund: Readonly<EngineRefund>): Record<string, unk
       ...(refund.from.length > 0
         ? { from: refund.from.map((f) => ({ account: f.account, amount: f.amountFen })) }
         : {}),
-      // The sandbox has no coupons: the buyer paid and gets back the full amounts.
-      payer_total: refund.totalFen,
-      payer_refund: refund.refundFen,
-      settlement_refund: refund.refundFen,
-      settlement_total: refund.totalFen,
-      discount_refund: 0,
+      payer_total: refund.payerTotalFen,
+      payer_refund: split.payerRefundFen,
+      settlement_refund: split.settlementRefundFen,
+      settlement_total: refund.settlementTotalFen,
+      discount_refund: split.discountRefundFen,
       currency: refund.currency,
     },
-    promotion_detail: [],
+    promotion_detail: refund.promotions.map((p) => ({
+      promotion_id: p.promotionId,
+      scope: p.scope,
+      type: p.type,
+      amount: p.amountFen,
+      refund_amount: p.refundAmountFen,
+    })),
   };
 }
 
 /**
  * The decrypted resource of a refund notification (退款结果通知,
- * https://pay.weixin.qq.com/doc/v3/merchant/4012791865).
+ * https://pay.weixin.qq.com/doc/v3/merchant/4012791865). Its amount has total, refund,
+ * payer_total and payer_refund only: the page lists no promotion_detail, discount_refund or
+ * settlement amounts, so a merchant who needs them queries the refund.
  */
 export function renderRefundNotice(refund: Readonly<EngineRefund>): Record<string, unknown> {
   return {
@@ -76,8 +103,8 @@ export function renderRefundNotice(refund: Readonly<EngineRefund>): Record<strin
     amount: {
       total: refund.totalFen,
       refund: refund.refundFen,
-      payer_total: refund.totalFen,
-      payer_refund: refund.refundFen,
+      payer_total: refund.payerTotalFen,
+      payer_refund: refundMoney(refund).payerRefundFen,
     },
   };
 }
