@@ -1,6 +1,12 @@
-import { ProviderError, ValidationError } from "@paybridge/core";
+import { cny, ProviderError, ValidationError } from "@paybridge/core";
 import { describe, expect, it } from "vitest";
-import { answerFen, payBizContent, refundBizContent } from "./transformers.js";
+import {
+  answerFen,
+  payBizContent,
+  refundBizContent,
+  refundSplit,
+  tradeResultFromQuery,
+} from "./transformers.js";
 
 const payment = {
   outTradeNo: "ORDER0001",
@@ -48,5 +54,46 @@ describe("alipay transformers: yuan only at this edge", () => {
     expect(() => answerFen("0.001", "total_amount")).toThrow(ProviderError);
     expect(() => answerFen("0.001", "total_amount")).toThrow(/total_amount/);
     expect(() => answerFen(undefined, "refund_amount")).toThrow(/refund_amount/);
+  });
+});
+
+describe("alipay voucher amounts", () => {
+  it("maps buyer_pay_amount, point_amount and receipt_amount to the vouchers and the merchant's settlement", () => {
+    const trade = tradeResultFromQuery(
+      {
+        code: "10000",
+        msg: "Success",
+        out_trade_no: "A1",
+        trade_no: "2026",
+        trade_status: "TRADE_SUCCESS",
+        total_amount: "100.00",
+        buyer_pay_amount: "83.00",
+        point_amount: "2.00",
+        receipt_amount: "90.00",
+        send_pay_date: "2026-03-01 09:00:00",
+      },
+      { provider: "alipay", merchantId: "m" },
+      () => 0,
+    );
+    expect(trade).toMatchObject({
+      paidAmount: cny(8_300),
+      discountAmount: cny(1_500),
+      settlementAmount: cny(9_000),
+    });
+  });
+
+  it("maps present_refund_* and send_back_fee", () => {
+    expect(
+      refundSplit({
+        present_refund_buyer_amount: "74.70",
+        present_refund_discount_amount: "4.50",
+        present_refund_mdiscount_amount: "9.00",
+        send_back_fee: "81.00",
+      }),
+    ).toEqual({
+      payerRefundAmount: cny(7_470),
+      discountRefundAmount: cny(1_350),
+      settlementRefundAmount: cny(8_100),
+    });
   });
 });

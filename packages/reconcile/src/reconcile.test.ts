@@ -10,6 +10,7 @@ import {
 } from "./__fixtures__/bill-writers.js";
 import { openAlipayBillCsv } from "./alipay/bill-zip.js";
 import { parseAlipayTradeBill } from "./alipay/trade-bill.js";
+import type { BillRecord } from "./bill-record.js";
 import type { LedgerEntry, ReconcileLedgerPort } from "./ledger-port.js";
 import { reconcileDay } from "./reconcile.js";
 import { reconcileToCsv, reconcileToJson, reconcileToTable } from "./report/render-report.js";
@@ -230,5 +231,73 @@ describe("empty days", () => {
       ledger: port(LEDGER.slice(0, 1)),
     });
     expect(result.differences.map((d) => d.kind)).toEqual(["missing_at_provider"]);
+  });
+});
+
+describe("coupon-bearing lines", () => {
+  const at = new Date("2026-03-01T02:00:00Z");
+  const base = {
+    provider: "wechatpay" as const,
+    providerTradeNo: "4200",
+    currency: "CNY" as const,
+    feeFen: 0,
+    bookedAt: at,
+  };
+  async function* bill(): AsyncGenerator<BillRecord> {
+    // A 免充值 coupon of 5.00: settled 95.00, ordered 100.00; the refund settles 85.50 of 90.00.
+    yield {
+      ...base,
+      kind: "payment",
+      line: 2,
+      outTradeNo: "C1",
+      amountFen: 9500,
+      orderAmountFen: 10_000,
+      couponFen: 1500,
+      state: TradeState.PAID,
+      rawStatus: "SUCCESS",
+    };
+    yield {
+      ...base,
+      kind: "refund",
+      line: 3,
+      outTradeNo: "C1",
+      outRefundNo: "CR1",
+      amountFen: 8550,
+      requestedFen: 9000,
+      state: RefundState.SUCCESS,
+      rawStatus: "SUCCESS",
+    };
+    // The same coupon, but the shop booked the settled amount instead of the order amount.
+    yield {
+      ...base,
+      kind: "payment",
+      line: 4,
+      outTradeNo: "C2",
+      amountFen: 9500,
+      orderAmountFen: 10_000,
+      state: TradeState.PAID,
+      rawStatus: "SUCCESS",
+    };
+  }
+
+  it("compares the order and requested refund amounts with the ledger, not the settlement amounts", async () => {
+    const result = await reconcileDay({
+      provider: "wechatpay",
+      merchantId: "m",
+      date: "2026-03-01",
+      bill: bill(),
+      ledger: port([
+        { kind: "payment", outTradeNo: "C1", amountFen: 10_000, state: TradeState.REFUND },
+        { kind: "refund", outTradeNo: "C1", outRefundNo: "CR1", amountFen: 9000, state: RefundState.SUCCESS },
+        { kind: "payment", outTradeNo: "C2", amountFen: 9500, state: TradeState.PAID },
+      ]),
+    });
+    expect(result.matched).toBe(2);
+    expect(result.differences).toMatchObject([
+      { kind: "amount_mismatch", outTradeNo: "C2", billAmountFen: 10_000, ledgerAmountFen: 9500 },
+    ]);
+    // Day totals stay what the merchant is settled.
+    expect(result.bill.paymentFen).toBe(19_000);
+    expect(result.bill.refundFen).toBe(8550);
   });
 });

@@ -98,3 +98,29 @@ describe("parseWechatTradeBill", () => {
     );
   });
 });
+
+describe("parseWechatTradeBill with coupons", () => {
+  it("reads 订单金额 / 申请退款金额 beside the settlement amounts, and the coupon columns", async () => {
+    const bill = [
+      "交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,手续费,费率,订单金额,申请退款金额,费率备注",
+      "`2026-03-01 09:00:00,`wx1,`1900000001,`,`,`4200C1,`C1,`o,`NATIVE,`SUCCESS,`OTHERS,`CNY,`95.00,`15.00,`0,`,`0.00,`0.00,`,`,`g,`,`0.57,`0.60%,`100.00,`0.00,`",
+      "`2026-03-01 10:00:00,`wx1,`1900000001,`,`,`4200C1,`C1,`o,`NATIVE,`REFUND,`OTHERS,`CNY,`0.00,`0.00,`5000R1,`R1,`85.50,`9.00,`ORIGINAL,`SUCCESS,`g,`,`-0.51,`0.60%,`100.00,`90.00,`",
+      "总交易单数,应结订单总金额,退款总金额,充值券退款总金额,手续费总金额,订单总金额,申请退款总金额",
+      "`2,`95.00,`85.50,`9.00,`0.06,`100.00,`90.00",
+      "",
+    ].join("\r\n");
+    const [p, r] = await drain(bill);
+    expect(p).toMatchObject({ kind: "payment", amountFen: 9500, orderAmountFen: 10_000, couponFen: 1500 });
+    expect(r).toMatchObject({ kind: "refund", amountFen: 8550, requestedFen: 9000, couponRefundFen: 900 });
+  });
+
+  it("refuses a 订单金额 below the settlement amount, naming the line", async () => {
+    const lines = wechatTradeBill(ROWS).split("\r\n");
+    const fixed = (lines[1] ?? "").replace(/`12\.34,`0\.00,`$/, "`12.00,`0.00,`");
+    expect(fixed).not.toBe(lines[1]);
+    lines[1] = fixed;
+    await expect(drain(lines.join("\r\n"))).rejects.toThrow(
+      /line 2: 订单金额 must not be less than 应结订单金额/,
+    );
+  });
+});

@@ -146,11 +146,18 @@ function toRecord(
   line: number,
 ): BillRecord {
   const get = (k: TradeBillColumn) => cells[at[k]] ?? "";
-  // An optional column's amount: undefined when the layout lacks it or the cell is blank.
-  const amountOf = (k: OptionalTradeBillColumn): number | undefined => {
+  // An optional column's amount: undefined when the layout lacks it or the cell is blank. A cell
+  // equal to `same`'s text is that amount, parsed once (the usual case: no coupon on the line).
+  const amountOf = (
+    k: OptionalTradeBillColumn,
+    same?: { readonly text: string; readonly fen: number },
+  ): number | undefined => {
     const i = optional[k];
     const cell = i === undefined ? "" : (cells[i] ?? "");
-    return cell === "" ? undefined : billYuanToFen(cell, bill, line, OPTIONAL_TRADE_BILL_COLUMNS[k][0]);
+    if (cell === "") return undefined;
+    if (cell === "0.00") return 0;
+    if (same !== undefined && cell === same.text) return same.fen;
+    return billYuanToFen(cell, bill, line, OPTIONAL_TRADE_BILL_COLUMNS[k][0]);
   };
   const currency = get("currency");
   if (!isCurrency(currency))
@@ -180,7 +187,7 @@ function toRecord(
     if (outRefundNo === "") throw new BillFormatError(bill, line, "商户退款单号 is empty on a REFUND row");
     const amountFen = billYuanToFen(get("refundAmount"), bill, line, "退款金额");
     if (amountFen < 0) throw new BillFormatError(bill, line, "退款金额 must not be negative on a REFUND row");
-    const requestedFen = amountOf("requestedRefund");
+    const requestedFen = amountOf("requestedRefund", { text: get("refundAmount"), fen: amountFen });
     if (requestedFen !== undefined && requestedFen < amountFen) {
       throw new BillFormatError(bill, line, "申请退款金额 must not be less than 退款金额");
     }
@@ -207,7 +214,7 @@ function toRecord(
     );
   const amountFen = billYuanToFen(get("settlementAmount"), bill, line, "应结订单金额");
   if (amountFen < 0) throw new BillFormatError(bill, line, "应结订单金额 must not be negative");
-  const orderAmountFen = amountOf("orderAmount");
+  const orderAmountFen = amountOf("orderAmount", { text: get("settlementAmount"), fen: amountFen });
   if (orderAmountFen !== undefined && orderAmountFen < amountFen) {
     throw new BillFormatError(bill, line, "订单金额 must not be less than 应结订单金额");
   }

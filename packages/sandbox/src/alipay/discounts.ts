@@ -1,3 +1,4 @@
+import { proportionalShares } from "../shared/proportional-split.js";
 import { fail } from "./errors.js";
 
 /**
@@ -17,9 +18,9 @@ import { fail } from "./errors.js";
  * refund less the merchant-funded voucher part, which the merchant never received; the mirror of
  * receipt_amount).
  *
- * The pages give no formula for splitting a partial refund; the sandbox returns each voucher and the
- * points in proportion to the refund, cumulatively floor(part × refunded so far / total), so the
- * refund that completes the trade returns every part whole.
+ * The pages give no formula for splitting a partial refund; the sandbox returns the merchant-funded
+ * and platform-funded voucher amounts and the points in proportion to the refund
+ * (shared/proportional-split.ts), so the refund that completes the trade returns every part whole.
  */
 export interface AlipayVoucherInput {
   readonly id?: string | undefined;
@@ -106,19 +107,32 @@ export function tradeAmounts(totalFen: number, d: TradeDiscounts) {
   };
 }
 
-/** One refund's split, given what the trade had refunded before it. */
+/** One refund's split, given the trade's earlier refunds (their shares were returned). */
 export function refundShare(
   totalFen: number,
   d: TradeDiscounts,
-  refundedBeforeFen: number,
+  earlier: readonly { readonly amountFen: number; readonly share: RefundDiscountShare }[],
   refundFen: number,
 ): RefundDiscountShare {
-  const part = (amount: number) =>
-    Math.floor((amount * (refundedBeforeFen + refundFen)) / totalFen) -
-    Math.floor((amount * refundedBeforeFen) / totalFen);
-  const mdiscountFen = d.vouchers.reduce((s, v) => s + part(v.merchantContributeFen), 0);
-  const discountFen = d.vouchers.reduce((s, v) => s + part(v.otherContributeFen), 0);
-  const pointFen = part(d.pointFen);
+  // The parts in a fixed order: each voucher's merchant and platform shares, then the points.
+  const parts = [
+    d.vouchers.reduce((s, v) => s + v.merchantContributeFen, 0),
+    d.vouchers.reduce((s, v) => s + v.otherContributeFen, 0),
+    d.pointFen,
+  ];
+  const returned = [
+    earlier.reduce((s, r) => s + r.share.mdiscountFen, 0),
+    earlier.reduce((s, r) => s + r.share.discountFen, 0),
+    earlier.reduce((s, r) => s + r.share.pointFen, 0),
+  ];
+  const before = earlier.reduce((s, r) => s + r.amountFen, 0);
+  const [mdiscountFen = 0, discountFen = 0, pointFen = 0] = proportionalShares(
+    parts,
+    returned,
+    totalFen,
+    before,
+    refundFen,
+  );
   return { buyerFen: refundFen - mdiscountFen - discountFen - pointFen, pointFen, discountFen, mdiscountFen };
 }
 

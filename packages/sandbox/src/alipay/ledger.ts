@@ -285,7 +285,7 @@ export class AlipayLedger {
     const refund: SandboxRefund = {
       ...request,
       at: now,
-      share: refundShare(trade.totalFen, trade.discounts, trade.refundedFen, request.amountFen),
+      share: refundShare(trade.totalFen, trade.discounts, [...trade.refunds.values()], request.amountFen),
     };
     trade.refunds.set(refund.outRequestNo, refund);
     trade.refundedFen += refund.amountFen;

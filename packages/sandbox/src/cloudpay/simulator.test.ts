@@ -152,3 +152,61 @@ describe("CloudPaySimulator", () => {
     expect(a).not.toHaveProperty("result_code");
   });
 });
+
+describe("CloudPaySimulator coupons", () => {
+  it("answers the v2 coupon fields on the order, the refund and the refund query", async () => {
+    const { engine, sim } = setup();
+    await sim.unifiedOrder({ ...order, totalFee: 1000 });
+    engine.pay(order.outTradeNo, {
+      mchid: MCH,
+      promotions: [
+        { type: "CASH", amountFen: 100, couponId: "C1" },
+        { type: "NOCASH", amountFen: 50, couponId: "C2" },
+      ],
+    });
+    const q = await sim.queryOrder({ sub_mch_id: MCH, nonce_str: "n", out_trade_no: order.outTradeNo });
+    expect(q).toMatchObject({
+      total_fee: 1000,
+      cash_fee: 850,
+      coupon_fee: 150,
+      settlement_total_fee: 950,
+      coupon_count: 2,
+      coupon_type_0: "CASH",
+      coupon_id_0: "C1",
+      coupon_fee_0: 100,
+      coupon_type_1: "NO_CASH",
+      coupon_fee_1: 50,
+    });
+    const refund = await sim.refund({
+      sub_mch_id: MCH,
+      nonce_str: "n",
+      out_trade_no: order.outTradeNo,
+      out_refund_no: "R1",
+      total_fee: 1000,
+      refund_fee: 500,
+    });
+    expect(refund).toMatchObject({
+      refund_fee: 500,
+      settlement_refund_fee: 475,
+      settlement_total_fee: 950,
+      cash_fee: 850,
+      cash_refund_fee: 425,
+      coupon_refund_fee: 75,
+      coupon_refund_count: 2,
+      coupon_refund_id_0: "C1",
+      coupon_refund_fee_0: 50,
+      coupon_type_1: "NO_CASH",
+      coupon_refund_fee_1: 25,
+    });
+    const rq = await sim.queryRefund({ sub_mch_id: MCH, nonce_str: "n", out_refund_no: "R1" });
+    expect(rq).toMatchObject({
+      settlement_total_fee: 950,
+      settlement_refund_fee_0: 475,
+      coupon_refund_fee_0: 75,
+      coupon_refund_count_0: 2,
+      coupon_refund_id_0_0: "C1",
+      coupon_type_0_0: "CASH",
+      coupon_refund_fee_0_1: 25,
+    });
+  });
+});

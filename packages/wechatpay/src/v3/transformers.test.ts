@@ -147,3 +147,55 @@ describe("v3 transformers", () => {
     expect(paths).toEqual(["apiV3Key", "keyMode.publicKeyId", "mchid", "origin", "privateKey"]);
   });
 });
+
+describe("v3 coupon amounts", () => {
+  it("maps promotion_detail to discountAmount and the 免充值 coupons out of settlementAmount", () => {
+    const trade = fromV3Transaction(
+      {
+        out_trade_no: "C1",
+        trade_state: "SUCCESS",
+        amount: { total: 10_000, payer_total: 8_500 },
+        promotion_detail: [
+          { coupon_id: "1", type: "CASH", amount: 1_000 },
+          { coupon_id: "2", type: "NOCASH", amount: 500 },
+        ],
+      },
+      "m",
+    );
+    expect(trade).toMatchObject({
+      amount: cny(10_000),
+      paidAmount: cny(8_500),
+      discountAmount: cny(1_500),
+      settlementAmount: cny(9_500),
+    });
+    // No coupon: nothing added.
+    expect(fromV3Transaction({ out_trade_no: "C2", trade_state: "NOTPAY" }, "m")).not.toHaveProperty(
+      "discountAmount",
+    );
+  });
+
+  it("maps a refund's payer_refund, discount_refund and settlement_refund, and refuses a fraction", () => {
+    const refund = {
+      refund_id: "5",
+      out_refund_no: "R1",
+      out_trade_no: "C1",
+      status: "SUCCESS",
+      amount: {
+        total: 10_000,
+        refund: 9_000,
+        payer_refund: 7_650,
+        discount_refund: 1_350,
+        settlement_refund: 8_550,
+      },
+    };
+    expect(fromV3Refund(refund, "m")).toMatchObject({
+      amount: cny(9_000),
+      payerRefundAmount: cny(7_650),
+      discountRefundAmount: cny(1_350),
+      settlementRefundAmount: cny(8_550),
+    });
+    expect(() =>
+      fromV3Refund({ ...refund, amount: { ...refund.amount, discount_refund: 1.5 } }, "m"),
+    ).toThrow(/amount\.discount_refund/);
+  });
+});

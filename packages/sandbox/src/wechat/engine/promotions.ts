@@ -1,3 +1,4 @@
+import { proportionalShares } from "../../shared/proportional-split.js";
 import { WechatEngineError } from "./errors.js";
 import type { EngineOrder, EnginePromotion, EngineRefundPromotion, PromotionInput } from "./types.js";
 
@@ -18,9 +19,8 @@ import type { EngineOrder, EnginePromotion, EngineRefundPromotion, PromotionInpu
  * How a partial refund is split: the pages define the amounts but give no formula; WeChat returns a
  * coupon in proportion to the refund (the WeChat Pay community answer: "代金券会按比例退款",
  * https://developers.weixin.qq.com/community/pay/doc/0002a6f1348e80165300e5bc961400). The sandbox
- * computes each coupon's refunded share cumulatively, floor(coupon × refunded so far / total), so a
- * partial refund rounds the coupon down and the refund that completes the order returns the rest:
- * refunding the whole order returns every coupon whole.
+ * does so with shared/proportional-split.ts: rounded down on a partial refund, never more than the
+ * refund itself, and the refund that completes the order returns every coupon whole.
  */
 export function promotionsOf(totalFen: number, inputs: readonly PromotionInput[]): EnginePromotion[] {
   let sum = 0;
@@ -64,20 +64,32 @@ export function promotionsOf(totalFen: number, inputs: readonly PromotionInput[]
   return out;
 }
 
-/** The coupons' share of one refund, given what the order had refunded before it (not closed). */
+/**
+ * The coupons' share of one refund, given the order's earlier refunds that were not closed
+ * (their coupon shares were returned; a closed refund's were not).
+ */
 export function refundPromotions(
   order: Readonly<EngineOrder>,
-  refundedBeforeFen: number,
+  earlier: readonly { readonly refundFen: number; readonly promotions: readonly EngineRefundPromotion[] }[],
   refundFen: number,
 ): EngineRefundPromotion[] {
-  const share = (amount: number, refunded: number) => Math.floor((amount * refunded) / order.totalFen);
-  return order.promotions.map((p) => ({
+  const returned = order.promotions.map((_, i) =>
+    earlier.reduce((s, r) => s + (r.promotions[i]?.refundAmountFen ?? 0), 0),
+  );
+  const before = earlier.reduce((s, r) => s + r.refundFen, 0);
+  const shares = proportionalShares(
+    order.promotions.map((p) => p.amountFen),
+    returned,
+    order.totalFen,
+    before,
+    refundFen,
+  );
+  return order.promotions.map((p, i) => ({
     promotionId: p.couponId,
     scope: p.scope,
     type: p.type === "CASH" ? "COUPON" : "DISCOUNT",
     amountFen: p.amountFen,
-    refundAmountFen:
-      share(p.amountFen, refundedBeforeFen + refundFen) - share(p.amountFen, refundedBeforeFen),
+    refundAmountFen: shares[i] ?? 0,
   }));
 }
 

@@ -48,7 +48,6 @@ export function acceptRefund(intake: RefundIntake, mchid: string, input: CreateR
   const now = intake.clock.now();
   const previous = ledger.refundsOfOrder(mchid, order.outTradeNo);
   assertRefundAllowed({ order, input, previous, now, limits: intake.limits });
-  const refundedBefore = previous.filter((r) => r.status !== "CLOSED").reduce((s, r) => s + r.refundFen, 0);
   const refund = newRefund({
     mchid,
     refundId: intake.ids.refundId(now),
@@ -57,7 +56,11 @@ export function acceptRefund(intake: RefundIntake, mchid: string, input: CreateR
     now,
     dueAt: new Date(now.getTime() + intake.delayMs),
     plannedOutcome: ledger.takePlannedOutcome(mchid, input.outRefundNo),
-    promotions: refundPromotions(order, refundedBefore, input.refundFen),
+    promotions: refundPromotions(
+      order,
+      previous.filter((r) => r.status !== "CLOSED"),
+      input.refundFen,
+    ),
   });
   ledger.addRefund(refund);
   return { refund, created: true, order };
