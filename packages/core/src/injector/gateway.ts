@@ -7,8 +7,13 @@ import { redactingLogger, SecretRegistry } from "../logger/redact.js";
 import type { PaymentLedger } from "../payments/payment-ledger.js";
 import { recordingProvider } from "../payments/recording-provider.js";
 import { type Clock, systemClock } from "../provider/clock.js";
-import type { AnyProviderClass, MerchantAccount, PaymentProvider } from "../provider/contract.js";
-import type { ServiceProviderAccount, ServiceProviderSession } from "../provider/service-provider.js";
+import type {
+  AnyProviderClass,
+  MerchantAccount,
+  PaymentProvider,
+  ServiceProviderSession,
+} from "../provider/contract.js";
+import type { ServiceProviderAccount } from "../provider/service-provider.js";
 import { parseInput } from "../schemas/parse.js";
 import { capabilityGuard } from "./capability-guard.js";
 import type { OrderRoute, Router } from "./routing.js";

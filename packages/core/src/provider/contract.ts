@@ -14,7 +14,7 @@ import type {
 import type { ListRefundsQuery, RefundQuery, RefundRequest, RefundResult } from "../schemas/refund.js";
 import type { Clock } from "./clock.js";
 import type { RefundRules } from "./refund-rules.js";
-import type { ServiceProviderSupport } from "./service-provider.js";
+import type { ServiceProviderContext } from "./service-provider.js";
 
 /** A refund as a provider's field rules see it: what the refund service and `refund()` both know. */
 export interface RefundFields {
@@ -141,3 +141,17 @@ export interface ProviderClass<Config = unknown> {
 /** Any provider class, whatever its config type; what registration accepts. */
 // biome-ignore lint/suspicious/noExplicitAny: a class's config type is checked by its own configSchema at runtime.
 export type AnyProviderClass = ProviderClass<any>;
+
+/**
+ * The service provider's keys, opened once per account: every sub-merchant's provider instance is
+ * made from it, so a private key is parsed, and platform keys are fetched, once for all of them.
+ */
+export interface ServiceProviderSession<Sub = unknown> {
+  subMerchant(sub: Sub, context: ProviderContext): PaymentProvider;
+}
+
+/** What a provider class that supports service-provider mode declares (its sub-merchant instances declare `capabilities.modes` ["service_provider"]). */
+export interface ServiceProviderSupport<Config = unknown, Sub = unknown> {
+  readonly subMerchantSchema: z.ZodType<Sub>;
+  open(config: Config, context: ServiceProviderContext): ServiceProviderSession<Sub>;
+}

@@ -1,7 +1,5 @@
-import type { z } from "zod";
 import type { Logger } from "../logger/logger.js";
 import type { Clock } from "./clock.js";
-import type { PaymentProvider, ProviderContext } from "./contract.js";
 
 /**
  * A service-provider account (WeChat 服务商, Alipay ISV / third-party application): one set of
@@ -10,6 +8,9 @@ import type { PaymentProvider, ProviderContext } from "./contract.js";
  * configuration only says which sub-merchant it is (WeChat sub_mchid / sub_appid, Alipay
  * app_auth_token).
  */
+// ServiceProviderSession and ServiceProviderSupport, which name PaymentProvider, live in
+// contract.ts beside the provider class that declares them: this file imports nothing from the
+// contract, so the two never import each other.
 export interface ServiceProviderAccount<Config = unknown> {
   /** PayBridge's name for the service-provider account; unique among merchants and service providers. */
   readonly id: string;
@@ -33,18 +34,4 @@ export interface ServiceProviderContext {
   readonly serviceProviderId: string;
   readonly logger: Logger;
   readonly clock: Clock;
-}
-
-/**
- * The service provider's keys, opened once per account: every sub-merchant's provider instance is
- * made from it, so a private key is parsed, and platform keys are fetched, once for all of them.
- */
-export interface ServiceProviderSession<Sub = unknown> {
-  subMerchant(sub: Sub, context: ProviderContext): PaymentProvider;
-}
-
-/** What a provider class that supports service-provider mode declares (its sub-merchant instances declare `capabilities.modes` ["service_provider"]). */
-export interface ServiceProviderSupport<Config = unknown, Sub = unknown> {
-  readonly subMerchantSchema: z.ZodType<Sub>;
-  open(config: Config, context: ServiceProviderContext): ServiceProviderSession<Sub>;
 }

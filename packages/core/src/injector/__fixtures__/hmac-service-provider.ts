@@ -1,7 +1,7 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
-import type { ProviderContext } from "../../provider/contract.js";
-import type { ServiceProviderContext, ServiceProviderSession } from "../../provider/service-provider.js";
+import type { ProviderContext, ServiceProviderSession } from "../../provider/contract.js";
+import type { ServiceProviderContext } from "../../provider/service-provider.js";
 import type { CreatePaymentResult } from "../../schemas/payment.js";
 import { HmacTestProvider } from "./hmac-provider.js";
 
