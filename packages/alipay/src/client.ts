@@ -73,6 +73,11 @@ function answerCertSn(raw: string): string | undefined {
  */
 export class AlipayGatewayClient {
   private readonly sdk: SnAwareAlipaySdk;
+  /**
+   * The app_auth_token every call of this view carries (ISV acting for an authorising merchant,
+   * 公共请求参数 app_auth_token, https://opendocs.alipay.com/isv/10467/xldcyq); undefined for the app's own.
+   */
+  private appAuthToken: string | undefined;
   /** Certificate mode: the Alipay certificates held by SN (the configured one, then downloaded ones). */
   readonly certificates: AlipayCertificateStore | undefined;
 
@@ -130,6 +135,16 @@ export class AlipayGatewayClient {
     }
   }
 
+  /**
+   * This client acting for the merchant that authorised the app with `token`: the same SDK, keys
+   * and certificate store (held once for every authorising merchant), every call carrying the token.
+   */
+  authorizedBy(token: string): AlipayGatewayClient {
+    const view = Object.create(this) as AlipayGatewayClient;
+    view.appAuthToken = token;
+    return view;
+  }
+
   /** Certificate mode: the SNs alipay-sdk computed and sends (app_cert_sn, alipay_root_cert_sn). */
   get certificateSerials():
     | { appCertSn: string; alipayRootCertSn: string; alipayCertSn: string }
@@ -148,7 +163,11 @@ export class AlipayGatewayClient {
   ): Promise<T> {
     let answer: Record<string, unknown>;
     try {
-      answer = await this.sdk.exec(method, { bizContent, ...publicParams(extra) }, { validateSign: true });
+      answer = await this.sdk.exec(
+        method,
+        { bizContent, ...publicParams(extra, this.appAuthToken) },
+        { validateSign: true },
+      );
     } catch (err) {
       if (!(err instanceof UnheldCertificateSn)) throw alipayTransportError(method, err);
       answer = await this.verifiedWithDownloaded(method, err);
@@ -213,12 +232,12 @@ export class AlipayGatewayClient {
 
   /** page / wap pay: a signed link (GET) or an auto-submitting form (POST) for the buyer's browser. */
   pagePay(method: string, bizContent: BizContent, extra: PublicParams, httpMethod: "GET" | "POST"): string {
-    return this.sdk.pageExec(method, httpMethod, { bizContent, ...publicParams(extra) });
+    return this.sdk.pageExec(method, httpMethod, { bizContent, ...publicParams(extra, this.appAuthToken) });
   }
 
   /** app pay: the signed order string the app hands to the Alipay client SDK. */
   orderString(method: string, bizContent: BizContent, extra: PublicParams): string {
-    return this.sdk.sdkExec(method, { bizContent, ...publicParams(extra) });
+    return this.sdk.sdkExec(method, { bizContent, ...publicParams(extra, this.appAuthToken) });
   }
 
   /**
@@ -239,8 +258,10 @@ export class AlipayGatewayClient {
   }
 }
 
-function publicParams(extra: PublicParams): Record<string, string> {
+function publicParams(extra: PublicParams, appAuthToken: string | undefined): Record<string, string> {
   const out: Record<string, string> = {};
+  // alipay-sdk snake-cases it to app_auth_token and puts it in the URL with the other public parameters.
+  if (appAuthToken) out.appAuthToken = appAuthToken;
   // Never send an undefined value: alipay-sdk would sign and send the text "undefined".
   if (extra.notifyUrl) out.notifyUrl = extra.notifyUrl;
   if (extra.returnUrl) out.returnUrl = extra.returnUrl;

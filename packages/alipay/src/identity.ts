@@ -5,6 +5,12 @@ import type { AlipayNotificationFields } from "./wire-types.js";
 export interface AlipayIdentity {
   readonly appId: string;
   readonly sellerIds: readonly string[];
+  /**
+   * ISV: the authorising merchant's app id. A third-party app's notifications name the merchant it
+   * acted for in auth_app_id (异步通知 auth_app_id, https://opendocs.alipay.com/open/203/105286), and
+   * one routed to another merchant's account is refused.
+   */
+  readonly authAppId?: string | undefined;
 }
 
 /**
@@ -19,6 +25,12 @@ export function assertNotificationIdentity(fields: AlipayNotificationFields, ide
   if (fields.app_id !== identity.appId) {
     throw new SignatureError(
       `alipay notification is for app ${fields.app_id ?? "(none)"}, not ${identity.appId}`,
+      { provider: "alipay" },
+    );
+  }
+  if (identity.authAppId !== undefined && fields.auth_app_id !== identity.authAppId) {
+    throw new SignatureError(
+      `alipay notification is for authorising app ${fields.auth_app_id ?? "(none)"}, not ${identity.authAppId}`,
       { provider: "alipay" },
     );
   }

@@ -7,6 +7,12 @@ export {
   alipayKeyModeSchema,
 } from "./config.js";
 export { ALIPAY_ERROR_TABLE, alipayAnswerError, alipayTransportError } from "./errors.js";
+export {
+  type AlipaySubMerchant,
+  type AlipaySubMerchantInput,
+  alipaySubMerchantSchema,
+} from "./isv-config.js";
+export { type AlipayIsvBinding, AlipayIsvSession } from "./isv-session.js";
 export { alipayAcknowledge } from "./notification.js";
 export { AlipayProvider, type CancelPaymentResult } from "./provider.js";
 export {

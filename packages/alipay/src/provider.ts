@@ -26,6 +26,7 @@ import {
   type RefundRules,
   refundQuerySchema,
   refundRequestSchema,
+  type ServiceProviderContext,
   type TradeQuery,
   type TradeResult,
   tradeQuerySchema,
@@ -37,6 +38,9 @@ import { type AlipayBillRequest, type DownloadedAlipayBill, downloadAlipayBill }
 import { AlipayGatewayClient, type AlipayGatewayClient as Client } from "./client.js";
 import { type AlipayConfig, type AlipayConfigInput, alipayConfigSchema } from "./config.js";
 import { alipayFieldRules } from "./field-rules.js";
+import type { AlipayIdentity } from "./identity.js";
+import { alipaySubMerchantSchema } from "./isv-config.js";
+import { type AlipayIsvBinding, AlipayIsvSession } from "./isv-session.js";
 import { alipayAcknowledge, parseAlipayNotification } from "./notification.js";
 import { RefundEvidence } from "./refund-evidence.js";
 import {
@@ -84,6 +88,12 @@ export interface CancelPaymentResult {
 export class AlipayProvider implements PaymentProvider {
   static readonly id = "alipay";
   static readonly configSchema = alipayConfigSchema;
+  /** ISV mode: merchants that authorised this app, each called with its app_auth_token (see isv-session.ts). */
+  static readonly serviceProvider = {
+    subMerchantSchema: alipaySubMerchantSchema,
+    open: (config: AlipayConfigInput, context: ServiceProviderContext) =>
+      new AlipayIsvSession(config, context),
+  };
 
   readonly id = AlipayProvider.id;
   readonly merchantId: string;
@@ -99,13 +109,30 @@ export class AlipayProvider implements PaymentProvider {
   private readonly client: Client;
   private readonly evidence = new RefundEvidence();
   private readonly mapping: MappingContext;
+  /** Who notifications must be about: this app and seller, and for an ISV the authorising merchant. */
+  private readonly identity: AlipayIdentity;
 
+  /**
+   * `isv`: this instance acts for a merchant that authorised the app (an ISV's sub-merchant): the
+   * ISV's shared client, every call carrying the merchant's app_auth_token.
+   */
   constructor(
     config: AlipayConfigInput,
     private readonly context: ProviderContext,
+    isv?: AlipayIsvBinding,
   ) {
     this.config = parseInput(alipayConfigSchema, config, "config");
-    this.client = new AlipayGatewayClient(this.config, context.clock);
+    this.client = isv
+      ? isv.client.authorizedBy(isv.subMerchant.appAuthToken)
+      : new AlipayGatewayClient(this.config, context.clock);
+    this.identity = isv
+      ? {
+          appId: this.config.appId,
+          sellerIds: isv.subMerchant.sellerId,
+          authAppId: isv.subMerchant.authAppId,
+        }
+      : { appId: this.config.appId, sellerIds: this.config.sellerId };
+    if (isv) this.capabilities = { ...this.capabilities, modes: ["service_provider"] };
     this.merchantId = context.merchantId;
     // Printed (util.inspect, JSON.stringify) as its id and merchant only, never its keys.
     concealProvider(this);
@@ -358,13 +385,7 @@ export class AlipayProvider implements PaymentProvider {
   }
 
   async parseNotification(raw: RawNotification): Promise<NotificationEvent> {
-    return parseAlipayNotification(
-      raw,
-      this.client,
-      { appId: this.config.appId, sellerIds: this.config.sellerId },
-      this.mapping,
-      this.evidence,
-    );
+    return parseAlipayNotification(raw, this.client, this.identity, this.mapping, this.evidence);
   }
 
   acknowledge(ok: boolean): NotificationAck {

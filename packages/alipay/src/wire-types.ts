@@ -79,6 +79,8 @@ export interface AlipayNotificationFields {
   readonly notify_id?: string;
   readonly notify_type?: string;
   readonly app_id?: string;
+  /** The merchant an ISV acted for (its app id); the app's own for a direct merchant. */
+  readonly auth_app_id?: string;
   readonly seller_id?: string;
   readonly trade_no?: string;
   readonly out_trade_no?: string;

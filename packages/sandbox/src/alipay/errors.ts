@@ -10,6 +10,7 @@ export const PUBLIC_CODES = {
   "40002": "Invalid Arguments",
   "40004": "Business Failed",
   "40006": "Insufficient Permissions",
+  "20001": "Insufficient Token Permissions",
 } as const;
 export type PublicCode = keyof typeof PUBLIC_CODES;
 
@@ -33,6 +34,8 @@ export const SUB_CODES = {
   "isv.invalid-timestamp": { code: "40002", msg: "非法的时间戳参数" },
   "isv.invalid-charset": { code: "40002", msg: "字符集错误" },
   "isv.insufficient-isv-permissions": { code: "40006", msg: "ISV权限不足" },
+  // 20001 授权权限不足: an app_auth_token that is not a live authorisation of this app (第三方应用授权).
+  "aop.invalid-app-auth-token": { code: "20001", msg: "无效的应用授权令牌" },
   // Business level (每个接口的业务错误码).
   "ACQ.SYSTEM_ERROR": { code: "40004", msg: "系统错误" },
   "ACQ.INVALID_PARAMETER": { code: "40004", msg: "参数无效" },

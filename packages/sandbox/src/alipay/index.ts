@@ -3,6 +3,12 @@ export { formatBeijing, parseBeijing } from "./clock.js";
 export { PUBLIC_CODES, SUB_CODES, type SubCode } from "./errors.js";
 export { ALIPAY_FAULT_KINDS, type AlipayFault, type AlipayFaultKind } from "./faults.js";
 export {
+  type AlipayIsvAuthorization,
+  type AlipayIsvSandbox,
+  type AlipayIsvSandboxOptions,
+  startAlipayIsvSandbox,
+} from "./isv.js";
+export {
   type AlipayRotateOptions,
   type AlipayRotation,
   ROGUE_CERTIFICATE_KINDS,

@@ -54,6 +54,8 @@ interface PendingDelivery {
 
 export interface NotifierOptions extends DeliveryMode {
   readonly appId: string;
+  /** The authorising merchant's app id when the app acts for it with app_auth_token (ISV); appId otherwise. */
+  readonly authAppId?: string | undefined;
   readonly sellerId: string;
   /**
    * Alipay's signing key now (it changes when the certificate rotates). Notifications carry no
@@ -175,7 +177,7 @@ export class AlipayNotifier {
       charset: "utf-8",
       version: "1.0",
       app_id: this.options.appId,
-      auth_app_id: this.options.appId,
+      auth_app_id: this.options.authAppId ?? this.options.appId,
       ...delivery.fields,
     };
     params.sign = rsa2Sign(notifySignContent(params), this.options.signingKey());

@@ -25,6 +25,13 @@ export interface AlipaySandboxOptions {
   /** Certificate mode: certificates made earlier for these appKeys / alipayKeys (same SNs); fresh when omitted. */
   readonly certificates?: AlipayCertificates;
   readonly sellerId?: string;
+  /**
+   * This sandbox plays a merchant that authorised a third-party app (ISV, 第三方应用授权,
+   * https://opendocs.alipay.com/isv/10467/xldcyq): every call must carry this app_auth_token
+   * (anything else is 20001 aop.invalid-app-auth-token), and notifications name the authorising
+   * merchant's app in auth_app_id. startAlipayIsvSandbox puts several behind one gateway.
+   */
+  readonly authorization?: { readonly appAuthToken: string; readonly authAppId: string };
   /** Refund window after payment in days; past it the trade is TRADE_FINISHED. Default 365. */
   readonly refundWindowDays?: number;
   /** alipay.trade.cancel is accepted this many hours after creation. Default 24. */
@@ -157,6 +164,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
   const rewrites = new AnswerRewriteQueue();
   const notifier = new AlipayNotifier({
     appId,
+    authAppId: options.authorization?.authAppId,
     sellerId,
     signingKey: () => keyRing.current.privateKey,
     clock,
@@ -229,6 +237,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
         alipayRootCertSn: certificates?.alipayRootCertSn,
       },
       sellerId,
+      appAuthToken: options.authorization?.appAuthToken,
       keyRing,
       bills: new AlipayBillDesk(ledger, clock, sellerId),
       ledger,

@@ -3,6 +3,7 @@ import { fenToYuan } from "@paybridge/core";
 import type { AnswerRewriteQueue } from "../shared/answer-rewrite.js";
 import type { SandboxClock } from "../shared/clock.js";
 import { type DeliveryMode, pickDeliveryMode } from "../shared/delivery-mode.js";
+import { assertAppAuthToken } from "./app-auth.js";
 import type { AlipayBillDesk } from "./bills/bill-desk.js";
 import { cashierPage, resultPage } from "./cashier.js";
 import { formatBeijing } from "./clock.js";
@@ -31,6 +32,8 @@ import { type RegisteredApp, verifyRequest } from "./verify-request.js";
 
 export interface GatewayDeps {
   readonly app: RegisteredApp;
+  /** Set when the sandbox plays a merchant that authorised the app (ISV): every call must carry it. */
+  readonly appAuthToken?: string | undefined;
   readonly sellerId: string;
   /** Alipay's signing key and, in certificate mode, the SN sent as alipay_cert_sn (both rotate). */
   readonly keyRing: AlipayKeyRing;
@@ -165,6 +168,7 @@ async function gateway(
     // page.pay / wap.pay arrive from the buyer's browser (GET link or auto-submitted POST form).
     try {
       verifyRequest(params, deps.app);
+      assertAppAuthToken(params, deps.appAuthToken);
       const trade = openClientTrade(context(deps, params), method);
       send(res, 200, HTML, cashierPage(trade));
     } catch (err) {
@@ -181,6 +185,7 @@ async function gateway(
   try {
     if (!method) return answer(failure("isv.missing-method"));
     verifyRequest(params, deps.app);
+    assertAppAuthToken(params, deps.appAuthToken);
     const handler = METHODS[method];
     if (!handler) return answer(failure("isv.invalid-method", method));
     const ctx = context(deps, params);
@@ -403,6 +408,7 @@ async function controlRoute(
       const method = params.method ?? "";
       if (method !== "alipay.trade.app.pay") return json(400, { error: `order string method ${method}` });
       verifyRequest(params, deps.app);
+      assertAppAuthToken(params, deps.appAuthToken);
       const opened = openClientTrade(context(deps, params), method);
       return json(200, {
         out_trade_no: opened.outTradeNo,
