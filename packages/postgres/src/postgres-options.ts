@@ -1,6 +1,15 @@
 import { type Logger, parseInput } from "@paybridge/core";
 import { z } from "zod";
 
+/**
+ * The pool size when none is given: 10 connections, sized for a small machine (a few cores,
+ * PostgreSQL possibly on the same host). A refund holds a connection only for its reserve
+ * transaction and its one outcome statement, never across the provider call, so a few
+ * connections serve many concurrent refunders, and every extra backend costs the server memory
+ * and, past its core count, only context switches. docs/performance.md has the measurements.
+ */
+export const DEFAULT_POOL_SIZE = 10;
+
 const ms = (max: number) =>
   z
     .number({ error: "must be a number of milliseconds" })
@@ -16,13 +25,13 @@ const ms = (max: number) =>
  * node-postgres's (https://node-postgres.com/apis/pool).
  */
 export const postgresOptionsSchema = z.strictObject({
-  /** Most connections the pool opens (default 10). */
+  /** Most connections the pool opens (default DEFAULT_POOL_SIZE). */
   max: z
     .number({ error: "must be a number" })
     .int({ error: "must be a whole number" })
     .min(1, { error: "must be at least 1" })
     .max(1000, { error: "must be at most 1000" })
-    .default(10),
+    .default(DEFAULT_POOL_SIZE),
   /** Longest time to open a connection, TCP and authentication included (default 5000 ms). */
   connectionTimeoutMs: ms(600_000).default(5_000),
   /** Server-side statement_timeout: the server cancels a statement running longer (SQLSTATE 57014; default 15000 ms). */

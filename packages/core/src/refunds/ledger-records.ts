@@ -75,4 +75,12 @@ export interface ReserveRefundInput {
   readonly reason?: string | undefined;
   /** 0 when the refund waits for a person's approval, 1 when it is approved on creation. */
   readonly initialState: 0 | 1;
+  /**
+   * With initialState 1: a refund this call creates is stored with its first attempt already
+   * counted (attempts 1, submittedAt now), as `beginAttempt` would count it, in the reserve's own
+   * transaction. The caller then sends it without a `beginAttempt` of its own (one transaction
+   * fewer per refund). The reserve's interval rule is stricter than the submission's, so a refund
+   * that passes it may always be sent at once. A repeated refund number is returned unchanged.
+   */
+  readonly markFirstAttempt?: boolean | undefined;
 }

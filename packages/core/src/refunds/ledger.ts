@@ -12,6 +12,11 @@ export interface ReserveOutcome {
   readonly refund: LedgerRefund;
   /** False when the refund number already existed with the same order and amount (an idempotent repeat). */
   readonly created: boolean;
+  /**
+   * True when the refund was created with its first attempt counted (`markFirstAttempt`): it is
+   * to be sent now. Unset or false otherwise; the caller then goes through `beginAttempt`.
+   */
+  readonly attemptBegun?: boolean | undefined;
 }
 
 /** How an update's state is applied: the merchant's own moves are checked, provider reports are merged. */
@@ -40,6 +45,13 @@ export interface RefundUpdate {
   readonly recoveryFailures?: number | undefined;
   /** When to try again, or null to clear. */
   readonly retryAt?: Date | null | undefined;
+  /**
+   * The record the caller decided this update from (the refund it just reserved, began or read).
+   * A ledger may then write the update in one statement, on the condition that the stored refund
+   * still equals it, instead of locking and reading it first; when it differs, the update is
+   * applied to the stored refund as without it. Never changes the result, only its cost.
+   */
+  readonly basis?: LedgerRefund | undefined;
 }
 
 export type BeginAttemptOutcome =

@@ -42,6 +42,7 @@ export class MemoryRefundLedger implements RefundLedger {
     if (!order) throw new NotFoundError(`order ${input.outTradeNo} is not in the refund ledger`);
     const decision = decideReserve(order, this.siblings(input.outTradeNo), existing, input, policy, now);
     if (decision.kind === "existing") return { refund: decision.refund, created: false };
+    const begun = input.markFirstAttempt === true && input.initialState === RefundState.CONFIRMED;
     const refund: LedgerRefund = {
       outRefundNo: input.outRefundNo,
       outTradeNo: input.outTradeNo,
@@ -53,10 +54,10 @@ export class MemoryRefundLedger implements RefundLedger {
       rawStatus: undefined,
       providerRefundId: undefined,
       reason: input.reason,
-      attempts: 0,
+      attempts: begun ? 1 : 0,
       createdAt: now,
       updatedAt: now,
-      submittedAt: undefined,
+      submittedAt: begun ? now : undefined,
       successAt: undefined,
       lastError: undefined,
       outcomeUnknown: false,
@@ -64,7 +65,7 @@ export class MemoryRefundLedger implements RefundLedger {
       retryAt: undefined,
     };
     this.refunds.set(refund.outRefundNo, refund);
-    return { refund, created: true };
+    return { refund, created: true, attemptBegun: begun };
   }
 
   async beginAttempt(outRefundNo: string, minIntervalMs: number, now: Date): Promise<BeginAttemptOutcome> {

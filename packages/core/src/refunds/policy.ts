@@ -43,12 +43,53 @@ export type ReserveDecision =
   | { readonly kind: "insert" };
 
 /**
+ * What the reserve decision needs from an order's refunds, and all it needs: a ledger can compute
+ * these three figures where its refunds live (SQL aggregates in @paybridge/postgres), so the 50th
+ * refund of an order costs what the first does. `refundTotals` is the definition.
+ */
+export interface RefundTotals {
+  /** Refunds that count toward the provider's per-order limit: all but the withdrawn (isWithdrawn). */
+  readonly counted: number;
+  /** Fen held against the order: the amounts of every refund that holds money (holdsMoney). */
+  readonly heldFen: number;
+  /** The latest `submittedAt ?? createdAt` among the counted refunds, or undefined when there is none. */
+  readonly lastAt: Date | undefined;
+}
+
+/** The totals of an order's refunds, from the refunds themselves. */
+export function refundTotals(refunds: readonly LedgerRefund[]): RefundTotals {
+  let counted = 0;
+  let heldFen = 0;
+  let last: number | undefined;
+  for (const r of refunds) {
+    if (holdsMoney(r)) heldFen += r.amountFen;
+    if (isWithdrawn(r)) continue;
+    counted += 1;
+    const t = (r.submittedAt ?? r.createdAt).getTime();
+    if (last === undefined || t > last) last = t;
+  }
+  return { counted, heldFen, lastAt: last === undefined ? undefined : new Date(last) };
+}
+
+/**
  * The reserve decision, shared by every ledger so the rules are written once. Called with the
  * order locked and every refund of that order in hand. Throws RefundRuleError naming the rule.
  */
 export function decideReserve(
   order: LedgerOrder,
   refunds: readonly LedgerRefund[],
+  existing: LedgerRefund | undefined,
+  input: ReserveRefundInput,
+  policy: RefundPolicy,
+  now: Date,
+): ReserveDecision {
+  return decideReserveFromTotals(order, refundTotals(refunds), existing, input, policy, now);
+}
+
+/** `decideReserve` on the order's refund totals (see RefundTotals), with the order locked. */
+export function decideReserveFromTotals(
+  order: LedgerOrder,
+  totals: RefundTotals,
   existing: LedgerRefund | undefined,
   input: ReserveRefundInput,
   policy: RefundPolicy,
@@ -94,21 +135,20 @@ export function decideReserve(
       `order ${order.outTradeNo} was paid ${Math.floor(ageMs / DAY_MS)} days ago; refunds are accepted for ${policy.windowDays} days`,
     );
   }
-  const counted = refunds.filter((r) => !isWithdrawn(r));
-  if (policy.maxRefundsPerOrder !== undefined && counted.length >= policy.maxRefundsPerOrder) {
+  const { counted, heldFen: held } = totals;
+  if (policy.maxRefundsPerOrder !== undefined && counted >= policy.maxRefundsPerOrder) {
     throw new RefundRuleError(
       "count",
-      `order ${order.outTradeNo} already has ${counted.length} refunds; at most ${policy.maxRefundsPerOrder} are allowed`,
+      `order ${order.outTradeNo} already has ${counted} refunds; at most ${policy.maxRefundsPerOrder} are allowed`,
     );
   }
-  const held = refunds.filter(holdsMoney).reduce((sum, r) => sum + r.amountFen, 0);
   if (held + input.amountFen > order.paidFen) {
     throw new RefundRuleError(
       "sum",
       `refunding ${input.amountFen} fen would bring order ${order.outTradeNo} to ${held + input.amountFen} fen refunded or pending, over the ${order.paidFen} fen paid`,
     );
   }
-  const last = lastRefundTime(counted);
+  const last = totals.lastAt?.getTime();
   if (policy.minIntervalMs > 0 && last !== undefined && now.getTime() - last < policy.minIntervalMs) {
     const waitMs = policy.minIntervalMs - (now.getTime() - last);
     throw new RefundRuleError(
@@ -118,16 +158,6 @@ export function decideReserve(
     );
   }
   return { kind: "insert" };
-}
-
-/** The latest moment another refund of the order was sent, or created when not sent yet. */
-function lastRefundTime(refunds: readonly LedgerRefund[]): number | undefined {
-  let last: number | undefined;
-  for (const r of refunds) {
-    const t = (r.submittedAt ?? r.createdAt).getTime();
-    if (last === undefined || t > last) last = t;
-  }
-  return last;
 }
 
 /**
@@ -141,11 +171,25 @@ export function submitWaitMs(
   minIntervalMs: number,
   now: Date,
 ): number {
-  if (minIntervalMs <= 0 || refund.submittedAt) return 0;
-  let wait = 0;
+  let last: number | undefined;
   for (const r of siblings) {
     if (r.outRefundNo === refund.outRefundNo || !r.submittedAt) continue;
-    wait = Math.max(wait, minIntervalMs - (now.getTime() - r.submittedAt.getTime()));
+    const t = r.submittedAt.getTime();
+    if (last === undefined || t > last) last = t;
   }
-  return wait;
+  return submitWaitAfter(refund, last === undefined ? undefined : new Date(last), minIntervalMs, now);
+}
+
+/**
+ * `submitWaitMs` given only when another refund of the order was last sent (a ledger can take
+ * that maximum in SQL): 0 for a refund sent before, or when no other was sent within the interval.
+ */
+export function submitWaitAfter(
+  refund: LedgerRefund,
+  lastOtherSubmittedAt: Date | undefined,
+  minIntervalMs: number,
+  now: Date,
+): number {
+  if (minIntervalMs <= 0 || refund.submittedAt || !lastOtherSubmittedAt) return 0;
+  return Math.max(0, minIntervalMs - (now.getTime() - lastOtherSubmittedAt.getTime()));
 }

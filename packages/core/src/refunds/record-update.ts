@@ -51,8 +51,13 @@ export function applyRefundUpdate(current: LedgerRefund, update: RefundUpdate, n
 
 /** A trade with a refund accepted or succeeded is in state 4, whichever provider holds it (docs/states.md). */
 export function tradeStateAfterRefund(order: LedgerOrder, refund: LedgerRefund): LedgerOrder["tradeState"] {
-  if (refund.state === RefundState.SUBMITTED || refund.state === RefundState.SUCCESS) {
-    return mergeTradeState(order.tradeState, TradeState.REFUND);
+  return tradeStateAfterRefundState(order.tradeState, refund.state);
+}
+
+/** `tradeStateAfterRefund` on the two states alone (a SQL ledger maps every trade state with it). */
+export function tradeStateAfterRefundState(tradeState: TradeState, refundState: RefundState): TradeState {
+  if (refundState === RefundState.SUBMITTED || refundState === RefundState.SUCCESS) {
+    return mergeTradeState(tradeState, TradeState.REFUND);
   }
-  return order.tradeState;
+  return tradeState;
 }

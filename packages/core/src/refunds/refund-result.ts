@@ -14,7 +14,13 @@ export async function applyResult(
     const message = `${result.provider} reported refund ${result.outRefundNo} of ${result.amount.fen} fen for ${refund.outRefundNo} of ${refund.amountFen} fen`;
     await ctx.ledger.updateRefund(
       refund.outRefundNo,
-      { mode: "merge", state: RefundState.ABNORMAL, rawStatus: result.rawStatus, lastError: message },
+      {
+        mode: "merge",
+        state: RefundState.ABNORMAL,
+        rawStatus: result.rawStatus,
+        lastError: message,
+        basis: refund,
+      },
       ctx.clock(),
     );
     throw new AmountMismatchError(message, { provider: result.provider });
@@ -36,6 +42,8 @@ export async function applyResult(
       outcomeUnknown: false,
       recoveryFailures: 0,
       retryAt: null,
+      // What this submission last wrote or read: a SQL ledger records the answer in one statement.
+      basis: refund,
     },
     ctx.clock(),
   );

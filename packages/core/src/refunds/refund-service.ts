@@ -20,7 +20,7 @@ import {
   rulesFor,
 } from "./refund-options.js";
 import { type ResumeOptions, type ResumeReport, resumePending, syncRefund } from "./refund-recovery.js";
-import { submitRefund } from "./refund-submission.js";
+import { submitBegunRefund, submitRefund } from "./refund-submission.js";
 
 // The public names this module always exported (and @paybridge/core with it), now defined beside their code.
 export {
@@ -114,6 +114,15 @@ export class RefundService {
    * sent. Repeating a request with the same refund number and amount returns the stored refund.
    */
   async request(input: RefundInput, options: { approved?: boolean } = {}): Promise<LedgerRefund> {
+    return (await this.store(input, options.approved === true, false)).refund;
+  }
+
+  /** request(), and with `markFirstAttempt` the first attempt counted in the same transaction. */
+  private async store(
+    input: RefundInput,
+    approved: boolean,
+    markFirstAttempt: boolean,
+  ): Promise<{ refund: LedgerRefund; order: LedgerOrder; attemptBegun: boolean }> {
     const parsed = parseInput(refundInputSchema, input, "refund");
     const order = await this.ledger.getOrder(parsed.outTradeNo);
     if (!order) {
@@ -134,14 +143,15 @@ export class RefundService {
       },
       "refund",
     );
-    const { refund, created } = await this.ledger.reserveRefund(
+    const { refund, created, attemptBegun } = await this.ledger.reserveRefund(
       {
         outTradeNo: parsed.outTradeNo,
         outRefundNo: parsed.outRefundNo,
         amountFen: parsed.amount.fen,
         currency: parsed.amount.currency,
         reason: parsed.reason,
-        initialState: options.approved ? RefundState.CONFIRMED : RefundState.PENDING_CONFIRM,
+        initialState: approved ? RefundState.CONFIRMED : RefundState.PENDING_CONFIRM,
+        ...(markFirstAttempt ? { markFirstAttempt: true } : {}),
       },
       policyFromRules(this.rulesFor(provider)),
       this.ctx.clock(),
@@ -150,7 +160,7 @@ export class RefundService {
       { outTradeNo: refund.outTradeNo, outRefundNo: refund.outRefundNo, fen: refund.amountFen, created },
       created ? "refund stored" : "refund request repeated",
     );
-    return refund;
+    return { refund, order, attemptBegun: attemptBegun === true };
   }
 
   /** Approves a pending refund (0 -> 1) and submits it. Approving again resumes the submission. */
@@ -181,15 +191,20 @@ export class RefundService {
     );
   }
 
-  /** Stores an approved refund and submits it: `request(input, { approved: true })` then `submit`. */
+  /**
+   * Stores an approved refund and submits it: `request(input, { approved: true })` then `submit`.
+   * A new refund is stored with its first attempt counted in the reserve's transaction and sent
+   * at once, so a paid refund costs two ledger transactions: the reserve and the outcome.
+   */
   async refund(input: RefundInput): Promise<LedgerRefund> {
-    const refund = await this.request(input, { approved: true });
+    const { refund, order, attemptBegun } = await this.store(input, true, true);
     if (refund.state === RefundState.PENDING_CONFIRM) {
       throw new RefundRuleError(
         "state",
         `refund ${refund.outRefundNo} exists and awaits approval; call approve()`,
       );
     }
+    if (attemptBegun) return submitBegunRefund(this.ctx, refund, order);
     return this.submit(refund.outRefundNo);
   }
 

@@ -8,7 +8,7 @@ import {
 import { money } from "../money/money.js";
 import type { PaymentProvider } from "../provider/contract.js";
 import { RefundState } from "../states/refund-state.js";
-import type { LedgerRefund } from "./ledger.js";
+import type { LedgerOrder, LedgerRefund } from "./ledger.js";
 import type { RateLimits } from "./rate-limiter.js";
 import { isRefusalOfRefund } from "./refund-invariant.js";
 import { mustGetOrder, mustGetRefund } from "./refund-lookup.js";
@@ -29,12 +29,36 @@ type Phase = "query" | "refund";
  * then a RefundOutcomeUnknownError carrying the cause.
  */
 export async function submitRefund(ctx: RefundContext, outRefundNo: string): Promise<LedgerRefund> {
-  let refund = await mustGetRefund(ctx.ledger, outRefundNo);
+  const refund = await mustGetRefund(ctx.ledger, outRefundNo);
   if (refund.state === RefundState.PENDING_CONFIRM) {
     throw new RefundRuleError("state", `refund ${outRefundNo} awaits approval (0); approve() it first`);
   }
   if (refund.state >= RefundState.SUBMITTED) return refund;
-  const order = await mustGetOrder(ctx.ledger, refund.outTradeNo);
+  return submitLoop(ctx, refund, await mustGetOrder(ctx.ledger, refund.outTradeNo), false);
+}
+
+/**
+ * submitRefund for a refund the reserve just stored with its first attempt counted
+ * (`markFirstAttempt`): that attempt is sent at once, with no query and no beginAttempt before it
+ * (nothing can have reached the provider yet). Any retry after it goes through the usual loop.
+ */
+export function submitBegunRefund(
+  ctx: RefundContext,
+  refund: LedgerRefund,
+  order: LedgerOrder,
+): Promise<LedgerRefund> {
+  return submitLoop(ctx, refund, order, true);
+}
+
+async function submitLoop(
+  ctx: RefundContext,
+  initial: LedgerRefund,
+  order: LedgerOrder,
+  attemptBegun: boolean,
+): Promise<LedgerRefund> {
+  const outRefundNo = initial.outRefundNo;
+  let refund = initial;
+  let begun = attemptBegun;
   const provider = ctx.gateway.forMerchant(refund.merchantId);
   const rules = rulesFor(ctx.overrides, provider);
   const limits = limitsFor(rules, ctx.headroom);
@@ -45,24 +69,29 @@ export async function submitRefund(ctx: RefundContext, outRefundNo: string): Pro
     try {
       // A previous attempt may have reached the provider (lost response, crash): ask first, and
       // no sooner than the provider says a query is meaningful (Alipay: 10 s after the request).
-      if (refund.attempts > 0) {
-        await waitBeforeQuery(ctx, refund, rules.resubmitAfterMs ?? 0);
-        const known = await queryKnown(ctx, provider, refund, limits);
-        if (known) return known;
-      }
-      const begun = await ctx.ledger.beginAttempt(outRefundNo, rules.minIntervalMs, ctx.clock());
-      if (!begun.ok) {
-        if (begun.waitMs > ctx.maxWaitMs) {
-          throw new RefundRuleError(
-            "interval",
-            `refund ${outRefundNo} must wait ${begun.waitMs} ms after the order's previous refund (interval ${rules.minIntervalMs} ms)`,
-            { retryClass: "retry" },
-          );
+      if (begun) {
+        // Counted by the reserve a moment ago: this first attempt goes out as it is.
+        begun = false;
+      } else {
+        if (refund.attempts > 0) {
+          await waitBeforeQuery(ctx, refund, rules.resubmitAfterMs ?? 0);
+          const known = await queryKnown(ctx, provider, refund, limits);
+          if (known) return known;
         }
-        await ctx.sleep(begun.waitMs);
-        continue;
+        const attempt = await ctx.ledger.beginAttempt(outRefundNo, rules.minIntervalMs, ctx.clock());
+        if (!attempt.ok) {
+          if (attempt.waitMs > ctx.maxWaitMs) {
+            throw new RefundRuleError(
+              "interval",
+              `refund ${outRefundNo} must wait ${attempt.waitMs} ms after the order's previous refund (interval ${rules.minIntervalMs} ms)`,
+              { retryClass: "retry" },
+            );
+          }
+          await ctx.sleep(attempt.waitMs);
+          continue;
+        }
+        refund = attempt.refund;
       }
-      refund = begun.refund;
       phase = "refund";
       const result = await callProvider(ctx, provider, limits, () =>
         provider.refund({

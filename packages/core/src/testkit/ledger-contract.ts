@@ -326,6 +326,110 @@ export function runRefundLedgerContract({ name, setup }: LedgerContractOptions):
       expect(await ledger.beginAttempt(`${o.outTradeNo}R1`, 60_000, at(140_000))).toMatchObject({ ok: true });
     });
 
+    it("counts a new refund's first attempt in the reserve when asked (markFirstAttempt), never a repeat's", async () => {
+      const o = await order(1000);
+      const marked = { ...input(o.outTradeNo, 1, 300), markFirstAttempt: true };
+      const first = await ledger.reserveRefund(marked, NO_INTERVAL, at(5));
+      expect(first).toMatchObject({
+        created: true,
+        attemptBegun: true,
+        refund: { state: 1, attempts: 1, submittedAt: at(5), createdAt: at(5) },
+      });
+      expect(await ledger.getRefund(marked.outRefundNo)).toEqual(first.refund);
+      // A repeat returns the stored refund and counts nothing more.
+      const repeat = await ledger.reserveRefund(marked, NO_INTERVAL, at(6));
+      expect(repeat.created).toBe(false);
+      expect(repeat.attemptBegun ?? false).toBe(false);
+      expect(repeat.refund).toEqual(first.refund);
+      // A refund waiting for approval is never counted as sent.
+      const pending = await ledger.reserveRefund(
+        { ...input(o.outTradeNo, 2, 300), initialState: 0, markFirstAttempt: true },
+        NO_INTERVAL,
+        at(7),
+      );
+      expect(pending.attemptBegun ?? false).toBe(false);
+      expect(pending.refund).toMatchObject({ state: 0, attempts: 0, submittedAt: undefined });
+      // The counted attempt starts the order's interval like a beginAttempt would.
+      const policy = { ...NO_INTERVAL, minIntervalMs: 60_000 };
+      const o2 = await order(1000);
+      await ledger.reserveRefund({ ...input(o2.outTradeNo, 1, 1), markFirstAttempt: true }, policy, at(0));
+      await expect(
+        ledger.reserveRefund(input(o2.outTradeNo, 2, 1), policy, at(59_999)),
+      ).rejects.toMatchObject({
+        rule: "interval",
+      });
+    });
+
+    it("applies an update to the stored refund whatever basis the caller holds", async () => {
+      const o = await order(1000);
+      const no = `${o.outTradeNo}R1`;
+      const stale = (await ledger.reserveRefund(input(o.outTradeNo, 1, 600), NO_INTERVAL, at(0))).refund;
+      const sent = await ledger.beginAttempt(no, 0, at(1));
+      // On the stale copy (never sent) a withdrawal would pass; the stored refund was sent: refused.
+      await expect(
+        ledger.updateRefund(
+          no,
+          { mode: "transition", state: 6, close: { kind: "merchant_reject" }, basis: stale },
+          at(2),
+        ),
+      ).rejects.toBeInstanceOf(InvalidTransitionError);
+      // A stale basis never rolls back what was stored after it (the attempt count, submittedAt).
+      const failed = await ledger.updateRefund(
+        no,
+        { mode: "merge", state: 2, lastError: "refund: timeout", outcomeUnknown: true, basis: stale },
+        at(3),
+      );
+      expect(failed).toMatchObject({ state: 2, attempts: 1, submittedAt: at(1), outcomeUnknown: true });
+      // The current basis gives what no basis gives: the answer recorded, the trade moved to 4.
+      const accepted = await ledger.updateRefund(
+        no,
+        {
+          mode: "merge",
+          state: 3,
+          rawStatus: "PROCESSING",
+          lastError: null,
+          outcomeUnknown: false,
+          basis: failed,
+        },
+        at(4),
+      );
+      expect(accepted).toMatchObject({
+        state: 3,
+        attempts: 1,
+        rawStatus: "PROCESSING",
+        outcomeUnknown: false,
+      });
+      expect(accepted.lastError).toBeUndefined();
+      expect(await ledger.getRefund(no)).toEqual(accepted);
+      expect((await ledger.getOrder(o.outTradeNo))?.tradeState).toBe(TradeState.REFUND);
+      expect(sent.ok).toBe(true);
+    });
+
+    it("loses no update when several race on one basis (each applies to the refund the other left)", async () => {
+      const o = await order(1000);
+      const no = `${o.outTradeNo}R1`;
+      await ledger.reserveRefund(
+        { ...input(o.outTradeNo, 1, 600), markFirstAttempt: true },
+        NO_INTERVAL,
+        at(0),
+      );
+      const basis = await ledger.getRefund(no);
+      const updates = [
+        { mode: "merge", state: 3, rawStatus: "PROCESSING", providerRefundId: "5030009" },
+        { mode: "merge", state: 4, rawStatus: "SUCCESS", successAt: at(9) },
+        { mode: "merge", recoveryFailures: 3 },
+      ] as const;
+      await Promise.all(updates.map((u) => ledger.updateRefund(no, { ...u, basis }, at(10))));
+      // Forward merges commute: whatever the order, the refund ends a success with the provider's id.
+      expect(await ledger.getRefund(no)).toMatchObject({
+        state: 4,
+        rawStatus: "SUCCESS",
+        providerRefundId: "5030009",
+        recoveryFailures: 0,
+      });
+      expect((await ledger.getOrder(o.outTradeNo))?.tradeState).toBe(TradeState.REFUND);
+    });
+
     it("merges provider reports forward only, checks merchant moves, and moves the trade to 4", async () => {
       const o = await order(1000);
       const no = `${o.outTradeNo}R1`;

@@ -127,7 +127,8 @@ function trace(op: CrashTrace["op"], refund: LedgerRefund): void {
 
 /**
  * The real ledger, with a TRACE line after each committed write and two places to halt: right
- * after the crashing refund's attempt is counted ("counted"), and just before the provider's
+ * after the crashing refund's attempt is counted ("counted": by the reserve that stored it, or by
+ * a later beginAttempt), and just before the provider's
  * acceptance of it is recorded ("accepted"; that update is never applied).
  */
 function haltingLedger(inner: RefundLedger): RefundLedger {
@@ -141,6 +142,9 @@ function haltingLedger(inner: RefundLedger): RefundLedger {
     async reserveRefund(reserve, policy, now) {
       const outcome = await inner.reserveRefund(reserve, policy, now);
       trace("reserveRefund", outcome.refund);
+      // RefundService.refund counts a new refund's first attempt in the reserve itself.
+      if (input.point === "counted" && outcome.attemptBegun && crashing.has(reserve.outRefundNo))
+        return halt("counted");
       return outcome;
     },
     async beginAttempt(no, minIntervalMs, now) {
