@@ -22,6 +22,19 @@ export const tradeBillRequestSchema = z.strictObject({
 
 export type TradeBillRequest = z.input<typeof tradeBillRequestSchema>;
 
+/**
+ * 申请资金账单 (GET /v3/bill/fundflowbill, https://pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/get-fund-bill.html):
+ * one account's money movements of a day (BASIC by default, OPERATION, FEES), with the same
+ * hash check, gzip and download as the trade bill.
+ */
+export const fundFlowBillRequestSchema = z.strictObject({
+  billDate: tradeBillRequestSchema.shape.billDate,
+  accountType: z.enum(["BASIC", "OPERATION", "FEES"]).default("BASIC"),
+  gzip: z.boolean().default(true),
+});
+
+export type FundFlowBillRequest = z.input<typeof fundFlowBillRequestSchema>;
+
 const applicationSchema = z.object({
   hash_type: z.literal("SHA1"),
   hash_value: z.string().regex(/^[0-9a-fA-F]{40}$/),
@@ -45,10 +58,24 @@ export async function downloadTradeBill(pay: Pay, input: TradeBillRequest): Prom
     bill_type: request.billType,
     ...(request.gzip ? { tar_type: "GZIP" } : {}),
   } as Parameters<Pay["tradebill"]>[0]);
-  const answer = applicationSchema.safeParse(applied.data);
+  return download(pay, "tradebill", applied.data, request.gzip);
+}
+
+export async function downloadFundFlowBill(pay: Pay, input: FundFlowBillRequest): Promise<DownloadedBill> {
+  const request = parseInput(fundFlowBillRequestSchema, input, "fundFlowBill");
+  const applied = await pay.fundflowbill({
+    bill_date: request.billDate,
+    account_type: request.accountType,
+    ...(request.gzip ? { tar_type: "GZIP" } : {}),
+  } as Parameters<Pay["fundflowbill"]>[0]);
+  return download(pay, "fundflowbill", applied.data, request.gzip);
+}
+
+async function download(pay: Pay, api: string, data: unknown, gzip: boolean): Promise<DownloadedBill> {
+  const answer = applicationSchema.safeParse(data);
   if (!answer.success) {
     const field = answer.error.issues[0]?.path.join(".") ?? "answer";
-    throw new ProviderError(`wechatpay tradebill answer: ${field} is missing or malformed`, {
+    throw new ProviderError(`wechatpay ${api} answer: ${field} is missing or malformed`, {
       provider: "wechatpay",
     });
   }
@@ -56,7 +83,7 @@ export async function downloadTradeBill(pay: Pay, input: TradeBillRequest): Prom
   const file = await pay.downloadBill(answer.data.download_url);
   return {
     body: file.data as Readable,
-    gzip: request.gzip,
+    gzip,
     hashType: "SHA1",
     hashValue: answer.data.hash_value.toLowerCase(),
   };

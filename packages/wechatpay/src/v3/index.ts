@@ -1,4 +1,4 @@
-export type { DownloadedBill, TradeBillRequest } from "./bills.js";
+export type { DownloadedBill, FundFlowBillRequest, TradeBillRequest } from "./bills.js";
 export * from "./config.js";
 export * from "./key-store.js";
 export * from "./notify-url.js";

@@ -33,7 +33,13 @@ import {
   withPaymentRule,
 } from "@paybridge/core";
 import type Pay from "wechatpay-node-v3";
-import { type DownloadedBill, downloadTradeBill, type TradeBillRequest } from "./bills.js";
+import {
+  type DownloadedBill,
+  downloadFundFlowBill,
+  downloadTradeBill,
+  type FundFlowBillRequest,
+  type TradeBillRequest,
+} from "./bills.js";
 import { openV3Client } from "./client.js";
 import { closeOrRefusePaid } from "./close.js";
 import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
@@ -239,6 +245,15 @@ export class WechatPayProvider implements PaymentProvider {
    */
   tradeBill(request: TradeBillRequest): Promise<DownloadedBill> {
     return downloadTradeBill(this.pay, request);
+  }
+
+  /**
+   * The fund-flow bill (资金账单) of one day and account (BASIC unless `accountType` says
+   * OPERATION or FEES), as a stream. Check and parse it with `verifiedBillStream(bill.body, bill)`
+   * and `parseWechatFundFlowBill` from @paybridge/reconcile.
+   */
+  fundFlowBill(request: FundFlowBillRequest): Promise<DownloadedBill> {
+    return downloadFundFlowBill(this.pay, request);
   }
 
   /**

@@ -2,6 +2,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { gzipSync } from "node:zlib";
 import type { WechatMerchantEngine } from "../engine/engine.js";
 import { WechatEngineError } from "../engine/errors.js";
+import { type FundAccountType, wechatFundFlowBill } from "./fund-flow-bill.js";
 import { beijingDate, type TradeBillType, wechatTradeBill } from "./trade-bill.js";
 
 /** What 申请交易账单 answers (https://pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/get-trade-bill.html). */
@@ -19,6 +20,7 @@ interface StoredBill {
 
 const DAY_MS = 86_400_000;
 const BILL_TYPES: readonly TradeBillType[] = ["ALL", "SUCCESS", "REFUND"];
+const ACCOUNT_TYPES: readonly FundAccountType[] = ["BASIC", "OPERATION", "FEES"];
 
 /**
  * Trade bills of the simulated merchants: generated from the engine's book the first time a day's
@@ -34,13 +36,44 @@ export class WechatBillDesk {
   constructor(private readonly engine: WechatMerchantEngine) {}
 
   apply(mchid: string, query: URLSearchParams): BillApplication {
-    const billDate = query.get("bill_date") ?? "";
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(billDate) || Number.isNaN(Date.parse(`${billDate}T00:00:00+08:00`))) {
-      throw new WechatEngineError("PARAM_ERROR", "bill_date 格式为 yyyy-MM-DD");
-    }
     const billType = (query.get("bill_type") ?? "ALL") as TradeBillType;
     if (!BILL_TYPES.includes(billType)) {
       throw new WechatEngineError("PARAM_ERROR", "bill_type 只能是 ALL、SUCCESS、REFUND");
+    }
+    return this.issue(mchid, query, `trade/${billType}`, (orders, refunds, billDate) =>
+      wechatTradeBill({ mchid, orders, refunds, billDate, billType }),
+    );
+  }
+
+  /**
+   * 申请资金账单 (GET /v3/bill/fundflowbill, https://pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/get-fund-bill.html):
+   * account_type BASIC (default), OPERATION or FEES; the same hash, gzip and download as the trade
+   * bill. The page says the bill is generated from 09:00 and advises fetching after 10:00; the
+   * sandbox serves it from 10:00 like the trade bill.
+   */
+  applyFundFlow(mchid: string, query: URLSearchParams): BillApplication {
+    const accountType = (query.get("account_type") ?? "BASIC") as FundAccountType;
+    if (!ACCOUNT_TYPES.includes(accountType)) {
+      throw new WechatEngineError("PARAM_ERROR", "account_type 只能是 BASIC、OPERATION、FEES");
+    }
+    return this.issue(mchid, query, `fund/${accountType}`, (orders, refunds, billDate) =>
+      wechatFundFlowBill({ orders, refunds, billDate, accountType }),
+    );
+  }
+
+  private issue(
+    mchid: string,
+    query: URLSearchParams,
+    kind: string,
+    render: (
+      orders: ReturnType<WechatMerchantEngine["listOrders"]>,
+      refunds: ReturnType<WechatMerchantEngine["refundsOf"]>,
+      billDate: string,
+    ) => string,
+  ): BillApplication {
+    const billDate = query.get("bill_date") ?? "";
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(billDate) || Number.isNaN(Date.parse(`${billDate}T00:00:00+08:00`))) {
+      throw new WechatEngineError("PARAM_ERROR", "bill_date 格式为 yyyy-MM-DD");
     }
     const tarType = query.get("tar_type");
     if (tarType !== null && tarType !== "GZIP")
@@ -53,7 +86,7 @@ export class WechatBillDesk {
     if (beijingDate(new Date(now - 92 * DAY_MS)) > billDate) {
       throw new WechatEngineError("NO_STATEMENT_EXIST", "仅支持三个月内的账单下载申请");
     }
-    const text = this.snapshot(mchid, billDate, billType);
+    const text = this.snapshot(mchid, billDate, kind, render);
     const token = randomBytes(16).toString("hex");
     const plain = Buffer.from(text, "utf8");
     this.files.set(token, { mchid, bytes: tarType === "GZIP" ? gzipSync(plain) : plain });
@@ -72,13 +105,18 @@ export class WechatBillDesk {
     return file.bytes;
   }
 
-  private snapshot(mchid: string, billDate: string, billType: TradeBillType): string {
-    const key = `${mchid}/${billDate}/${billType}`;
+  private snapshot(
+    mchid: string,
+    billDate: string,
+    kind: string,
+    render: Parameters<WechatBillDesk["issue"]>[3],
+  ): string {
+    const key = `${mchid}/${billDate}/${kind}`;
     const kept = this.snapshots.get(key);
     if (kept !== undefined) return kept;
     const orders = this.engine.listOrders(mchid);
     const refunds = orders.flatMap((o) => this.engine.refundsOf(o.outTradeNo, mchid));
-    const text = wechatTradeBill({ mchid, orders, refunds, billDate, billType });
+    const text = render(orders, refunds, billDate);
     this.snapshots.set(key, text);
     return text;
   }

@@ -4,6 +4,7 @@ import { closeOrder } from "./close-order.js";
 import type { Endpoint } from "./context.js";
 import { createOrder } from "./create-order.js";
 import { createRefund } from "./create-refund.js";
+import { fundFlowBill } from "./fund-flow-bill.js";
 import { partnerCloseOrder } from "./partner-close-order.js";
 import { partnerCreateOrder } from "./partner-create-order.js";
 import { partnerQueryByOutTradeNo } from "./partner-query-by-out-trade-no.js";
@@ -23,6 +24,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   queryRefund,
   certificates,
   tradeBill,
+  fundFlowBill,
   billFile,
   // 服务商 (partner) APIs: /v3/pay/partner/transactions/...; refunds share the direct paths.
   partnerCreateOrder,
