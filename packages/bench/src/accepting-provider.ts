@@ -45,7 +45,11 @@ export class PayoutBook {
   }
 }
 
-const configSchema = z.strictObject({ book: z.custom<PayoutBook>((v) => v instanceof PayoutBook) });
+const configSchema = z.strictObject({
+  book: z.custom<PayoutBook>((v) => v instanceof PayoutBook),
+  /** A key the gateway must keep out of logs, as a real merchant's APIv3 key (many-merchants bench). */
+  apiV3Key: z.string().optional(),
+});
 
 /**
  * A provider that pays out every refund it is sent, at once, with no check of its own and no
@@ -65,10 +69,13 @@ export class AcceptingProvider implements PaymentProvider {
     rateLimit: { successPerSecond: 1_000_000, failurePerSecond: 1_000_000 },
   };
   private readonly book: PayoutBook;
+  /** The logger the gateway gave this merchant's provider (redacting, bound to the merchant). */
+  readonly logger: ProviderContext["logger"];
 
   constructor(config: z.input<typeof configSchema>, context: ProviderContext) {
     this.book = configSchema.parse(config).book;
     this.merchantId = context.merchantId;
+    this.logger = context.logger;
   }
 
   async refund(request: RefundRequest): Promise<RefundResult> {

@@ -1,7 +1,8 @@
 import { AlipayProvider } from "@paybridge/alipay";
-import { cny, RefundState, silentLogger, systemClock } from "@paybridge/core";
+import { cny, RefundState } from "@paybridge/core";
 import { startAlipaySandbox } from "@paybridge/sandbox";
 import { AlipaySdk } from "alipay-sdk";
+import { benchGateway } from "./bench-gateway.js";
 import { preparedAt, type RatioResult, runRatio } from "./ratio.js";
 import type { BenchScale } from "./scale.js";
 
@@ -11,7 +12,7 @@ const REFUND_FEN = 300;
 /**
  * Abstraction overhead for Alipay: one operation = alipay.trade.refund + alipay.trade.fastpay.refund.query
  * (https://opendocs.alipay.com/open/f60979b3_alipay.trade.refund, .../refund.query), through
- * PayBridge's AlipayProvider and through alipay-sdk v4 `exec` with `validateSign: true` (the SDK
+ * PayBridge's gateway (forOrder, then AlipayProvider) and through alipay-sdk v4 `exec` with `validateSign: true` (the SDK
  * verifies the answer only when asked, per its README's `validateSign` option), against one gateway simulator, interleaved.
  * Each operation refunds its own paid trade.
  */
@@ -19,11 +20,7 @@ export async function benchAlipayOverhead(scale: BenchScale): Promise<RatioResul
   const sandbox = await startAlipaySandbox();
   try {
     const config = sandbox.merchantConfig();
-    const provider = new AlipayProvider(config, {
-      merchantId: "bench-alipay",
-      clock: systemClock,
-      logger: silentLogger,
-    });
+    const gateway = benchGateway(AlipayProvider, "bench-alipay", config);
     if (config.keyMode.type !== "public_key") throw new Error("the bench runs Alipay in public-key mode");
     const sdk = new AlipaySdk({
       appId: config.appId,
@@ -85,6 +82,8 @@ export async function benchAlipayOverhead(scale: BenchScale): Promise<RatioResul
       candidate: async (i) => {
         const outTradeNo = orderAt(i);
         const outRefundNo = `R${outTradeNo}`;
+        // Through the gateway, as a backend calls it: routing and the redacting logger count.
+        const provider = gateway.forOrder({ outTradeNo, merchantId: "bench-alipay" });
         await provider.refund({ outTradeNo, outRefundNo, amount: cny(REFUND_FEN), total: cny(1000) });
         const found = await provider.queryRefund({ outTradeNo, outRefundNo });
         if (found.state !== RefundState.SUCCESS)

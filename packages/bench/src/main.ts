@@ -7,6 +7,7 @@ import "reflect-metadata";
 import { fileURLToPath } from "node:url";
 import { benchAlipayOverhead } from "./alipay-overhead.js";
 import { benchLedgers, pgliteStore, postgresStore } from "./ledger.js";
+import { benchManyMerchants } from "./many-merchants.js";
 import { benchMemory } from "./memory.js";
 import { benchNotificationIntake } from "./notification-intake.js";
 import { benchReconcile } from "./reconcile.js";
@@ -36,6 +37,7 @@ const overhead = [
   await part("alipay", "Alipay refund + query overhead", () => benchAlipayOverhead(scale)),
 ].filter((r) => r !== undefined);
 const intake = await part("intake", "notification intake", () => benchNotificationIntake(scale));
+const merchants = await part("merchants", "many merchants: 1,000 against 1", () => benchManyMerchants(scale));
 const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const ledger =
   (await part("ledger", "ledger on PostgreSQL and PGlite", () =>
@@ -51,6 +53,7 @@ const report: BenchReport = {
   date: new Date(),
   overhead,
   intake,
+  merchants,
   memory,
   ledger,
   reconcile,

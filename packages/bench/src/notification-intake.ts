@@ -1,4 +1,5 @@
 import { createDecipheriv, createPublicKey, createVerify } from "node:crypto";
+import { createCarefulHandler } from "./notification-careful.js";
 import { buildNotificationPayloads, type FloorInput } from "./notification-payloads.js";
 import { type RatioResult, runRatio } from "./ratio.js";
 import type { BenchScale } from "./scale.js";
@@ -31,32 +32,60 @@ export function createCryptoFloor(
   };
 }
 
+/** Intake against both baselines: the careful hand-written handler (the target) and the crypto floor. */
+export interface IntakeResults {
+  /** PayBridge / careful handler (target >= 0.95x throughput). */
+  readonly careful: RatioResult;
+  /** PayBridge / crypto floor (information: what no handler can skip). */
+  readonly floor: RatioResult;
+}
+
 /**
- * Notification intake: PayBridge's parseNotification (validate input, verify, decrypt, map to a
- * unified event) against the crypto floor on the same signed payloads, interleaved. The headline
- * is the throughput ratio PayBridge / floor (1.00 = as fast as bare crypto).
+ * Notification intake: PayBridge's parseNotification through the gateway's provider (validate
+ * input, verify, decrypt, map to a unified event) against two baselines on the same signed
+ * payloads, each interleaved: the careful hand-written handler (notification-careful.ts) and the
+ * crypto floor. The headline is the throughput ratio PayBridge / careful handler.
  */
-export async function benchNotificationIntake(scale: BenchScale): Promise<RatioResult> {
+export async function benchNotificationIntake(scale: BenchScale): Promise<IntakeResults> {
   const rig = await startWechatBenchRig();
   try {
     const payloads = buildNotificationPayloads(rig, scale.notificationPool);
     const floor = createCryptoFloor(rig.merchant.wechatpayPublicKey, rig.merchant.apiV3Key);
+    const careful = createCarefulHandler({
+      wechatpayPublicKey: rig.merchant.wechatpayPublicKey,
+      wechatpaySerial: rig.merchant.wechatpaySerial,
+      apiV3Key: rig.merchant.apiV3Key,
+      mchid: rig.merchant.mchid,
+    });
     const at = (i: number) => payloads[i % payloads.length] as (typeof payloads)[number];
     let kinds = 0;
-    const result = await runRatio({
-      name: "WeChat notification intake: PayBridge / node:crypto floor",
+    let carefulKinds = 0;
+    const candidate = async (i: number) => {
+      const event = await rig.provider.parseNotification(at(i).raw);
+      if (event.kind === "refund") kinds += 1;
+    };
+    const common = {
       rounds: scale.intakeRounds,
       opsPerRound: scale.intakeOpsPerRound,
       warmup: Math.min(200, scale.intakeOpsPerRound),
       slices: 20,
-      baseline: async (i) => floor(at(i).floor),
-      candidate: async (i) => {
-        const event = await rig.provider.parseNotification(at(i).raw);
-        if (event.kind === "refund") kinds += 1;
+      candidate,
+    };
+    const carefulResult = await runRatio({
+      ...common,
+      name: "WeChat notification intake: PayBridge / careful hand-written handler",
+      baseline: async (i) => {
+        const { headers, body } = at(i).raw;
+        if (careful(headers, body).kind === "refund") carefulKinds += 1;
       },
     });
-    if (kinds === 0) throw new Error("no refund notification was mapped");
-    return result;
+    const floorResult = await runRatio({
+      ...common,
+      name: "WeChat notification intake: PayBridge / node:crypto floor",
+      baseline: async (i) => floor(at(i).floor),
+    });
+    if (kinds === 0 || carefulKinds === 0) throw new Error("no refund notification was mapped");
+    return { careful: carefulResult, floor: floorResult };
   } finally {
     await rig.close();
   }

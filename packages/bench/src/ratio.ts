@@ -38,6 +38,11 @@ export interface RatioCase {
   readonly slices?: number;
   /** Nanosecond clock the rounds are timed with (default process.hrtime.bigint); tests inject one. */
   readonly clock?: () => bigint;
+  /**
+   * Runs untimed before each block of operations `from` .. `from + count - 1` of one side (warmups
+   * included): where a case builds the data its next block consumes (paid orders in a ledger).
+   */
+  readonly prepare?: (side: "baseline" | "candidate", from: number, count: number) => Promise<void>;
 }
 
 async function timeOps(
@@ -63,8 +68,10 @@ export function median(values: readonly number[]): number {
 export async function runRatio(c: RatioCase): Promise<RatioResult> {
   let next = 0;
   const warm = c.warmup ?? Math.min(20, c.opsPerRound);
+  await c.prepare?.("baseline", next, warm);
   await timeOps(c.baseline, next, warm);
   next += warm;
+  await c.prepare?.("candidate", next, warm);
   await timeOps(c.candidate, next, warm);
   next += warm;
   const ratios: number[] = [];
@@ -80,6 +87,7 @@ export async function runRatio(c: RatioCase): Promise<RatioResult> {
       // Alternate which side goes first so a drift within a round does not favour one side.
       const baselineFirst = (round + slice) % 2 === 0;
       for (const side of baselineFirst ? [0, 1] : [1, 0]) {
+        await c.prepare?.(side === 0 ? "baseline" : "candidate", next, count);
         const ms = await timeOps(side === 0 ? c.baseline : c.candidate, next, count, c.clock);
         next += count;
         if (side === 0) base += ms;

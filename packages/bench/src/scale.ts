@@ -20,10 +20,16 @@ export interface BenchScale {
   readonly notificationPool: number;
   /** Notifications processed between the two memory readings (the issue: 100,000). */
   readonly memoryNotifications: number;
-  /** Refunds attempted per ledger configuration. */
+  /** Refund requests per ledger batch (one batch per side per round). */
   readonly ledgerRefunds: number;
+  /** Interleaved PayBridge / floor rounds per ledger configuration (odd, so the median is one round). */
+  readonly ledgerRounds: number;
   /** Concurrent refunders per ledger configuration. */
   readonly ledgerConcurrency: readonly number[];
+  /** Merchants in the large gateway of the many-merchants ratios (the issue: 1,000). */
+  readonly manyMerchants: number;
+  /** Operations per side per round of each many-merchants ratio (each takes about a microsecond). */
+  readonly manyMerchantOpsPerRound: number;
   /** Rows of the reconciled bill, and of the ledger it is matched against (the issue: 1,000,000). */
   readonly reconcileRows: number;
   /** Interleaved floor / reconcile rounds (odd, so the median is one round). */
@@ -38,7 +44,10 @@ export const FULL_SCALE: BenchScale = {
   intakeOpsPerRound: 1_000,
   notificationPool: 400,
   memoryNotifications: 100_000,
-  ledgerRefunds: 400,
+  ledgerRefunds: 200,
+  ledgerRounds: 5,
+  manyMerchants: 1_000,
+  manyMerchantOpsPerRound: 20_000,
   ledgerConcurrency: [1, 8, 64],
   reconcileRows: 1_000_000,
   reconcileRounds: 3,
@@ -53,6 +62,9 @@ export const SMOKE_SCALE: BenchScale = {
   notificationPool: 8,
   memoryNotifications: 200,
   ledgerRefunds: 32,
+  ledgerRounds: 3,
+  manyMerchants: 1_000,
+  manyMerchantOpsPerRound: 200,
   ledgerConcurrency: [1, 8, 64],
   reconcileRows: 2_000,
   reconcileRounds: 3,

@@ -2,14 +2,14 @@ import { cny, RefundState } from "@paybridge/core";
 import { preparedAt, type RatioResult, runRatio } from "./ratio.js";
 import type { BenchScale } from "./scale.js";
 import { RawWechatClient } from "./wechat-raw.js";
-import { startWechatBenchRig } from "./wechat-rig.js";
+import { startWechatBenchRig, WECHAT_BENCH_MERCHANT } from "./wechat-rig.js";
 
 const TOTAL_FEN = 1000;
 const REFUND_FEN = 300;
 
 /**
  * Abstraction overhead for WeChat Pay v3: one operation = refund + query of that refund, through
- * PayBridge's WechatPayProvider and through wechatpay-node-v3 with hand-written response
+ * PayBridge's gateway (forOrder, then WechatPayProvider) and through wechatpay-node-v3 with hand-written response
  * verification, against one simulator in this process, interleaved round by round. Each operation
  * refunds its own freshly paid order, so both sides do identical simulator work.
  */
@@ -41,13 +41,15 @@ export async function benchWechatOverhead(scale: BenchScale): Promise<RatioResul
       candidate: async (i) => {
         const outTradeNo = orderAt(i);
         const outRefundNo = `R${outTradeNo}`;
-        await rig.provider.refund({
+        // Through the gateway, as a backend calls it: routing and the redacting logger count.
+        const provider = rig.gateway.forOrder({ outTradeNo, merchantId: WECHAT_BENCH_MERCHANT });
+        await provider.refund({
           outTradeNo,
           outRefundNo,
           amount: cny(REFUND_FEN),
           total: cny(TOTAL_FEN),
         });
-        const found = await rig.provider.queryRefund({ outTradeNo, outRefundNo });
+        const found = await provider.queryRefund({ outTradeNo, outRefundNo });
         if (found.state !== RefundState.SUBMITTED)
           throw new Error(`PayBridge refund is in state ${found.state}`);
       },

@@ -1,11 +1,17 @@
-import { silentLogger, systemClock } from "@paybridge/core";
+import type { PaymentGateway, PaymentProvider } from "@paybridge/core";
 import { startWechatSandbox, type WechatSandbox, type WechatSandboxMerchant } from "@paybridge/sandbox";
 import { WechatPayProvider } from "@paybridge/wechatpay";
+import { benchGateway } from "./bench-gateway.js";
+
+export const WECHAT_BENCH_MERCHANT = "bench-wechat";
 
 export interface WechatBenchRig {
   readonly sandbox: WechatSandbox;
   readonly merchant: WechatSandboxMerchant;
-  readonly provider: WechatPayProvider;
+  /** The gateway a backend would hold, with the one simulator merchant. */
+  readonly gateway: PaymentGateway;
+  /** That merchant's provider, from the gateway (capability guard included). */
+  readonly provider: PaymentProvider;
   readonly notifyUrl: string;
   /** Creates `count` paid orders of `totalFen` in the simulator, outside any timing. */
   paidOrders(prefix: string, count: number, totalFen: number): string[];
@@ -31,18 +37,16 @@ export async function startWechatBenchRig(): Promise<WechatBenchRig> {
   });
   const merchant = sandbox.merchant();
   const notifyUrl = `${sandbox.origin}/sandbox/notify-sink`;
-  const provider = new WechatPayProvider(
-    { ...sandbox.merchantConfig(), notifyUrl },
-    {
-      merchantId: "bench-wechat",
-      clock: systemClock,
-      logger: silentLogger,
-    },
-  );
+  const gateway = benchGateway(WechatPayProvider, WECHAT_BENCH_MERCHANT, {
+    ...sandbox.merchantConfig(),
+    notifyUrl,
+  });
+  const provider = gateway.forMerchant(WECHAT_BENCH_MERCHANT);
   let sequence = 0;
   return {
     sandbox,
     merchant,
+    gateway,
     provider,
     notifyUrl,
     paidOrders(prefix, count, totalFen) {

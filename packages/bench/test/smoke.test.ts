@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { benchAlipayOverhead } from "../src/alipay-overhead.js";
 import { benchLedgers, type LedgerStore, pgliteStore, postgresStore } from "../src/ledger.js";
+import { benchManyMerchants } from "../src/many-merchants.js";
 import { benchMemory } from "../src/memory.js";
 import { benchNotificationIntake } from "../src/notification-intake.js";
 import type { RatioResult } from "../src/ratio.js";
@@ -58,7 +59,11 @@ describe("benchmark smoke run", () => {
     const alipay = await benchAlipayOverhead(scale);
     expectWellFormed(alipay, scale.rounds, scale.overheadOpsPerRound);
     const intake = await benchNotificationIntake(scale);
-    expectWellFormed(intake, scale.intakeRounds, scale.intakeOpsPerRound);
+    expectWellFormed(intake.careful, scale.intakeRounds, scale.intakeOpsPerRound);
+    expectWellFormed(intake.floor, scale.intakeRounds, scale.intakeOpsPerRound);
+    const merchants = await benchManyMerchants(scale);
+    expect(merchants).toHaveLength(4);
+    for (const m of merchants) expectWellFormed(m, scale.rounds, scale.manyMerchantOpsPerRound);
     const memory = await benchMemory(scale);
     expect(memory.notifications).toBe(scale.memoryNotifications);
     for (const bytes of [memory.rssBeforeBytes, memory.rssAfterBytes, memory.heapUsedBeforeBytes]) {
@@ -72,18 +77,24 @@ describe("benchmark smoke run", () => {
       // One order fits exactly half the requests; many orders take every one.
       expect(row.succeeded).toBe(row.layout === "one order" ? scale.ledgerRefunds / 2 : scale.ledgerRefunds);
       expect(Number.isFinite(row.refundsPerSecond)).toBe(true);
+      expect(Number.isFinite(row.floorRefundsPerSecond)).toBe(true);
+      expectWellFormed(row.ratio, scale.ledgerRounds, 1);
     }
     const table = renderReport({
       scale,
       date: new Date(),
       overhead: [wechat, alipay],
       intake,
+      merchants,
       memory,
       ledger,
     });
     expect(table).toContain("WeChat refund + query");
     expect(table).toContain("Alipay refund + query");
     expect(table).toContain("Notification intake");
+    expect(table).toContain("careful hand-written handler");
+    expect(table).toContain("Many merchants");
+    expect(table).toContain("hand-written pg floor");
     expect(table).toContain("PGlite");
     expect(table).not.toContain("NaN");
     expect(readDoc()).toBe(before);

@@ -8,7 +8,14 @@ export interface Logger {
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
   child(bindings: object): Logger;
+  /**
+   * Whether a line at `level` would be written (pino's logger.isLevelEnabled). Optional: a logger
+   * without it is taken to write every level. Wrappers skip their work for a disabled level.
+   */
+  isLevelEnabled?(level: string): boolean;
 }
+
+export type LogLevel = "debug" | "info" | "warn" | "error";
 
 export const silentLogger: Logger = {
   debug: () => {},
@@ -16,6 +23,7 @@ export const silentLogger: Logger = {
   warn: () => {},
   error: () => {},
   child: () => silentLogger,
+  isLevelEnabled: () => false,
 };
 
 /** A logger that keeps lines in memory; for tests and for the demo's event table. */

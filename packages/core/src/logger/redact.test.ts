@@ -39,4 +39,28 @@ describe("redactingLogger", () => {
     redactingLogger(memory, new SecretRegistry()).debug(a);
     expect(memory.text()).toContain("[Circular]");
   });
+
+  it("does no work for a level the inner logger drops, and scrubs when it writes", () => {
+    const secrets = new SecretRegistry();
+    secrets.add("0123456789abcdef0123456789abcdef");
+    let reads = 0;
+    const bait = {
+      get value() {
+        reads += 1;
+        return "0123456789abcdef0123456789abcdef";
+      },
+    };
+    const memory = new MemoryLogger();
+    const gated = Object.assign(Object.create(memory) as MemoryLogger, {
+      isLevelEnabled: (level: string) => level !== "debug",
+    });
+    const log = redactingLogger(gated, secrets);
+    log.debug(bait, "dropped");
+    expect(reads).toBe(0);
+    expect(memory.lines).toHaveLength(0);
+    log.info(bait, "written");
+    expect(reads).toBe(1);
+    expect(memory.text()).toContain(REDACTED);
+    expect(memory.text()).not.toContain("0123456789abcdef0123456789abcdef");
+  });
 });

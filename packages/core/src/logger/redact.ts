@@ -1,4 +1,5 @@
-import type { Logger } from "./logger.js";
+import type { Logger, LogLevel } from "./logger.js";
+import { MIN_SECRET_LENGTH, SecretMatcher } from "./secret-matcher.js";
 
 // Keys whose values are secrets whatever they hold (private keys, APIv3 keys, passwords).
 const SECRET_KEY = /(private|secret|password|passwd|apiv3|api_v3|apikey|api_key|token)/i;
@@ -10,11 +11,11 @@ export const REDACTED = "[REDACTED]";
  * line even when it travels under an innocent key name or inside an error message.
  */
 export class SecretRegistry {
-  private readonly values = new Set<string>();
+  private readonly matcher = new SecretMatcher();
 
   add(value: string | undefined): void {
     // Very short strings would scrub ordinary words; real keys are far longer.
-    if (value && value.length >= 8) this.values.add(value);
+    if (value && value.length >= MIN_SECRET_LENGTH) this.matcher.add(value);
   }
 
   /** Adds every string under a secret-looking key of a config object. */
@@ -25,12 +26,10 @@ export class SecretRegistry {
     });
   }
 
+  /** `text` with PEM private keys and every registered secret replaced, in one pass over the text. */
   scrubText(text: string): string {
-    let out = text.replace(PEM_BLOCK, REDACTED);
-    for (const secret of this.values) {
-      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
-    }
-    return out;
+    const out = text.includes("PRIVATE KEY-----") ? text.replace(PEM_BLOCK, REDACTED) : text;
+    return this.matcher.replaceAll(out, REDACTED);
   }
 
   scrub(value: unknown, key = "", seen = new WeakSet<object>()): unknown {
@@ -62,15 +61,23 @@ function walk(value: unknown, visit: (key: string, value: unknown) => void, key 
   }
 }
 
-/** Wraps any Logger so that no secret known to `secrets` (or shaped like a private key) is written. */
+/**
+ * Wraps any Logger so that no secret known to `secrets` (or shaped like a private key) is written.
+ * A line the inner logger would drop (its `isLevelEnabled` says so, as pino's does; silentLogger
+ * drops all) is dropped before any scrubbing: redaction costs nothing while logging is off.
+ */
 export function redactingLogger(inner: Logger, secrets: SecretRegistry): Logger {
-  const wrap = (level: "debug" | "info" | "warn" | "error") => (obj: object, msg?: string) =>
+  const enabled = (level: LogLevel) => inner.isLevelEnabled?.(level) ?? true;
+  const wrap = (level: LogLevel) => (obj: object, msg?: string) => {
+    if (!enabled(level)) return;
     inner[level](secrets.scrub(obj) as object, msg === undefined ? undefined : secrets.scrubText(msg));
+  };
   return {
     debug: wrap("debug"),
     info: wrap("info"),
     warn: wrap("warn"),
     error: wrap("error"),
+    isLevelEnabled: enabled,
     child: (bindings: object) => redactingLogger(inner.child(secrets.scrub(bindings) as object), secrets),
   };
 }
