@@ -12,7 +12,7 @@ export {
   type AlipaySubMerchantInput,
   alipaySubMerchantSchema,
 } from "./isv-config.js";
-export { type AlipayIsvBinding, AlipayIsvSession } from "./isv-session.js";
+export { type AlipayIsvBinding, AlipayIsvSession, type AlipaySubMerchantFactory } from "./isv-session.js";
 export { alipayAcknowledge } from "./notification.js";
 export { AlipayProvider, type CancelPaymentResult } from "./provider.js";
 export {

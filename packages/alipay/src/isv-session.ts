@@ -1,4 +1,5 @@
 import {
+  type PaymentProvider,
   type ProviderContext,
   parseInput,
   type ServiceProviderContext,
@@ -7,7 +8,13 @@ import {
 import { AlipayGatewayClient } from "./client.js";
 import { type AlipayConfig, type AlipayConfigInput, alipayConfigSchema } from "./config.js";
 import type { AlipaySubMerchant } from "./isv-config.js";
-import { AlipayProvider } from "./provider.js";
+
+/** Builds one sub-merchant's provider (AlipayProvider with its binding; passed in, so this file never imports the provider). */
+export type AlipaySubMerchantFactory = (
+  config: AlipayConfig,
+  context: ProviderContext,
+  binding: AlipayIsvBinding,
+) => PaymentProvider;
 
 /** What an ISV's sub-merchant instance is built with: the ISV's one client, and which merchant it acts for. */
 export interface AlipayIsvBinding {
@@ -26,12 +33,16 @@ export class AlipayIsvSession implements ServiceProviderSession<AlipaySubMerchan
   private readonly config: AlipayConfig;
   private readonly client: AlipayGatewayClient;
 
-  constructor(config: AlipayConfigInput, context: ServiceProviderContext) {
+  constructor(
+    config: AlipayConfigInput,
+    context: ServiceProviderContext,
+    private readonly make: AlipaySubMerchantFactory,
+  ) {
     this.config = parseInput(alipayConfigSchema, config, "config");
     this.client = new AlipayGatewayClient(this.config, context.clock);
   }
 
-  subMerchant(sub: AlipaySubMerchant, context: ProviderContext): AlipayProvider {
-    return new AlipayProvider(this.config, context, { client: this.client, subMerchant: sub });
+  subMerchant(sub: AlipaySubMerchant, context: ProviderContext): PaymentProvider {
+    return this.make(this.config, context, { client: this.client, subMerchant: sub });
   }
 }

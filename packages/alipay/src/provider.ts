@@ -92,7 +92,7 @@ export class AlipayProvider implements PaymentProvider {
   static readonly serviceProvider = {
     subMerchantSchema: alipaySubMerchantSchema,
     open: (config: AlipayConfigInput, context: ServiceProviderContext) =>
-      new AlipayIsvSession(config, context),
+      new AlipayIsvSession(config, context, (c, ctx, binding) => new AlipayProvider(c, ctx, binding)),
   };
 
   readonly id = AlipayProvider.id;
