@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { ProviderError, ProviderUnavailableError, parseInput } from "@paybridge/core";
+import { fetch } from "undici";
 import { z } from "zod";
 import type { AlipayGatewayClient } from "./client.js";
 import type { AlipayCommonResponse } from "./wire-types.js";
@@ -50,7 +51,13 @@ export async function downloadAlipayBill(
     });
   }
   // The link itself carries its authorisation: it is fetched without a signature.
-  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) }).catch((cause: unknown) => {
+  // undici's own fetch (the undici alipay-sdk's urllib runs on), so the configured proxy's
+  // dispatcher carries the download too; Node's built-in fetch may bundle another undici major.
+  const init = {
+    signal: AbortSignal.timeout(timeoutMs),
+    ...(client.dispatcher ? { dispatcher: client.dispatcher } : {}),
+  };
+  const res = await fetch(url, init).catch((cause: unknown) => {
     throw new ProviderUnavailableError(`alipay bill download: ${(cause as Error).message}`, {
       provider: "alipay",
       cause,

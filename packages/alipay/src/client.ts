@@ -1,5 +1,5 @@
 import { type Clock, ConfigurationError, SignatureError } from "@paybridge/core";
-import { AlipaySdk, type AlipaySdkConfig } from "alipay-sdk";
+import { AlipaySdk, type AlipaySdkConfig, ProxyAgent } from "alipay-sdk";
 import { AlipayCertificateStore } from "./certificate-store.js";
 import type { AlipayConfig } from "./config.js";
 import { alipayAnswerError, alipayTransportError } from "./errors.js";
@@ -81,7 +81,11 @@ export class AlipayGatewayClient {
   /** Certificate mode: the Alipay certificates held by SN (the configured one, then downloaded ones). */
   readonly certificates: AlipayCertificateStore | undefined;
 
+  /** What every request goes out on when a proxy is configured (alipay-sdk's `proxyAgent`); the bill download too. */
+  readonly dispatcher: ProxyAgent | undefined;
+
   constructor(config: AlipayConfig, clock: Clock = () => new Date()) {
+    this.dispatcher = config.proxyAgent ?? (config.proxy ? new ProxyAgent(config.proxy) : undefined);
     const base: AlipaySdkConfig = {
       appId: config.appId,
       privateKey: config.privateKey,
@@ -91,6 +95,7 @@ export class AlipayGatewayClient {
       gateway: config.gateway,
       endpoint: config.endpoint,
       timeout: config.timeoutMs,
+      ...(this.dispatcher ? { proxyAgent: this.dispatcher } : {}),
       // Keep the wire's snake_case names, as the docs and wire-types.ts spell them.
       camelcase: false,
     };

@@ -79,3 +79,34 @@ describe("alipay config", () => {
     ).toThrow(/config\.gateway/);
   });
 });
+
+describe("alipay config: proxy and proxyAgent", () => {
+  const base = {
+    appId: "2021000149617001",
+    sellerId: "2088721000218841",
+    privateKey: pkcs1,
+    keyMode: { type: "public_key", alipayPublicKey: bareBase64 },
+  };
+  const parse = (input: object) => parseInput(alipayConfigSchema, { ...base, ...input }, "config");
+
+  it("takes an http(s) proxy URL, or alipay-sdk's ProxyAgent", async () => {
+    expect(parse({ proxy: "http://pb:secret@proxy.example:3128" }).proxy).toBe(
+      "http://pb:secret@proxy.example:3128",
+    );
+    const { ProxyAgent } = await import("alipay-sdk");
+    const proxyAgent = new ProxyAgent("http://proxy.example:3128");
+    expect(parse({ proxyAgent }).proxyAgent).toBe(proxyAgent);
+    await proxyAgent.close();
+  });
+
+  it("names the field and the rule when wrong", () => {
+    for (const proxy of ["socks5://127.0.0.1:1080", "proxy.example:3128", "http://proxy.example/path"]) {
+      expect(() => parse({ proxy })).toThrow(ValidationError);
+      expect(() => parse({ proxy })).toThrow(/config\.proxy: must be an http:\/\/ or https:\/\/ proxy URL/);
+    }
+    expect(() => parse({ proxyAgent: {} })).toThrow(/config\.proxyAgent: must be an undici Dispatcher/);
+    expect(() => parse({ proxy: "http://proxy.example:3128", proxyAgent: { dispatch() {} } })).toThrow(
+      /config\.proxyAgent: give proxy or proxyAgent, not both/,
+    );
+  });
+});

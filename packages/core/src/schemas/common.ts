@@ -64,3 +64,33 @@ export const notifyUrlSchema = z
   .string({ error: "must be a URL" })
   .url({ error: "must be an absolute URL" })
   .refine((u) => /^https?:\/\//i.test(u), { error: "must be an http or https URL" });
+
+/** What `proxyUrlSchema` accepts: http(s), a host, no path beyond "/", no query or fragment. */
+function isProxyUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  return (
+    (url.protocol === "http:" || url.protocol === "https:") &&
+    url.hostname !== "" &&
+    url.pathname === "/" &&
+    url.search === "" &&
+    url.hash === ""
+  );
+}
+
+/**
+ * The HTTP forward proxy a provider's calls go through, as `http://[user:password@]host:port`
+ * (or `https://` for a proxy spoken to over TLS). Calls to an https provider cross it as a CONNECT
+ * tunnel, so TLS stays end to end and the proxy sees only the host name. Credentials in the URL
+ * are sent as Proxy-Authorization (Basic).
+ */
+export const proxyUrlSchema = z
+  .string({ error: "must be an http:// or https:// proxy URL, as a string" })
+  .refine(isProxyUrl, {
+    error:
+      "must be an http:// or https:// proxy URL such as http://proxy.example:3128 (no path, query or fragment)",
+  });

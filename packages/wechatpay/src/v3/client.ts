@@ -4,6 +4,7 @@ import Pay from "wechatpay-node-v3";
 import type { WechatPayV3Config } from "./config.js";
 import { WechatPayKeyStore } from "./key-store.js";
 import { WechatV3Transport } from "./transport.js";
+import { transportAgent } from "./transport-agent.js";
 
 /** One merchant's (or one service provider's) signing library, key store and transport, opened once. */
 export interface V3Client {
@@ -44,6 +45,7 @@ export function openV3Client(config: WechatPayV3Config, clock: Clock, logger: Lo
     origin: config.origin,
     timeoutMs: config.timeoutMs,
     keys,
+    agent: transportAgent(config),
     onRequest: (method, path) => logger.debug({ method, path }, "wechatpay request"),
   });
   pay.createHttp(transport);

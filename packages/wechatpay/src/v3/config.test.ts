@@ -112,3 +112,42 @@ describe("wechatpay config: keys from where operators keep them", () => {
     }
   });
 });
+
+describe("wechatpay config: proxy and agent", () => {
+  it("takes an http(s) proxy URL, with credentials, or an http.Agent", async () => {
+    expect(parse({ ...base, proxy: "http://pb:secret@proxy.example:3128" }).proxy).toBe(
+      "http://pb:secret@proxy.example:3128",
+    );
+    expect(parse({ ...base, proxy: "https://proxy.example" }).proxy).toBe("https://proxy.example");
+    const { Agent } = await import("node:https");
+    const agent = new Agent({ keepAlive: true });
+    expect(parse({ ...base, agent }).agent).toBe(agent);
+    agent.destroy();
+  });
+
+  it("names proxy and the rule for anything but an http(s) proxy URL", () => {
+    for (const proxy of [
+      "socks5://127.0.0.1:1080",
+      "ftp://proxy.example",
+      "proxy.example:3128",
+      "http://proxy.example/path",
+      "http://proxy.example:3128?x=1",
+      3128,
+    ]) {
+      expect(() => parse({ ...base, proxy })).toThrow(ValidationError);
+      expect(() => parse({ ...base, proxy })).toThrow(
+        /config\.proxy: must be an http:\/\/ or https:\/\/ proxy URL/,
+      );
+    }
+  });
+
+  it("refuses an agent that is not an http.Agent, and proxy with agent", async () => {
+    expect(() => parse({ ...base, agent: { dispatch() {} } })).toThrow(
+      /config\.agent: must be an http\.Agent/,
+    );
+    const { Agent } = await import("node:http");
+    expect(() => parse({ ...base, proxy: "http://proxy.example:3128", agent: new Agent() })).toThrow(
+      /config\.agent: give proxy or agent, not both/,
+    );
+  });
+});

@@ -1,4 +1,5 @@
-import { keySourceSchema, notifyUrlSchema } from "@paybridge/core";
+import { Agent } from "node:http";
+import { keySourceSchema, notifyUrlSchema, proxyUrlSchema } from "@paybridge/core";
 import { z } from "zod";
 import { wechatNotifyUrlRule } from "../shared/field-rules.js";
 
@@ -91,6 +92,18 @@ export const wechatPayV3ConfigSchema = z
     allowLoopbackHttpNotify: z.boolean({ error: "must be true or false" }).default(false),
     /** Give up on a call after this long; the outcome is then unknown (OutcomeUnknownError). */
     timeoutMs: z.number().int().positive().max(120_000).default(10_000),
+    /**
+     * An HTTP forward proxy every APIv3 call goes through (`http://user:password@proxy:3128`): https
+     * calls cross it as a CONNECT tunnel, so TLS and the signatures stay end to end. Not with `agent`.
+     */
+    proxy: proxyUrlSchema.optional(),
+    /**
+     * The node:http(s) Agent the calls use instead (keep-alive, a corporate CA, a SOCKS or PAC agent
+     * such as proxy-agent's). Not with `proxy`.
+     */
+    agent: z
+      .custom<Agent>((v) => v instanceof Agent, { error: "must be an http.Agent or https.Agent instance" })
+      .optional(),
     /** Platform certificate lifecycle (platform_certificate and combined modes). */
     certificates: z
       .strictObject({
@@ -120,6 +133,13 @@ export const wechatPayV3ConfigSchema = z
       .default(5 * 60_000),
   })
   .superRefine((config, ctx) => {
+    if (config.proxy !== undefined && config.agent !== undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["agent"],
+        message: "give proxy or agent, not both (an agent decides its own route)",
+      });
+    }
     if (config.notifyUrl === undefined) return;
     const checked = wechatNotifyUrlRule(config.allowLoopbackHttpNotify).safeParse(config.notifyUrl);
     for (const issue of checked.error?.issues ?? [])

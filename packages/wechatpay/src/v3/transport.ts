@@ -1,4 +1,9 @@
-import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
+import {
+  type Agent,
+  request as httpRequest,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+} from "node:http";
 import { request as httpsRequest } from "node:https";
 import { gunzipSync } from "node:zlib";
 import {
@@ -26,6 +31,8 @@ export interface TransportOptions {
   readonly origin: string;
   readonly timeoutMs: number;
   readonly keys: WechatPayKeyStore;
+  /** The Agent requests go out on (a proxy tunnel, or the merchant's own); Node's global one by default. */
+  readonly agent?: Agent | undefined;
   /** Counts calls; for logs and tests. */
   readonly onRequest?: (method: string, path: string) => void;
 }
@@ -158,6 +165,7 @@ export class WechatV3Transport {
           method,
           headers,
           timeout: this.options.timeoutMs,
+          ...(this.options.agent ? { agent: this.options.agent } : {}),
         },
         (res) => {
           if (!bodyTimeout) req.setTimeout(0);
