@@ -32,3 +32,26 @@ export interface ConformanceOptions {
   readonly name: string;
   readonly setup: () => Promise<ConformanceHarness>;
 }
+
+/**
+ * Two sub-merchants of one service-provider account (WeChat 服务商, Alipay ISV), each a provider
+ * instance wired to a live simulator, for the sub-merchant routing cases.
+ */
+export interface SubMerchantHarness {
+  readonly a: PaymentProvider;
+  readonly b: PaymentProvider;
+  /** A payment request both accept; the suite fills outTradeNo and amount. */
+  readonly paymentTemplate: Omit<CreatePaymentInput, "outTradeNo" | "amount">;
+  /** Makes the buyer pay sub-merchant `which`'s order at the simulator. */
+  pay(which: "a" | "b", outTradeNo: string): Promise<void>;
+  /** The buyer opens `which`'s payment without paying (see ConformanceHarness.open). */
+  open?(which: "a" | "b", outTradeNo: string): Promise<void>;
+  /** The payment notification the simulator sent for `which`'s order, as raw headers and body. */
+  tradeNotification(which: "a" | "b", outTradeNo: string): Promise<RawNotification>;
+  close(): Promise<void>;
+}
+
+export interface SubMerchantConformanceOptions {
+  readonly name: string;
+  readonly setup: () => Promise<SubMerchantHarness>;
+}
