@@ -110,7 +110,14 @@ export function recordingProvider(
           reversePayment: async (input) => {
             const reverse = inner.reversePayment?.bind(inner);
             if (!reverse) throw new Error("unreachable: reversePayment vanished");
-            const trade = await reverse(input);
+            const before = await ledger.getPayment(input.outTradeNo);
+            const reported = await reverse(input);
+            // Reversing a payment the ledger holds as paid refunds it in full (WeChat REVOKED,
+            // Alipay action refund): that is 4, not a close; a forward-only ledger would keep 3.
+            const trade =
+              before?.state === TradeState.PAID && reported.state === TradeState.CLOSED
+                ? { ...reported, state: TradeState.REFUND }
+                : reported;
             await record(trade, "close");
             return trade;
           },

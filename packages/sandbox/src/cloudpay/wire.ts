@@ -32,6 +32,7 @@ export const V2_TRADE_TYPE = {
   H5: "MWEB",
   MWEB: "MWEB",
   APP: "APP",
+  MICROPAY: "MICROPAY",
 } as const satisfies Record<WechatTradeType, string>;
 
 /** v3 funds_account <-> v2 refund_account (CloudPay.refund: "REFUND_SOURCE_RECHARGE_FUNDS---可用余额退款"). */

@@ -17,6 +17,10 @@ export const WECHAT_ERROR_TABLE = {
   SYSTEMERROR: { kind: "unavailable", note: "v2 spelling of SYSTEM_ERROR" },
   BIZERR_NEED_RETRY: { kind: "unavailable", note: "v2: refund concurrency; retry with the same number" },
   BANKERROR: { kind: "unavailable", note: "bank side failure; retry later" },
+  USERPAYING: {
+    kind: "unavailable",
+    note: "付款码: the buyer is still entering the password; query the order, then reverse",
+  },
   FREQUENCY_LIMITED: {
     kind: "rate_limited",
     note: "429: 该笔退款为受理中, query or retry the same number more slowly; also the 1-minute partial refund interval",

@@ -1,14 +1,14 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import type { Clock, Logger } from "@paybridge/core";
-import Pay from "wechatpay-node-v3";
 import type { WechatPayV3Config } from "./config.js";
 import { WechatPayKeyStore } from "./key-store.js";
+import { WechatPayV3Client } from "./pay-client.js";
 import { WechatV3Transport } from "./transport.js";
 import { transportAgent } from "./transport-agent.js";
 
 /** One merchant's (or one service provider's) signing library, key store and transport, opened once. */
 export interface V3Client {
-  readonly pay: Pay;
+  readonly pay: WechatPayV3Client;
   readonly keys: WechatPayKeyStore;
   readonly merchantKey: KeyObject;
   readonly transport: WechatV3Transport;
@@ -22,7 +22,7 @@ export interface V3Client {
  */
 export function openV3Client(config: WechatPayV3Config, clock: Clock, logger: Logger): V3Client {
   const merchantKey = createPrivateKey(config.privateKey);
-  const pay = new Pay({
+  const pay = new WechatPayV3Client({
     appid: config.appid,
     mchid: config.mchid,
     serial_no: config.merchantSerialNo,

@@ -2,6 +2,7 @@ import { type createPaymentSchema, type ProviderFieldRules, ValidationError } fr
 import type { z } from "zod";
 import { WECHAT_V3_OUT_TRADE_NO, wechatFieldRules, wechatNotifyUrlRule } from "../shared/field-rules.js";
 import type { WechatPayV3Config } from "./config.js";
+import { wechatBarcodeRule } from "./in-person.js";
 
 /** APIv3's field rules, the same for a direct merchant and a service provider's sub-merchant. */
 export function v3FieldRules(config: Pick<WechatPayV3Config, "allowLoopbackHttpNotify">): ProviderFieldRules {
@@ -31,6 +32,18 @@ export function v3MethodRule(order: { method: string }, root: string): void {
   if (order.method === "barcode") {
     throw new ValidationError(`${root}.method`, `${root}.method: barcode is not supported by this provider`);
   }
+}
+
+/**
+ * A direct merchant's method rule: page refused, and a barcode payment held to WeChat's own
+ * rules (a 付款码, and the store scene_info needs); partner in-person payments are not offered.
+ */
+export function v3DirectMethodRule(
+  order: { method: string; authCode?: string | undefined; store?: { id: string } | undefined },
+  root: string,
+): void {
+  if (order.method === "barcode") return wechatBarcodeRule(order, root);
+  v3MethodRule(order, root);
 }
 
 /** The methods APIv3 offers, and the openid JSAPI and mini-program orders need (JSAPI下单 payer 必填). */

@@ -25,6 +25,7 @@ import {
   type RefundRules,
   refundQuerySchema,
   refundRequestSchema,
+  runInPersonPayment,
   type ServiceProviderContext,
   type TradeQuery,
   type TradeResult,
@@ -40,10 +41,11 @@ import {
   type FundFlowBillRequest,
   type TradeBillRequest,
 } from "./bills.js";
-import { openV3Client } from "./client.js";
+import { openV3Client, type V3Client } from "./client.js";
 import { closeOrRefusePaid } from "./close.js";
 import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
-import { assertV3Method, v3FieldRules, v3MethodRule } from "./field-rules.js";
+import { assertV3Method, v3DirectMethodRule, v3FieldRules } from "./field-rules.js";
+import { WECHAT_IN_PERSON_SCHEDULE } from "./in-person.js";
 import type { WechatPayKeyStore } from "./key-store.js";
 import { parseV3Notification } from "./notification.js";
 import { wechatNotifyUrlSchema } from "./notify-url.js";
@@ -54,10 +56,11 @@ import {
   assertRefundEcho,
   fromV3Refund,
   fromV3Transaction,
+  toV3CodePayBody,
   toV3OrderBody,
   toV3RefundBody,
 } from "./transformers.js";
-import type { V3Refund, V3Transaction } from "./wire-types.js";
+import type { V3CodePayAnswer, V3Refund, V3ReverseAnswer, V3Transaction } from "./wire-types.js";
 
 /** The library's signatures take loose objects; PayBridge builds them from typed transformers. */
 type LibParams = Parameters<Pay["transactions_native"]>[0];
@@ -83,7 +86,7 @@ export class WechatPayProvider implements PaymentProvider {
   readonly id = WechatPayProvider.id;
   readonly merchantId: string;
   readonly capabilities: ProviderCapabilities = {
-    methods: ["jsapi", "mini_program", "native", "h5", "app"],
+    methods: ["jsapi", "mini_program", "native", "h5", "app", "barcode"],
     // APIv3 has no "every refund of an order" call; CloudPay's refundquery has.
     listRefunds: false,
     partialRefund: true,
@@ -98,16 +101,18 @@ export class WechatPayProvider implements PaymentProvider {
 
   readonly fieldRules: ProviderFieldRules;
   private readonly config: WechatPayV3Config;
-  private readonly pay: Pay;
+  private readonly pay: V3Client["pay"];
+  private readonly clock: ProviderContext["clock"];
   readonly keys: WechatPayKeyStore;
   private readonly merchantKey: KeyObject;
 
   constructor(config: WechatPayV3ConfigInput, context: ProviderContext) {
     this.config = parseInput(wechatPayV3ConfigSchema, config, "config");
     this.merchantId = context.merchantId;
+    this.clock = context.clock;
     // Printed (util.inspect, JSON.stringify) as its id and merchant only, never its keys.
     concealProvider(this);
-    this.fieldRules = withPaymentRule(v3FieldRules(this.config), v3MethodRule);
+    this.fieldRules = withPaymentRule(v3FieldRules(this.config), v3DirectMethodRule);
     const client = openV3Client(this.config, context.clock, context.logger);
     this.merchantKey = client.merchantKey;
     this.keys = client.keys;
@@ -117,6 +122,7 @@ export class WechatPayProvider implements PaymentProvider {
   async createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult> {
     const order = parseInput(createPaymentSchema, input, "payment");
     this.fieldRules.payment(order, "payment");
+    if (order.method === "barcode") return this.payInPerson(order);
     assertV3Method(order);
     const body = toV3OrderBody(order) as unknown as LibParams;
     const base = {
@@ -200,6 +206,84 @@ export class WechatPayProvider implements PaymentProvider {
       () => this.queryPayment({ outTradeNo }),
       outTradeNo,
     );
+  }
+
+  /**
+   * 付款码支付 then, while the buyer enters a password, the page's query-and-reverse loop
+   * (WECHAT_IN_PERSON_SCHEDULE) on the injected clock: ends paid (3), reversed (1) or refused (2).
+   */
+  private async payInPerson(
+    order: ReturnType<typeof createPaymentSchema.parse>,
+  ): Promise<CreatePaymentResult> {
+    const outTradeNo = order.outTradeNo;
+    const trade = await runInPersonPayment(
+      {
+        order: { provider: this.id, merchantId: this.merchantId, outTradeNo, amount: order.amount },
+        pay: async () => {
+          const out = await this.pay.codepay(toV3CodePayBody(order));
+          const wire = (out.data ?? {}) as V3CodePayAnswer;
+          if (wire.trade_state === "USERPAYING" && !("out_trade_no" in wire)) {
+            return { kind: "paying", rawStatus: "USERPAYING" };
+          }
+          const transaction = wire as V3Transaction;
+          const echo = { provider: this.id, operation: "codepay" };
+          assertEcho("out_trade_no", outTradeNo, transaction.out_trade_no, echo);
+          assertEcho("mchid", this.config.mchid, transaction.mchid, echo);
+          assertEcho("appid", this.config.appid, transaction.appid, echo);
+          return { kind: "settled", trade: fromV3Transaction(transaction, this.merchantId) };
+        },
+        query: () => this.queryPayment({ outTradeNo }),
+        reverse: () => this.reverseTrade(outTradeNo, order.amount),
+      },
+      WECHAT_IN_PERSON_SCHEDULE,
+      this.clock,
+    );
+    return {
+      provider: this.id,
+      merchantId: this.merchantId,
+      outTradeNo,
+      method: "barcode",
+      ...(trade.providerTradeNo ? { providerReference: trade.providerTradeNo } : {}),
+      action: { type: "in_person", trade },
+    };
+  }
+
+  /**
+   * 撤销 (https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/reverse.html) of an
+   * in-person payment: closes it if unpaid, refunds it in full if paid; either way WeChat holds
+   * nothing after it and the order is REVOKED (1). Throws a retryable error when its outcome is
+   * unknown: call it again.
+   */
+  async reversePayment(input: ClosePaymentInput): Promise<TradeResult> {
+    const { outTradeNo } = parseInput(closePaymentSchema, input, "reverse");
+    this.fieldRules.outTradeNo(outTradeNo, "reverse.outTradeNo");
+    return this.reverseTrade(outTradeNo, undefined);
+  }
+
+  private async reverseTrade(outTradeNo: string, amount: TradeResult["amount"]): Promise<TradeResult> {
+    const out = await this.pay.reverse(outTradeNo);
+    const wire = (out.data ?? {}) as V3ReverseAnswer;
+    // 撤销 应答: mchid and out_trade_no 必填, appid 选填.
+    const echo = { provider: this.id, operation: "reverse" };
+    assertEcho("out_trade_no", outTradeNo, wire.out_trade_no, echo);
+    assertEcho("mchid", this.config.mchid, wire.mchid, echo);
+    assertEcho("appid", this.config.appid, wire.appid, { ...echo, required: false });
+    // The answer carries no state: the order query says what the reversal left (REVOKED). When
+    // that query fails, the reversal's own success stands: nothing is held after it.
+    try {
+      const after = await this.queryPayment({ outTradeNo });
+      if (after.state !== TradeState.UNPAID) return after;
+    } catch {
+      // fall through to the reversal's answer
+    }
+    return {
+      provider: this.id,
+      merchantId: this.merchantId,
+      outTradeNo,
+      state: TradeState.CLOSED,
+      rawStatus: "REVOKED",
+      ...(amount ? { amount } : {}),
+    };
   }
 
   async refund(request: RefundRequest): Promise<RefundResult> {
@@ -296,8 +380,6 @@ export class WechatPayProvider implements PaymentProvider {
         };
   }
 }
-
-/** The methods APIv3 does not take, refused with the reason (part of the field rules). */
 
 function clientParams(params: Record<string, string | undefined>): PaymentAction {
   const clean: Record<string, string> = {};

@@ -194,3 +194,23 @@ export function assertRefundEcho(r: V3Refund, request: { amountFen: number; tota
     );
   }
 }
+
+/**
+ * Body of POST /v3/pay/transactions/codepay without appid / mchid (the client adds them):
+ * payer.auth_code, amount and scene_info (store_info.out_id, device_id) as on
+ * https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/code-pay.html. No
+ * notify_url: 付款码支付 sends no payment notification, the result is queried.
+ */
+export function toV3CodePayBody(input: CreatePaymentInput): Record<string, unknown> {
+  return {
+    description: input.description,
+    out_trade_no: input.outTradeNo,
+    ...(input.attach !== undefined ? { attach: input.attach } : {}),
+    payer: { auth_code: input.authCode },
+    amount: { total: input.amount.fen, currency: input.amount.currency },
+    scene_info: {
+      ...(input.store ? { store_info: { out_id: input.store.id } } : {}),
+      ...(input.store?.deviceId ? { device_id: input.store.deviceId } : {}),
+    },
+  };
+}

@@ -82,3 +82,16 @@ export interface V3ErrorBody {
   code: string;
   message: string;
 }
+
+/**
+ * 付款码支付 answer (https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/code-pay.html):
+ * the transaction once paid; trade_state USERPAYING alone while the buyer enters a password.
+ */
+export type V3CodePayAnswer = V3Transaction | { trade_state: "USERPAYING" };
+
+/** 撤销 answer (https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/reverse.html). */
+export interface V3ReverseAnswer {
+  appid?: string;
+  mchid?: string;
+  out_trade_no?: string;
+}

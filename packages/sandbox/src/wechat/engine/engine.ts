@@ -3,6 +3,7 @@ import { WechatEngineError, WechatTransportFault } from "./errors.js";
 import { EngineEventEmitter, type WechatEngineListener } from "./events.js";
 import { FaultQueue, raiseFaultBefore, type WechatFault, type WechatOperation } from "./faults.js";
 import { WechatIdFactory } from "./ids.js";
+import { type CodePayInput, InPersonDesk } from "./in-person.js";
 import { WechatLedger } from "./ledger.js";
 import type { PayOptions, RefundOutcome, WechatEngineOptions } from "./options.js";
 import { assertOrderInput, newOrder, repeatOrder } from "./order-lifecycle.js";
@@ -20,6 +21,7 @@ import type {
   EngineRefund,
   RefundLookup,
   RefundPage,
+  WechatBuyerPlan,
   WechatRefundStatus,
 } from "./types.js";
 
@@ -48,6 +50,7 @@ export class WechatMerchantEngine {
   private readonly refundIntake: RefundIntake;
   private readonly trades: TradeTransitions;
   private readonly settlement: RefundSettlement;
+  private readonly inPerson: InPersonDesk;
   private calls = 0;
 
   constructor(options: WechatEngineOptions = {}) {
@@ -71,6 +74,13 @@ export class WechatMerchantEngine {
       clock: this.clock,
     });
     this.settlement = new RefundSettlement(this.ledger, this.events, this.clock);
+    this.inPerson = new InPersonDesk({
+      ledger: this.ledger,
+      ids: this.ids,
+      trades: this.trades,
+      clock: this.clock,
+      autoRevokeMs: options.autoRevokeMs,
+    });
     this.rateLimiter = new RefundRateLimiter(options.rateLimits ?? WECHAT_REFUND_RATE_LIMITS);
   }
 
@@ -113,6 +123,7 @@ export class WechatMerchantEngine {
   /** Settles PROCESSING refunds whose delay has passed, oldest first. Called before every operation. */
   tick(): void {
     this.settlement.settleDue(this.now().getTime());
+    this.inPerson.settleDue(this.now().getTime());
   }
 
   /** Operations answered so far (faulted and refused ones included). */
@@ -148,6 +159,30 @@ export class WechatMerchantEngine {
     this.run(mchid, "close_order", () => {
       this.trades.close(this.ledger.findOrder(mchid, { outTradeNo }, "ORDER_NOT_EXIST"));
     });
+  }
+
+  /** 付款码支付 (POST /v3/pay/transactions/codepay): the buyer acts as planned for the auth code. */
+  codePay(mchid: string, input: CodePayInput): Readonly<EngineOrder> {
+    return this.run(mchid, "codepay", () => {
+      const merchant = this.requireMerchant(mchid);
+      assertOrderInput(merchant, {
+        appid: input.appid,
+        outTradeNo: input.outTradeNo,
+        description: input.description,
+        totalFen: input.totalFen,
+        currency: input.currency ?? "CNY",
+        notifyUrl: "",
+        channel: "codepay",
+      });
+      return this.inPerson.codePay(merchant, input);
+    });
+  }
+
+  /** 撤销 (POST /v3/pay/transactions/out-trade-no/{out_trade_no}/reverse). */
+  reverse(mchid: string, outTradeNo: string): Readonly<EngineOrder> {
+    return this.run(mchid, "reverse", () =>
+      this.inPerson.reverse(this.ledger.findOrder(mchid, { outTradeNo }, "ORDER_NOT_EXIST")),
+    );
   }
 
   /** POST /v3/refund/domestic/refunds with every rule of https://pay.weixin.qq.com/doc/v3/merchant/4012556457. */
@@ -188,6 +223,11 @@ export class WechatMerchantEngine {
   pay(outTradeNo: string, options: PayOptions = {}): Readonly<EngineOrder> {
     this.tick();
     return this.trades.pay(this.ledger.controlOrder(outTradeNo, options.mchid), options);
+  }
+
+  /** How the buyer showing `authCode` at the counter will behave (default: pays at once). */
+  planBuyer(authCode: string, plan: WechatBuyerPlan): void {
+    this.inPerson.plan(authCode, plan);
   }
 
   /** The payment fails (bank refused): PAYERROR. */

@@ -32,6 +32,8 @@ export const WECHAT_OPERATIONS = [
   "refund",
   "query_refund",
   "list_refunds",
+  "codepay",
+  "reverse",
 ] as const;
 export type WechatOperation = (typeof WECHAT_OPERATIONS)[number];
 

@@ -15,6 +15,12 @@ export interface WechatEngineOptions {
   readonly refundIntervalMs?: number;
   /** Refund calls per second per merchant; `false` turns the limiter off. */
   readonly rateLimits?: RateLimits | false;
+  /**
+   * How long after creation an in-person (codepay) order still unpaid is revoked by WeChat itself
+   * (default 45 s, https://pay.weixin.qq.com/doc/global/v2/zh/4013637903). A test of the client's
+   * own reversal sets it past the client's query loop.
+   */
+  readonly autoRevokeMs?: number;
   /** Randomness for generated ids; inject for reproducible ids. */
   readonly random?: () => number;
 }

@@ -1,10 +1,13 @@
 import { WechatEngineError } from "./errors.js";
 import type { CreateOrderInput, EngineMerchant, EngineOrder, WechatTradeType } from "./types.js";
 
-const TRADE_TYPES = { jsapi: "JSAPI", native: "NATIVE", h5: "MWEB", app: "APP" } as const satisfies Record<
-  CreateOrderInput["channel"],
-  WechatTradeType
->;
+const TRADE_TYPES = {
+  jsapi: "JSAPI",
+  native: "NATIVE",
+  h5: "MWEB",
+  app: "APP",
+  codepay: "MICROPAY",
+} as const satisfies Record<CreateOrderInput["channel"], WechatTradeType>;
 
 /** An order request the merchant may make: appid bound to the merchant, positive whole fen, CNY. */
 export function assertOrderInput(merchant: EngineMerchant, input: CreateOrderInput): void {

@@ -17,10 +17,40 @@ export type WechatTradeState =
 export type WechatRefundStatus = "PROCESSING" | "SUCCESS" | "CLOSED" | "ABNORMAL";
 
 /** v3 trade_type of the order, from the API that created it. */
-export type WechatTradeType = "JSAPI" | "NATIVE" | "H5" | "APP" | "MWEB";
+export type WechatTradeType = "JSAPI" | "NATIVE" | "H5" | "APP" | "MWEB" | "MICROPAY";
 
-/** How the order was created: the v3 endpoints /v3/pay/transactions/{jsapi|native|h5|app}. */
-export type WechatOrderChannel = "jsapi" | "native" | "h5" | "app";
+/**
+ * How the order was created: the v3 endpoints /v3/pay/transactions/{jsapi|native|h5|app}, or
+ * codepay (付款码支付, POST /v3/pay/transactions/codepay: the cashier scanned the buyer's code).
+ */
+export type WechatOrderChannel = "jsapi" | "native" | "h5" | "app" | "codepay";
+
+/**
+ * How the buyer at the counter behaves once the cashier scans the code: pays at once (no
+ * password), pays after `afterMs` (enters the password; USERPAYING meanwhile), never pays (the
+ * order stays USERPAYING until reversed or auto-revoked), fails after `afterMs` (PAYERROR: wrong
+ * password, bank refusal), or is refused at once (the code expired, the balance is too low).
+ */
+export type WechatBuyerPlan =
+  | { readonly kind: "pays_at_once" }
+  | { readonly kind: "pays_after"; readonly afterMs: number }
+  | { readonly kind: "never_pays" }
+  | { readonly kind: "fails_after"; readonly afterMs: number }
+  | { readonly kind: "refused"; readonly code: "NOT_ENOUGH" | "INVALID_REQUEST"; readonly message?: string };
+
+/** What an in-person (codepay) order carries besides an ordinary one. */
+export interface InPersonRecord {
+  readonly authCode: string;
+  readonly plan: WechatBuyerPlan;
+  /** When a buyer entering a password is done (pays or fails), for pays_after / fails_after. */
+  readonly decideAt: Date | undefined;
+  /** When WeChat revokes it by itself if still unpaid (45 s after creation). */
+  readonly autoRevokeAt: Date;
+  /** Set when a reversal refunded a payment the buyer had completed: the money went back. */
+  refundedByReversalAt: Date | undefined;
+  readonly storeId: string | undefined;
+  readonly deviceId: string | undefined;
+}
 
 export interface EngineMerchant {
   readonly mchid: string;
@@ -71,6 +101,8 @@ export interface EngineOrder {
   bankType: string | undefined;
   /** The buyer walked away: the order can no longer be paid (control API "never pay"). */
   abandoned: boolean;
+  /** Only for channel codepay. */
+  inPerson?: InPersonRecord;
 }
 
 /** A coupon or discount the buyer used (v3 query promotion_detail, https://pay.weixin.qq.com/doc/v3/merchant/4013070356). */

@@ -192,7 +192,8 @@ export class WechatNotifier {
     const merchant = this.merchants(event.mchid);
     if (!merchant || this.closed) return;
     if (event.kind === "trade") {
-      if (event.to !== "SUCCESS") return;
+      // 付款码支付 sends no payment notification ("付款码支付没有异步支付结果通知"): it has no notify_url.
+      if (event.to !== "SUCCESS" || event.order.channel === "codepay") return;
       this.send(merchant, {
         kind: "trade",
         eventType: "TRANSACTION.SUCCESS",

@@ -1,6 +1,7 @@
 import { billFile } from "./bill-file.js";
 import { certificates } from "./certificates.js";
 import { closeOrder } from "./close-order.js";
+import { codePay } from "./code-pay.js";
 import type { Endpoint } from "./context.js";
 import { createOrder } from "./create-order.js";
 import { createRefund } from "./create-refund.js";
@@ -12,12 +13,15 @@ import { partnerQueryByTransactionId } from "./partner-query-by-transaction-id.j
 import { queryByOutTradeNo } from "./query-by-out-trade-no.js";
 import { queryByTransactionId } from "./query-by-transaction-id.js";
 import { queryRefund } from "./query-refund.js";
+import { reverseOrder } from "./reverse.js";
 import { tradeBill } from "./trade-bill.js";
 
 /** The APIv3 endpoints the simulator answers; their path patterns are anchored and disjoint. */
 export const ENDPOINTS: readonly Endpoint[] = [
   createOrder,
   closeOrder,
+  codePay,
+  reverseOrder,
   queryByOutTradeNo,
   queryByTransactionId,
   createRefund,

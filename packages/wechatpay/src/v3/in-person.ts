@@ -1,0 +1,45 @@
+import { type InPersonSchedule, ValidationError } from "@paybridge/core";
+
+/**
+ * The password-wait loop of 付款码支付, as the merchant page prescribes
+ * (https://pay.weixin.qq.com/doc/v2/merchant/4011937125, 注意; the v3 codepay page links the same
+ * flow): on USERPAYING query again at an interval ("建议10秒") until paid or timed out ("建议45秒");
+ * if still unclear, reverse ("请调用【撤销订单API】"), never sooner than 15 s after the payment
+ * ("建议至少15秒后再调用"), and call the reversal again when it has no answer or fails ("当撤销无
+ * 返回或错误时,请再次调用"). The page sets no count for those repeats: three attempts 5 s apart
+ * fit inside WeChat's own 45 s auto-revoke of an unpaid order
+ * (https://pay.weixin.qq.com/doc/global/v2/zh/4013637903), after which the recovery worker reverses.
+ */
+export const WECHAT_IN_PERSON_SCHEDULE: InPersonSchedule = {
+  queryIntervalMs: 10_000,
+  queryLimitMs: 45_000,
+  reverseNotBeforeMs: 15_000,
+  reverseAttempts: 3,
+  reverseRetryMs: 5_000,
+};
+
+/** 付款码: 18 digits starting 10-15 (auth_code, https://pay.weixin.qq.com/doc/v2/merchant/4011937125). */
+export const WECHAT_AUTH_CODE = /^1[0-5]\d{16}$/;
+
+/**
+ * What a barcode payment needs besides the core schema: a WeChat 付款码, and the store
+ * (scene_info is 必填 on the codepay page; store_info.out_id names the store).
+ */
+export function wechatBarcodeRule(
+  order: { method: string; authCode?: string | undefined; store?: { id: string } | undefined },
+  root: string,
+): void {
+  if (order.method !== "barcode") return;
+  if (order.authCode !== undefined && !WECHAT_AUTH_CODE.test(order.authCode)) {
+    throw new ValidationError(
+      `${root}.authCode`,
+      `${root}.authCode: must be a WeChat 付款码, 18 digits starting 10-15`,
+    );
+  }
+  if (!order.store) {
+    throw new ValidationError(
+      `${root}.store`,
+      `${root}.store: is required for a WeChat barcode payment (scene_info.store_info.out_id)`,
+    );
+  }
+}
