@@ -42,8 +42,8 @@ export function v3DirectMethodRule(
   order: { method: string; authCode?: string | undefined; store?: { id: string } | undefined },
   root: string,
 ): void {
-  if (order.method === "barcode") return wechatBarcodeRule(order, root);
-  v3MethodRule(order, root);
+  if (order.method === "barcode") wechatBarcodeRule(order, root);
+  else v3MethodRule(order, root);
 }
 
 /** The methods APIv3 offers, and the openid JSAPI and mini-program orders need (JSAPI下单 payer 必填). */

@@ -29,6 +29,7 @@ import {
   type ServiceProviderContext,
   type TradeQuery,
   type TradeResult,
+  TradeState,
   tradeQuerySchema,
   UnsupportedOperationError,
   withPaymentRule,
