@@ -347,6 +347,15 @@ export class AlipayProvider implements PaymentProvider {
     return downloadAlipayBill(this.client, request, this.config.timeoutMs);
   }
 
+  /**
+   * The fund bill (bill_type signcustomer, 账务明细: movements of the seller's balance) of one day,
+   * as the zip stream; open it with `openAlipayBillCsv(zip, "signcustomer")` and parse it with
+   * `parseAlipayFundBill` from @paybridge/reconcile.
+   */
+  fundFlowBill(request: Omit<AlipayBillRequest, "billType">): Promise<DownloadedAlipayBill> {
+    return downloadAlipayBill(this.client, { ...request, billType: "signcustomer" }, this.config.timeoutMs);
+  }
+
   async queryRefund(raw: RefundQuery): Promise<RefundResult> {
     const query = parseInput(refundQuerySchema, raw, "refundQuery");
     this.fieldRules.outTradeNo(query.outTradeNo, "refundQuery.outTradeNo");

@@ -2,9 +2,23 @@
 // real provider applies for and streams the bill, @paybridge/reconcile checks the hash, the
 // summary and the balance chain and yields typed records in fen, checked against the book.
 // WeChat 资金账单: https://pay.weixin.qq.com/docs/merchant/products/bill-download/format-fundflow.html
+// Alipay 账务明细 (bill_type signcustomer): https://opendocs.alipay.com/apis/api_15/alipay.data.dataservice.bill.downloadurl.query
+import { AlipayProvider } from "@paybridge/alipay";
 import { cny, silentLogger, systemClock } from "@paybridge/core";
-import { type FundFlowRecord, parseWechatFundFlowBill, verifiedBillStream } from "@paybridge/reconcile";
-import { OffsetClock, startWechatSandbox, type WechatSandbox } from "@paybridge/sandbox";
+import {
+  type FundFlowRecord,
+  openAlipayBillCsv,
+  parseAlipayFundBill,
+  parseWechatFundFlowBill,
+  verifiedBillStream,
+} from "@paybridge/reconcile";
+import {
+  type AlipaySandbox,
+  OffsetClock,
+  startAlipaySandbox,
+  startWechatSandbox,
+  type WechatSandbox,
+} from "@paybridge/sandbox";
 import { WechatPayProvider } from "@paybridge/wechatpay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -94,5 +108,69 @@ describe("WeChat Pay fund-flow bill from the sandbox", () => {
     await expect(provider.fundFlowBill({ billDate: DAY, accountType: "SAVINGS" as "BASIC" })).rejects.toThrow(
       /fundFlowBill\.accountType/,
     );
+  });
+});
+
+describe("Alipay fund bill (signcustomer) from the sandbox", () => {
+  let sandbox: AlipaySandbox;
+  let provider: AlipayProvider;
+  const order = `AF${tag}`;
+
+  beforeAll(async () => {
+    sandbox = await startAlipaySandbox({ startTime: at(`${DAY}T09:00:00`) });
+    provider = new AlipayProvider(
+      { ...sandbox.merchantConfig(), timeoutMs: 5_000 },
+      { merchantId: "ali-fund", logger: silentLogger, clock: () => new Date() },
+    );
+    await provider.createPayment({
+      outTradeNo: order,
+      description: "账务账单",
+      amount: cny(10_000),
+      method: "native",
+      notifyUrl: "http://127.0.0.1:9/alipay/notify",
+    });
+    // A 10.00 merchant voucher: the merchant receives 90.00.
+    await sandbox.pay(order, { vouchers: [{ amountFen: 1_000 }] });
+    await provider.refund({
+      outTradeNo: order,
+      outRefundNo: `${order}R`,
+      amount: cny(5_000),
+      total: cny(10_000),
+    });
+    await sandbox.advanceClock(at("2026-03-02T09:00:01").getTime() - sandbox.now().getTime());
+  });
+  afterAll(() => sandbox?.close());
+
+  it("books 商家实收, the fee, the refund sent back and the fee returned, as the book holds them", async () => {
+    const bill = await provider.fundFlowBill({ billDate: DAY });
+    const chunks: Buffer[] = [];
+    for await (const c of bill.body) chunks.push(c as Buffer);
+    const rows = await collect(
+      parseAlipayFundBill(await openAlipayBillCsv(Buffer.concat(chunks), "signcustomer")),
+    );
+    const trade = sandbox.trade(order);
+    const refund = trade?.refunds.get(`${order}R`);
+    if (!trade || !refund) throw new Error("not in the book");
+    const back = refund.amountFen - refund.share.mdiscountFen;
+    expect(back).toBe(4_500);
+    const feeBack = Math.round((fee(9_000) * back) / 9_000);
+    expect(rows.map((r) => [r.businessType, r.direction, r.amountFen, r.merchantNo])).toEqual([
+      ["在线支付", "income", 9_000, order],
+      ["收费", "expense", fee(9_000), order],
+      ["交易退款", "expense", back, order],
+      ["收费退回", "income", feeBack, order],
+    ]);
+    expect(rows[0]?.businessNo).toBe(trade.tradeNo);
+    expect(rows.at(-1)?.balanceFen).toBe(9_000 - fee(9_000) - back + feeBack);
+  });
+
+  it("an empty day is the header lines and zero footers", async () => {
+    const bill = await provider.fundFlowBill({ billDate: "2026-02-27" });
+    const chunks: Buffer[] = [];
+    for await (const c of bill.body) chunks.push(c as Buffer);
+    const rows = await collect(
+      parseAlipayFundBill(await openAlipayBillCsv(Buffer.concat(chunks), "signcustomer")),
+    );
+    expect(rows).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+export * from "./alipay/account-bill.js";
 export * from "./alipay/bill-zip.js";
 export * from "./alipay/trade-bill.js";
 export * from "./beijing-time.js";

@@ -4,6 +4,7 @@ import yazl from "yazl";
 import type { SandboxClock } from "../../shared/clock.js";
 import { fail } from "../errors.js";
 import type { AlipayLedger } from "../ledger.js";
+import { alipayAccountBillCsv } from "./account-bill.js";
 import { alipayTradeBillCsv, alipayTradeSummaryCsv } from "./trade-bill.js";
 
 const DAY_MS = 86_400_000;
@@ -31,10 +32,10 @@ export class AlipayBillDesk {
     private readonly sellerId: string,
   ) {}
 
-  /** alipay.data.dataservice.bill.downloadurl.query for `bill_type` trade; the URL path to serve. */
+  /** alipay.data.dataservice.bill.downloadurl.query for `bill_type` trade or signcustomer; the URL path to serve. */
   issue(billType: string, billDate: string): string {
-    if (billType !== "trade") {
-      fail("ACQ.INVALID_PARAMETER", `bill_type ${billType}: the sandbox serves trade bills only`);
+    if (billType !== "trade" && billType !== "signcustomer") {
+      fail("ACQ.INVALID_PARAMETER", `bill_type ${billType}: only trade and signcustomer are served`);
     }
     if (!/^\d{4}-\d{2}-\d{2}$/.test(billDate) || Number.isNaN(Date.parse(`${billDate}T00:00:00+08:00`))) {
       fail("ACQ.INVALID_PARAMETER", "bill_date 日账单格式为 yyyy-MM-dd");
@@ -42,11 +43,27 @@ export class AlipayBillDesk {
     const now = this.clock.now();
     const readyAt = Date.parse(`${billDate}T00:00:00+08:00`) + DAY_MS + 9 * 3_600_000;
     if (now.getTime() < readyAt) fail("isp.bill_not_exist", `${billDate} 的账单尚未生成`);
-    let zip = this.zips.get(billDate);
+    const key = `${billType}/${billDate}`;
+    let zip = this.zips.get(key);
     if (!zip) {
       const input = { sellerId: this.sellerId, trades: this.ledger.trades(), billDate, exportedAt: now };
-      zip = zipBill(input.sellerId, billDate, alipayTradeBillCsv(input), alipayTradeSummaryCsv(input));
-      this.zips.set(billDate, zip);
+      zip =
+        billType === "trade"
+          ? zipBill(
+              input.sellerId,
+              billDate,
+              "业务明细",
+              alipayTradeBillCsv(input),
+              alipayTradeSummaryCsv(input),
+            )
+          : zipBill(
+              input.sellerId,
+              billDate,
+              "账务明细",
+              alipayAccountBillCsv(input),
+              alipayTradeSummaryCsv(input),
+            );
+      this.zips.set(key, zip);
     }
     const token = randomBytes(16).toString("hex");
     this.issued.set(token, { zip, expiresAt: now.getTime() + URL_LIFETIME_MS });
@@ -61,11 +78,17 @@ export class AlipayBillDesk {
   }
 }
 
-async function zipBill(sellerId: string, billDate: string, detail: string, summary: string): Promise<Buffer> {
+async function zipBill(
+  sellerId: string,
+  billDate: string,
+  name: "业务明细" | "账务明细",
+  detail: string,
+  summary: string,
+): Promise<Buffer> {
   const zip = new yazl.ZipFile();
   const stem = `${sellerId}_${billDate.replaceAll("-", "")}`;
-  zip.addBuffer(iconv.encode(detail, "gbk"), `${stem}_业务明细.csv`);
-  zip.addBuffer(iconv.encode(summary, "gbk"), `${stem}_业务明细(汇总).csv`);
+  zip.addBuffer(iconv.encode(detail, "gbk"), `${stem}_${name}.csv`);
+  zip.addBuffer(iconv.encode(summary, "gbk"), `${stem}_${name}(汇总).csv`);
   zip.end();
   const chunks: Buffer[] = [];
   for await (const c of zip.outputStream) chunks.push(c as Buffer);
