@@ -4,6 +4,11 @@ export interface RefundRules {
   readonly windowDays: number;
   /** Most refunds one order may have (WeChat: 50); undefined when the provider sets no limit. */
   readonly maxRefundsPerOrder: number | undefined;
+  /**
+   * What the refunds of one order may add up to: the order's total (WeChat: "申请退款总金额不能超过订单金额",
+   * a coupon's share is refunded to the coupon) or what the buyer paid (the default).
+   */
+  readonly refundableBase?: "total" | "paid" | undefined;
   /** Least time between two refunds of one order (WeChat v3 refund doc: one minute). */
   readonly minIntervalMs: number;
   /** Calls per second per merchant (WeChat: 150 successful, 6 failed). */

@@ -11,6 +11,8 @@ export interface RefundPolicy {
   readonly windowDays: number;
   readonly maxRefundsPerOrder: number | undefined;
   readonly minIntervalMs: number;
+  /** What refunds may add up to (RefundRules.refundableBase): the order total, or what was paid (default). */
+  readonly refundableBase?: "total" | "paid" | undefined;
 }
 
 export function policyFromRules(rules: RefundRules): RefundPolicy {
@@ -18,6 +20,7 @@ export function policyFromRules(rules: RefundRules): RefundPolicy {
     windowDays: rules.windowDays,
     maxRefundsPerOrder: rules.maxRefundsPerOrder,
     minIntervalMs: rules.minIntervalMs,
+    ...(rules.refundableBase !== undefined ? { refundableBase: rules.refundableBase } : {}),
   };
 }
 
@@ -142,10 +145,12 @@ export function decideReserveFromTotals(
       `order ${order.outTradeNo} already has ${counted} refunds; at most ${policy.maxRefundsPerOrder} are allowed`,
     );
   }
-  if (held + input.amountFen > order.paidFen) {
+  const cap = policy.refundableBase === "total" ? order.totalFen : order.paidFen;
+  if (held + input.amountFen > cap) {
+    const what = cap === order.paidFen ? "paid" : "of the order's total";
     throw new RefundRuleError(
       "sum",
-      `refunding ${input.amountFen} fen would bring order ${order.outTradeNo} to ${held + input.amountFen} fen refunded or pending, over the ${order.paidFen} fen paid`,
+      `refunding ${input.amountFen} fen would bring order ${order.outTradeNo} to ${held + input.amountFen} fen refunded or pending, over the ${cap} fen ${what}`,
     );
   }
   const last = totals.lastAt?.getTime();

@@ -37,6 +37,7 @@ import {
 } from "@paybridge/core";
 import { z } from "zod";
 import { wechatFieldRules } from "../shared/field-rules.js";
+import { WECHAT_REFUND_RULES } from "../shared/refund-rules.js";
 import { CLOUD_PAY_METHODS, type CloudPayApi } from "./api.js";
 import { formatBeijingTime } from "./beijing-time.js";
 import { CloudPayClient } from "./client.js";
@@ -91,13 +92,8 @@ export class WechatCloudPayProvider implements PaymentProvider {
     listRefunds: true,
     partialRefund: true,
   };
-  /** CloudPay.refund (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.refund.html): one year, 50 partial refunds, 150 qps successful / 6 qps failed; v3 doc (https://pay.weixin.qq.com/doc/v3/merchant/4012556457): one minute apart. */
-  readonly refundRules: RefundRules = {
-    windowDays: 365,
-    maxRefundsPerOrder: 50,
-    minIntervalMs: 60_000,
-    rateLimit: { successPerSecond: 150, failurePerSecond: 6 },
-  };
+  /** WeChat Pay's refund rules, written once for every transport (shared/refund-rules.ts). */
+  readonly refundRules: RefundRules = WECHAT_REFUND_RULES;
   /**
    * v2 统一下单 rules, which CloudPay.unifiedOrder takes: out_trade_no "要求32个字符内，只能是数字、
    * 大小写字母_-|*" (no minimum), body String(128), refund_desc String(80); no notify_url (the

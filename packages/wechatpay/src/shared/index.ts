@@ -1,2 +1,3 @@
 export * from "./errors.js";
+export * from "./refund-rules.js";
 export * from "./status-map.js";

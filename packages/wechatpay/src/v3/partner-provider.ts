@@ -32,6 +32,7 @@ import {
   UnsupportedOperationError,
   withPaymentRule,
 } from "@paybridge/core";
+import { WECHAT_REFUND_RULES } from "../shared/refund-rules.js";
 import { openV3Client, type V3Client } from "./client.js";
 import { closeOrRefusePaid } from "./close.js";
 import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
@@ -122,15 +123,8 @@ export class WechatPayPartnerProvider implements PaymentProvider {
     // This instance is a 服务商's sub-merchant: the conformance suite's sub-merchant cases run for it.
     modes: ["service_provider"],
   };
-  // Partner 退款申请 (https://pay.weixin.qq.com/doc/v3/partner/4012886219, .../4013163605): 365 days,
-  // 50 partial refunds one minute apart, and 150 / 6 QPS "同一服务商商户号下": the budget is the
-  // service provider's, shared by all its sub-merchants (rateLimitAccount).
-  readonly refundRules: RefundRules = {
-    windowDays: 365,
-    maxRefundsPerOrder: 50,
-    minIntervalMs: 60_000,
-    rateLimit: { successPerSecond: 150, failurePerSecond: 6 },
-  };
+  /** WeChat Pay's refund rules, written once for every transport (shared/refund-rules.ts). */
+  readonly refundRules: RefundRules = WECHAT_REFUND_RULES;
   readonly rateLimitAccount: string;
   readonly fieldRules: ProviderFieldRules;
   private readonly identity: V3PartnerIdentity;

@@ -35,6 +35,7 @@ import {
   withPaymentRule,
 } from "@paybridge/core";
 import type Pay from "wechatpay-node-v3";
+import { WECHAT_REFUND_RULES } from "../shared/refund-rules.js";
 import {
   type DownloadedBill,
   downloadFundFlowBill,
@@ -92,13 +93,8 @@ export class WechatPayProvider implements PaymentProvider {
     listRefunds: false,
     partialRefund: true,
   };
-  // https://pay.weixin.qq.com/doc/v3/merchant/4012556457: 365 days, 50 partial refunds, one minute apart, 150 / 6 qps per merchant.
-  readonly refundRules: RefundRules = {
-    windowDays: 365,
-    maxRefundsPerOrder: 50,
-    minIntervalMs: 60_000,
-    rateLimit: { successPerSecond: 150, failurePerSecond: 6 },
-  };
+  /** WeChat Pay's refund rules, written once for every transport (shared/refund-rules.ts). */
+  readonly refundRules: RefundRules = WECHAT_REFUND_RULES;
 
   readonly fieldRules: ProviderFieldRules;
   private readonly config: WechatPayV3Config;

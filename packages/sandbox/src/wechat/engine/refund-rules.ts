@@ -3,7 +3,18 @@ import type { CreateRefundInput, EngineOrder, EngineRefund } from "./types.js";
 
 const DAY_MS = 24 * 3600_000;
 
-/** The per-order refund limits of docs/refunds.md "Rules checked before any call" (defaults from https://pay.weixin.qq.com/doc/v3/merchant/4012556457). */
+/**
+ * The per-order refund limits (defaults from 退款申请, https://pay.weixin.qq.com/doc/v3/merchant/4012556457).
+ *
+ * This is the simulator's own copy of WeChat's refund rules, kept apart from the client's
+ * (@paybridge/wechatpay shared/refund-rules.ts) on purpose: the sandbox tests that client, so a rule
+ * it shared would be a mistake neither side could catch. The two copies agree, each as the page says:
+ * - the sum is capped by the order's total ("申请退款总金额不能超过订单金额"), not what the buyer paid;
+ * - every refund WeChat accepted counts toward the 50, closed ones too; a refund the merchant
+ *   withdrew before sending never reached WeChat, so it is not in this book at all;
+ * - the one minute ("同一笔订单多次退款的请求需相隔1分钟") runs from the request that created the
+ *   previous refund here (a repeat of its out_refund_no is that refund again, not a new request).
+ */
 export interface RefundRuleLimits {
   /** Days after pay success a refund is accepted (https://pay.weixin.qq.com/doc/v3/merchant/4012556457: "按支付成功时间+365天计算"). */
   readonly windowDays: number;
