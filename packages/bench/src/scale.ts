@@ -47,7 +47,7 @@ export const FULL_SCALE: BenchScale = {
   ledgerRefunds: 200,
   ledgerRounds: 5,
   manyMerchants: 1_000,
-  manyMerchantOpsPerRound: 20_000,
+  manyMerchantOpsPerRound: 200_000,
   ledgerConcurrency: [1, 8, 64],
   reconcileRows: 1_000_000,
   reconcileRounds: 3,
