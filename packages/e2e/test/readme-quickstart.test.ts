@@ -95,6 +95,12 @@ describe("README quick start", () => {
     expect(code).not.toContain("orders:");
   });
 
+  it("README.zh-CN.md carries the same quick start, character for character", () => {
+    const zh = readFileSync(join(root, "README.zh-CN.md"), "utf8");
+    const block = zh.split("## 后端快速上手")[1]?.match(/```ts\n([\s\S]*?)```/)?.[1];
+    expect(block).toBe(quickStartCode());
+  });
+
   it("takes a payment and a refund end to end", async () => {
     const no = `RQS${Date.now().toString(36)}`;
     const pay = await fetch(`${base}/orders/${no}/pay`, { method: "POST" });
