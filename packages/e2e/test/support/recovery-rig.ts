@@ -54,6 +54,8 @@ export async function startRecoveryRig(options: {
   readonly alipay: AlipaySandbox;
   readonly engine: RecoveryEngine;
   readonly config: RecoveryConfigInput;
+  /** The worker's clock (default: the system's); an app server's clock may run ahead of the provider's. */
+  readonly clock?: () => Date;
 }): Promise<RecoveryRig> {
   const { db, schema } = options;
   const payments = new PostgresPaymentLedger(db, { schema });
@@ -99,6 +101,7 @@ export async function startRecoveryRig(options: {
     engine: options.engine,
     config: options.config,
     healthFrom: { db, schema },
+    ...(options.clock ? { clock: options.clock } : {}),
     onReport: (r) => reports.push(r),
   });
   return {
