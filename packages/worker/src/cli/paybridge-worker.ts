@@ -16,6 +16,7 @@ async function main(): Promise<number> {
     throw new Error("--engine pg-boss needs the app module's recovery() to return connectionString");
   }
   const oneShot = args.mode !== "run";
+  // A configuration the worker refuses still closes the app's connections, or they keep it alive.
   const worker = await startRecoveryWorker({
     ...app,
     // --health and --once start no engine: every job disabled, run by hand below.
@@ -28,6 +29,9 @@ async function main(): Promise<number> {
             ...(app.bossSchema ? { schema: app.bossSchema } : {}),
           }
         : { kind: "in-process" },
+  }).catch(async (error: unknown) => {
+    await app.close?.();
+    throw error;
   });
   const print = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
   try {
@@ -40,14 +44,17 @@ async function main(): Promise<number> {
       print(await worker.health());
       return 0;
     }
+    // Listening before the first line: a supervisor may signal as soon as it reads it, and a
+    // signal with no listener would kill the process without stopping the worker.
+    const stopped = new Promise<void>((resolve) => {
+      process.once("SIGTERM", resolve);
+      process.once("SIGINT", resolve);
+    });
     print({ started: worker.engine, ...(await worker.health()) });
     const timer = setInterval(() => {
       worker.health().then(print, () => {});
     }, args.healthEveryMs);
-    await new Promise<void>((resolve) => {
-      process.once("SIGTERM", resolve);
-      process.once("SIGINT", resolve);
-    });
+    await stopped;
     clearInterval(timer);
     return 0;
   } finally {
