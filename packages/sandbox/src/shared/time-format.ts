@@ -11,3 +11,14 @@ export function formatBeijingTime(date: Date): string {
 export function formatBeijingCompact(date: Date): string {
   return formatBeijingTime(date).slice(0, 19).replace(/[-T:]/g, "");
 }
+
+/**
+ * Parses WeChat v2 / CloudPay yyyyMMddHHmmss (Beijing time), e.g. unifiedOrder timeExpire; the
+ * caller has checked the text is 14 digits.
+ */
+export function parseBeijingCompact(text: string): Date {
+  const [y, mo, d, h, mi, s] = [0, 4, 6, 8, 10, 12].map((i, k) =>
+    Number(text.slice(i, i + (k === 0 ? 4 : 2))),
+  );
+  return new Date(Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0) - 8 * 3600_000);
+}

@@ -1,3 +1,4 @@
+import { parseBeijingCompact } from "../../shared/time-format.js";
 import type { WechatOrderChannel } from "../../wechat/engine/types.js";
 import { CloudPayParamError, fen, OUT_TRADE_NO, oneOf, optStr, str } from "../params.js";
 import { V2_TRADE_TYPE } from "../wire.js";
@@ -39,7 +40,7 @@ export const unifiedOrder: CloudPayResultMethod = (ctx, p) => {
     payerOpenid: subOpenid ?? openid,
     payerClientIp: optStr(p, "spbillCreateIp", 64),
     attach: optStr(p, "attach", 127),
-    timeExpire: timeExpire === undefined ? undefined : beijingCompactToDate(timeExpire),
+    timeExpire: timeExpire === undefined ? undefined : parseBeijingCompact(timeExpire),
   });
   ctx.targets.set(targetKey(subMchId, order.outTradeNo), {
     envId,
@@ -63,10 +64,3 @@ export const unifiedOrder: CloudPayResultMethod = (ctx, p) => {
     },
   };
 };
-
-function beijingCompactToDate(text: string): Date {
-  const [y, mo, d, h, mi, s] = [0, 4, 6, 8, 10, 12].map((i, k) =>
-    Number(text.slice(i, i + (k === 0 ? 4 : 2))),
-  );
-  return new Date(Date.UTC(y ?? 0, (mo ?? 1) - 1, d ?? 1, h ?? 0, mi ?? 0, s ?? 0) - 8 * 3600_000);
-}
