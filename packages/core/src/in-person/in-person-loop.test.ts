@@ -1,5 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { OutcomeUnknownError, PaymentError, ProviderUnavailableError } from "../errors/errors.js";
+import {
+  OutcomeUnknownError,
+  PaymentError,
+  ProviderUnavailableError,
+  SignatureError,
+} from "../errors/errors.js";
 import { cny } from "../money/money.js";
 import type { Clock } from "../provider/clock.js";
 import { waitOnClock } from "../provider/wait.js";
@@ -134,6 +139,27 @@ describe("in-person payment loop", () => {
     const result = await run(operations);
     expect(result).toMatchObject({ state: 2, rawStatus: "AUTH_CODE_EXPIRED", amount: cny(500) });
     expect(log).toEqual(["pay"]);
+  });
+
+  it("queries, never records failed, when the pay answer cannot be trusted (bad signature, unknown status, mismatched ids)", async () => {
+    // Seen with a paid order: an answer refused for its signature window was recorded failed (2)
+    // while WeChat held the money.
+    for (const untrusted of [
+      new SignatureError("answer timestamp is outside the 5-minute window"),
+      new PaymentError("UNKNOWN_STATUS", "trade_state NEWSTATE"),
+      new PaymentError("ANSWER_MISMATCH", "mchid differs"),
+      new PaymentError("TRADE_STATE", "order already paid"),
+    ]) {
+      const { operations, log } = ops({
+        pay: async () => {
+          throw untrusted;
+        },
+        query: async () => trade(3, "SUCCESS"),
+      });
+      const result = await run(operations);
+      expect(result, untrusted.code).toMatchObject({ state: 3, rawStatus: "SUCCESS" });
+      expect(log, untrusted.code).toEqual(["pay", "query"]);
+    }
   });
 
   it("reverses a failed (PAYERROR) payment so it can never be paid after all", async () => {

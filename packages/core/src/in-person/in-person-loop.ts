@@ -78,11 +78,11 @@ export async function runInPersonPayment(
     const answer = await ops.pay();
     if (answer.kind === "settled" && answer.trade.state !== TradeState.UNPAID) return answer.trade;
   } catch (error) {
-    // A final refusal (code expired, balance too low, risk control) moved no money: the payment
-    // failed (2). Anything else (timeout, system error, a lost answer) is unknown: query it.
-    if (error instanceof PaymentError && !error.retryable && !(error instanceof NotFoundError)) {
-      return refused(ops, error);
-    }
+    // A final refusal the provider stated in a verified answer (code expired, balance too low,
+    // risk control) moved no money: the payment failed (2). Anything else is unknown and queried:
+    // a timeout, a system error, a lost answer, and also an answer PayBridge cannot trust (a bad
+    // signature, an unknown status, ids that do not match), which says nothing about the money.
+    if (isRefusal(error)) return refused(ops, error);
   }
   for (;;) {
     const left = schedule.queryLimitMs - (clock().getTime() - started);
@@ -138,6 +138,24 @@ async function queryQuietly(ops: InPersonOperations, trace: InPersonTrace): Prom
     // A failed or lost query says nothing about the payment; the next one (or the reversal) will.
     return undefined;
   }
+}
+
+/** The error kinds that only a provider's own, verified refusal produces. */
+const REFUSALS: ReadonlySet<string> = new Set([
+  "INVALID_REQUEST",
+  "AUTHORIZATION",
+  "INSUFFICIENT_FUNDS",
+  "ACCOUNT_ABNORMAL",
+  "PROVIDER",
+]);
+
+function isRefusal(error: unknown): error is PaymentError {
+  return (
+    error instanceof PaymentError &&
+    !error.retryable &&
+    !(error instanceof NotFoundError) &&
+    REFUSALS.has(error.code)
+  );
 }
 
 function refused(ops: InPersonOperations, error: PaymentError): TradeResult {
