@@ -1,4 +1,4 @@
-import { fenToYuan } from "@paybridge/core";
+import { formatYuan } from "../shared/yuan.js";
 import type { SandboxTrade } from "./ledger.js";
 
 const escapeHtml = (s: string) =>
@@ -11,7 +11,7 @@ const escapeHtml = (s: string) =>
 export function cashierPage(trade: SandboxTrade): string {
   const payable = trade.status === "WAIT_BUYER_PAY";
   const buttons = payable
-    ? `<form method="post" action="/cashier/${trade.tradeNo}/pay"><button id="pay" type="submit">确认付款 Pay ¥${fenToYuan(trade.totalFen)}</button></form>
+    ? `<form method="post" action="/cashier/${trade.tradeNo}/pay"><button id="pay" type="submit">确认付款 Pay ¥${formatYuan(trade.totalFen)}</button></form>
        <form method="post" action="/cashier/${trade.tradeNo}/fail"><button id="fail" type="submit">支付失败 Fail this attempt</button></form>`
     : `<p id="status">${escapeHtml(trade.status)}</p>`;
   return `<!doctype html>
@@ -21,7 +21,7 @@ export function cashierPage(trade: SandboxTrade): string {
 .amount{font-size:2rem;margin:.5rem 0}button{font-size:1rem;padding:.6rem 1.2rem;margin:.4rem 0;width:100%}
 .note{color:#666;font-size:.85rem}</style></head>
 <body><h1>支付宝收银台</h1><p class="note">PayBridge Alipay sandbox: no real money moves.</p>
-<p>${escapeHtml(trade.subject)}</p><p class="amount">¥${fenToYuan(trade.totalFen)}</p>
+<p>${escapeHtml(trade.subject)}</p><p class="amount">¥${formatYuan(trade.totalFen)}</p>
 <p class="note">商户订单号 ${escapeHtml(trade.outTradeNo)} · 交易号 ${trade.tradeNo}${trade.failedAttempts ? ` · ${trade.failedAttempts} failed attempt(s)` : ""}</p>
 ${buttons}
 </body></html>`;

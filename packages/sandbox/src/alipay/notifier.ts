@@ -1,5 +1,4 @@
 import { randomBytes } from "node:crypto";
-import { fenToYuan } from "@paybridge/core";
 import type { SandboxClock } from "../shared/clock.js";
 import {
   DEFAULT_DELIVERY_MODE,
@@ -7,6 +6,7 @@ import {
   nextDeliveryMode,
   pickDeliveryMode,
 } from "../shared/delivery-mode.js";
+import { formatYuan } from "../shared/yuan.js";
 import { formatBeijing } from "./clock.js";
 import { fundChannels, tradeAmounts } from "./discounts.js";
 import type { LedgerEvent, SandboxTrade } from "./ledger.js";
@@ -236,31 +236,31 @@ export class AlipayNotifier {
       buyer_logon_id: t.buyerLogonId,
       seller_id: this.options.sellerId,
       trade_status: t.status,
-      total_amount: fenToYuan(t.totalFen),
+      total_amount: formatYuan(t.totalFen),
       subject: t.subject,
       gmt_create: formatBeijing(t.createdAt),
     };
     if (t.paidAt) {
       const a = tradeAmounts(t.totalFen, t.discounts);
-      fields.receipt_amount = fenToYuan(a.receiptFen);
-      fields.invoice_amount = fenToYuan(a.invoiceFen);
-      fields.buyer_pay_amount = fenToYuan(a.buyerPayFen);
-      fields.point_amount = fenToYuan(a.pointFen);
+      fields.receipt_amount = formatYuan(a.receiptFen);
+      fields.invoice_amount = formatYuan(a.invoiceFen);
+      fields.buyer_pay_amount = formatYuan(a.buyerPayFen);
+      fields.point_amount = formatYuan(a.pointFen);
       fields.gmt_payment = formatBeijing(t.paidAt);
       // The notification page spells the list's keys in camelCase (fundChannel, voucherId ...).
       fields.fund_bill_list = JSON.stringify(
         fundChannels(t.totalFen, t.discounts).map((c) => ({
-          amount: fenToYuan(c.fen),
+          amount: formatYuan(c.fen),
           fundChannel: c.channel,
         })),
       );
       if (t.discounts.vouchers.length > 0) {
         fields.voucher_detail_list = JSON.stringify(
           t.discounts.vouchers.map((v) => ({
-            amount: fenToYuan(v.amountFen),
-            merchantContribute: fenToYuan(v.merchantContributeFen),
+            amount: formatYuan(v.amountFen),
+            merchantContribute: formatYuan(v.merchantContributeFen),
             name: v.name,
-            otherContribute: fenToYuan(v.otherContributeFen),
+            otherContribute: formatYuan(v.otherContributeFen),
             type: v.type,
             voucherId: v.id,
           })),
@@ -271,7 +271,7 @@ export class AlipayNotifier {
     if (event.type === "refunded") {
       // refund_fee is the trade's total refunded so far; out_biz_no names this refund request.
       fields.out_biz_no = event.refund.outRequestNo;
-      fields.refund_fee = fenToYuan(t.refundedFen);
+      fields.refund_fee = formatYuan(t.refundedFen);
       fields.gmt_refund = formatBeijing(event.refund.at, true);
     }
     if (t.closedAt) fields.gmt_close = formatBeijing(t.closedAt);

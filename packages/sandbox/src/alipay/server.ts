@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { fenToYuan } from "@paybridge/core";
 import type { AnswerRewriteQueue } from "../shared/answer-rewrite.js";
 import type { SandboxClock } from "../shared/clock.js";
 import { type DeliveryMode, pickDeliveryMode } from "../shared/delivery-mode.js";
+import { formatYuan } from "../shared/yuan.js";
 import { assertAppAuthToken } from "./app-auth.js";
 import type { AlipayBillDesk } from "./bills/bill-desk.js";
 import { cashierPage, resultPage } from "./cashier.js";
@@ -313,7 +313,7 @@ function returnUrl(deps: GatewayDeps, trade: SandboxTrade): string {
     timestamp: formatBeijing(deps.clock.now()),
     out_trade_no: trade.outTradeNo,
     trade_no: trade.tradeNo,
-    total_amount: fenToYuan(trade.totalFen),
+    total_amount: formatYuan(trade.totalFen),
     seller_id: deps.sellerId,
   };
   params.sign = rsa2Sign(notifySignContent(params), deps.keyRing.current.privateKey);

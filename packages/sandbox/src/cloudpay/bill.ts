@@ -1,5 +1,5 @@
-import { fenToYuan } from "@paybridge/core";
 import { formatBeijingCompact } from "../shared/time-format.js";
+import { formatYuan } from "../shared/yuan.js";
 import { paymentCells, refundCells } from "../wechat/bills/bill-cells.js";
 import { orderMoney, refundMoney } from "../wechat/engine/promotions.js";
 import type { EngineOrder, EngineRefund } from "../wechat/engine/types.js";
@@ -63,11 +63,11 @@ export function renderBill(
           "SUCCESS",
           o.bankType ?? "OTHERS",
           o.currency,
-          fenToYuan(orderMoney(o).settlementTotalFen),
-          fenToYuan(orderMoney(o).couponFen),
+          formatYuan(orderMoney(o).settlementTotalFen),
+          formatYuan(orderMoney(o).couponFen),
           o.description,
           o.attach ?? "",
-          fenToYuan(fee(orderMoney(o).settlementTotalFen)),
+          formatYuan(fee(orderMoney(o).settlementTotalFen)),
           "0.60%",
         ]),
       );
@@ -80,9 +80,9 @@ export function renderBill(
             ...orderCells(o, o.successTime ?? o.createdAt),
             ...paymentCells(
               o,
-              fenToYuan(orderMoney(o).settlementTotalFen),
-              fenToYuan(fee(orderMoney(o).settlementTotalFen)),
-              fenToYuan(orderMoney(o).couponFen),
+              formatYuan(orderMoney(o).settlementTotalFen),
+              formatYuan(fee(orderMoney(o).settlementTotalFen)),
+              formatYuan(orderMoney(o).couponFen),
             ),
           ]),
         );
@@ -95,10 +95,10 @@ export function renderBill(
         line([
           ...orderCells(o, r.createdAt),
           ...refundCells(o, r, {
-            refund: fenToYuan(refundMoney(r).settlementRefundFen),
+            refund: formatYuan(refundMoney(r).settlementRefundFen),
             status: V2_REFUND_STATUS[r.status],
-            fee: `-${fenToYuan(fee(refundMoney(r).settlementRefundFen))}`,
-            couponRefund: fenToYuan(refundMoney(r).discountRefundFen),
+            fee: `-${formatYuan(fee(refundMoney(r).settlementRefundFen))}`,
+            couponRefund: formatYuan(refundMoney(r).discountRefundFen),
           }),
         ]),
       );
@@ -118,12 +118,12 @@ export function renderBill(
     (billType === "SUCCESS" ? 0 : refunds.reduce((s, r) => s + fee(settledRefund(r)), 0));
   const summary = line([
     String(rows.length),
-    fenToYuan(paidFen),
-    fenToYuan(refundFen),
-    fenToYuan(cashCouponRefundFen),
-    fees < 0 ? `-${fenToYuan(-fees)}` : fenToYuan(fees),
-    fenToYuan(orderedFen),
-    fenToYuan(requestedFen),
+    formatYuan(paidFen),
+    formatYuan(refundFen),
+    formatYuan(cashCouponRefundFen),
+    fees < 0 ? `-${formatYuan(-fees)}` : formatYuan(fees),
+    formatYuan(orderedFen),
+    formatYuan(requestedFen),
   ]);
   return [billType === "SUCCESS" ? SUCCESS_HEADER : ALL_HEADER, ...rows, SUMMARY_HEADER, summary, ""].join(
     "\r\n",

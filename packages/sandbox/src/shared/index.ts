@@ -4,3 +4,4 @@ export * from "./clock.js";
 export * from "./delivery-mode.js";
 export * from "./rsa.js";
 export * from "./time-format.js";
+export * from "./yuan.js";

@@ -1,3 +1,4 @@
+import { formatYuan } from "../../shared/yuan.js";
 import { formatBeijing } from "../clock.js";
 import { sendBackFen, tradeAmounts } from "../discounts.js";
 import type { SandboxTrade } from "../ledger.js";
@@ -16,11 +17,6 @@ import { ALIPAY_SANDBOX_FEE_PER_10000 } from "./trade-bill.js";
 export const ALIPAY_ACCOUNT_BILL_HEADER =
   "账务流水号,业务流水号,商户订单号,商品名称,发生时间,对方账号,收入金额（+元）,支出金额（-元）,账户余额（元）,交易渠道,业务类型,备注";
 
-const yuan = (fen: number): string => {
-  const sign = fen < 0 ? "-" : "";
-  const abs = Math.abs(fen);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
-};
 const feeOf = (fen: number) => Math.round((fen * ALIPAY_SANDBOX_FEE_PER_10000) / 10_000);
 const chineseDate = (day: string) => `${day.slice(0, 4)}年${day.slice(5, 7)}月${day.slice(8, 10)}日`;
 
@@ -99,9 +95,9 @@ export function alipayAccountBillCsv(input: AlipayAccountBillInput): string {
         m.trade.subject.replaceAll(",", "，"),
         formatBeijing(m.at),
         m.trade.buyerLogonId,
-        m.fen >= 0 ? yuan(m.fen) : "",
-        m.fen < 0 ? yuan(m.fen) : "",
-        yuan(balance),
+        m.fen >= 0 ? formatYuan(m.fen) : "",
+        m.fen < 0 ? formatYuan(m.fen) : "",
+        formatYuan(balance),
         "支付宝",
         m.type,
         "",
@@ -116,8 +112,8 @@ export function alipayAccountBillCsv(input: AlipayAccountBillInput): string {
     ALIPAY_ACCOUNT_BILL_HEADER,
     ...rows,
     "#-----------------------------------------账务明细列表结束------------------------------------",
-    `#支出合计：${totals.out}笔，共${yuan(totals.outFen)}元`,
-    `#收入合计：${totals.in}笔，共${yuan(totals.inFen)}元`,
+    `#支出合计：${totals.out}笔，共${formatYuan(totals.outFen)}元`,
+    `#收入合计：${totals.in}笔，共${formatYuan(totals.inFen)}元`,
     `#导出时间：[${formatBeijing(input.exportedAt).replace(/^(\d{4})-(\d{2})-(\d{2})/, "$1年$2月$3日")}]`,
   ];
   return `${lines.join("\r\n")}\r\n`;

@@ -1,3 +1,4 @@
+import { formatYuan } from "../../shared/yuan.js";
 import { formatBeijing } from "../clock.js";
 import { sendBackFen, tradeAmounts } from "../discounts.js";
 import type { SandboxTrade } from "../ledger.js";
@@ -19,11 +20,6 @@ export const ALIPAY_TRADE_BILL_HEADER =
 /** The sandbox's service fee: 0.6%, rounded half up to the fen, given back pro rata on refunds. */
 export const ALIPAY_SANDBOX_FEE_PER_10000 = 60;
 
-const yuan = (fen: number): string => {
-  const sign = fen < 0 ? "-" : "";
-  const abs = Math.abs(fen);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
-};
 const feeOf = (fen: number) => Math.round((fen * ALIPAY_SANDBOX_FEE_PER_10000) / 10_000);
 const chineseDate = (day: string) => `${day.slice(0, 4)}年${day.slice(5, 7)}月${day.slice(8, 10)}日`;
 
@@ -74,18 +70,18 @@ export function alipayTradeBillCsv(input: AlipayTradeBillInput): string {
       "",
       "",
       t.buyerLogonId,
-      yuan(m.order),
-      yuan(m.receipt),
+      formatYuan(m.order),
+      formatYuan(m.receipt),
       "0.00",
-      yuan(m.point),
-      yuan(m.platform),
-      yuan(m.merchant),
-      yuan(m.voucher),
+      formatYuan(m.point),
+      formatYuan(m.platform),
+      formatYuan(m.merchant),
+      formatYuan(m.voucher),
       t.discounts.vouchers.map((v) => v.name.replaceAll(",", "，")).join("|"),
       "0.00",
       "0.00",
       requestNo,
-      yuan(fee),
+      formatYuan(fee),
       "0.00",
       "",
     ].join(",");
@@ -150,8 +146,8 @@ export function alipayTradeBillCsv(input: AlipayTradeBillInput): string {
     ALIPAY_TRADE_BILL_HEADER,
     ...rows,
     "#-----------------------------------------业务明细列表结束------------------------------------",
-    `#交易合计：${paidCount}笔，商家实收共${yuan(paidFen)}元，商家优惠共${yuan(merchantFen)}元`,
-    `#退款合计：${refundCount}笔，商家实收退款共${yuan(refundFen)}元，商家优惠退款共${yuan(merchantRefundFen)}元`,
+    `#交易合计：${paidCount}笔，商家实收共${formatYuan(paidFen)}元，商家优惠共${formatYuan(merchantFen)}元`,
+    `#退款合计：${refundCount}笔，商家实收退款共${formatYuan(refundFen)}元，商家优惠退款共${formatYuan(merchantRefundFen)}元`,
     `#导出时间：[${formatBeijing(input.exportedAt).replace(/^(\d{4})-(\d{2})-(\d{2})/, "$1年$2月$3日")}]`,
   ];
   return `${lines.join("\r\n")}\r\n`;

@@ -1,5 +1,5 @@
-import { yuanToFen } from "@paybridge/core";
 import type { SandboxClock } from "../../shared/clock.js";
+import { parseYuan } from "../../shared/yuan.js";
 import type { AlipayBillDesk } from "../bills/bill-desk.js";
 import { parseBeijing } from "../clock.js";
 import { fail, type GatewayResponse } from "../errors.js";
@@ -58,12 +58,9 @@ export function amountFen(biz: Readonly<Record<string, unknown>>, key: string): 
   const raw = biz[key];
   const text = typeof raw === "number" ? String(raw) : raw;
   if (typeof text !== "string" || text === "") fail("ACQ.INVALID_PARAMETER", `缺少必选参数 ${key}`);
-  let fen: number;
-  try {
-    fen = yuanToFen(text, key);
-  } catch {
+  const fen = parseYuan(text);
+  if (fen === undefined)
     return fail("ACQ.INVALID_PARAMETER", `${key} 格式错误, 单位为元, 最多两位小数: ${text}`);
-  }
   if (fen < 1) fail("ACQ.INVALID_PARAMETER", `${key} 必须不小于 0.01`);
   if (fen > 10_000_000_000) fail("ACQ.TOTAL_FEE_EXCEED", `${key} 超过 100000000`);
   return fen;

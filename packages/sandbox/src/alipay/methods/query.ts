@@ -1,4 +1,4 @@
-import { fenToYuan } from "@paybridge/core";
+import { formatYuan } from "../../shared/yuan.js";
 import { formatBeijing } from "../clock.js";
 import { fundChannels, tradeAmounts } from "../discounts.js";
 import { success } from "../errors.js";
@@ -36,11 +36,11 @@ export function tradeFields(trade: SandboxTrade): Record<string, string> {
     out_trade_no: trade.outTradeNo,
     buyer_logon_id: trade.buyerLogonId,
     trade_status: trade.status,
-    total_amount: fenToYuan(trade.totalFen),
-    buyer_pay_amount: paid ? fenToYuan(a.buyerPayFen) : "0.00",
-    point_amount: paid ? fenToYuan(a.pointFen) : "0.00",
-    invoice_amount: paid ? fenToYuan(a.invoiceFen) : "0.00",
-    receipt_amount: paid ? fenToYuan(a.receiptFen) : "0.00",
+    total_amount: formatYuan(trade.totalFen),
+    buyer_pay_amount: paid ? formatYuan(a.buyerPayFen) : "0.00",
+    point_amount: paid ? formatYuan(a.pointFen) : "0.00",
+    invoice_amount: paid ? formatYuan(a.invoiceFen) : "0.00",
+    receipt_amount: paid ? formatYuan(a.receiptFen) : "0.00",
     buyer_user_id: trade.buyerId,
     subject: trade.subject,
   };
@@ -52,7 +52,7 @@ export function tradeFields(trade: SandboxTrade): Record<string, string> {
 function fundBillList(trade: SandboxTrade): { fund_channel: string; amount: string }[] {
   return fundChannels(trade.totalFen, trade.discounts).map((c) => ({
     fund_channel: c.channel,
-    amount: fenToYuan(c.fen),
+    amount: formatYuan(c.fen),
   }));
 }
 
@@ -61,8 +61,8 @@ function voucherDetailList(trade: SandboxTrade): Record<string, string>[] {
     id: v.id,
     name: v.name,
     type: v.type,
-    amount: fenToYuan(v.amountFen),
-    merchant_contribute: fenToYuan(v.merchantContributeFen),
-    other_contribute: fenToYuan(v.otherContributeFen),
+    amount: formatYuan(v.amountFen),
+    merchant_contribute: formatYuan(v.merchantContributeFen),
+    other_contribute: formatYuan(v.otherContributeFen),
   }));
 }

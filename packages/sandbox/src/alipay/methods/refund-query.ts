@@ -1,4 +1,4 @@
-import { fenToYuan } from "@paybridge/core";
+import { formatYuan } from "../../shared/yuan.js";
 import { formatBeijing } from "../clock.js";
 import { sendBackFen } from "../discounts.js";
 import { success } from "../errors.js";
@@ -30,11 +30,11 @@ export const refundQuery: MethodHandler = (ctx) => {
     trade_no: trade.tradeNo,
     out_trade_no: trade.outTradeNo,
     out_request_no: outRequestNo,
-    total_amount: fenToYuan(trade.totalFen),
-    refund_amount: fenToYuan(found.amountFen),
+    total_amount: formatYuan(trade.totalFen),
+    refund_amount: formatYuan(found.amountFen),
     ...(ctx.refundQueryOmitsStatus ? {} : { refund_status: "REFUND_SUCCESS" }),
     ...(options.includes("gmt_refund_pay") ? { gmt_refund_pay: formatBeijing(found.at) } : {}),
-    send_back_fee: fenToYuan(sendBackFen(found.amountFen, found.share)),
+    send_back_fee: formatYuan(sendBackFen(found.amountFen, found.share)),
     ...refundPresentFields(found.share),
   });
 };

@@ -1,4 +1,4 @@
-import { fenToYuan } from "@paybridge/core";
+import { formatYuan } from "../../shared/yuan.js";
 import { formatBeijing } from "../clock.js";
 import { type RefundDiscountShare, sendBackFen } from "../discounts.js";
 import { success } from "../errors.js";
@@ -32,8 +32,8 @@ export const refund: MethodHandler = (ctx) => {
     buyer_logon_id: trade.buyerLogonId,
     buyer_user_id: trade.buyerId,
     fund_change: fundChange ? "Y" : "N",
-    refund_fee: fenToYuan(trade.refundedFen),
-    send_back_fee: fenToYuan(sendBackFen(done.amountFen, done.share)),
+    refund_fee: formatYuan(trade.refundedFen),
+    send_back_fee: formatYuan(sendBackFen(done.amountFen, done.share)),
     gmt_refund_pay: formatBeijing(done.at),
     ...refundPresentFields(done.share),
   });
@@ -45,8 +45,8 @@ export const refund: MethodHandler = (ctx) => {
  */
 export function refundPresentFields(share: RefundDiscountShare): Record<string, string> {
   return {
-    present_refund_buyer_amount: fenToYuan(share.buyerFen),
-    present_refund_discount_amount: fenToYuan(share.discountFen),
-    present_refund_mdiscount_amount: fenToYuan(share.mdiscountFen),
+    present_refund_buyer_amount: formatYuan(share.buyerFen),
+    present_refund_discount_amount: formatYuan(share.discountFen),
+    present_refund_mdiscount_amount: formatYuan(share.mdiscountFen),
   };
 }

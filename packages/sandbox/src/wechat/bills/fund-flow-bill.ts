@@ -1,4 +1,5 @@
 import { formatBeijingTime } from "../../shared/time-format.js";
+import { formatYuan } from "../../shared/yuan.js";
 import { orderMoney, refundMoney } from "../engine/promotions.js";
 import type { EngineOrder, EngineRefund } from "../engine/types.js";
 import { beijingDate, feeOf } from "./trade-bill.js";
@@ -35,8 +36,6 @@ interface Movement {
   readonly voucherNo: string;
 }
 
-const yuan = (fen: number): string => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, "0")}`;
-const signedYuan = (fen: number): string => (fen < 0 ? `-${yuan(-fen)}` : yuan(fen));
 const billTime = (at: Date): string => formatBeijingTime(at).slice(0, 19).replace("T", " ");
 
 function movements(
@@ -114,8 +113,8 @@ export function wechatFundFlowBill(input: FundFlowBillInput): string {
         m.name,
         m.type,
         m.fen >= 0 ? "收入" : "支出",
-        yuan(Math.abs(m.fen)),
-        signedYuan(balance),
+        formatYuan(Math.abs(m.fen)),
+        formatYuan(balance),
         "system",
         "",
         m.voucherNo,
@@ -126,7 +125,7 @@ export function wechatFundFlowBill(input: FundFlowBillInput): string {
     FUND_FLOW_HEADER,
     ...rows,
     FUND_FLOW_SUMMARY_HEADER,
-    tick([`${rows.length}.0`, `${income}.0`, yuan(incomeFen), `${expense}.0`, yuan(expenseFen)]),
+    tick([`${rows.length}.0`, `${income}.0`, formatYuan(incomeFen), `${expense}.0`, formatYuan(expenseFen)]),
   ];
   return `${lines.join("\r\n")}\r\n`;
 }

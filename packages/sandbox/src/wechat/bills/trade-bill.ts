@@ -1,4 +1,5 @@
 import { formatBeijingTime } from "../../shared/time-format.js";
+import { formatYuan } from "../../shared/yuan.js";
 import { orderMoney, refundMoney } from "../engine/promotions.js";
 import type { EngineOrder, EngineRefund } from "../engine/types.js";
 import { paymentCells, refundCells } from "./bill-cells.js";
@@ -37,11 +38,6 @@ export interface TradeBillInput {
 
 export const beijingDate = (at: Date): string => formatBeijingTime(at).slice(0, 10);
 const billTime = (at: Date): string => formatBeijingTime(at).slice(0, 19).replace("T", " ");
-const yuan = (fen: number): string => {
-  const sign = fen < 0 ? "-" : "";
-  const abs = Math.abs(fen);
-  return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, "0")}`;
-};
 export const feeOf = (fen: number): number => Math.round((fen * SANDBOX_FEE_RATE_PER_10000) / 10_000);
 
 export function wechatTradeBill(input: TradeBillInput): string {
@@ -74,8 +70,13 @@ export function wechatTradeBill(input: TradeBillInput): string {
         billTime(o.successTime),
         ...common(o),
         o.tradeType,
-        ...paymentCells(o, yuan(money.settlementTotalFen), yuan(fee), yuan(money.couponFen)),
-        yuan(o.totalFen),
+        ...paymentCells(
+          o,
+          formatYuan(money.settlementTotalFen),
+          formatYuan(fee),
+          formatYuan(money.couponFen),
+        ),
+        formatYuan(o.totalFen),
         "0.00",
         "",
       ]);
@@ -99,13 +100,13 @@ export function wechatTradeBill(input: TradeBillInput): string {
         ...common(o),
         o.tradeType,
         ...refundCells(o, r, {
-          refund: yuan(split.settlementRefundFen),
+          refund: formatYuan(split.settlementRefundFen),
           status: r.status,
-          fee: yuan(fee),
-          couponRefund: yuan(split.cashCouponRefundFen),
+          fee: formatYuan(fee),
+          couponRefund: formatYuan(split.cashCouponRefundFen),
         }),
-        yuan(o.totalFen),
-        yuan(r.refundFen),
+        formatYuan(o.totalFen),
+        formatYuan(r.refundFen),
         "",
       ]);
     }
@@ -117,12 +118,12 @@ export function wechatTradeBill(input: TradeBillInput): string {
     TRADE_BILL_SUMMARY_HEADER,
     tick([
       String(rows.length),
-      yuan(settled),
-      yuan(refunded),
-      yuan(cashCouponRefunded),
-      yuan(fees),
-      yuan(ordered),
-      yuan(requested),
+      formatYuan(settled),
+      formatYuan(refunded),
+      formatYuan(cashCouponRefunded),
+      formatYuan(fees),
+      formatYuan(ordered),
+      formatYuan(requested),
     ]),
   ];
   return `${lines.join("\r\n")}\r\n`;
