@@ -52,6 +52,10 @@ export const SUB_CODES = {
   "ACQ.DISCORDANT_REPEAT_REQUEST": { code: "40004", msg: "请求信息不一致" },
   "ACQ.TRADE_CANCEL_TIME_OUT": { code: "40004", msg: "超过撤销时间范围" },
   "ACQ.BUYER_NOT_EXIST": { code: "40004", msg: "买家不存在" },
+  // alipay.trade.pay (条码支付) refusals, https://opendocs.alipay.com/open/02ekfp.
+  "ACQ.PAYMENT_AUTH_CODE_INVALID": { code: "40004", msg: "支付授权码无效" },
+  "ACQ.BUYER_BALANCE_NOT_ENOUGH": { code: "40004", msg: "买家余额不足" },
+  "ACQ.PAYMENT_REQUEST_HAS_RISK": { code: "40004", msg: "支付有风险" },
   // Not an Alipay code: injected (fault unknown_code) to test a client's handling of unmapped codes.
   "ACQ.SANDBOX_UNKNOWN_CODE": { code: "40004", msg: "沙箱注入的未知错误码" },
 } as const satisfies Record<string, { code: PublicCode; msg: string }>;

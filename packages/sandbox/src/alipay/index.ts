@@ -3,6 +3,13 @@ export { formatBeijing, parseBeijing } from "./clock.js";
 export { PUBLIC_CODES, SUB_CODES, type SubCode } from "./errors.js";
 export { ALIPAY_FAULT_KINDS, type AlipayFault, type AlipayFaultKind } from "./faults.js";
 export {
+  ALIPAY_AUTH_CODE,
+  ALIPAY_BUYER_REFUSALS,
+  type AlipayBuyerPlan,
+  type AlipayBuyerRefusal,
+  type AlipayInPersonRecord,
+} from "./in-person.js";
+export {
   type AlipayIsvAuthorization,
   type AlipayIsvSandbox,
   type AlipayIsvSandboxOptions,

@@ -8,6 +8,7 @@ import {
   tradeDiscounts,
 } from "./discounts.js";
 import { fail } from "./errors.js";
+import type { AlipayInPersonRecord } from "./in-person.js";
 
 /** Alipay trade states (https://opendocs.alipay.com/open/02ekfh, trade_status). */
 export type SandboxTradeStatus = "WAIT_BUYER_PAY" | "TRADE_SUCCESS" | "TRADE_FINISHED" | "TRADE_CLOSED";
@@ -51,6 +52,8 @@ export interface SandboxTrade {
    * ACQ.TRADE_NOT_EXIST. Every other pay API creates the trade at once.
    */
   scanned: boolean;
+  /** alipay.trade.pay (bar_code): the auth code and what its buyer does (see in-person.ts). */
+  inPerson?: AlipayInPersonRecord;
 }
 
 export interface OpenTradeInput {
@@ -299,8 +302,24 @@ export class AlipayLedger {
     return { refund, fundChange: true };
   }
 
-  /** Applies the passage of time: unpaid trades expire, paid trades leave the refund window. */
+  /**
+   * Applies the passage of time: a buyer entering the password decides (pays or gives up) at the
+   * planned moment unless the trade expired first, unpaid trades expire, paid trades leave the
+   * refund window.
+   */
   refresh(trade: SandboxTrade, now: Date): void {
+    const decideAt = trade.inPerson?.decideAt;
+    if (
+      trade.inPerson &&
+      decideAt &&
+      trade.status === "WAIT_BUYER_PAY" &&
+      decideAt.getTime() <= now.getTime() &&
+      decideAt.getTime() < trade.expiresAt.getTime()
+    ) {
+      trade.inPerson.decideAt = undefined;
+      if (trade.inPerson.plan.kind === "pays_after") this.pay(trade.outTradeNo, decideAt);
+      else trade.failedAttempts += 1;
+    }
     if (trade.status === "WAIT_BUYER_PAY" && now.getTime() >= trade.expiresAt.getTime()) {
       trade.status = "TRADE_CLOSED";
       trade.closedAt = trade.expiresAt;

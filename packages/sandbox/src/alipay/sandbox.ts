@@ -1,13 +1,14 @@
 import { createServer, type IncomingMessage } from "node:http";
 import { type AddressInfo, isIP } from "node:net";
 import { type AnswerRewrite, AnswerRewriteQueue } from "../shared/answer-rewrite.js";
-import { OffsetClock } from "../shared/clock.js";
+import { OffsetClock, type SandboxClock } from "../shared/clock.js";
 import type { DeliveryMode } from "../shared/delivery-mode.js";
 import { generateRsaKeyPair, type RsaKeyPair } from "../shared/rsa.js";
 import { AlipayBillDesk } from "./bills/bill-desk.js";
 import { type AlipayCertificates, createAlipayCertificates } from "./certificates.js";
 import type { AlipayPayOptions } from "./discounts.js";
 import { ALIPAY_FAULT_KINDS, type AlipayFault, FaultQueue } from "./faults.js";
+import { AlipayBuyerDesk, type AlipayBuyerPlan } from "./in-person.js";
 import { AlipayKeyRing, type AlipayRotateOptions, type AlipayRotation } from "./key-ring.js";
 import { AlipayLedger, type SandboxTrade } from "./ledger.js";
 import { AlipayNotifier, type CapturedNotification } from "./notifier.js";
@@ -40,6 +41,11 @@ export interface AlipaySandboxOptions {
   readonly sellerBalanceFen?: number;
   /** Where the sandbox's clock starts. Default: now. */
   readonly startTime?: Date;
+  /**
+   * The sandbox's business clock (expiry, refund windows, a buyer's password wait); an OffsetClock
+   * from `startTime` by default. A test passes a faster clock and waits on the same one.
+   */
+  readonly clock?: SandboxClock;
   /** Port on `host`; 0 (random) by default. */
   readonly port?: number;
   /** Address to bind; 127.0.0.1 by default. */
@@ -105,6 +111,11 @@ export interface AlipaySandbox {
   advanceClock(ms: number): Promise<void>;
   /** The buyer pays, with vouchers or points if given; resolves after the first notification attempt. */
   pay(outTradeNo: string, options?: AlipayPayOptions): Promise<SandboxTrade>;
+  /**
+   * How the buyer showing `authCode` at the counter behaves in alipay.trade.pay (bar_code): pays at
+   * once (default), after N ms of password entry, never, gives up after N ms, or is refused.
+   */
+  planBuyer(authCode: string, plan: AlipayBuyerPlan): void;
   /** The buyer's attempt fails; the trade stays WAIT_BUYER_PAY. */
   fail(outTradeNo: string): SandboxTrade;
   /** A buyer scans a precreated trade's QR code without paying yet: query and close now find it. */
@@ -158,7 +169,8 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
     keyMode === "certificate"
       ? (options.certificates ?? (await createAlipayCertificates(alipayKeys, appKeys, appId)))
       : undefined;
-  const clock = new OffsetClock(Date.now, options.startTime);
+  const clock = options.clock ?? new OffsetClock(Date.now, options.startTime);
+  const buyers = new AlipayBuyerDesk();
   const faults = new FaultQueue();
   const keyRing = new AlipayKeyRing(alipayKeys, certificates);
   const rewrites = new AnswerRewriteQueue();
@@ -240,6 +252,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
       appAuthToken: options.authorization?.appAuthToken,
       keyRing,
       bills: new AlipayBillDesk(ledger, clock, sellerId),
+      buyers,
       ledger,
       notifier,
       faults,
@@ -300,6 +313,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
     now: () => clock.now(),
     advanceClock: (ms) => control.advanceClock(ms),
     pay: (outTradeNo, options) => control.pay(outTradeNo, options),
+    planBuyer: (authCode, plan) => buyers.plan(authCode, plan),
     fail: (outTradeNo) => control.fail(outTradeNo),
     scan: (outTradeNo) => control.scan(outTradeNo),
     async openAppOrder(orderString) {

@@ -10,6 +10,7 @@ import { formatBeijing } from "./clock.js";
 import { type AlipayPayOptions, payOptions } from "./discounts.js";
 import { failure, GatewayFailure, type GatewayResponse } from "./errors.js";
 import { ALIPAY_ERROR_FAULTS, type AlipayFault, type FaultQueue } from "./faults.js";
+import { type AlipayBuyerDesk, checkPlan } from "./in-person.js";
 import {
   type AlipayKeyRing,
   type AlipayRotateOptions,
@@ -38,6 +39,8 @@ export interface GatewayDeps {
   /** Alipay's signing key and, in certificate mode, the SN sent as alipay_cert_sn (both rotate). */
   readonly keyRing: AlipayKeyRing;
   readonly bills: AlipayBillDesk;
+  /** The buyers at the counter, by auth code (alipay.trade.pay). */
+  readonly buyers: AlipayBuyerDesk;
   readonly ledger: AlipayLedger;
   readonly notifier: AlipayNotifier;
   readonly faults: FaultQueue;
@@ -266,6 +269,7 @@ function context(deps: GatewayDeps, params: Record<string, string>): MethodConte
     refundQuerySettleMs: deps.refundQuerySettleMs,
     keyRing: deps.keyRing,
     bills: deps.bills,
+    buyers: deps.buyers,
   };
 }
 
@@ -345,6 +349,14 @@ async function controlRoute(
             ? deps.control.scan(outTradeNo)
             : deps.control.fail(outTradeNo);
       return json(200, { out_trade_no: done.outTradeNo, trade_no: done.tradeNo, trade_status: done.status });
+    }
+    const buyer = /^\/buyers\/([^/]+)\/plan$/.exec(path);
+    if (req.method === "POST" && buyer) {
+      // {"kind": "pays_after", "afterMs": 20000}: how the buyer showing this auth code behaves.
+      const authCode = decodeURIComponent(buyer[1] ?? "");
+      const plan = checkPlan(JSON.parse(body || "{}"));
+      deps.buyers.plan(authCode, plan);
+      return json(200, { auth_code: authCode, plan });
     }
     if (req.method === "POST" && path === "/clock/advance") {
       const { ms } = JSON.parse(body || "{}") as { ms?: unknown };

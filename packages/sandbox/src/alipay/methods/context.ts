@@ -3,6 +3,7 @@ import { parseYuan } from "../../shared/yuan.js";
 import type { AlipayBillDesk } from "../bills/bill-desk.js";
 import { parseBeijing } from "../clock.js";
 import { fail, type GatewayResponse } from "../errors.js";
+import type { AlipayBuyerDesk } from "../in-person.js";
 import type { AlipayKeyRing } from "../key-ring.js";
 import type { AlipayLedger } from "../ledger.js";
 
@@ -22,6 +23,8 @@ export interface MethodContext {
   readonly keyRing: AlipayKeyRing;
   /** Daily bills generated from the book (bill download URL query). */
   readonly bills: AlipayBillDesk;
+  /** What the buyer showing each auth code does (alipay.trade.pay, see in-person.ts). */
+  readonly buyers: AlipayBuyerDesk;
 }
 
 export type MethodHandler = (ctx: MethodContext) => GatewayResponse;

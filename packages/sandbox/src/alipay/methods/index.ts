@@ -4,6 +4,7 @@ import { CERT_DOWNLOAD_METHOD, certDownload } from "./cert-download.js";
 import { close } from "./close.js";
 import type { MethodHandler } from "./context.js";
 import { create } from "./create.js";
+import { pay } from "./pay.js";
 import { precreate } from "./precreate.js";
 import { query } from "./query.js";
 import { refund } from "./refund.js";
@@ -13,6 +14,7 @@ import { refundQuery } from "./refund-query.js";
 export const METHODS: Readonly<Record<string, MethodHandler>> = {
   "alipay.trade.precreate": precreate,
   "alipay.trade.create": create,
+  "alipay.trade.pay": pay,
   "alipay.trade.query": query,
   "alipay.trade.close": close,
   "alipay.trade.cancel": cancel,
