@@ -1,14 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { assertEcho, InvalidRequestError, PaymentError, parseInput, ValidationError } from "@paybridge/core";
 import { z } from "zod";
-import type {
-  BillType,
-  CloudPayApi,
-  QueryRefundParams,
-  RefundAccount,
-  RefundParams,
-  UnifiedOrderParams,
-} from "./api.js";
 import { type BillTable, readBillAnswer } from "./bill.js";
 import { type CloudPayData, readEnvelope, unknownOutcome } from "./envelope.js";
 import { CLOUDPAY_PROVIDER } from "./errors.js";
@@ -16,6 +8,7 @@ import {
   type CloudPayOrder,
   type CloudPayPrepay,
   type CloudPayRefundAccepted,
+  type CloudPayRefundInput,
   type CloudPayRefundPage,
   type CloudPayRefundRecord,
   parseOrderAnswer,
@@ -23,6 +16,13 @@ import {
   parseRefundQueryAnswer,
   parseUnifiedOrderAnswer,
 } from "./transformers.js";
+import type {
+  BillType,
+  CloudPayApi,
+  QueryRefundParams,
+  RefundParams,
+  UnifiedOrderParams,
+} from "./wire-types.js";
 
 /** CloudPay.queryRefund (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryRefund.html): "微信支付会返回offset及后面的10笔". */
 export const REFUNDS_PER_PAGE = 10;
@@ -69,17 +69,6 @@ const refundQueryInputSchema = z
 export type CloudPayRefundQueryInput = z.input<typeof refundQueryInputSchema>;
 
 export type CloudPayOrderKey = { readonly outTradeNo: string } | { readonly transactionId: string };
-
-export interface CloudPayRefundInput {
-  readonly outTradeNo?: string | undefined;
-  readonly transactionId?: string | undefined;
-  readonly outRefundNo: string;
-  readonly totalFee: number;
-  readonly refundFee: number;
-  readonly refundFeeType?: string | undefined;
-  readonly refundDesc?: string | undefined;
-  readonly refundAccount?: RefundAccount | undefined;
-}
 
 /** `T` with every property that may be undefined made optional instead. */
 type Defined<T> = { [K in keyof T as undefined extends T[K] ? never : K]: T[K] } & {

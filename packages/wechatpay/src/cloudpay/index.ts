@@ -1,10 +1,11 @@
-export * from "./api.js";
 export * from "./beijing-time.js";
 export * from "./bill.js";
 export * from "./client.js";
+export * from "./config.js";
 export { readEnvelope } from "./envelope.js";
 export * from "./errors.js";
 export * from "./notification.js";
 export * from "./provider.js";
 export * from "./status-map.js";
 export * from "./transformers.js";
+export * from "./wire-types.js";

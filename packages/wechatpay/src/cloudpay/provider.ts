@@ -4,7 +4,6 @@ import {
   type CreatePaymentInput,
   type CreatePaymentResult,
   closePaymentSchema,
-  cny,
   concealProvider,
   createPaymentSchema,
   type ListRefundsQuery,
@@ -24,7 +23,6 @@ import {
   type RefundRequest,
   type RefundResult,
   type RefundRules,
-  RefundState,
   rawNotificationSchema,
   refundQuerySchema,
   refundRequestSchema,
@@ -35,45 +33,25 @@ import {
   ValidationError,
   withPaymentRule,
 } from "@paybridge/core";
-import { z } from "zod";
 import { wechatFieldRules } from "../shared/field-rules.js";
 import { WECHAT_REFUND_RULES } from "../shared/refund-rules.js";
-import { CLOUD_PAY_METHODS, type CloudPayApi } from "./api.js";
-import { formatBeijingTime } from "./beijing-time.js";
 import { CloudPayClient } from "./client.js";
+import {
+  type WechatCloudPayConfig,
+  type WechatCloudPayParsedConfig,
+  wechatCloudPayConfigSchema,
+} from "./config.js";
 import { CLOUDPAY_PROVIDER } from "./errors.js";
 import { cloudPayCallbackReply, readCallbackEvent, rejectCallback } from "./notification.js";
-import type { CloudPayOrder, CloudPayRefundRecord } from "./transformers.js";
-
-function isCloudPayApi(value: unknown): value is CloudPayApi {
-  if (typeof value !== "object" || value === null) return false;
-  const candidate = value as Record<string, unknown>;
-  return CLOUD_PAY_METHODS.every((m) => typeof candidate[m] === "function");
-}
-
-/**
- * Configuration of one CloudPay merchant account. `cloudPay` is the user's own
- * `cloud.cloudPay` from wx-server-sdk (or the sandbox's CloudPaySimulator): an object of
- * functions, hence z.custom, which checks the six methods and keeps the very same object.
- */
-export const wechatCloudPayConfigSchema = z.strictObject({
-  /** sub_mch_id: "微信支付分配的子商户号", String(32) of digits. */
-  subMchId: z.string().regex(/^\d{1,32}$/, { error: "must be the digits of the WeChat Pay sub_mch_id" }),
-  /** Cloud environment of the callback function (unifiedOrder envId). */
-  envId: z.string().min(1, { error: "must not be empty" }).max(128),
-  /** The cloud function that receives pay-result callbacks (unifiedOrder functionName). */
-  functionName: z.string().min(1, { error: "must not be empty" }).max(128),
-  cloudPay: z.custom<CloudPayApi>(isCloudPayApi, {
-    error:
-      "must be wx-server-sdk's cloud.cloudPay: an object with unifiedOrder, queryOrder, closeOrder, refund, queryRefund and downloadBill functions",
-  }),
-  /** spbillCreateIp: a cloud function has no public IP of its own; the cloud docs' examples pass 127.0.0.1. */
-  spbillCreateIp: z.string().min(3).max(64).default("127.0.0.1"),
-});
-export type WechatCloudPayConfig = z.input<typeof wechatCloudPayConfigSchema>;
-
-/** One fen-exact Money in CNY (CloudPay fee_type is CNY for domestic merchants). */
-const money = (fen: number) => cny(fen);
+import {
+  type CloudPayOrder,
+  fromCloudPayCallback,
+  fromCloudPayOrder,
+  fromCloudPayRefund,
+  fromCloudPayRefundAccepted,
+  toCloudPayOrderParams,
+  toCloudPayRefundInput,
+} from "./transformers.js";
 
 /**
  * WeChat Pay through CloudPay (`cloud.cloudPay` in a WeChat cloud function), mapped onto the
@@ -113,7 +91,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
     cloudPayMethodRule,
   );
   readonly client: CloudPayClient;
-  private readonly config: z.output<typeof wechatCloudPayConfigSchema>;
+  private readonly config: WechatCloudPayParsedConfig;
 
   constructor(
     config: WechatCloudPayConfig,
@@ -143,18 +121,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
       );
     }
     // notifyUrl is not sent: CloudPay calls the cloud function envId/functionName instead.
-    const prepay = await this.client.unifiedOrder({
-      functionName: this.config.functionName,
-      envId: this.config.envId,
-      body: p.description,
-      outTradeNo: p.outTradeNo,
-      totalFee: p.amount.fen,
-      spbillCreateIp: this.config.spbillCreateIp,
-      tradeType: "JSAPI",
-      openid,
-      ...(p.attach !== undefined ? { attach: p.attach } : {}),
-      ...(p.expiresAt ? { timeExpire: formatBeijingTime(p.expiresAt, "compact") } : {}),
-    });
+    const prepay = await this.client.unifiedOrder(toCloudPayOrderParams(p, openid, this.config));
     if (!prepay.payment) {
       throw new ProviderError(
         `${CLOUDPAY_PROVIDER} unifiedOrder returned no payment object for wx.requestPayment`,
@@ -179,7 +146,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
     const order = await this.client.queryOrder(
       "outTradeNo" in q ? { outTradeNo: q.outTradeNo } : { transactionId: q.providerTradeNo },
     );
-    return this.toTrade(order);
+    return fromCloudPayOrder(order, this.merchantId);
   }
 
   async closePayment(input: ClosePaymentInput): Promise<void> {
@@ -211,20 +178,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
         "CloudPay.refund has no notify_url; poll queryRefund",
       );
     }
-    const accepted = await this.client.refund({
-      ...(r.providerTradeNo ? { transactionId: r.providerTradeNo } : { outTradeNo: r.outTradeNo }),
-      outRefundNo: r.outRefundNo,
-      totalFee: r.total.fen,
-      refundFee: r.amount.fen,
-      refundFeeType: r.amount.currency,
-      refundDesc: r.reason,
-      refundAccount:
-        r.fundsAccount === undefined
-          ? undefined
-          : r.fundsAccount === "AVAILABLE"
-            ? "REFUND_SOURCE_RECHARGE_FUNDS"
-            : "REFUND_SOURCE_UNSETTLED_FUNDS",
-    });
+    const accepted = await this.client.refund(toCloudPayRefundInput(r));
     // "SUCCESS退款申请接收成功，结果通过退款查询接口查询" (CloudPay.refund page): accepted; ask for its status.
     try {
       return await this.queryRefund({ outTradeNo: accepted.outTradeNo, outRefundNo: accepted.outRefundNo });
@@ -234,17 +188,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
         { outRefundNo: r.outRefundNo, error },
         "refund accepted; its status query failed",
       );
-      return {
-        provider: this.id,
-        merchantId: this.merchantId,
-        outTradeNo: accepted.outTradeNo,
-        outRefundNo: accepted.outRefundNo,
-        providerRefundId: accepted.refundId,
-        state: RefundState.SUBMITTED,
-        // The refund answer has no status; accepted refunds are PROCESSING until queried.
-        rawStatus: "PROCESSING",
-        amount: money(accepted.refundFee),
-      };
+      return fromCloudPayRefundAccepted(accepted, this.merchantId);
     }
   }
 
@@ -270,7 +214,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
         { provider: CLOUDPAY_PROVIDER, operation: "queryRefund" },
       );
     }
-    return this.toRefund(page.outTradeNo, record);
+    return fromCloudPayRefund(page.outTradeNo, record, this.merchantId);
   }
 
   async listRefunds(query: ListRefundsQuery): Promise<RefundResult[]> {
@@ -278,7 +222,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
     this.fieldRules.outTradeNo(q.outTradeNo, "listRefunds.outTradeNo");
     try {
       const { page, refunds } = await this.client.listRefunds({ outTradeNo: q.outTradeNo });
-      return refunds.map((r) => this.toRefund(page.outTradeNo, r));
+      return refunds.map((r) => fromCloudPayRefund(page.outTradeNo, r, this.merchantId));
     } catch (error) {
       // REFUNDNOTEXIST for an order key: "已支付未退款" (CloudPay.queryRefund page), i.e. no refunds yet.
       if (error instanceof PaymentError && error.providerCode === "REFUNDNOTEXIST") return [];
@@ -297,8 +241,9 @@ export class WechatCloudPayProvider implements PaymentProvider {
         throw rejectCallback(`order ${event.outTradeNo} does not exist`, error);
       throw error;
     }
+    const known = fromCloudPayOrder(order, this.merchantId);
     const mismatch = [
-      order.state !== TradeState.PAID && order.state !== TradeState.REFUND
+      known.state !== TradeState.PAID && known.state !== TradeState.REFUND
         ? `trade_state ${order.tradeState}`
         : "",
       order.transactionId !== event.transactionId ? "transaction_id" : "",
@@ -316,18 +261,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
       provider: this.id,
       merchantId: this.merchantId,
       eventType: "CLOUDPAY.PAY_SUCCESS",
-      trade: {
-        provider: this.id,
-        merchantId: this.merchantId,
-        outTradeNo: event.outTradeNo,
-        providerTradeNo: event.transactionId,
-        // The callback reports the payment; a refund since then shows in queryPayment.
-        state: TradeState.PAID,
-        rawStatus: "SUCCESS",
-        amount: money(event.totalFee),
-        ...(event.cashFee !== undefined ? { paidAmount: money(event.cashFee) } : {}),
-        paidAt: event.paidAt,
-      },
+      trade: fromCloudPayCallback(event, this.merchantId),
     };
   }
 
@@ -337,53 +271,6 @@ export class WechatCloudPayProvider implements PaymentProvider {
       status: 200,
       headers: { "content-type": "application/json" },
       body: JSON.stringify(cloudPayCallbackReply(ok)),
-    };
-  }
-
-  private toTrade(order: CloudPayOrder): TradeResult {
-    return {
-      provider: this.id,
-      merchantId: this.merchantId,
-      outTradeNo: order.outTradeNo,
-      ...(order.transactionId ? { providerTradeNo: order.transactionId } : {}),
-      state: order.state,
-      rawStatus: order.tradeState,
-      amount: money(order.totalFee),
-      ...(order.cashFee !== undefined ? { paidAmount: money(order.cashFee) } : {}),
-      ...(order.couponFee !== undefined && order.couponFee > 0
-        ? { discountAmount: money(order.couponFee) }
-        : {}),
-      ...(order.settlementTotalFee !== undefined
-        ? { settlementAmount: money(order.settlementTotalFee) }
-        : {}),
-      ...(order.paidAt ? { paidAt: order.paidAt } : {}),
-    };
-  }
-
-  private toRefund(outTradeNo: string, r: CloudPayRefundRecord): RefundResult {
-    return {
-      provider: this.id,
-      merchantId: this.merchantId,
-      outTradeNo,
-      outRefundNo: r.outRefundNo,
-      providerRefundId: r.refundId,
-      state: r.state,
-      rawStatus: r.status,
-      amount: money(r.refundFee),
-      // v2 refund query (https://pay.weixin.qq.com/wiki/doc/api/jsapi.php?chapter=9_5): the coupons'
-      // share is coupon_refund_fee_$n; the buyer gets the rest.
-      ...(r.couponRefundFee !== undefined
-        ? {
-            payerRefundAmount: money(r.refundFee - r.couponRefundFee),
-            discountRefundAmount: money(r.couponRefundFee),
-          }
-        : {}),
-      ...(r.settlementRefundFee !== undefined
-        ? { settlementRefundAmount: money(r.settlementRefundFee) }
-        : {}),
-      ...(r.successTime ? { successAt: r.successTime } : {}),
-      ...(r.channel ? { channel: r.channel } : {}),
-      ...(r.receivedAccount ? { receivedAccount: r.receivedAccount } : {}),
     };
   }
 }

@@ -1,5 +1,9 @@
-import { RefundState, TradeState, UnknownStatusError } from "@paybridge/core";
-import { WECHAT_REFUND_STATUS_MAP, WECHAT_TRADE_STATE_MAP } from "../shared/status-map.js";
+import { type RefundState, TradeState } from "@paybridge/core";
+import {
+  lookupWechatStatus,
+  WECHAT_REFUND_STATUS_MAP,
+  WECHAT_TRADE_STATE_MAP,
+} from "../shared/status-map.js";
 import { CLOUDPAY_PROVIDER } from "./errors.js";
 
 /**
@@ -37,15 +41,10 @@ export const CLOUDPAY_REFUND_ACCOUNTS = [
   "REFUND_SOURCE_UNSETTLED_FUNDS",
 ] as const;
 
-function lookup<T extends Record<string, number>>(table: T, field: string, value: unknown): T[keyof T] {
-  if (typeof value === "string" && Object.hasOwn(table, value)) return table[value as keyof T];
-  throw new UnknownStatusError(field, value, { provider: CLOUDPAY_PROVIDER });
-}
-
 export function mapCloudPayRefundStatus(value: unknown): RefundState {
-  return lookup(CLOUDPAY_REFUND_STATUS, "refund_status", value);
+  return lookupWechatStatus(CLOUDPAY_REFUND_STATUS, "refund_status", value, CLOUDPAY_PROVIDER);
 }
 
 export function mapCloudPayTradeState(value: unknown): TradeState {
-  return lookup(CLOUDPAY_TRADE_STATE, "trade_state", value);
+  return lookupWechatStatus(CLOUDPAY_TRADE_STATE, "trade_state", value, CLOUDPAY_PROVIDER);
 }

@@ -2,10 +2,26 @@ import { OutcomeUnknownError, RefundState, TradeState, UnknownStatusError } from
 import { describe, expect, it } from "vitest";
 import { readEnvelope } from "./envelope.js";
 import { PAGE_QUERY_REFUND_ANSWER, PAGE_REFUND_ANSWER } from "./fixtures/page-examples.js";
-import { parseOrderAnswer, parseRefundAnswer, parseRefundQueryAnswer } from "./transformers.js";
+import {
+  fromCloudPayOrder,
+  fromCloudPayRefund,
+  fromCloudPayRefundAccepted,
+  parseOrderAnswer,
+  parseRefundAnswer,
+  parseRefundQueryAnswer,
+  toCloudPayOrderParams,
+  toCloudPayRefundInput,
+} from "./transformers.js";
 
 const refundQuery = (extra: Record<string, unknown> = {}) =>
   parseRefundQueryAnswer(readEnvelope("queryRefund", { ...PAGE_QUERY_REFUND_ANSWER, ...extra }));
+/** The first refund of a queryRefund answer as a RefundResult: wire status -> unified state in one step. */
+const firstRefund = (extra: Record<string, unknown> = {}) => {
+  const page = refundQuery(extra);
+  const [record] = page.refunds;
+  if (!record) throw new Error("the answer lists no refund");
+  return fromCloudPayRefund(page.outTradeNo, record, "1900000109");
+};
 
 describe("CloudPay answers, from the doc pages' examples", () => {
   it("parses the CloudPay.refund example answer", () => {
@@ -38,7 +54,6 @@ describe("CloudPay answers, from the doc pages' examples", () => {
       couponRefundFee: 100,
       coupons: [{ id: "10000", fee: 100, type: "CASH" }],
       status: "SUCCESS",
-      state: RefundState.SUCCESS,
       account: "REFUND_SOURCE_RECHARGE_FUNDS",
       receivedAccount: "招商银行信用卡0403",
       successTime: new Date("2016-07-25T07:26:26.000Z"),
@@ -52,12 +67,12 @@ describe("CloudPay answers, from the doc pages' examples", () => {
     ["CHANGE", RefundState.ABNORMAL],
   ])("maps refund_status %s to %i", (status, state) => {
     const extra = status === "SUCCESS" ? {} : { refund_success_time_0: undefined };
-    expect(refundQuery({ refund_status_0: status, ...extra }).refunds[0]?.state).toBe(state);
+    expect(firstRefund({ refund_status_0: status, ...extra }).state).toBe(state);
   });
 
   it("refuses an unknown refund_status naming the value", () => {
-    expect(() => refundQuery({ refund_status_0: "REFUNDED" })).toThrow(UnknownStatusError);
-    expect(() => refundQuery({ refund_status_0: "REFUNDED" })).toThrow(/refund_status "REFUNDED"/);
+    expect(() => firstRefund({ refund_status_0: "REFUNDED" })).toThrow(UnknownStatusError);
+    expect(() => firstRefund({ refund_status_0: "REFUNDED" })).toThrow(/refund_status "REFUNDED"/);
   });
 
   it("reads amounts given as digit strings (the v2 XML values) and refuses other text", () => {
@@ -118,10 +133,85 @@ describe("CloudPay answers, from the doc pages' examples", () => {
         time_end: "20220321135131",
       }),
     );
-    expect(order.state).toBe(TradeState.PAID);
+    expect(fromCloudPayOrder(order, "1900000109").state).toBe(TradeState.PAID);
     expect(order.paidAt?.toISOString()).toBe("2022-03-21T05:51:31.000Z");
     expect(() =>
-      parseOrderAnswer({ return_code: "SUCCESS", trade_state: "LOST", out_trade_no: "x", total_fee: 1 }),
+      fromCloudPayOrder(
+        parseOrderAnswer({ return_code: "SUCCESS", trade_state: "LOST", out_trade_no: "x", total_fee: 1 }),
+        "1900000109",
+      ),
     ).toThrow(/trade_state "LOST"/);
+  });
+});
+
+describe("CloudPay mapping, PayBridge <-> CloudPay (transformers.ts)", () => {
+  it("maps the example refund onto a RefundResult with the coupon split", () => {
+    expect(firstRefund()).toEqual({
+      provider: "wechatpay-cloud",
+      merchantId: "1900000109",
+      outTradeNo: PAGE_QUERY_REFUND_ANSWER.out_trade_no,
+      outRefundNo: "1217752501201407033233368018",
+      providerRefundId: "1217752501201407033233368018",
+      state: RefundState.SUCCESS,
+      rawStatus: "SUCCESS",
+      amount: { fen: 100, currency: "CNY" },
+      payerRefundAmount: { fen: 0, currency: "CNY" },
+      discountRefundAmount: { fen: 100, currency: "CNY" },
+      settlementRefundAmount: { fen: 100, currency: "CNY" },
+      successAt: new Date("2016-07-25T07:26:26.000Z"),
+      channel: "ORIGINAL",
+      receivedAccount: "招商银行信用卡0403",
+    });
+  });
+
+  it("reads an accepted refund without a status as SUBMITTED / PROCESSING", () => {
+    const accepted = parseRefundAnswer(readEnvelope("refund", PAGE_REFUND_ANSWER));
+    expect(fromCloudPayRefundAccepted(accepted, "m")).toMatchObject({
+      state: RefundState.SUBMITTED,
+      rawStatus: "PROCESSING",
+      amount: { fen: 100, currency: "CNY" },
+    });
+  });
+
+  it("writes unifiedOrder parameters with timeExpire as compact Beijing time", () => {
+    const params = toCloudPayOrderParams(
+      {
+        method: "mini_program",
+        outTradeNo: "CP1",
+        description: "d",
+        amount: { fen: 10, currency: "CNY" },
+        notifyUrl: "https://example.com/n",
+        expiresAt: new Date("2016-07-25T07:26:26.000Z"),
+      },
+      "openid-1",
+      { functionName: "pay_cb", envId: "env-1", spbillCreateIp: "127.0.0.1" },
+    );
+    expect(params).toEqual({
+      functionName: "pay_cb",
+      envId: "env-1",
+      body: "d",
+      outTradeNo: "CP1",
+      totalFee: 10,
+      spbillCreateIp: "127.0.0.1",
+      tradeType: "JSAPI",
+      openid: "openid-1",
+      timeExpire: "20160725152626",
+    });
+  });
+
+  it.each([
+    [undefined, undefined],
+    ["AVAILABLE", "REFUND_SOURCE_RECHARGE_FUNDS"],
+    ["UNSETTLED", "REFUND_SOURCE_UNSETTLED_FUNDS"],
+  ] as const)("maps fundsAccount %s to refund_account %s", (fundsAccount, refundAccount) => {
+    const input = toCloudPayRefundInput({
+      outTradeNo: "CP1",
+      outRefundNo: "R1",
+      amount: { fen: 5, currency: "CNY" },
+      total: { fen: 10, currency: "CNY" },
+      ...(fundsAccount ? { fundsAccount } : {}),
+    });
+    expect(input).toMatchObject({ outTradeNo: "CP1", outRefundNo: "R1", totalFee: 10, refundFee: 5 });
+    expect(input.refundAccount).toBe(refundAccount);
   });
 });

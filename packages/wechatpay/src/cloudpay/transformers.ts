@@ -4,21 +4,31 @@
  * fields WeChat may add. Amounts are fen; the JSON answers may carry them as numbers or as the
  * digit strings of the v2 XML they are converted from, so both are read.
  */
-import { type RefundState, type TradeState, UnknownStatusError } from "@paybridge/core";
+import {
+  type CreatePaymentInput,
+  cny,
+  type NotifiedTrade,
+  type RefundRequest,
+  type RefundResult,
+  RefundState,
+  type TradeResult,
+  TradeState,
+  UnknownStatusError,
+} from "@paybridge/core";
 import { z } from "zod";
-import { parseBeijingTime } from "./beijing-time.js";
+import { formatBeijingTime, parseBeijingTime } from "./beijing-time.js";
 import type { CloudPayData } from "./envelope.js";
 import { unknownOutcome } from "./envelope.js";
 import { CLOUDPAY_PROVIDER } from "./errors.js";
 import { FlattenedFieldError, unflatten } from "./flattened.js";
+import type { CloudPayCallback } from "./notification.js";
 import {
   CLOUDPAY_REFUND_ACCOUNTS,
   CLOUDPAY_REFUND_CHANNELS,
-  type CloudPayRefundStatus,
-  type CloudPayTradeState,
   mapCloudPayRefundStatus,
   mapCloudPayTradeState,
 } from "./status-map.js";
+import type { RefundAccount, UnifiedOrderParams } from "./wire-types.js";
 
 const fen = z.union([
   z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
@@ -166,8 +176,8 @@ export interface CloudPayRefundRecord {
     readonly fee: number;
     readonly type: "CASH" | "NO_CASH" | undefined;
   }[];
-  readonly status: CloudPayRefundStatus;
-  readonly state: RefundState;
+  /** refund_status_$n as sent; fromCloudPayRefund maps it onto the unified state. */
+  readonly status: string;
   readonly account: (typeof CLOUDPAY_REFUND_ACCOUNTS)[number] | undefined;
   /** refund_recv_accout: where the money went, e.g. "招商银行信用卡0403", "支付用户零钱". */
   readonly receivedAccount: string | undefined;
@@ -212,9 +222,8 @@ export function parseRefundQueryAnswer(data: CloudPayData): CloudPayRefundPage {
     );
   }
   const records = parseWith("queryRefund", z.array(refundRecordSchema), flat.items);
-  const refunds = records.map((r, n): CloudPayRefundRecord => {
-    const state = mapCloudPayRefundStatus(r.refund_status);
-    return {
+  const refunds = records.map(
+    (r, n): CloudPayRefundRecord => ({
       outRefundNo: r.out_refund_no,
       refundId: r.refund_id,
       channel: r.refund_channel,
@@ -222,16 +231,15 @@ export function parseRefundQueryAnswer(data: CloudPayData): CloudPayRefundPage {
       settlementRefundFee: r.settlement_refund_fee,
       couponRefundFee: r.coupon_refund_fee,
       coupons: r.nested,
-      status: r.refund_status as CloudPayRefundStatus,
-      state,
+      status: r.refund_status,
       account: r.refund_account,
       receivedAccount: r.refund_recv_accout,
       successTime:
         r.refund_success_time === undefined
           ? undefined
           : parseBeijingTime(r.refund_success_time, `refund_success_time_${n}`),
-    };
-  });
+    }),
+  );
   return {
     transactionId: head.transaction_id,
     outTradeNo: head.out_trade_no,
@@ -270,8 +278,8 @@ const orderSchema = z.looseObject({
 });
 
 export interface CloudPayOrder {
-  readonly tradeState: CloudPayTradeState;
-  readonly state: TradeState;
+  /** trade_state as sent; fromCloudPayOrder maps it onto the unified state. */
+  readonly tradeState: string;
   readonly tradeStateDesc: string | undefined;
   readonly transactionId: string | undefined;
   readonly outTradeNo: string;
@@ -287,8 +295,7 @@ export interface CloudPayOrder {
 export function parseOrderAnswer(data: CloudPayData): CloudPayOrder {
   const o = parseWith("queryOrder", orderSchema, data);
   return {
-    state: mapCloudPayTradeState(o.trade_state),
-    tradeState: o.trade_state as CloudPayTradeState,
+    tradeState: o.trade_state,
     tradeStateDesc: o.trade_state_desc,
     transactionId: o.transaction_id,
     outTradeNo: o.out_trade_no,
@@ -347,4 +354,162 @@ export function assertSameOrder(method: string, asked: string, answered: string)
       provider: CLOUDPAY_PROVIDER,
     });
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// PayBridge input -> CloudPay parameters
+// ---------------------------------------------------------------------------------------------
+
+/** What the client needs of a refund; it adds sub_mch_id and nonce_str and writes the snake_case names. */
+export interface CloudPayRefundInput {
+  readonly outTradeNo?: string | undefined;
+  readonly transactionId?: string | undefined;
+  readonly outRefundNo: string;
+  readonly totalFee: number;
+  readonly refundFee: number;
+  readonly refundFeeType?: string | undefined;
+  readonly refundDesc?: string | undefined;
+  readonly refundAccount?: RefundAccount | undefined;
+}
+
+/** Where the merchant's cloud function and its IP come from: the provider's config. */
+export interface CloudPayOrderTarget {
+  readonly functionName: string;
+  readonly envId: string;
+  readonly spbillCreateIp: string;
+}
+
+/**
+ * CloudPay.unifiedOrder parameters (camelCase, as on its page) for a JSAPI payment, without
+ * subMchId / nonceStr (the client adds them). No notifyUrl: the result goes to the cloud
+ * function envId/functionName.
+ */
+export function toCloudPayOrderParams(
+  input: CreatePaymentInput,
+  openid: string,
+  target: CloudPayOrderTarget,
+): Omit<UnifiedOrderParams, "subMchId" | "nonceStr"> {
+  return {
+    functionName: target.functionName,
+    envId: target.envId,
+    body: input.description,
+    outTradeNo: input.outTradeNo,
+    totalFee: input.amount.fen,
+    spbillCreateIp: target.spbillCreateIp,
+    tradeType: "JSAPI",
+    openid,
+    ...(input.attach !== undefined ? { attach: input.attach } : {}),
+    ...(input.expiresAt ? { timeExpire: formatBeijingTime(input.expiresAt, "compact") } : {}),
+  };
+}
+
+/**
+ * CloudPay.refund's fields for a RefundRequest. refund_account: AVAILABLE (可用余额) is
+ * REFUND_SOURCE_RECHARGE_FUNDS, the rest is the unsettled funds
+ * (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.refund.html).
+ */
+export function toCloudPayRefundInput(request: RefundRequest): CloudPayRefundInput {
+  return {
+    ...(request.providerTradeNo
+      ? { transactionId: request.providerTradeNo }
+      : { outTradeNo: request.outTradeNo }),
+    outRefundNo: request.outRefundNo,
+    totalFee: request.total.fen,
+    refundFee: request.amount.fen,
+    refundFeeType: request.amount.currency,
+    refundDesc: request.reason,
+    refundAccount:
+      request.fundsAccount === undefined
+        ? undefined
+        : request.fundsAccount === "AVAILABLE"
+          ? "REFUND_SOURCE_RECHARGE_FUNDS"
+          : "REFUND_SOURCE_UNSETTLED_FUNDS",
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Typed CloudPay answers -> PayBridge results (status through status-map.ts, once)
+// ---------------------------------------------------------------------------------------------
+
+/** A queryOrder answer -> TradeResult; CloudPay fee_type is CNY for domestic merchants. */
+export function fromCloudPayOrder(order: CloudPayOrder, merchantId: string): TradeResult {
+  return {
+    provider: CLOUDPAY_PROVIDER,
+    merchantId,
+    outTradeNo: order.outTradeNo,
+    ...(order.transactionId ? { providerTradeNo: order.transactionId } : {}),
+    state: mapCloudPayTradeState(order.tradeState),
+    rawStatus: order.tradeState,
+    amount: cny(order.totalFee),
+    ...(order.cashFee !== undefined ? { paidAmount: cny(order.cashFee) } : {}),
+    ...(order.couponFee !== undefined && order.couponFee > 0 ? { discountAmount: cny(order.couponFee) } : {}),
+    ...(order.settlementTotalFee !== undefined ? { settlementAmount: cny(order.settlementTotalFee) } : {}),
+    ...(order.paidAt ? { paidAt: order.paidAt } : {}),
+  };
+}
+
+/** One refund of a queryRefund page -> RefundResult. */
+export function fromCloudPayRefund(
+  outTradeNo: string,
+  r: CloudPayRefundRecord,
+  merchantId: string,
+): RefundResult {
+  return {
+    provider: CLOUDPAY_PROVIDER,
+    merchantId,
+    outTradeNo,
+    outRefundNo: r.outRefundNo,
+    providerRefundId: r.refundId,
+    state: mapCloudPayRefundStatus(r.status),
+    rawStatus: r.status,
+    amount: cny(r.refundFee),
+    // v2 refund query (https://pay.weixin.qq.com/wiki/doc/api/jsapi.php?chapter=9_5): the coupons'
+    // share is coupon_refund_fee_$n; the buyer gets the rest.
+    ...(r.couponRefundFee !== undefined
+      ? {
+          payerRefundAmount: cny(r.refundFee - r.couponRefundFee),
+          discountRefundAmount: cny(r.couponRefundFee),
+        }
+      : {}),
+    ...(r.settlementRefundFee !== undefined ? { settlementRefundAmount: cny(r.settlementRefundFee) } : {}),
+    ...(r.successTime ? { successAt: r.successTime } : {}),
+    ...(r.channel ? { channel: r.channel } : {}),
+    ...(r.receivedAccount ? { receivedAccount: r.receivedAccount } : {}),
+  };
+}
+
+/**
+ * An accepted CloudPay.refund whose status query failed: the refund answer has no status
+ * ("SUCCESS退款申请接收成功，结果通过退款查询接口查询"), so it is PROCESSING until queried.
+ */
+export function fromCloudPayRefundAccepted(
+  accepted: CloudPayRefundAccepted,
+  merchantId: string,
+): RefundResult {
+  return {
+    provider: CLOUDPAY_PROVIDER,
+    merchantId,
+    outTradeNo: accepted.outTradeNo,
+    outRefundNo: accepted.outRefundNo,
+    providerRefundId: accepted.refundId,
+    state: RefundState.SUBMITTED,
+    rawStatus: "PROCESSING",
+    amount: cny(accepted.refundFee),
+  };
+}
+
+/** A confirmed pay-result callback -> the trade it reports (a refund since then shows in queryPayment). */
+export function fromCloudPayCallback(event: CloudPayCallback, merchantId: string): NotifiedTrade {
+  return {
+    provider: CLOUDPAY_PROVIDER,
+    merchantId,
+    outTradeNo: event.outTradeNo,
+    providerTradeNo: event.transactionId,
+    // The callback reports the payment itself (trade_state SUCCESS).
+    state: TradeState.PAID,
+    rawStatus: "SUCCESS",
+    amount: cny(event.totalFee),
+    ...(event.cashFee !== undefined ? { paidAmount: cny(event.cashFee) } : {}),
+    paidAt: event.paidAt,
+  };
 }

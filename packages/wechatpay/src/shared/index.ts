@@ -1,3 +1,2 @@
-export * from "./errors.js";
 export * from "./refund-rules.js";
 export * from "./status-map.js";

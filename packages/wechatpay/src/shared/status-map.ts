@@ -1,8 +1,9 @@
 import { RefundState, TradeState, UnknownStatusError } from "@paybridge/core";
 
 /**
- * WeChat status values onto the unified states (docs/states.md). Shared by
- * the APIv3 and CloudPay transports. Typed data: a missing key fails to compile.
+ * WeChat status values onto the unified states (docs/states.md), the values both transports
+ * draw on: v3/status-map.ts and cloudpay/status-map.ts each take the spellings their own pages
+ * list, so they agree by construction. Typed data: a missing key fails to compile.
  */
 
 /** trade_state (https://pay.weixin.qq.com/doc/v3/merchant/4013070356; v2 / CloudPay use the same names). */
@@ -55,16 +56,16 @@ export const WECHAT_REFUND_STATUS_MAP = {
   CHANGE: RefundState.ABNORMAL,
 } as const satisfies Record<WechatRefundStatusValue, RefundState>;
 
-export function mapWechatTradeState(value: unknown): TradeState {
-  if (typeof value === "string" && Object.hasOwn(WECHAT_TRADE_STATE_MAP, value)) {
-    return WECHAT_TRADE_STATE_MAP[value as WechatTradeStateValue];
-  }
-  throw new UnknownStatusError("WeChat trade_state", value, { provider: "wechatpay" });
-}
-
-export function mapWechatRefundStatus(value: unknown): RefundState {
-  if (typeof value === "string" && Object.hasOwn(WECHAT_REFUND_STATUS_MAP, value)) {
-    return WECHAT_REFUND_STATUS_MAP[value as WechatRefundStatusValue];
-  }
-  throw new UnknownStatusError("WeChat refund status", value, { provider: "wechatpay" });
+/**
+ * Looks a status up in one transport's table; anything else (another transport's spelling, a
+ * new value, a non-string) is an UnknownStatusError naming the field and the value.
+ */
+export function lookupWechatStatus<T extends Record<string, number>>(
+  table: T,
+  field: string,
+  value: unknown,
+  provider: string,
+): T[keyof T] {
+  if (typeof value === "string" && Object.hasOwn(table, value)) return table[value as keyof T];
+  throw new UnknownStatusError(field, value, { provider });
 }

@@ -1,5 +1,6 @@
 export type { DownloadedBill, FundFlowBillRequest, TradeBillRequest } from "./bills.js";
 export * from "./config.js";
+export * from "./errors.js";
 export * from "./key-store.js";
 export * from "./notify-url.js";
 export * from "./partner-config.js";
@@ -9,5 +10,6 @@ export * from "./partner-transformers.js";
 export type * from "./partner-wire-types.js";
 export * from "./provider.js";
 export * from "./sensitive-fields.js";
+export * from "./status-map.js";
 export * from "./transformers.js";
 export type * from "./wire-types.js";

@@ -8,7 +8,7 @@ import {
   type RefundResult,
   type TradeResult,
 } from "@paybridge/core";
-import { mapWechatRefundStatus, mapWechatTradeState } from "../shared/status-map.js";
+import { mapV3RefundStatus, mapV3TradeState } from "./status-map.js";
 import type { V3Refund, V3RefundNotice, V3Transaction } from "./wire-types.js";
 
 const PROVIDER = "wechatpay";
@@ -110,7 +110,7 @@ export function fromV3Transaction(t: V3Transaction, merchantId: string): TradeRe
     merchantId,
     outTradeNo: t.out_trade_no,
     ...(t.transaction_id ? { providerTradeNo: t.transaction_id } : {}),
-    state: mapWechatTradeState(t.trade_state),
+    state: mapV3TradeState(t.trade_state),
     rawStatus: t.trade_state,
     ...(t.amount?.total !== undefined ? { amount: cny(fen(t.amount.total, "amount.total")) } : {}),
     ...(t.amount?.payer_total !== undefined
@@ -153,7 +153,7 @@ export function fromV3Refund(r: V3Refund | V3RefundNotice, merchantId: string): 
     outTradeNo: r.out_trade_no,
     outRefundNo: r.out_refund_no,
     providerRefundId: r.refund_id,
-    state: mapWechatRefundStatus(status),
+    state: mapV3RefundStatus(status),
     rawStatus: status,
     amount: cny(fen(r.amount?.refund, "amount.refund")),
     ...refundSplit(r.amount),

@@ -13,8 +13,8 @@ import {
   ProviderUnavailableError,
   UnsupportedOperationError,
 } from "@paybridge/core";
-import { wechatError } from "../shared/errors.js";
 import { WECHATPAY_ORIGINS } from "./config.js";
+import { wechatError } from "./errors.js";
 import type { WechatPayKeyStore } from "./key-store.js";
 
 /** What wechatpay-node-v3 expects back from its http service (lib/interface-v2 Output). */

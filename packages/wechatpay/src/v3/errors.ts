@@ -1,11 +1,15 @@
 import { createProviderErrorFactory, type ProviderErrorTable } from "@paybridge/core";
 
+/** The provider name APIv3 errors carry (`PaymentError.provider`). */
+export const WECHAT_V3_PROVIDER = "wechatpay";
+
 /**
- * Every WeChat Pay error code PayBridge classifies (docs/refunds.md "What each error means for
+ * Every WeChat Pay APIv3 error code PayBridge classifies (docs/refunds.md "What each error means for
  * the caller"). v3 codes come from the refund doc's tables (https://pay.weixin.qq.com/doc/v3/merchant/4012556457)
  * and the order docs (https://pay.weixin.qq.com/doc/v3/merchant/4012791856
- * JSAPI下单 错误码, https://pay.weixin.qq.com/doc/v3/merchant/4013070356 查询订单); v2 / CloudPay
- * spellings (SYSTEMERROR, NOTENOUGH, ...) are listed too so both transports share one table.
+ * JSAPI下单 错误码, https://pay.weixin.qq.com/doc/v3/merchant/4013070356 查询订单). The v2
+ * spellings (SYSTEMERROR, NOTENOUGH, ...) are classified too rather than left generic.
+ * CloudPay has its own table (cloudpay/errors.ts).
  * Codes absent here become a final ProviderError that keeps the code.
  */
 export const WECHAT_ERROR_TABLE = {
@@ -71,4 +75,4 @@ export const WECHAT_ERROR_TABLE = {
 
 export type WechatErrorCode = keyof typeof WECHAT_ERROR_TABLE;
 
-export const wechatError = createProviderErrorFactory("wechatpay", WECHAT_ERROR_TABLE);
+export const wechatError = createProviderErrorFactory(WECHAT_V3_PROVIDER, WECHAT_ERROR_TABLE);
