@@ -10,6 +10,11 @@ export type BizContent = Readonly<Record<string, unknown>>;
 export interface PublicParams {
   readonly notifyUrl?: string | undefined;
   readonly returnUrl?: string | undefined;
+  /**
+   * Answer codes besides 10000 that are a result, not an error: alipay.trade.pay's 10003
+   * (等待用户付款, https://opendocs.alipay.com/open/02ekfp) says the buyer is still confirming.
+   */
+  readonly acceptCodes?: readonly string[] | undefined;
 }
 
 /** alipay.open.app.alipaycert.download, https://opendocs.alipay.com/apis/api_9/alipay.open.app.alipaycert.download */
@@ -177,7 +182,8 @@ export class AlipayGatewayClient {
       if (!(err instanceof UnheldCertificateSn)) throw alipayTransportError(method, err);
       answer = await this.verifiedWithDownloaded(method, err);
     }
-    if (String(answer.code) !== "10000") throw alipayAnswerError(method, answer);
+    const code = String(answer.code);
+    if (code !== "10000" && !extra.acceptCodes?.includes(code)) throw alipayAnswerError(method, answer);
     return answer as unknown as T;
   }
 

@@ -61,6 +61,15 @@ export const ALIPAY_ERROR_TABLE = {
   "ACQ.PARTNER_ERROR": { kind: "authorization" },
   "ACQ.SELLER_BEEN_BLOCKED": { kind: "account_abnormal" },
   "ACQ.BUYER_ENABLE_STATUS_FORBID": { kind: "account_abnormal" },
+  // alipay.trade.pay (条码支付) refusals, https://opendocs.alipay.com/open/02ekfp: no money moved.
+  "ACQ.PAYMENT_AUTH_CODE_INVALID": {
+    kind: "invalid_request",
+    note: "付款码无效或已过期: ask for a fresh code",
+  },
+  "ACQ.BUYER_BALANCE_NOT_ENOUGH": { kind: "insufficient_funds", note: "买家余额不足" },
+  "ACQ.BUYER_BANKCARD_BALANCE_NOT_ENOUGH": { kind: "insufficient_funds", note: "买家银行卡余额不足" },
+  "ACQ.PAYMENT_REQUEST_HAS_RISK": { kind: "account_abnormal", note: "支付有风险" },
+  "ACQ.BUYER_SELLER_EQUAL": { kind: "invalid_request", note: "买卖家不能相同" },
   "isv.invalid-app-id": { kind: "authorization" },
   "isv.missing-app-id": { kind: "authorization" },
   "isv.insufficient-isv-permissions": { kind: "authorization" },

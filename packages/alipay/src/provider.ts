@@ -26,9 +26,11 @@ import {
   type RefundRules,
   refundQuerySchema,
   refundRequestSchema,
+  runInPersonPayment,
   type ServiceProviderContext,
   type TradeQuery,
   type TradeResult,
+  TradeState,
   tradeQuerySchema,
   UnsupportedOperationError,
   ValidationError,
@@ -39,6 +41,7 @@ import { AlipayGatewayClient, type AlipayGatewayClient as Client } from "./clien
 import { type AlipayConfig, type AlipayConfigInput, alipayConfigSchema } from "./config.js";
 import { alipayFieldRules } from "./field-rules.js";
 import type { AlipayIdentity } from "./identity.js";
+import { ALIPAY_IN_PERSON_SCHEDULE, alipayBarcodeRule, barcodeBizContent } from "./in-person.js";
 import { alipaySubMerchantSchema } from "./isv-config.js";
 import { type AlipayIsvBinding, AlipayIsvSession } from "./isv-session.js";
 import { alipayAcknowledge, parseAlipayNotification } from "./notification.js";
@@ -58,6 +61,7 @@ import {
 import type {
   CancelResponse,
   CreateResponse,
+  PayResponse,
   PrecreateResponse,
   RefundQueryResponse,
   RefundResponse,
@@ -65,11 +69,15 @@ import type {
 } from "./wire-types.js";
 
 /** The unified methods Alipay does not take, refused with the reason (part of the field rules). */
-function alipayMethodRule(input: { method: PaymentMethod }, root: string): void {
-  if (isAlipayMethod(input.method)) return;
+function alipayMethodRule(
+  input: { method: PaymentMethod; authCode?: string | undefined },
+  root: string,
+): void {
+  alipayBarcodeRule(input, root);
+  if (isAlipayMethod(input.method) || input.method === "barcode") return;
   throw new ValidationError(
     `${root}.method`,
-    `${root}.method: ${input.method} is a WeChat method; Alipay supports ${ALIPAY_METHODS.join(", ")}`,
+    `${root}.method: ${input.method} is a WeChat method; Alipay supports ${[...ALIPAY_METHODS, "barcode"].join(", ")}`,
   );
 }
 
@@ -98,7 +106,8 @@ export class AlipayProvider implements PaymentProvider {
   readonly id = AlipayProvider.id;
   readonly merchantId: string;
   readonly capabilities: ProviderCapabilities = {
-    methods: ALIPAY_METHODS,
+    // barcode: 当面付 条码支付 (alipay.trade.pay scene bar_code) with alipay.trade.cancel.
+    methods: [...ALIPAY_METHODS, "barcode"],
     // Alipay has no API that lists an order's refunds; each is queried by its out_request_no.
     listRefunds: false,
     partialRefund: true,
@@ -167,6 +176,7 @@ export class AlipayProvider implements PaymentProvider {
   async createPayment(raw: CreatePaymentInput): Promise<CreatePaymentResult> {
     const input = parseInput(createPaymentSchema, raw, "payment");
     this.fieldRules.payment(input, "payment");
+    if (input.method === "barcode") return this.payInPerson(input);
     const method = input.method;
     if (!isAlipayMethod(method)) {
       alipayMethodRule(input, "payment");
@@ -278,6 +288,89 @@ export class AlipayProvider implements PaymentProvider {
       outTradeNo: input.outTradeNo,
       providerTradeNo: answer.trade_no,
       action: String(answer.action ?? ""),
+    };
+  }
+
+  /**
+   * 当面付 条码支付: alipay.trade.pay scene bar_code, then while the buyer confirms on the phone
+   * (10003) the query-and-cancel loop (ALIPAY_IN_PERSON_SCHEDULE) on the injected clock: ends paid
+   * (3), cancelled (1, or 4 when the cancel refunded a payment made at the last moment) or refused (2).
+   */
+  private async payInPerson(
+    order: ReturnType<typeof createPaymentSchema.parse>,
+  ): Promise<CreatePaymentResult> {
+    const outTradeNo = order.outTradeNo;
+    const api = "alipay.trade.pay";
+    const trade = await runInPersonPayment(
+      {
+        order: { provider: this.id, merchantId: this.merchantId, outTradeNo, amount: order.amount },
+        pay: async () => {
+          const answer = await this.client.exec<PayResponse>(api, barcodeBizContent(order), {
+            notifyUrl: order.notifyUrl,
+            acceptCodes: ["10003"],
+          });
+          assertEcho("out_trade_no", outTradeNo, answer.out_trade_no, { provider: this.id, operation: api });
+          if (String(answer.code) === "10003") return { kind: "paying", rawStatus: "WAIT_BUYER_PAY" };
+          // 10000 is 支付成功: the trade is TRADE_SUCCESS, paid at gmt_payment.
+          const paid = tradeResultFromQuery(
+            {
+              ...answer,
+              trade_status: "TRADE_SUCCESS",
+              ...(answer.gmt_payment ? { send_pay_date: answer.gmt_payment } : {}),
+            },
+            this.mapping,
+            (no) => this.evidence.refundedFen(no),
+          );
+          return { kind: "settled", trade: paid.paidAt ? paid : { ...paid, paidAt: this.context.clock() } };
+        },
+        query: () => this.queryPayment({ outTradeNo }),
+        reverse: () => this.cancelTrade(outTradeNo, order.amount),
+      },
+      ALIPAY_IN_PERSON_SCHEDULE,
+      this.context.clock,
+    );
+    return {
+      provider: this.id,
+      merchantId: this.merchantId,
+      outTradeNo,
+      method: "barcode",
+      ...(trade.providerTradeNo ? { providerReference: trade.providerTradeNo } : {}),
+      action: { type: "in_person", trade },
+    };
+  }
+
+  /**
+   * The in-person reversal: alipay.trade.cancel (https://opendocs.alipay.com/open/02ekfi) closes an
+   * unpaid trade (action close) and refunds a paid one in full (action refund). Resolves with the
+   * trade as it ends: 1 closed, or 4 refunded. retry_flag Y throws a retryable error: cancel again.
+   */
+  async reversePayment(raw: ClosePaymentInput): Promise<TradeResult> {
+    const input = parseInput(closePaymentSchema, raw, "reverse");
+    this.fieldRules.outTradeNo(input.outTradeNo, "reverse.outTradeNo");
+    return this.cancelTrade(input.outTradeNo, undefined);
+  }
+
+  private async cancelTrade(
+    outTradeNo: string,
+    amount: TradeResult["amount"] | undefined,
+  ): Promise<TradeResult> {
+    const cancelled = await this.cancelPayment({ outTradeNo });
+    // The query says what the cancel left (TRADE_CLOSED, with send_pay_date when it refunded).
+    // When that query fails, the cancel's own action stands: Alipay holds nothing after it.
+    try {
+      const after = await this.queryPayment({ outTradeNo });
+      if (after.state !== TradeState.UNPAID) return after;
+    } catch {
+      // fall through to the cancel's answer
+    }
+    return {
+      provider: this.id,
+      merchantId: this.merchantId,
+      outTradeNo,
+      ...(cancelled.providerTradeNo ? { providerTradeNo: cancelled.providerTradeNo } : {}),
+      state: cancelled.action === "refund" ? TradeState.REFUND : TradeState.CLOSED,
+      rawStatus: `TRADE_CLOSED (cancel ${cancelled.action || "no action"})`,
+      ...(amount ? { amount } : {}),
     };
   }
 

@@ -42,6 +42,21 @@ export interface RefundSplitFields {
   readonly present_refund_mdiscount_amount?: string;
 }
 
+/**
+ * alipay.trade.pay (条码支付), https://opendocs.alipay.com/open/02ekfp: code 10000 paid, 10003 the
+ * buyer is still confirming (trade WAIT_BUYER_PAY). The paid answer names the time gmt_payment.
+ */
+export interface PayResponse extends AlipayCommonResponse {
+  readonly trade_no?: string;
+  readonly out_trade_no?: string;
+  readonly total_amount?: string;
+  readonly buyer_pay_amount?: string;
+  readonly receipt_amount?: string;
+  readonly point_amount?: string;
+  readonly invoice_amount?: string;
+  readonly gmt_payment?: string;
+}
+
 /** alipay.trade.cancel, https://opendocs.alipay.com/open/02ekfi */
 export interface CancelResponse extends AlipayCommonResponse {
   readonly trade_no?: string;
