@@ -116,6 +116,18 @@ describe("packed tarballs", () => {
     });
   }
 
+  it("@paybridge/postgres names PGlite only as an optional peer: PostgreSQL users never install it", () => {
+    const packed = JSON.parse(readFileSync(join(work, "postgres", "package", "package.json"), "utf8"));
+    expect(Object.keys(packed.dependencies ?? {})).not.toContain("@electric-sql/pglite");
+    expect(packed.peerDependencies?.["@electric-sql/pglite"]).toMatch(/^\^/);
+    expect(packed.peerDependenciesMeta?.["@electric-sql/pglite"]).toEqual({ optional: true });
+    // No other library depends on it either, or installing that one would bring it back.
+    for (const { dir, pkg } of libraries) {
+      const packedPkg = JSON.parse(readFileSync(join(work, dir, "package", "package.json"), "utf8"));
+      expect(Object.keys(packedPkg.dependencies ?? {}), pkg.name).not.toContain("@electric-sql/pglite");
+    }
+  });
+
   // Both module systems a TypeScript app can be: an ES module (`app.mts`) and CommonJS (`app.cts`,
   // which failed with TS1479 while the packages shipped only ESM declarations).
   for (const ext of ["mts", "cts"] as const) {

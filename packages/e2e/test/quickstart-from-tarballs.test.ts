@@ -4,7 +4,7 @@
 // the installed `@paybridge/sandbox`. It must take a payment and a refund that ends in state 4, on
 // embedded PGlite and, when DATABASE_URL is set, on PostgreSQL in a database of its own.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -13,13 +13,17 @@ import { createInterface } from "node:readline";
 import { connectPostgres, openPglite, type SqlClient } from "@paybridge/postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { libraries, pack } from "./support/packed-libraries.js";
-import { importedPackages, quickStartCode } from "./support/readme-quickstart.js";
+import { importedPackages, quickStartCode, quickStartInstall } from "./support/readme-quickstart.js";
 import { eventually } from "./support/recovery-rig.js";
 
 const require = createRequire(import.meta.url);
 /** The version the workspace tests with, so the fresh project gets what is known to work. */
-const workspaceVersion = (name: string): string =>
-  (require(require.resolve(`${name}/package.json`)) as { version: string }).version;
+function workspaceVersion(name: string): string {
+  // Read from node_modules, not through require: some packages (PGlite) do not export package.json.
+  const dir = (require.resolve.paths(name) ?? []).find((p) => existsSync(join(p, name, "package.json")));
+  if (!dir) throw new Error(`${name} is not installed in the workspace`);
+  return (JSON.parse(readFileSync(join(dir, name, "package.json"), "utf8")) as { version: string }).version;
+}
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -47,7 +51,8 @@ describe("README quick start installed from the packed tarballs", () => {
       ]),
     );
     const code = quickStartCode();
-    const thirdParty = importedPackages(code).filter((name) => !name.startsWith("@paybridge/"));
+    // What the README's install line names, so a package it forgets fails here, not for a user.
+    const thirdParty = quickStartInstall().filter((name) => !name.startsWith("@paybridge/"));
     mkdirSync(project);
     writeFileSync(
       join(project, "package.json"),
@@ -187,6 +192,11 @@ describe("README quick start installed from the packed tarballs", () => {
     }
   }
 
+  it("the README's install line names every package the quick start imports", () => {
+    const install = quickStartInstall();
+    expect(importedPackages(quickStartCode()).filter((name) => !install.includes(name))).toEqual([]);
+  });
+
   it("on embedded PGlite (no DATABASE_URL): paid, shipped once, refund in state 4", async () => {
     const data = join(work, "pglite-data");
     const no = `FQP${Date.now().toString(36)}`;
@@ -215,4 +225,29 @@ describe("README quick start installed from the packed tarballs", () => {
     },
     600_000,
   );
+
+  // Last: it takes PGlite out of the project, as a PostgreSQL-only backend would never install it.
+  it("without @electric-sql/pglite (a PostgreSQL-only install): the stores load, openPglite names the package to install", () => {
+    execFileSync(
+      "npm",
+      ["uninstall", "--no-audit", "--no-fund", "--loglevel=error", "@electric-sql/pglite"],
+      {
+        cwd: project,
+        stdio: "pipe",
+      },
+    );
+    // Nothing else the tarballs depend on brings it back: it is only an optional peer.
+    expect(existsSync(join(project, "node_modules", "@electric-sql", "pglite"))).toBe(false);
+    const script = [
+      'import { connectPostgres, openPglite } from "@paybridge/postgres";',
+      "if (typeof connectPostgres !== 'function') throw new Error('no connectPostgres');",
+      "try { await openPglite(); console.log('opened'); }",
+      "catch (e) { console.log(JSON.stringify({ name: e.name, message: e.message })); }",
+    ].join("\n");
+    writeFileSync(join(project, "no-pglite.mjs"), script);
+    const out = execFileSync(process.execPath, ["no-pglite.mjs"], { cwd: project, encoding: "utf8" });
+    const reported = JSON.parse(out.trim()) as { name: string; message: string };
+    expect(reported.name).toBe("ConfigurationError");
+    expect(reported.message).toContain("npm install @electric-sql/pglite");
+  });
 });

@@ -1,5 +1,6 @@
 export * from "./migrate.js";
 export { MIGRATIONS } from "./migrations.generated.js";
+export * from "./pglite-client.js";
 export * from "./postgres-inbox.js";
 export * from "./postgres-ledger.js";
 export * from "./postgres-options.js";

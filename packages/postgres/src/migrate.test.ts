@@ -3,8 +3,9 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { migrate, splitStatements } from "./migrate.js";
 import { MIGRATIONS } from "./migrations.generated.js";
+import { openPglite } from "./pglite-client.js";
 import { createScratchSchema } from "./scratch-schema.js";
-import { connectPostgres, openPglite, type SqlClient } from "./sql-client.js";
+import { connectPostgres, type SqlClient } from "./sql-client.js";
 
 const dir = fileURLToPath(new URL("../migrations/", import.meta.url));
 const url = process.env.DATABASE_URL;

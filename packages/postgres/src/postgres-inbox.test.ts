@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openPglite } from "./pglite-client.js";
 import { PostgresNotificationInbox } from "./postgres-inbox.js";
 import { createScratchSchema } from "./scratch-schema.js";
-import { connectPostgres, openPglite, type SqlClient } from "./sql-client.js";
+import { connectPostgres, type SqlClient } from "./sql-client.js";
 
 const url = process.env.DATABASE_URL;
 

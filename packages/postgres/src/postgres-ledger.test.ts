@@ -1,8 +1,9 @@
 import { runRefundLedgerContract } from "@paybridge/core/testkit";
 import { describe } from "vitest";
+import { openPglite } from "./pglite-client.js";
 import { PostgresRefundLedger } from "./postgres-ledger.js";
 import { createScratchSchema } from "./scratch-schema.js";
-import { connectPostgres, openPglite, type SqlClient } from "./sql-client.js";
+import { connectPostgres, type SqlClient } from "./sql-client.js";
 
 const url = process.env.DATABASE_URL;
 

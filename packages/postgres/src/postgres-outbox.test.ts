@@ -1,8 +1,9 @@
 import { runOutboxContract } from "@paybridge/core/testkit";
 import { describe } from "vitest";
+import { openPglite } from "./pglite-client.js";
 import { PostgresOutbox } from "./postgres-outbox.js";
 import { createScratchSchema } from "./scratch-schema.js";
-import { connectPostgres, openPglite } from "./sql-client.js";
+import { connectPostgres } from "./sql-client.js";
 
 const url = process.env.DATABASE_URL;
 

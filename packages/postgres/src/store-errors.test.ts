@@ -47,7 +47,7 @@ describe("store errors", () => {
 
 describe("store errors on embedded PGlite", () => {
   it("are StoreUnavailableError too, with the SQLSTATE", async () => {
-    const { openPglite } = await import("./sql-client.js");
+    const { openPglite } = await import("./pglite-client.js");
     const db = await openPglite();
     try {
       const missing = await db.query("SELECT * FROM no_such_table").catch((e: unknown) => e);

@@ -10,6 +10,17 @@ export function quickStartCode(readme = readFileSync(join(repoRoot, "README.md")
   return code;
 }
 
+/**
+ * The packages of the ```sh `npm install ...` line between the "Quick start for a backend" heading
+ * and its code: what the README tells a new user to install.
+ */
+export function quickStartInstall(readme = readFileSync(join(repoRoot, "README.md"), "utf8")): string[] {
+  const section = readme.split("## Quick start for a backend")[1]?.split("```ts")[0];
+  const line = section?.match(/```sh\nnpm install ([^\n]+)\n```/)?.[1];
+  if (!line) throw new Error("README.md has no ```sh npm install line before the quick start's code");
+  return line.trim().split(/\s+/);
+}
+
 /** The bare package names the code imports (`@scope/name` or `name`), without node: builtins. */
 export function importedPackages(code: string): string[] {
   const names = [...code.matchAll(/from "([^"]+)"/g)]
