@@ -2,9 +2,11 @@ import type { CreatePaymentInput } from "@paybridge/core";
 import {
   cny,
   fenToYuan,
+  formatBeijingDashed,
   type NotifiedTrade,
   type PaymentMethod,
   ProviderError,
+  parseBeijingDashed,
   type RefundResult,
   type TradeResult,
   ValidationError,
@@ -12,7 +14,6 @@ import {
 } from "@paybridge/core";
 import type { BizContent } from "./client.js";
 import { mapRefundQuery, mapTradeStatus, type RefundQueryReading, type TradeEvidence } from "./status-map.js";
-import { formatBeijingTime, parseBeijingTime } from "./time.js";
 import type {
   AlipayNotificationFields,
   RefundQueryResponse,
@@ -54,7 +55,7 @@ export function payBizContent(input: ParsedPayment, method: AlipayPaymentMethod)
     product_code: PAY_APIS[method].productCode,
   };
   // time_expire: "yyyy-MM-dd HH:mm:ss", Beijing time.
-  if (input.expiresAt) biz.time_expire = formatBeijingTime(input.expiresAt);
+  if (input.expiresAt) biz.time_expire = formatBeijingDashed(input.expiresAt);
   // passback_params is returned verbatim in the notification and must be URL-encoded (各支付接口请求参数).
   if (input.attach) biz.passback_params = encodeURIComponent(input.attach);
   if (method === "mini_program") {
@@ -109,6 +110,15 @@ export interface MappingContext {
   readonly merchantId: string;
 }
 
+/**
+ * An Alipay time field ("yyyy-MM-dd HH:mm:ss", Beijing time): absent or empty is undefined; any
+ * other text that is not a time is an UnknownStatusError naming the field, as in CloudPay.
+ */
+function answerTime(value: unknown, field: string, ctx: MappingContext): Date | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  return parseBeijingDashed(String(value), { field, provider: ctx.provider });
+}
+
 /** alipay.trade.query answer -> TradeResult. `refundedFen` is what this provider has seen refunded. */
 export function tradeResultFromQuery(
   answer: TradeQueryResponse,
@@ -120,7 +130,7 @@ export function tradeResultFromQuery(
     paid: Boolean(answer.send_pay_date),
     refunded: refundedFen(outTradeNo) > 0,
   };
-  const paidAt = parseBeijingTime(answer.send_pay_date);
+  const paidAt = answerTime(answer.send_pay_date, "send_pay_date", ctx);
   const paid =
     answer.buyer_pay_amount !== undefined
       ? answerFen(answer.buyer_pay_amount, "buyer_pay_amount")
@@ -209,7 +219,7 @@ export function tradeResultFromNotification(
       Boolean(fields.out_biz_no) ||
       refundedFen(outTradeNo) > 0,
   };
-  const paidAt = parseBeijingTime(fields.gmt_payment);
+  const paidAt = answerTime(fields.gmt_payment, "gmt_payment", ctx);
   return {
     provider: ctx.provider,
     merchantId: ctx.merchantId,
@@ -237,7 +247,7 @@ export function refundResultFromQuery(
   reading: RefundQueryReading = {},
 ): RefundResult {
   const { state, rawStatus } = mapRefundQuery(answer, reading);
-  const successAt = parseBeijingTime(answer.gmt_refund_pay);
+  const successAt = answerTime(answer.gmt_refund_pay, "gmt_refund_pay", ctx);
   return {
     provider: ctx.provider,
     merchantId: ctx.merchantId,

@@ -13,3 +13,4 @@ export * from "./provider/index.js";
 export * from "./refunds/index.js";
 export * from "./schemas/index.js";
 export * from "./states/index.js";
+export * from "./time/index.js";

@@ -1,9 +1,9 @@
-import { formatBeijingCompact } from "../shared/time-format.js";
+import { formatBeijingCompact, formatBeijingDashed } from "../shared/time-format.js";
 import { formatYuan } from "../shared/yuan.js";
 import { paymentCells, refundCells } from "../wechat/bills/bill-cells.js";
 import { orderMoney, refundMoney } from "../wechat/engine/promotions.js";
 import type { EngineOrder, EngineRefund } from "../wechat/engine/types.js";
-import { formatBeijingDashed, V2_REFUND_STATUS, V2_TRADE_TYPE } from "./wire.js";
+import { V2_REFUND_STATUS, V2_TRADE_TYPE } from "./wire.js";
 
 /**
  * downloadBill's text table (https://pay.weixin.qq.com/doc/v2/merchant/4011935219, wrapped by

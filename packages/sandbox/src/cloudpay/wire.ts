@@ -5,7 +5,7 @@
  * https://developers.weixin.qq.com/minigame/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryOrder.html):
  * camelCase returnCode / returnMsg, snake_case business fields, lists flattened as `_$n`.
  */
-import { formatBeijingCompact, formatBeijingTime } from "../shared/time-format.js";
+import { formatBeijingCompact, formatBeijingDashed } from "../shared/time-format.js";
 import type {
   EngineOrder,
   EngineRefund,
@@ -40,11 +40,6 @@ export const V2_REFUND_ACCOUNT = {
   AVAILABLE: "REFUND_SOURCE_RECHARGE_FUNDS",
   UNSETTLED: "REFUND_SOURCE_UNSETTLED_FUNDS",
 } as const;
-
-/** "yyyy-MM-dd HH:mm:ss" in Beijing time, as refund_success_time_$n (CloudPay.queryRefund: "2016-07-25 15:26:26"). */
-export function formatBeijingDashed(date: Date): string {
-  return formatBeijingTime(date).slice(0, 19).replace("T", " ");
-}
 
 export interface Identity {
   readonly appid: string;

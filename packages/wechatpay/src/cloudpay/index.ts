@@ -1,4 +1,3 @@
-export * from "./beijing-time.js";
 export * from "./bill.js";
 export * from "./client.js";
 export * from "./config.js";

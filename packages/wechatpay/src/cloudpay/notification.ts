@@ -1,6 +1,5 @@
-import { type RawNotification, SignatureError } from "@paybridge/core";
+import { parseBeijingCompact, type RawNotification, SignatureError } from "@paybridge/core";
 import { z } from "zod";
-import { parseBeijingTime } from "./beijing-time.js";
 import { normalizeAnswer } from "./envelope.js";
 import { CLOUDPAY_PROVIDER } from "./errors.js";
 
@@ -90,7 +89,7 @@ export function readCallbackEvent(body: string, subMchId: string): CloudPayCallb
   }
   let paidAt: Date;
   try {
-    paidAt = parseBeijingTime(e.time_end, "time_end");
+    paidAt = parseBeijingCompact(e.time_end, { field: "time_end", provider: CLOUDPAY_PROVIDER });
   } catch (error) {
     throw reject(`time_end ${e.time_end} is not a time`, error);
   }

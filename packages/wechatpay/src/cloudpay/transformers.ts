@@ -7,7 +7,10 @@
 import {
   type CreatePaymentInput,
   cny,
+  formatBeijingCompact,
   type NotifiedTrade,
+  parseBeijingCompact,
+  parseBeijingDashed,
   type RefundRequest,
   type RefundResult,
   RefundState,
@@ -16,7 +19,6 @@ import {
   UnknownStatusError,
 } from "@paybridge/core";
 import { z } from "zod";
-import { formatBeijingTime, parseBeijingTime } from "./beijing-time.js";
 import type { CloudPayData } from "./envelope.js";
 import { unknownOutcome } from "./envelope.js";
 import { CLOUDPAY_PROVIDER } from "./errors.js";
@@ -237,7 +239,10 @@ export function parseRefundQueryAnswer(data: CloudPayData): CloudPayRefundPage {
       successTime:
         r.refund_success_time === undefined
           ? undefined
-          : parseBeijingTime(r.refund_success_time, `refund_success_time_${n}`),
+          : parseBeijingDashed(r.refund_success_time, {
+              field: `refund_success_time_${n}`,
+              provider: CLOUDPAY_PROVIDER,
+            }),
     }),
   );
   return {
@@ -304,7 +309,10 @@ export function parseOrderAnswer(data: CloudPayData): CloudPayOrder {
     couponFee: o.coupon_fee,
     settlementTotalFee: o.settlement_total_fee,
     feeType: o.fee_type ?? "CNY",
-    paidAt: o.time_end === undefined ? undefined : parseBeijingTime(o.time_end, "time_end"),
+    paidAt:
+      o.time_end === undefined
+        ? undefined
+        : parseBeijingCompact(o.time_end, { field: "time_end", provider: CLOUDPAY_PROVIDER }),
     attach: o.attach,
   };
 }
@@ -399,7 +407,7 @@ export function toCloudPayOrderParams(
     tradeType: "JSAPI",
     openid,
     ...(input.attach !== undefined ? { attach: input.attach } : {}),
-    ...(input.expiresAt ? { timeExpire: formatBeijingTime(input.expiresAt, "compact") } : {}),
+    ...(input.expiresAt ? { timeExpire: formatBeijingCompact(input.expiresAt) } : {}),
   };
 }
 

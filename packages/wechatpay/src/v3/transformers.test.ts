@@ -5,15 +5,22 @@ import {
   assertRefundEcho,
   fromV3Refund,
   fromV3Transaction,
-  toBeijingTime,
   toV3OrderBody,
   toV3RefundBody,
 } from "./transformers.js";
 import { pathOf } from "./transport.js";
 
 describe("v3 transformers", () => {
-  it("formats Beijing time as RFC 3339", () => {
-    expect(toBeijingTime(new Date("2015-05-20T05:29:35Z"))).toBe("2015-05-20T13:29:35+08:00");
+  it("writes time_expire as RFC 3339 Beijing time", () => {
+    const body = toV3OrderBody({
+      method: "native",
+      outTradeNo: "T1",
+      description: "d",
+      amount: { fen: 1, currency: "CNY" },
+      notifyUrl: "https://example.com/n",
+      expiresAt: new Date("2015-05-20T05:29:35Z"),
+    });
+    expect(body.time_expire).toBe("2015-05-20T13:29:35+08:00");
   });
 
   it("builds order bodies per method", () => {

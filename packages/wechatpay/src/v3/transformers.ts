@@ -2,6 +2,7 @@ import {
   AmountMismatchError,
   type CreatePaymentInput,
   cny,
+  formatBeijingRfc3339,
   type NotifiedTrade,
   ProviderError,
   type RefundRequest,
@@ -12,11 +13,6 @@ import { mapV3RefundStatus, mapV3TradeState } from "./status-map.js";
 import type { V3Refund, V3RefundNotice, V3Transaction } from "./wire-types.js";
 
 const PROVIDER = "wechatpay";
-
-/** RFC 3339 in Beijing time, the format of v3 time fields ("2018-06-08T10:34:56+08:00"). */
-export function toBeijingTime(date: Date): string {
-  return `${new Date(date.getTime() + 8 * 3600_000).toISOString().slice(0, 19)}+08:00`;
-}
 
 function parseTime(value: string | undefined, field: string): Date | undefined {
   if (value === undefined || value === "") return undefined;
@@ -47,7 +43,7 @@ export function toV3OrderBody(input: CreatePaymentInput): Record<string, unknown
     out_trade_no: input.outTradeNo,
     notify_url: input.notifyUrl,
     amount: { total: input.amount.fen, currency: input.amount.currency },
-    ...(input.expiresAt ? { time_expire: toBeijingTime(input.expiresAt) } : {}),
+    ...(input.expiresAt ? { time_expire: formatBeijingRfc3339(input.expiresAt) } : {}),
     ...(input.attach !== undefined ? { attach: input.attach } : {}),
     ...((method === "jsapi" || method === "mini_program") && input.payer?.openid
       ? { payer: { openid: input.payer.openid } }

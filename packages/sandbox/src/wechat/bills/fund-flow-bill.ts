@@ -1,4 +1,4 @@
-import { formatBeijingTime } from "../../shared/time-format.js";
+import { formatBeijingDashed } from "../../shared/time-format.js";
 import { formatYuan } from "../../shared/yuan.js";
 import { orderMoney, refundMoney } from "../engine/promotions.js";
 import type { EngineOrder, EngineRefund } from "../engine/types.js";
@@ -36,7 +36,7 @@ interface Movement {
   readonly voucherNo: string;
 }
 
-const billTime = (at: Date): string => formatBeijingTime(at).slice(0, 19).replace("T", " ");
+const billTime = (at: Date): string => formatBeijingDashed(at);
 
 function movements(
   orders: readonly Readonly<EngineOrder>[],

@@ -1,4 +1,4 @@
-import { formatBeijingTime } from "../../shared/time-format.js";
+import { formatBeijingDashed, formatBeijingDate } from "../../shared/time-format.js";
 import { formatYuan } from "../../shared/yuan.js";
 import { orderMoney, refundMoney } from "../engine/promotions.js";
 import type { EngineOrder, EngineRefund } from "../engine/types.js";
@@ -36,8 +36,8 @@ export interface TradeBillInput {
   readonly billType: TradeBillType;
 }
 
-export const beijingDate = (at: Date): string => formatBeijingTime(at).slice(0, 10);
-const billTime = (at: Date): string => formatBeijingTime(at).slice(0, 19).replace("T", " ");
+export const beijingDate = (at: Date): string => formatBeijingDate(at);
+const billTime = (at: Date): string => formatBeijingDashed(at);
 export const feeOf = (fen: number): number => Math.round((fen * SANDBOX_FEE_RATE_PER_10000) / 10_000);
 
 export function wechatTradeBill(input: TradeBillInput): string {

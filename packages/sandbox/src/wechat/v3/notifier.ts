@@ -9,7 +9,7 @@ import {
   nextDeliveryMode,
   pickDeliveryMode,
 } from "../../shared/delivery-mode.js";
-import { formatBeijingTime } from "../../shared/time-format.js";
+import { formatBeijingRfc3339 } from "../../shared/time-format.js";
 import type { WechatEngineEvent } from "../engine/events.js";
 import type { EngineOrder, EngineRefund } from "../engine/types.js";
 import type { WechatSandboxMerchant } from "./credentials.js";
@@ -261,7 +261,7 @@ export class WechatNotifier {
     // Notification body: https://pay.weixin.qq.com/doc/v3/merchant/4012791861 (通知报文).
     const body = JSON.stringify({
       id: randomUUID(),
-      create_time: formatBeijingTime(this.clock.now()),
+      create_time: formatBeijingRfc3339(this.clock.now()),
       resource_type: "encrypt-resource",
       event_type: n.eventType,
       summary: n.summary,

@@ -1,4 +1,4 @@
-import { formatBeijingTime } from "../../shared/time-format.js";
+import { formatBeijingRfc3339 } from "../../shared/time-format.js";
 import { refundMoney } from "../engine/promotions.js";
 import type { EngineOrder, EngineRefund } from "../engine/types.js";
 
@@ -19,7 +19,7 @@ export function renderTransaction(order: Readonly<EngineOrder>): Record<string, 
     trade_state_desc: order.tradeStateDesc,
     ...(order.bankType ? { bank_type: order.bankType } : {}),
     ...(order.attach !== undefined ? { attach: order.attach } : {}),
-    ...(order.successTime ? { success_time: formatBeijingTime(order.successTime) } : {}),
+    ...(order.successTime ? { success_time: formatBeijingRfc3339(order.successTime) } : {}),
     ...(order.payerOpenid ? { payer: { openid: order.payerOpenid } } : {}),
     amount: {
       total: order.totalFen,
@@ -57,8 +57,8 @@ export function renderRefund(refund: Readonly<EngineRefund>): Record<string, unk
     out_trade_no: refund.outTradeNo,
     channel: refund.channel,
     user_received_account: refund.userReceivedAccount,
-    ...(refund.successTime ? { success_time: formatBeijingTime(refund.successTime) } : {}),
-    create_time: formatBeijingTime(refund.createdAt),
+    ...(refund.successTime ? { success_time: formatBeijingRfc3339(refund.successTime) } : {}),
+    create_time: formatBeijingRfc3339(refund.createdAt),
     status: refund.status,
     funds_account: refund.fundsAccount,
     amount: {
@@ -98,7 +98,7 @@ export function renderRefundNotice(refund: Readonly<EngineRefund>): Record<strin
     out_refund_no: refund.outRefundNo,
     refund_id: refund.refundId,
     refund_status: refund.status,
-    ...(refund.successTime ? { success_time: formatBeijingTime(refund.successTime) } : {}),
+    ...(refund.successTime ? { success_time: formatBeijingRfc3339(refund.successTime) } : {}),
     user_received_account: refund.userReceivedAccount,
     amount: {
       total: refund.totalFen,

@@ -1,5 +1,5 @@
 import { aeadEncrypt } from "../../../shared/aead.js";
-import { formatBeijingTime } from "../../../shared/time-format.js";
+import { formatBeijingRfc3339 } from "../../../shared/time-format.js";
 import type { PlatformCertificate } from "../key-ring.js";
 import type { Endpoint } from "./context.js";
 
@@ -15,8 +15,8 @@ export const certificates: Endpoint = {
     keys.assertHasCertificates(m.mchid);
     const entry = (c: PlatformCertificate) => ({
       serial_no: c.serial,
-      effective_time: formatBeijingTime(c.notBefore),
-      expire_time: formatBeijingTime(c.notAfter),
+      effective_time: formatBeijingRfc3339(c.notBefore),
+      expire_time: formatBeijingRfc3339(c.notAfter),
       encrypt_certificate: aeadEncrypt(c.pem, m.apiV3Key, "certificate"),
     });
     return { status: 200, body: { data: keys.listedCertificates().map(entry) } };

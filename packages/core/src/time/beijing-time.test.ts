@@ -1,0 +1,51 @@
+import { describe, expect, it } from "vitest";
+import { UnknownStatusError } from "../errors/errors.js";
+import {
+  formatBeijingCompact,
+  formatBeijingDashed,
+  formatBeijingRfc3339,
+  parseBeijingCompact,
+  parseBeijingDashed,
+} from "./beijing-time.js";
+
+const at = (field: string) => ({ field, provider: "wechatpay-cloud" });
+
+describe("Beijing time, one function per wire format", () => {
+  it("reads the CloudPay.queryRefund example refund_success_time as UTC+8", () => {
+    expect(parseBeijingDashed("2016-07-25 15:26:26", at("t")).toISOString()).toBe("2016-07-25T07:26:26.000Z");
+  });
+
+  it("reads time_end's compact form and crosses midnight correctly", () => {
+    expect(parseBeijingCompact("20160725052626", at("t")).toISOString()).toBe("2016-07-24T21:26:26.000Z");
+  });
+
+  it("reads Alipay's dashed form with milliseconds", () => {
+    expect(parseBeijingDashed("2016-07-25 15:26:26.12", at("t")).toISOString()).toBe(
+      "2016-07-25T07:26:26.120Z",
+    );
+  });
+
+  it("formats back to every form", () => {
+    const d = new Date("2016-07-25T07:26:26.000Z");
+    expect(formatBeijingDashed(d)).toBe("2016-07-25 15:26:26");
+    expect(formatBeijingCompact(d)).toBe("20160725152626");
+    expect(formatBeijingRfc3339(new Date("2015-05-20T05:29:35Z"))).toBe("2015-05-20T13:29:35+08:00");
+  });
+
+  it.each(["2016-02-30 10:00:00", "2016-07-25T15:26:26", "2016-07-25 25:00:00", ""])(
+    "rejects %j naming the field and the provider",
+    (text) => {
+      expect(() => parseBeijingDashed(text, at("refund_success_time_0"))).toThrow(UnknownStatusError);
+      expect(() => parseBeijingDashed(text, at("refund_success_time_0"))).toThrow(/refund_success_time_0/);
+      try {
+        parseBeijingDashed(text, at("refund_success_time_0"));
+      } catch (error) {
+        expect((error as UnknownStatusError).provider).toBe("wechatpay-cloud");
+      }
+    },
+  );
+
+  it.each(["20160230100000", "2016072515262", "2016-07-25 15:26:26"])("rejects compact %j", (text) => {
+    expect(() => parseBeijingCompact(text, at("time_end"))).toThrow(/time_end/);
+  });
+});
