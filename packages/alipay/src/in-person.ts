@@ -1,6 +1,5 @@
-import { fenToYuan, type InPersonSchedule, ValidationError } from "@paybridge/core";
+import { fenToYuan, formatBeijingDashed, type InPersonSchedule, ValidationError } from "@paybridge/core";
 import type { BizContent } from "./client.js";
-import { formatBeijingTime } from "./time.js";
 
 /**
  * The password-wait loop of 当面付 条码支付 (https://opendocs.alipay.com/open/194/106039, and
@@ -57,6 +56,6 @@ export function barcodeBizContent(order: {
     total_amount: fenToYuan(order.amount.fen, "payment.amount.fen"),
     ...(order.store ? { store_id: order.store.id } : {}),
     ...(order.store?.deviceId ? { terminal_id: order.store.deviceId } : {}),
-    ...(order.expiresAt ? { time_expire: formatBeijingTime(order.expiresAt) } : {}),
+    ...(order.expiresAt ? { time_expire: formatBeijingDashed(order.expiresAt) } : {}),
   };
 }
