@@ -55,3 +55,28 @@ export interface SubMerchantConformanceOptions {
   readonly name: string;
   readonly setup: () => Promise<SubMerchantHarness>;
 }
+
+/** What the buyer at the counter does, as a simulator can be told (see runInPersonConformance). */
+export type InPersonBuyer = "pays_at_once" | "pays_after_password" | "never_pays" | "refused";
+
+export interface InPersonHarness {
+  /** A provider whose capabilities list "barcode" and which implements reversePayment. */
+  readonly provider: PaymentProvider;
+  /** A barcode payment request the provider accepts; the suite fills outTradeNo, amount and authCode. */
+  readonly paymentTemplate: Omit<CreatePaymentInput, "outTradeNo" | "amount" | "authCode" | "method">;
+  /** A fresh 付款码 of this provider's wallet. */
+  authCode(): string;
+  /**
+   * Tells the simulator what the buyer showing `authCode` does: pay at once, pay after entering the
+   * password (well inside the provider's query limit), never pay, or be refused at once (balance).
+   */
+  planBuyer(authCode: string, buyer: InPersonBuyer): void;
+  /** The simulator's own book: whether it holds the buyer's money for the order now. */
+  holdsMoney(outTradeNo: string): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export interface InPersonConformanceOptions {
+  readonly name: string;
+  readonly setup: () => Promise<InPersonHarness>;
+}
