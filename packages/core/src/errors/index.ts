@@ -1,2 +1,3 @@
 export * from "./errors.js";
 export * from "./factory.js";
+export * from "./unexpected-answer.js";

@@ -9,6 +9,7 @@ import {
   cny,
   formatBeijingCompact,
   type NotifiedTrade,
+  parseAnswer,
   parseBeijingCompact,
   parseBeijingDashed,
   type RefundRequest,
@@ -43,12 +44,7 @@ const text = z.string().min(1);
 const couponType = z.enum(["CASH", "NO_CASH"]);
 
 function parseWith<S extends z.ZodType>(method: string, schema: S, value: unknown): z.output<S> {
-  const result = schema.safeParse(value);
-  if (result.success) return result.data;
-  const where = result.error.issues
-    .map((i) => `${i.path.map(String).join(".") || "(answer)"}: ${i.message}`)
-    .join("; ");
-  throw unknownOutcome(method, `unexpected answer (${where})`, result.error);
+  return parseAnswer({ provider: CLOUDPAY_PROVIDER, method, schema, value });
 }
 
 function unflattenOrThrow(method: string, data: CloudPayData, spec: Parameters<typeof unflatten>[1]) {
