@@ -1,7 +1,9 @@
 import type { Readable } from "node:stream";
-import { ProviderError, parseInput } from "@paybridge/core";
+import { parseInput } from "@paybridge/core";
 import type Pay from "wechatpay-node-v3";
 import { z } from "zod";
+import { parseV3Answer } from "./transformers.js";
+import { v3BillApplicationSchema } from "./wire-types.js";
 
 /**
  * 申请交易账单 (GET /v3/bill/tradebill, https://pay.weixin.qq.com/doc/v3/merchant/4012556654):
@@ -35,12 +37,6 @@ export const fundFlowBillRequestSchema = z.strictObject({
 
 export type FundFlowBillRequest = z.input<typeof fundFlowBillRequestSchema>;
 
-const applicationSchema = z.object({
-  hash_type: z.literal("SHA1"),
-  hash_value: z.string().regex(/^[0-9a-fA-F]{40}$/),
-  download_url: z.string().url(),
-});
-
 /** A bill on its way: the file as a stream, and what to check it against once read. */
 export interface DownloadedBill {
   /** The file's bytes as WeChat sends them (gzip when `gzip`), not buffered. */
@@ -72,19 +68,14 @@ export async function downloadFundFlowBill(pay: Pay, input: FundFlowBillRequest)
 }
 
 async function download(pay: Pay, api: string, data: unknown, gzip: boolean): Promise<DownloadedBill> {
-  const answer = applicationSchema.safeParse(data);
-  if (!answer.success) {
-    const field = answer.error.issues[0]?.path.join(".") ?? "answer";
-    throw new ProviderError(`wechatpay ${api} answer: ${field} is missing or malformed`, {
-      provider: "wechatpay",
-    });
-  }
+  // 申请账单 answer: hash_type, hash_value and download_url, parsed with its schema (wire-types.ts).
+  const answer = parseV3Answer(`GET /v3/bill/${api}`, v3BillApplicationSchema, data);
   // 下载账单: the library signs the GET for the production URL; the transport streams the file.
-  const file = await pay.downloadBill(answer.data.download_url);
+  const file = await pay.downloadBill(answer.download_url);
   return {
     body: file.data as Readable,
     gzip,
     hashType: "SHA1",
-    hashValue: answer.data.hash_value.toLowerCase(),
+    hashValue: answer.hash_value.toLowerCase(),
   };
 }

@@ -2,6 +2,8 @@ import { createPublicKey, createVerify, type KeyObject, X509Certificate } from "
 import { type Clock, SignatureError } from "@paybridge/core";
 import { apiV3SecretKey, decryptResource } from "./aead.js";
 import type { WechatKeyModeConfig } from "./config.js";
+import { parseV3Answer, readV3Json } from "./transformers.js";
+import { v3CertificatesSchema } from "./wire-types.js";
 
 export type HeaderBag = Readonly<Record<string, string | readonly string[] | undefined>>;
 
@@ -15,12 +17,6 @@ export function header(headers: HeaderBag, name: string): string | undefined {
     if (k.toLowerCase() === wanted) return Array.isArray(v) ? v[0] : (v as string | undefined);
   }
   return undefined;
-}
-
-/** One downloaded platform certificate, as /v3/certificates lists it (https://pay.weixin.qq.com/doc/v3/merchant/4012551764). */
-interface CertificateEntry {
-  serial_no: string;
-  encrypt_certificate: { ciphertext: string; nonce: string; associated_data?: string };
 }
 
 /** A platform certificate held for verification and encryption. */
@@ -164,10 +160,12 @@ export class WechatPayKeyStore {
    * certificate can still be in WeChat's retry schedule.
    */
   acceptCertificates(headers: HeaderBag, body: string): void {
-    const parsed = JSON.parse(body) as { data?: CertificateEntry[] };
+    // 下载平台证书 answer (https://pay.weixin.qq.com/doc/v3/merchant/4012551764), parsed with its schema.
+    const method = "GET /v3/certificates";
+    const parsed = parseV3Answer(method, v3CertificatesSchema, readV3Json(method, body));
     const found = new Map<string, HeldCertificate>();
     const now = this.clock().getTime();
-    for (const entry of parsed.data ?? []) {
+    for (const entry of parsed.data) {
       let pem: string;
       try {
         pem = decryptResource(entry.encrypt_certificate, this.apiV3Secret);

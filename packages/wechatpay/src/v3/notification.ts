@@ -1,5 +1,6 @@
 import type { KeyObject } from "node:crypto";
 import {
+  type NotificationAck,
   type NotificationEvent,
   parseInput,
   type RawNotification,
@@ -10,8 +11,14 @@ import {
 import { decryptResource } from "./aead.js";
 import { assertRefundIdentity, assertTransactionIdentity, type V3Identity } from "./identity.js";
 import type { HeaderBag, WechatPayKeyStore } from "./key-store.js";
-import { fromV3Refund, fromV3TransactionNotice } from "./transformers.js";
-import type { V3Notification, V3RefundNotice, V3Transaction } from "./wire-types.js";
+import { fromV3Refund, fromV3TransactionNotice, parseV3Answer, readV3Json } from "./transformers.js";
+import {
+  type V3RefundNoticeFields,
+  type V3TradeFields,
+  v3NotificationSchema,
+  v3RefundNoticeSchema,
+  v3TransactionNoticeSchema,
+} from "./wire-types.js";
 
 /** Event types WeChat sends to a payment / refund notify_url (https://pay.weixin.qq.com/doc/v3/merchant/4012791861, .../4012791865). */
 const TRADE_EVENTS = new Set(["TRANSACTION.SUCCESS"]);
@@ -19,25 +26,24 @@ const REFUND_EVENTS = new Set(["REFUND.SUCCESS", "REFUND.ABNORMAL", "REFUND.CLOS
 
 /**
  * Verifies (signature over the raw body, 5-minute window, known key), decrypts
- * (AEAD_AES_256_GCM with the APIv3 key) and maps one notification. With `identity`, the decrypted
- * resource must name that mchid (and appid, for payments); with a V3ResourceCheck, pass it.
+ * (AEAD_AES_256_GCM with the APIv3 key) and maps one notification. The envelope and the decrypted
+ * resource are parsed with their wire schemas (a notification without the shape is an
+ * UnexpectedAnswerError naming the field). With `identity`, the decrypted resource must name that
+ * mchid (and appid, for payments); a V3ResourceReader (a partner's) parses and checks it instead.
  */
 export async function parseV3Notification(
   raw: RawNotification,
   keys: WechatPayKeyStore,
   apiV3Key: string | KeyObject,
   merchantId: string,
-  identity?: V3Identity | V3ResourceCheck,
+  identity?: V3Identity | V3ResourceReader,
 ): Promise<NotificationEvent> {
   const input = readRaw(raw);
   const pending = keys.verify(input.headers, input.body, "notification");
   if (pending) await pending;
-  let note: V3Notification;
+  const note = parseV3Answer(NOTIFICATION, v3NotificationSchema, readV3Json(NOTIFICATION, input.body));
   let plain: string;
   try {
-    note = JSON.parse(input.body) as V3Notification;
-    if (note.resource?.algorithm !== "AEAD_AES_256_GCM")
-      throw new Error(`algorithm ${note.resource?.algorithm}`);
     plain = decryptResource(note.resource, apiV3Key);
   } catch (cause) {
     throw new SignatureError("notification resource does not decrypt with the APIv3 key", {
@@ -45,35 +51,63 @@ export async function parseV3Notification(
       cause,
     });
   }
+  const reader = identity && "trade" in identity ? identity : directReader(identity);
   const { id, event_type: eventType } = note;
+  const method = `${NOTIFICATION} ${eventType} resource`;
   if (TRADE_EVENTS.has(eventType)) {
-    const transaction = JSON.parse(plain) as V3Transaction;
-    if (identity && "trade" in identity) identity.trade(transaction);
-    else if (identity) assertTransactionIdentity(transaction, identity);
-    const trade = fromV3TransactionNotice(transaction, merchantId);
+    const trade = fromV3TransactionNotice(reader.trade(readV3Json(method, plain), method), merchantId);
     return { id, provider: "wechatpay", merchantId, eventType, kind: "trade", trade };
   }
   if (REFUND_EVENTS.has(eventType)) {
-    const notice = JSON.parse(plain) as V3RefundNotice;
-    if (identity && "refund" in identity) identity.refund(notice);
-    else if (identity) assertRefundIdentity(notice, identity);
-    const refund = fromV3Refund(notice, merchantId);
+    const refund = fromV3Refund(reader.refund(readV3Json(method, plain), method), merchantId);
     return { id, provider: "wechatpay", merchantId, eventType, kind: "refund", refund };
   }
   throw new UnknownStatusError("WeChat notification event_type", note.event_type, { provider: "wechatpay" });
 }
 
-type CheckedRaw = { headers: HeaderBag; body: string };
+const NOTIFICATION = "notification";
 
 /**
- * Checks of the decrypted resource other than a direct merchant's mchid / appid: a service
- * provider's sub-merchant checks sp_mchid / sub_mchid (see partner-identity.ts). Each throws
- * SignatureError for a resource that is not the routed account's.
+ * Parses and checks a decrypted resource: a direct merchant's with its mchid / appid, a service
+ * provider's sub-merchant's with sp_mchid / sub_mchid (see partner-identity.ts). A resource that is
+ * not the routed account's is a SignatureError: not ours to act on, answered failure.
  */
-export interface V3ResourceCheck {
-  trade(resource: unknown): void;
-  refund(resource: unknown): void;
+export interface V3ResourceReader {
+  trade(resource: unknown, method: string): V3TradeFields & { amount: { total: number } };
+  refund(resource: unknown, method: string): V3RefundNoticeFields;
 }
+
+function directReader(identity: V3Identity | undefined): V3ResourceReader {
+  return {
+    trade(resource, method) {
+      const t = parseV3Answer(method, v3TransactionNoticeSchema, resource);
+      if (identity) assertTransactionIdentity(t, identity);
+      return t;
+    },
+    refund(resource, method) {
+      const r = parseV3Answer(method, v3RefundNoticeSchema, resource);
+      if (identity) assertRefundIdentity(r, identity);
+      return r;
+    },
+  };
+}
+
+/**
+ * WeChat wants 200/204 with no body on success; anything else makes it retry
+ * (https://pay.weixin.qq.com/doc/v3/merchant/4012791861; the partner notification the same,
+ * https://pay.weixin.qq.com/docs/partner/apis/partner-h5-payment/payment-notice.html).
+ */
+export function v3Acknowledge(ok: boolean): NotificationAck {
+  return ok
+    ? { status: 204, headers: {}, body: "" }
+    : {
+        status: 500,
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ code: "FAIL", message: "失败" }),
+      };
+}
+
+type CheckedRaw = { headers: HeaderBag; body: string };
 
 /**
  * The notification as rawNotificationSchema accepts it. The shape every web framework hands over

@@ -1,4 +1,4 @@
-import { createSign, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import {
   assertEcho,
   type ClosePaymentInput,
@@ -14,7 +14,6 @@ import {
   type PaymentProvider,
   type ProviderCapabilities,
   type ProviderContext,
-  ProviderError,
   type ProviderFieldRules,
   parseInput,
   type RawNotification,
@@ -29,7 +28,6 @@ import {
   type TradeQuery,
   type TradeResult,
   tradeQuerySchema,
-  UnsupportedOperationError,
   withPaymentRule,
 } from "@paybridge/core";
 import { WECHAT_REFUND_RULES } from "../shared/refund-rules.js";
@@ -38,7 +36,7 @@ import { closeOrRefusePaid } from "./close.js";
 import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
 import { assertV3Method, v3FieldRules, v3MethodRule } from "./field-rules.js";
 import type { WechatPayKeyStore } from "./key-store.js";
-import { parseV3Notification } from "./notification.js";
+import { parseV3Notification, v3Acknowledge } from "./notification.js";
 import type { WechatPaySubMerchant } from "./partner-config.js";
 import {
   assertPartnerRefundIdentity,
@@ -46,9 +44,21 @@ import {
   type V3PartnerIdentity,
 } from "./partner-identity.js";
 import { toV3PartnerOrderBody, toV3PartnerRefundBody } from "./partner-transformers.js";
-import type { V3PartnerRefundNotice, V3PartnerTransaction } from "./partner-wire-types.js";
-import { assertRefundEcho, fromV3Refund, fromV3Transaction } from "./transformers.js";
-import type { V3Refund, V3Transaction } from "./wire-types.js";
+import {
+  type V3PartnerCloseBody,
+  v3PartnerRefundNoticeSchema,
+  v3PartnerTransactionNoticeSchema,
+  v3PartnerTransactionSchema,
+} from "./partner-wire-types.js";
+import { signPayLines } from "./pay-client.js";
+import {
+  fromV3Prepay,
+  fromV3RefundAnswer,
+  fromV3RefundQueryAnswer,
+  fromV3Transaction,
+  parseV3Answer,
+} from "./transformers.js";
+import { unsupportedListRefunds } from "./unsupported.js";
 
 /** Where the library and WeChat's pages address every call; the transport sends it to the configured origin. */
 const API = "https://api.mch.weixin.qq.com";
@@ -82,7 +92,7 @@ export class WechatPayPartnerSession implements ServiceProviderSession<WechatPay
   }
 
   /** One signed partner call (the library has no partner endpoints; it signs, the transport sends and verifies). */
-  async call(method: "GET" | "POST", path: string, body?: Record<string, unknown>): Promise<unknown> {
+  async call(method: "GET" | "POST", path: string, body?: object): Promise<unknown> {
     const { pay, transport } = this.client;
     const nonce = randomBytes(16).toString("hex");
     const timestamp = Math.floor(Date.now() / 1000).toString();
@@ -102,9 +112,7 @@ export class WechatPayPartnerSession implements ServiceProviderSession<WechatPay
 
   /** RSA-SHA256 with the service provider's key, base64: the paySign / sign of 调起支付. */
   sign(lines: readonly string[]): string {
-    return createSign("RSA-SHA256")
-      .update(`${lines.join("\n")}\n`)
-      .sign(this.client.merchantKey, "base64");
+    return signPayLines(this.client.merchantKey, lines);
   }
 }
 
@@ -159,65 +167,26 @@ export class WechatPayPartnerProvider implements PaymentProvider {
       { spMchid: this.identity.spMchid, spAppid: this.identity.spAppid },
       this.subMerchant,
     );
-    const base = {
-      provider: this.id,
-      merchantId: this.merchantId,
-      outTradeNo: order.outTradeNo,
-      method: order.method,
-    };
     const channel = order.method === "mini_program" ? "jsapi" : order.method;
     const data = await this.session.call("POST", `/v3/pay/partner/transactions/${channel}`, body);
-    // The app the buyer pays in: the sub-merchant's when the order names sub_appid, else the service provider's.
-    const appId = this.subMerchant.subAppid ?? this.identity.spAppid;
-    const timeStamp = Math.floor(Date.now() / 1000).toString();
-    const nonceStr = randomBytes(16).toString("hex");
-    switch (order.method) {
-      case "jsapi":
-      case "mini_program": {
-        // JSAPI调起支付 (https://pay.weixin.qq.com/docs/partner/apis/partner-jsapi-payment/jsapi-transfer-payment.html):
-        // appId, timeStamp, nonceStr, package, signType RSA, paySign over the four lines, with the service provider's key.
-        const prepayId = answerString(data, "prepay_id");
-        const pkg = `prepay_id=${prepayId}`;
-        const paySign = this.session.sign([appId, timeStamp, nonceStr, pkg]);
-        return {
-          ...base,
-          providerReference: prepayId,
-          action: {
-            type: "client_params",
-            params: { appId, timeStamp, nonceStr, package: pkg, signType: "RSA", paySign },
-          },
-        };
-      }
-      case "app": {
-        // APP调起支付 (https://pay.weixin.qq.com/docs/partner/apis/partner-in-app-payment/app-transfer-payment.html):
-        // partnerid is the sub-merchant (sub_mchid), signed like the direct one.
-        const prepayid = answerString(data, "prepay_id");
-        const sign = this.session.sign([appId, timeStamp, nonceStr, prepayid]);
-        return {
-          ...base,
-          providerReference: prepayid,
-          action: {
-            type: "client_params",
-            params: {
-              appid: appId,
-              partnerid: this.identity.subMchid,
-              prepayid,
-              package: "Sign=WXPay",
-              noncestr: nonceStr,
-              timestamp: timeStamp,
-              sign,
-            },
-          },
-        };
-      }
-      case "native":
-        return { ...base, action: { type: "qr_code", content: answerString(data, "code_url") } };
-      case "h5": {
-        const h5Url = answerString(data, "h5_url");
-        const url = order.returnUrl ? `${h5Url}&redirect_url=${encodeURIComponent(order.returnUrl)}` : h5Url;
-        return { ...base, action: { type: "redirect", url } };
-      }
-    }
+    // JSAPI调起支付 (https://pay.weixin.qq.com/docs/partner/apis/partner-jsapi-payment/jsapi-transfer-payment.html)
+    // and APP调起支付 (https://pay.weixin.qq.com/docs/partner/apis/partner-in-app-payment/app-transfer-payment.html):
+    // signed with the service provider's key, in the app the buyer pays in (the sub-merchant's when
+    // the order names sub_appid, else the service provider's); partnerid is the sub-merchant.
+    return fromV3Prepay(`POST /v3/pay/partner/transactions/${channel}`, data, {
+      base: {
+        provider: this.id,
+        merchantId: this.merchantId,
+        outTradeNo: order.outTradeNo,
+        method: order.method,
+      },
+      appId: this.subMerchant.subAppid ?? this.identity.spAppid,
+      partnerId: this.identity.subMchid,
+      timeStamp: Math.floor(Date.now() / 1000).toString(),
+      nonceStr: randomBytes(16).toString("hex"),
+      sign: (lines) => this.session.sign(lines),
+      returnUrl: order.returnUrl,
+    });
   }
 
   /**
@@ -232,7 +201,13 @@ export class WechatPayPartnerProvider implements PaymentProvider {
       "outTradeNo" in q
         ? `/v3/pay/partner/transactions/out-trade-no/${encodeURIComponent(q.outTradeNo)}?${this.ids}`
         : `/v3/pay/partner/transactions/id/${encodeURIComponent(q.providerTradeNo)}?${this.ids}`;
-    const wire = ((await this.session.call("GET", path)) ?? {}) as V3PartnerTransaction;
+    const wire = parseV3Answer(
+      "outTradeNo" in q
+        ? "GET /v3/pay/partner/transactions/out-trade-no/{out_trade_no}"
+        : "GET /v3/pay/partner/transactions/id/{transaction_id}",
+      v3PartnerTransactionSchema,
+      await this.session.call("GET", path),
+    );
     const echo = { provider: this.id, operation: "query_order" };
     if ("outTradeNo" in q) assertEcho("out_trade_no", q.outTradeNo, wire.out_trade_no, echo);
     else assertEcho("transaction_id", q.providerTradeNo, wire.transaction_id, echo);
@@ -241,7 +216,7 @@ export class WechatPayPartnerProvider implements PaymentProvider {
     assertEcho("sp_appid", this.identity.spAppid, wire.sp_appid, echo);
     if (this.identity.subAppid !== undefined)
       assertEcho("sub_appid", this.identity.subAppid, wire.sub_appid, echo);
-    return fromV3Transaction(wire as V3Transaction, this.merchantId);
+    return fromV3Transaction(wire, this.merchantId);
   }
 
   /** 关闭订单 (POST .../out-trade-no/{out_trade_no}/close with sp_mchid and sub_mchid, answered 204). */
@@ -253,10 +228,7 @@ export class WechatPayPartnerProvider implements PaymentProvider {
         this.session.call(
           "POST",
           `/v3/pay/partner/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}/close`,
-          {
-            sp_mchid: this.identity.spMchid,
-            sub_mchid: this.identity.subMchid,
-          },
+          { sp_mchid: this.identity.spMchid, sub_mchid: this.identity.subMchid } satisfies V3PartnerCloseBody,
         ),
       () => this.queryPayment({ outTradeNo }),
       outTradeNo,
@@ -268,13 +240,11 @@ export class WechatPayPartnerProvider implements PaymentProvider {
     const notifyUrl = this.session.config.notifyUrl;
     this.fieldRules.refund({ ...r, notifyUrl: r.notifyUrl ?? notifyUrl }, "refund");
     const body = toV3PartnerRefundBody(r, this.subMerchant, notifyUrl);
-    const wire = ((await this.session.call("POST", "/v3/refund/domestic/refunds", body)) ?? {}) as V3Refund;
-    const echo = { provider: this.id, operation: "refund" };
-    assertEcho("out_refund_no", r.outRefundNo, wire.out_refund_no, echo);
-    assertEcho("out_trade_no", r.outTradeNo, wire.out_trade_no, echo);
-    if (r.providerTradeNo) assertEcho("transaction_id", r.providerTradeNo, wire.transaction_id, echo);
-    assertRefundEcho(wire, { amountFen: r.amount.fen, totalFen: r.total.fen });
-    return fromV3Refund(wire, this.merchantId);
+    return fromV3RefundAnswer(
+      await this.session.call("POST", "/v3/refund/domestic/refunds", body),
+      r,
+      this.merchantId,
+    );
   }
 
   /** 查询单笔退款 with sub_mchid (https://pay.weixin.qq.com/docs/partner/apis/partner-in-app-payment/query-by-out-refund-no.html). */
@@ -282,46 +252,33 @@ export class WechatPayPartnerProvider implements PaymentProvider {
     const q = parseInput(refundQuerySchema, query, "refundQuery");
     this.fieldRules.outTradeNo(q.outTradeNo, "refundQuery.outTradeNo");
     const path = `/v3/refund/domestic/refunds/${encodeURIComponent(q.outRefundNo)}?sub_mchid=${this.identity.subMchid}`;
-    const wire = ((await this.session.call("GET", path)) ?? {}) as V3Refund;
-    const echo = { provider: this.id, operation: "query_refund" };
-    assertEcho("out_refund_no", q.outRefundNo, wire.out_refund_no, echo);
-    assertEcho("out_trade_no", q.outTradeNo, wire.out_trade_no, echo);
-    return fromV3Refund(wire, this.merchantId);
+    return fromV3RefundQueryAnswer(await this.session.call("GET", path), q, this.merchantId);
   }
 
   async listRefunds(query: ListRefundsQuery): Promise<RefundResult[]> {
     const q = parseInput(listRefundsSchema, query, "listRefunds");
     this.fieldRules.outTradeNo(q.outTradeNo, "listRefunds.outTradeNo");
-    throw new UnsupportedOperationError(
-      "WeChat Pay APIv3 cannot list the refunds of an order; query each refund by out_refund_no",
-      { provider: this.id },
-    );
+    throw unsupportedListRefunds();
   }
 
   parseNotification(raw: RawNotification): Promise<NotificationEvent> {
     const keys = this.session.keys;
     return parseV3Notification(raw, keys, keys.apiV3Secret, this.merchantId, {
-      trade: (t) => assertPartnerTransactionIdentity(t as V3PartnerTransaction, this.identity),
-      refund: (r) => assertPartnerRefundIdentity(r as V3PartnerRefundNotice, this.identity),
+      trade: (resource, method) => {
+        const t = parseV3Answer(method, v3PartnerTransactionNoticeSchema, resource);
+        assertPartnerTransactionIdentity(t, this.identity);
+        return t;
+      },
+      refund: (resource, method) => {
+        const r = parseV3Answer(method, v3PartnerRefundNoticeSchema, resource);
+        assertPartnerRefundIdentity(r, this.identity);
+        return r;
+      },
     });
   }
 
   /** As for a direct merchant: 200/204 with no body on success (https://pay.weixin.qq.com/docs/partner/apis/partner-h5-payment/payment-notice.html). */
   acknowledge(ok: boolean): NotificationAck {
-    return ok
-      ? { status: 204, headers: {}, body: "" }
-      : {
-          status: 500,
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ code: "FAIL", message: "失败" }),
-        };
+    return v3Acknowledge(ok);
   }
-}
-
-function answerString(data: unknown, key: string): string {
-  const value = (data as Record<string, unknown> | undefined)?.[key];
-  if (typeof value !== "string" || value === "") {
-    throw new ProviderError(`wechatpay partner answer has no ${key}`, { provider: "wechatpay" });
-  }
-  return value;
 }

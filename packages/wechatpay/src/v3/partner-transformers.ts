@@ -1,5 +1,6 @@
 import type { CreatePaymentInput, RefundRequest } from "@paybridge/core";
 import type { WechatPaySubMerchant } from "./partner-config.js";
+import type { V3PartnerOrderBody, V3PartnerRefundBody } from "./partner-wire-types.js";
 import { toV3OrderBody, toV3RefundBody } from "./transformers.js";
 
 /** The service provider's ids an order is placed under (sp_mchid / sp_appid). */
@@ -21,8 +22,8 @@ export function toV3PartnerOrderBody(
   input: CreatePaymentInput,
   ids: PartnerIds,
   sub: WechatPaySubMerchant,
-): Record<string, unknown> {
-  const { payer, ...direct } = toV3OrderBody(input) as { payer?: { openid: string } };
+): V3PartnerOrderBody {
+  const { payer, ...direct } = toV3OrderBody(input);
   return {
     sp_appid: ids.spAppid,
     sp_mchid: ids.spMchid,
@@ -43,6 +44,6 @@ export function toV3PartnerRefundBody(
   request: RefundRequest,
   sub: WechatPaySubMerchant,
   defaultNotifyUrl: string | undefined,
-): Record<string, unknown> {
+): V3PartnerRefundBody {
   return { sub_mchid: sub.subMchid, ...toV3RefundBody(request, defaultNotifyUrl) };
 }

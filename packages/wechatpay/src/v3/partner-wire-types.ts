@@ -3,19 +3,56 @@
  * (https://pay.weixin.qq.com/docs/partner/apis/partner-jsapi-payment/partner-query-by-out-trade-no.html,
  * https://pay.weixin.qq.com/docs/partner/apis/partner-h5-payment/payment-notice.html): the ordinary
  * transaction with sp_appid / sp_mchid / sub_appid / sub_mchid in place of appid / mchid, and the
- * payer as sp_openid / sub_openid. Refund notification resource: sp_mchid and sub_mchid.
+ * payer as sp_openid / sub_openid. Refund notification resource: sp_mchid and sub_mchid. The
+ * partner prepay and refund answers are the direct ones (wire-types.ts).
  */
-import type { V3RefundNotice, V3Transaction } from "./wire-types.js";
+import { z } from "zod";
+import type { V3OrderBody, V3RefundBody } from "./wire-types.js";
+import { v3RefundNoticeFields, v3TransactionSchemas } from "./wire-types.js";
 
-export interface V3PartnerTransaction extends Omit<V3Transaction, "appid" | "mchid" | "payer"> {
-  sp_appid?: string;
-  sp_mchid?: string;
+const v3PartnerIds = {
+  sp_appid: z.string().optional(),
+  sp_mchid: z.string().optional(),
+  sub_appid: z.string().optional(),
+  sub_mchid: z.string().optional(),
+  payer: z.looseObject({ sp_openid: z.string().optional(), sub_openid: z.string().optional() }).optional(),
+};
+
+const partner = v3TransactionSchemas(v3PartnerIds);
+/** 查询订单 answer of a sub-merchant's order (partner-query-by-out-trade-no, above). */
+export const v3PartnerTransactionSchema = partner.answer;
+export type V3PartnerTransaction = z.output<typeof v3PartnerTransactionSchema>;
+/** 支付成功通知 resource of a sub-merchant's order (payment-notice, above): amount.total 必填. */
+export const v3PartnerTransactionNoticeSchema = partner.notice;
+export type V3PartnerTransactionNotice = z.output<typeof v3PartnerTransactionNoticeSchema>;
+
+/** 退款结果通知 resource of a sub-merchant's refund: the direct one with sp_mchid and sub_mchid for mchid. */
+export const v3PartnerRefundNoticeSchema = z.looseObject({
+  ...v3RefundNoticeFields,
+  sp_mchid: z.string().optional(),
+  sub_mchid: z.string().optional(),
+});
+export type V3PartnerRefundNotice = z.output<typeof v3PartnerRefundNoticeSchema>;
+
+/**
+ * Body of POST /v3/pay/partner/transactions/{jsapi|native|h5|app}
+ * (https://pay.weixin.qq.com/docs/partner/apis/partner-jsapi-payment/partner-jsapi-prepay.html and
+ * the native / h5 / app pages beside it): the direct body with the partner ids, the buyer as
+ * payer.sub_openid (under sub_appid) or payer.sp_openid.
+ */
+export interface V3PartnerOrderBody extends Omit<V3OrderBody, "payer"> {
+  sp_appid: string;
+  sp_mchid: string;
   sub_appid?: string;
-  sub_mchid?: string;
-  payer?: { sp_openid?: string; sub_openid?: string };
+  sub_mchid: string;
+  payer?: { sub_openid: string } | { sp_openid: string };
 }
 
-export interface V3PartnerRefundNotice extends Omit<V3RefundNotice, "mchid"> {
-  sp_mchid?: string;
-  sub_mchid?: string;
+/** Body of the partner refund (https://pay.weixin.qq.com/doc/v3/partner/4012886219): sub_mchid 必填. */
+export type V3PartnerRefundBody = V3RefundBody & { sub_mchid: string };
+
+/** Body of the partner close: sp_mchid and sub_mchid. */
+export interface V3PartnerCloseBody {
+  sp_mchid: string;
+  sub_mchid: string;
 }

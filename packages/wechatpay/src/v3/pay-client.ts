@@ -1,5 +1,7 @@
+import { createSign, type KeyObject } from "node:crypto";
 import Pay from "wechatpay-node-v3";
 import type { LibOutput } from "./transport.js";
+import type { V3CodePayBody, V3OrderBody } from "./wire-types.js";
 
 /** Where the library builds every URL; the transport sends the request to the configured origin. */
 const API = "https://api.mch.weixin.qq.com";
@@ -14,8 +16,21 @@ export class WechatPayV3Client extends Pay {
    * 付款码支付, POST /v3/pay/transactions/codepay
    * (https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/code-pay.html).
    */
-  codepay(body: Record<string, unknown>): Promise<LibOutput> {
+  codepay(body: V3CodePayBody): Promise<LibOutput> {
     return this.signedPost("/v3/pay/transactions/codepay", { appid: this.appid, mchid: this.mchid, ...body });
+  }
+
+  /**
+   * 下单, POST /v3/pay/transactions/{jsapi|native|h5|app} with appid and mchid: the answer as WeChat
+   * sent it (prepay_id, code_url or h5_url), which the provider parses and turns into the client's
+   * parameters itself (the library's own JSAPI / APP helpers read prepay_id unchecked).
+   */
+  prepay(channel: "jsapi" | "native" | "h5" | "app", body: V3OrderBody): Promise<LibOutput> {
+    return this.signedPost(`/v3/pay/transactions/${channel}`, {
+      appid: this.appid,
+      mchid: this.mchid,
+      ...body,
+    });
   }
 
   /**
@@ -29,10 +44,22 @@ export class WechatPayV3Client extends Pay {
     });
   }
 
-  private async signedPost(path: string, params: Record<string, unknown>): Promise<LibOutput> {
+  private async signedPost(path: string, params: object): Promise<LibOutput> {
     const url = `${API}${path}`;
     const authorization = this.buildAuthorization("POST", url, params);
     const headers = this.getHeaders(authorization, { "Content-Type": "application/json" });
     return (await this.httpService.post(url, params, headers)) as LibOutput;
   }
+}
+
+/**
+ * RSA-SHA256 over the lines, each followed by a newline, with the merchant's (or service
+ * provider's) private key, base64: the paySign of JSAPI调起支付
+ * (https://pay.weixin.qq.com/doc/v3/merchant/4012791857) and the sign of APP调起支付
+ * (https://pay.weixin.qq.com/doc/v3/merchant/4013070351).
+ */
+export function signPayLines(key: KeyObject, lines: readonly string[]): string {
+  return createSign("RSA-SHA256")
+    .update(`${lines.join("\n")}\n`)
+    .sign(key, "base64");
 }

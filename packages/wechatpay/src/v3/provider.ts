@@ -1,4 +1,4 @@
-import type { KeyObject } from "node:crypto";
+import { type KeyObject, randomBytes } from "node:crypto";
 import {
   assertEcho,
   type ClosePaymentInput,
@@ -11,11 +11,9 @@ import {
   listRefundsSchema,
   type NotificationAck,
   type NotificationEvent,
-  type PaymentAction,
   type PaymentProvider,
   type ProviderCapabilities,
   type ProviderContext,
-  ProviderError,
   type ProviderFieldRules,
   parseInput,
   type RawNotification,
@@ -31,10 +29,9 @@ import {
   type TradeResult,
   TradeState,
   tradeQuerySchema,
-  UnsupportedOperationError,
+  ValidationError,
   withPaymentRule,
 } from "@paybridge/core";
-import type Pay from "wechatpay-node-v3";
 import { WECHAT_REFUND_RULES } from "../shared/refund-rules.js";
 import {
   type DownloadedBill,
@@ -49,24 +46,29 @@ import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigS
 import { assertV3Method, v3DirectMethodRule, v3FieldRules } from "./field-rules.js";
 import { WECHAT_IN_PERSON_SCHEDULE } from "./in-person.js";
 import type { WechatPayKeyStore } from "./key-store.js";
-import { parseV3Notification } from "./notification.js";
+import { parseV3Notification, v3Acknowledge } from "./notification.js";
 import { wechatNotifyUrlSchema } from "./notify-url.js";
 import { wechatPaySubMerchantSchema } from "./partner-config.js";
 import { WechatPayPartnerSession } from "./partner-provider.js";
+import { signPayLines } from "./pay-client.js";
 import { decryptSensitiveField, encryptSensitiveField } from "./sensitive-fields.js";
 import {
-  assertRefundEcho,
-  fromV3Refund,
+  fromV3Prepay,
+  fromV3RefundAnswer,
+  fromV3RefundQueryAnswer,
   fromV3Transaction,
+  parseV3Answer,
   toV3CodePayBody,
   toV3OrderBody,
   toV3RefundBody,
 } from "./transformers.js";
-import type { V3CodePayAnswer, V3Refund, V3ReverseAnswer, V3Transaction } from "./wire-types.js";
-
-/** The library's signatures take loose objects; PayBridge builds them from typed transformers. */
-type LibParams = Parameters<Pay["transactions_native"]>[0];
-type LibRefundParams = Parameters<Pay["refunds"]>[0];
+import { unsupportedListRefunds } from "./unsupported.js";
+import {
+  type V3Transaction,
+  v3CodePayHeadSchema,
+  v3ReverseAnswerSchema,
+  v3TransactionSchema,
+} from "./wire-types.js";
 
 /**
  * WeChat Pay APIv3 through wechatpay-node-v3, one instance per merchant account. The library
@@ -121,59 +123,22 @@ export class WechatPayProvider implements PaymentProvider {
     this.fieldRules.payment(order, "payment");
     if (order.method === "barcode") return this.payInPerson(order);
     assertV3Method(order);
-    const body = toV3OrderBody(order) as unknown as LibParams;
-    const base = {
-      provider: this.id,
-      merchantId: this.merchantId,
-      outTradeNo: order.outTradeNo,
-      method: order.method,
-    };
-    switch (order.method) {
-      case "jsapi":
-      case "mini_program": {
-        // The library answers with the ready-signed parameters for wx.requestPayment / WeixinJSBridge
-        // (https://pay.weixin.qq.com/doc/v3/merchant/4012791857: appId, timeStamp, nonceStr, package, signType, paySign).
-        const out = await this.pay.transactions_jsapi(body as Parameters<Pay["transactions_jsapi"]>[0]);
-        const params = stringRecord(out.data, [
-          "appId",
-          "timeStamp",
-          "nonceStr",
-          "package",
-          "signType",
-          "paySign",
-        ]);
-        return {
-          ...base,
-          providerReference: params.package?.replace(/^prepay_id=/, ""),
-          action: clientParams(params),
-        };
-      }
-      case "app": {
-        // App SDK parameters (https://pay.weixin.qq.com/doc/v3/merchant/4013070351): appid, partnerid, prepayid, package, noncestr, timestamp, sign.
-        const out = await this.pay.transactions_app(body as Parameters<Pay["transactions_app"]>[0]);
-        const params = stringRecord(out.data, [
-          "appid",
-          "partnerid",
-          "prepayid",
-          "package",
-          "noncestr",
-          "timestamp",
-          "sign",
-        ]);
-        return { ...base, providerReference: params.prepayid, action: clientParams(params) };
-      }
-      case "native": {
-        const out = await this.pay.transactions_native(body);
-        const codeUrl = stringRecord(out.data, ["code_url"]).code_url ?? "";
-        return { ...base, action: { type: "qr_code", content: codeUrl } };
-      }
-      case "h5": {
-        const out = await this.pay.transactions_h5(body as Parameters<Pay["transactions_h5"]>[0]);
-        const h5Url = stringRecord(out.data, ["h5_url"]).h5_url ?? "";
-        const url = order.returnUrl ? `${h5Url}&redirect_url=${encodeURIComponent(order.returnUrl)}` : h5Url;
-        return { ...base, action: { type: "redirect", url } };
-      }
-    }
+    const channel = order.method === "mini_program" ? "jsapi" : order.method;
+    const out = await this.pay.prepay(channel, toV3OrderBody(order));
+    return fromV3Prepay(`POST /v3/pay/transactions/${channel}`, out.data, {
+      base: {
+        provider: this.id,
+        merchantId: this.merchantId,
+        outTradeNo: order.outTradeNo,
+        method: order.method,
+      },
+      appId: this.config.appid,
+      partnerId: this.config.mchid,
+      timeStamp: Math.floor(Date.now() / 1000).toString(),
+      nonceStr: randomBytes(16).toString("hex"),
+      sign: (lines) => signPayLines(this.merchantKey, lines),
+      returnUrl: order.returnUrl,
+    });
   }
 
   async queryPayment(query: TradeQuery): Promise<TradeResult> {
@@ -182,7 +147,7 @@ export class WechatPayProvider implements PaymentProvider {
     const out = await this.pay.query(
       "outTradeNo" in q ? { out_trade_no: q.outTradeNo } : { transaction_id: q.providerTradeNo },
     );
-    const wire = (out.data ?? {}) as V3Transaction;
+    const wire = parseV3Answer(queryMethod(q), v3TransactionSchema, out.data);
     // The answer must be about the order asked for, of this merchant and app (商户订单号查询订单
     // 应答: appid, mchid, out_trade_no 必填, https://pay.weixin.qq.com/doc/v3/merchant/4013070356).
     const echo = { provider: this.id, operation: "query_order" };
@@ -213,16 +178,20 @@ export class WechatPayProvider implements PaymentProvider {
     order: ReturnType<typeof createPaymentSchema.parse>,
   ): Promise<CreatePaymentResult> {
     const outTradeNo = order.outTradeNo;
+    const authCode = order.authCode;
+    // createPaymentSchema refuses a barcode payment without one; said again for the type.
+    if (authCode === undefined)
+      throw new ValidationError("payment.authCode", "payment.authCode: is required");
     const trade = await runInPersonPayment(
       {
         order: { provider: this.id, merchantId: this.merchantId, outTradeNo, amount: order.amount },
         pay: async () => {
-          const out = await this.pay.codepay(toV3CodePayBody(order));
-          const wire = (out.data ?? {}) as V3CodePayAnswer;
-          if (wire.trade_state === "USERPAYING" && !("out_trade_no" in wire)) {
+          const out = await this.pay.codepay(toV3CodePayBody(order, authCode));
+          const head = parseV3Answer(CODEPAY, v3CodePayHeadSchema, out.data);
+          if (head.trade_state === "USERPAYING" && head.out_trade_no === undefined) {
             return { kind: "paying", rawStatus: "USERPAYING" };
           }
-          const transaction = wire as V3Transaction;
+          const transaction: V3Transaction = parseV3Answer(CODEPAY, v3TransactionSchema, out.data);
           const echo = { provider: this.id, operation: "codepay" };
           assertEcho("out_trade_no", outTradeNo, transaction.out_trade_no, echo);
           assertEcho("mchid", this.config.mchid, transaction.mchid, echo);
@@ -259,7 +228,11 @@ export class WechatPayProvider implements PaymentProvider {
 
   private async reverseTrade(outTradeNo: string, amount: TradeResult["amount"]): Promise<TradeResult> {
     const out = await this.pay.reverse(outTradeNo);
-    const wire = (out.data ?? {}) as V3ReverseAnswer;
+    const wire = parseV3Answer(
+      "POST /v3/pay/transactions/out-trade-no/{out_trade_no}/reverse",
+      v3ReverseAnswerSchema,
+      out.data,
+    );
     // 撤销 应答: mchid and out_trade_no 必填, appid 选填.
     const echo = { provider: this.id, operation: "reverse" };
     assertEcho("out_trade_no", outTradeNo, wire.out_trade_no, echo);
@@ -286,38 +259,21 @@ export class WechatPayProvider implements PaymentProvider {
   async refund(request: RefundRequest): Promise<RefundResult> {
     const r = parseInput(refundRequestSchema, request, "refund");
     this.fieldRules.refund({ ...r, notifyUrl: r.notifyUrl ?? this.config.notifyUrl }, "refund");
-    const body = toV3RefundBody(r, this.config.notifyUrl) as unknown as LibRefundParams;
-    const out = await this.pay.refunds(body);
-    const wire = (out.data ?? {}) as V3Refund;
-    // 退款申请 应答: out_refund_no and out_trade_no 必填; the answer must be about this refund.
-    const echo = { provider: this.id, operation: "refund" };
-    assertEcho("out_refund_no", r.outRefundNo, wire.out_refund_no, echo);
-    assertEcho("out_trade_no", r.outTradeNo, wire.out_trade_no, echo);
-    if (r.providerTradeNo) assertEcho("transaction_id", r.providerTradeNo, wire.transaction_id, echo);
-    assertRefundEcho(wire, { amountFen: r.amount.fen, totalFen: r.total.fen });
-    return fromV3Refund(wire, this.merchantId);
+    const out = await this.pay.refunds(toV3RefundBody(r, this.config.notifyUrl));
+    return fromV3RefundAnswer(out.data, r, this.merchantId);
   }
 
   async queryRefund(query: RefundQuery): Promise<RefundResult> {
     const q = parseInput(refundQuerySchema, query, "refundQuery");
     this.fieldRules.outTradeNo(q.outTradeNo, "refundQuery.outTradeNo");
     const out = await this.pay.find_refunds(q.outRefundNo);
-    const wire = (out.data ?? {}) as V3Refund;
-    // 查询单笔退款 应答: out_refund_no and out_trade_no 必填. An answer for another refund or order is
-    // never taken for this one (nor for "no such refund": it says nothing about this number).
-    const echo = { provider: this.id, operation: "query_refund" };
-    assertEcho("out_refund_no", q.outRefundNo, wire.out_refund_no, echo);
-    assertEcho("out_trade_no", q.outTradeNo, wire.out_trade_no, echo);
-    return fromV3Refund(wire, this.merchantId);
+    return fromV3RefundQueryAnswer(out.data, q, this.merchantId);
   }
 
   async listRefunds(query: ListRefundsQuery): Promise<RefundResult[]> {
     const q = parseInput(listRefundsSchema, query, "listRefunds");
     this.fieldRules.outTradeNo(q.outTradeNo, "listRefunds.outTradeNo");
-    throw new UnsupportedOperationError(
-      "WeChat Pay APIv3 cannot list the refunds of an order; query each refund by out_refund_no (or use CloudPay)",
-      { provider: this.id },
-    );
+    throw unsupportedListRefunds(" (or use CloudPay)");
   }
 
   /**
@@ -368,31 +324,14 @@ export class WechatPayProvider implements PaymentProvider {
 
   /** WeChat wants 200/204 with no body on success; anything else makes it retry (https://pay.weixin.qq.com/doc/v3/merchant/4012791861). */
   acknowledge(ok: boolean): NotificationAck {
-    return ok
-      ? { status: 204, headers: {}, body: "" }
-      : {
-          status: 500,
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ code: "FAIL", message: "失败" }),
-        };
+    return v3Acknowledge(ok);
   }
 }
 
-function clientParams(params: Record<string, string | undefined>): PaymentAction {
-  const clean: Record<string, string> = {};
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) clean[k] = v;
-  return { type: "client_params", params: clean };
-}
+const CODEPAY = "POST /v3/pay/transactions/codepay";
 
-function stringRecord<K extends string>(data: unknown, keys: readonly K[]): Partial<Record<K, string>> {
-  const source = (data ?? {}) as Record<string, unknown>;
-  const out: Partial<Record<K, string>> = {};
-  for (const k of keys) {
-    const v = source[k];
-    if (typeof v === "string") out[k] = v;
-  }
-  if (Object.keys(out).length === 0) {
-    throw new ProviderError(`wechatpay answered without ${keys.join(" / ")}`, { provider: "wechatpay" });
-  }
-  return out;
+function queryMethod(q: TradeQuery): string {
+  return "outTradeNo" in q
+    ? "GET /v3/pay/transactions/out-trade-no/{out_trade_no}"
+    : "GET /v3/pay/transactions/id/{transaction_id}";
 }

@@ -5,10 +5,12 @@ import {
   assertRefundEcho,
   fromV3Refund,
   fromV3Transaction,
+  parseV3Answer,
   toV3OrderBody,
   toV3RefundBody,
 } from "./transformers.js";
 import { pathOf } from "./transport.js";
+import { v3RefundSchema } from "./wire-types.js";
 
 describe("v3 transformers", () => {
   it("writes time_expire as RFC 3339 Beijing time", () => {
@@ -201,8 +203,16 @@ describe("v3 coupon amounts", () => {
       discountRefundAmount: cny(1_350),
       settlementRefundAmount: cny(8_550),
     });
+    // The fraction is refused where the answer is parsed (it used to be refused by fromV3Refund
+    // itself as a ProviderError): an UnexpectedAnswerError naming the field.
     expect(() =>
-      fromV3Refund({ ...refund, amount: { ...refund.amount, discount_refund: 1.5 } }, "m"),
+      fromV3Refund(
+        parseV3Answer("test", v3RefundSchema, {
+          ...refund,
+          amount: { ...refund.amount, discount_refund: 1.5 },
+        }),
+        "m",
+      ),
     ).toThrow(/amount\.discount_refund/);
   });
 });

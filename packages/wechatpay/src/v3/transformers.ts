@@ -1,42 +1,67 @@
 import {
   AmountMismatchError,
+  assertEcho,
   type CreatePaymentInput,
+  type CreatePaymentResult,
   cny,
   formatBeijingRfc3339,
   type NotifiedTrade,
-  ProviderError,
+  parseAnswer,
+  type RefundQuery,
   type RefundRequest,
   type RefundResult,
   type TradeResult,
+  UnexpectedAnswerError,
 } from "@paybridge/core";
+import type { z } from "zod";
 import { mapV3RefundStatus, mapV3TradeState } from "./status-map.js";
-import type { V3Refund, V3RefundNotice, V3Transaction } from "./wire-types.js";
+import {
+  type V3CodePayBody,
+  type V3OrderBody,
+  type V3Refund,
+  type V3RefundBody,
+  type V3RefundNoticeFields,
+  type V3TradeFields,
+  v3CodeUrlSchema,
+  v3H5UrlSchema,
+  v3PrepayIdSchema,
+  v3RefundSchema,
+} from "./wire-types.js";
 
 const PROVIDER = "wechatpay";
 
-function parseTime(value: string | undefined, field: string): Date | undefined {
-  if (value === undefined || value === "") return undefined;
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms))
-    throw new ProviderError(`wechatpay sent an unreadable ${field} ${JSON.stringify(value)}`);
-  return new Date(ms);
-}
-
-function fen(value: unknown, field: string): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0) {
-    throw new ProviderError(`wechatpay sent an invalid ${field} ${JSON.stringify(value)}`, {
-      provider: PROVIDER,
-    });
-  }
-  return value;
+/** Parses one answer with its wire schema (wire-types.ts): an UnexpectedAnswerError naming the field otherwise. */
+export function parseV3Answer<S extends z.ZodType>(method: string, schema: S, value: unknown): z.output<S> {
+  return parseAnswer({ provider: PROVIDER, method, schema, value });
 }
 
 /**
- * Body of POST /v3/pay/transactions/{jsapi|native|h5|app} without appid / mchid (the library adds
+ * A body that must be JSON (an answer, a notification, its decrypted resource): WeChat's APIv3
+ * speaks JSON, so a verified body that is not is an UnexpectedAnswerError (outcome unknown), never
+ * a SyntaxError.
+ */
+export function readV3Json(method: string, text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (cause) {
+    throw new UnexpectedAnswerError(method, [{ field: "(answer)", rule: "must be JSON" }], {
+      provider: PROVIDER,
+      cause,
+    });
+  }
+}
+
+/** A time the schema checked is RFC 3339 (or empty, read as absent). */
+function readTime(value: string | undefined): Date | undefined {
+  return value === undefined || value === "" ? undefined : new Date(Date.parse(value));
+}
+
+/**
+ * Body of POST /v3/pay/transactions/{jsapi|native|h5|app} without appid / mchid (the client adds
  * them). JSAPI下单 https://pay.weixin.qq.com/doc/v3/merchant/4012791856; H5 下单
  * https://pay.weixin.qq.com/doc/v3/merchant/4012791834 (scene_info.h5_info required).
  */
-export function toV3OrderBody(input: CreatePaymentInput): Record<string, unknown> {
+export function toV3OrderBody(input: CreatePaymentInput): V3OrderBody {
   const method = input.method;
   return {
     description: input.description,
@@ -49,7 +74,7 @@ export function toV3OrderBody(input: CreatePaymentInput): Record<string, unknown
       ? { payer: { openid: input.payer.openid } }
       : {}),
     ...(method === "h5"
-      ? { scene_info: { payer_client_ip: input.payer?.clientIp, h5_info: { type: "Wap" } } }
+      ? { scene_info: { payer_client_ip: input.payer?.clientIp, h5_info: { type: "Wap" as const } } }
       : method === "native" && input.payer?.clientIp
         ? { scene_info: { payer_client_ip: input.payer.clientIp } }
         : {}),
@@ -57,10 +82,7 @@ export function toV3OrderBody(input: CreatePaymentInput): Record<string, unknown
 }
 
 /** Body of POST /v3/refund/domestic/refunds with every field of https://pay.weixin.qq.com/doc/v3/merchant/4012556457. */
-export function toV3RefundBody(
-  request: RefundRequest,
-  defaultNotifyUrl: string | undefined,
-): Record<string, unknown> {
+export function toV3RefundBody(request: RefundRequest, defaultNotifyUrl: string | undefined): V3RefundBody {
   const notifyUrl = request.notifyUrl ?? defaultNotifyUrl;
   return {
     // transaction_id is what WeChat recommends when known ("建议商户都通过transaction_id申请退款",
@@ -94,13 +116,109 @@ export function toV3RefundBody(
 }
 
 /**
+ * Body of POST /v3/pay/transactions/codepay without appid / mchid (the client adds them):
+ * payer.auth_code, amount and scene_info (store_info.out_id, device_id) as on
+ * https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/code-pay.html. No
+ * notify_url: 付款码支付 sends no payment notification, the result is queried.
+ */
+export function toV3CodePayBody(input: CreatePaymentInput, authCode: string): V3CodePayBody {
+  return {
+    description: input.description,
+    out_trade_no: input.outTradeNo,
+    ...(input.attach !== undefined ? { attach: input.attach } : {}),
+    payer: { auth_code: authCode },
+    amount: { total: input.amount.fen, currency: input.amount.currency },
+    scene_info: {
+      ...(input.store ? { store_info: { out_id: input.store.id } } : {}),
+      ...(input.store?.deviceId ? { device_id: input.store.deviceId } : {}),
+    },
+  };
+}
+
+/** How a prepay answer becomes what the buyer's client needs (direct and partner alike). */
+export interface PrepayContext {
+  /** The order as created: provider, merchant, out_trade_no, method. */
+  readonly base: Omit<CreatePaymentResult, "action" | "providerReference">;
+  /** The app the buyer pays in (appid; a partner's sub_appid or sp_appid). */
+  readonly appId: string;
+  /** APP调起支付's partnerid: the merchant (mchid), or for a partner the sub-merchant (sub_mchid). */
+  readonly partnerId: string;
+  readonly timeStamp: string;
+  readonly nonceStr: string;
+  /** RSA-SHA256 with the caller's merchant key over the lines, base64 (the paySign / sign). */
+  readonly sign: (lines: readonly string[]) => string;
+  readonly returnUrl?: string | undefined;
+}
+
+/**
+ * A 下单 answer -> the payment action. JSAPI / 小程序调起支付
+ * (https://pay.weixin.qq.com/doc/v3/merchant/4012791857): appId, timeStamp, nonceStr,
+ * package=prepay_id=..., signType RSA, paySign over the four lines. APP调起支付
+ * (https://pay.weixin.qq.com/doc/v3/merchant/4013070351): appid, partnerid, prepayid,
+ * package Sign=WXPay, noncestr, timestamp, sign over appid, timestamp, noncestr, prepayid. Native:
+ * the code_url as a QR code; H5: the h5_url, with redirect_url when the order has a return URL.
+ */
+export function fromV3Prepay(method: string, answer: unknown, ctx: PrepayContext): CreatePaymentResult {
+  const { base, appId, timeStamp, nonceStr } = ctx;
+  switch (base.method) {
+    case "jsapi":
+    case "mini_program": {
+      const prepayId = parseV3Answer(method, v3PrepayIdSchema, answer).prepay_id;
+      const pkg = `prepay_id=${prepayId}`;
+      const paySign = ctx.sign([appId, timeStamp, nonceStr, pkg]);
+      return {
+        ...base,
+        providerReference: prepayId,
+        action: {
+          type: "client_params",
+          params: { appId, timeStamp, nonceStr, package: pkg, signType: "RSA", paySign },
+        },
+      };
+    }
+    case "app": {
+      const prepayid = parseV3Answer(method, v3PrepayIdSchema, answer).prepay_id;
+      const sign = ctx.sign([appId, timeStamp, nonceStr, prepayid]);
+      return {
+        ...base,
+        providerReference: prepayid,
+        action: {
+          type: "client_params",
+          params: {
+            appid: appId,
+            partnerid: ctx.partnerId,
+            prepayid,
+            package: "Sign=WXPay",
+            noncestr: nonceStr,
+            timestamp: timeStamp,
+            sign,
+          },
+        },
+      };
+    }
+    case "native":
+      return {
+        ...base,
+        action: { type: "qr_code", content: parseV3Answer(method, v3CodeUrlSchema, answer).code_url },
+      };
+    default: {
+      const h5Url = parseV3Answer(method, v3H5UrlSchema, answer).h5_url;
+      const url = ctx.returnUrl ? `${h5Url}&redirect_url=${encodeURIComponent(ctx.returnUrl)}` : h5Url;
+      return { ...base, action: { type: "redirect", url } };
+    }
+  }
+}
+
+/**
  * An order query answer -> TradeResult. Only trade_state and out_trade_no are required here:
  * amount, payer, transaction_id and success_time are 选填 on 商户订单号查询订单
  * (https://pay.weixin.qq.com/doc/v3/merchant/4013070356), so an answer without them is mapped
- * without them (an unpaid order's answer, for one), never refused.
+ * without them (an unpaid order's answer, for one), never refused. A direct and a partner
+ * transaction are read alike (V3TradeFields).
  */
-export function fromV3Transaction(t: V3Transaction, merchantId: string): TradeResult {
-  const paidAt = parseTime(t.success_time, "success_time");
+export function fromV3Transaction(t: V3TradeFields, merchantId: string): TradeResult {
+  const paidAt = readTime(t.success_time);
+  const total = t.amount?.total;
+  const promotions = t.promotion_detail ?? [];
   return {
     provider: PROVIDER,
     merchantId,
@@ -108,21 +226,14 @@ export function fromV3Transaction(t: V3Transaction, merchantId: string): TradeRe
     ...(t.transaction_id ? { providerTradeNo: t.transaction_id } : {}),
     state: mapV3TradeState(t.trade_state),
     rawStatus: t.trade_state,
-    ...(t.amount?.total !== undefined ? { amount: cny(fen(t.amount.total, "amount.total")) } : {}),
-    ...(t.amount?.payer_total !== undefined
-      ? { paidAmount: cny(fen(t.amount.payer_total, "amount.payer_total")) }
-      : {}),
-    ...(t.promotion_detail && t.promotion_detail.length > 0
+    ...(total !== undefined ? { amount: cny(total) } : {}),
+    ...(t.amount?.payer_total !== undefined ? { paidAmount: cny(t.amount.payer_total) } : {}),
+    ...(promotions.length > 0
       ? {
-          discountAmount: cny(promotionFen(t.promotion_detail)),
+          discountAmount: cny(promotionFen(promotions)),
           // 应结订单金额 = 订单金额 - 免充值券 (NOCASH) amounts (the refund page's settlement_total).
-          ...(t.amount?.total !== undefined
-            ? {
-                settlementAmount: cny(
-                  fen(t.amount.total, "amount.total") -
-                    promotionFen(t.promotion_detail.filter((p) => p.type === "NOCASH")),
-                ),
-              }
+          ...(total !== undefined
+            ? { settlementAmount: cny(total - promotionFen(promotions.filter((p) => p.type === "NOCASH"))) }
             : {}),
         }
       : {}),
@@ -131,18 +242,28 @@ export function fromV3Transaction(t: V3Transaction, merchantId: string): TradeRe
 }
 
 /** The coupons of a paid order: promotion_detail[].amount, each an integer fen. */
-function promotionFen(list: NonNullable<V3Transaction["promotion_detail"]>): number {
-  return list.reduce((sum, p, i) => sum + fen(p.amount, `promotion_detail[${i}].amount`), 0);
+function promotionFen(list: NonNullable<V3TradeFields["promotion_detail"]>): number {
+  return list.reduce((sum, p) => sum + p.amount, 0);
 }
 
 /** A TRANSACTION.SUCCESS resource -> the trade; amount.total is 必填 there (https://pay.weixin.qq.com/doc/v3/merchant/4012791861). */
-export function fromV3TransactionNotice(t: V3Transaction, merchantId: string): NotifiedTrade {
-  return { ...fromV3Transaction(t, merchantId), amount: cny(fen(t.amount?.total, "amount.total")) };
+export function fromV3TransactionNotice(
+  t: V3TradeFields & { amount: { total: number } },
+  merchantId: string,
+): NotifiedTrade {
+  return { ...fromV3Transaction(t, merchantId), amount: cny(t.amount.total) };
 }
 
-export function fromV3Refund(r: V3Refund | V3RefundNotice, merchantId: string): RefundResult {
-  const status = "status" in r ? r.status : r.refund_status;
-  const successAt = parseTime(r.success_time, "success_time");
+/** A refund answer or a refund notification's resource (direct or partner: the same fields). */
+type V3RefundLike = V3Refund | V3RefundNoticeFields;
+
+function isRefundNotice(r: V3RefundLike): r is V3RefundNoticeFields {
+  return typeof r.refund_status === "string";
+}
+
+export function fromV3Refund(r: V3RefundLike, merchantId: string): RefundResult {
+  const status = isRefundNotice(r) ? r.refund_status : r.status;
+  const successAt = readTime(r.success_time);
   return {
     provider: PROVIDER,
     merchantId,
@@ -151,10 +272,10 @@ export function fromV3Refund(r: V3Refund | V3RefundNotice, merchantId: string): 
     providerRefundId: r.refund_id,
     state: mapV3RefundStatus(status),
     rawStatus: status,
-    amount: cny(fen(r.amount?.refund, "amount.refund")),
+    amount: cny(r.amount.refund),
     ...refundSplit(r.amount),
+    ...(!isRefundNotice(r) && r.channel ? { channel: r.channel } : {}),
     ...(successAt ? { successAt } : {}),
-    ...("channel" in r && r.channel ? { channel: r.channel } : {}),
     ...(r.user_received_account ? { receivedAccount: r.user_received_account } : {}),
   };
 }
@@ -165,48 +286,56 @@ export function fromV3Refund(r: V3Refund | V3RefundNotice, merchantId: string): 
  * payer_refund only, https://pay.weixin.qq.com/doc/v3/merchant/4012791865).
  */
 function refundSplit(
-  amount: Partial<V3Refund["amount"]> | undefined,
+  amount: Partial<V3Refund["amount"]>,
 ): Pick<RefundResult, "payerRefundAmount" | "discountRefundAmount" | "settlementRefundAmount"> {
-  if (!amount) return {};
   return {
-    ...(amount.payer_refund !== undefined
-      ? { payerRefundAmount: cny(fen(amount.payer_refund, "amount.payer_refund")) }
-      : {}),
-    ...(amount.discount_refund !== undefined
-      ? { discountRefundAmount: cny(fen(amount.discount_refund, "amount.discount_refund")) }
-      : {}),
+    ...(amount.payer_refund !== undefined ? { payerRefundAmount: cny(amount.payer_refund) } : {}),
+    ...(amount.discount_refund !== undefined ? { discountRefundAmount: cny(amount.discount_refund) } : {}),
     ...(amount.settlement_refund !== undefined
-      ? { settlementRefundAmount: cny(fen(amount.settlement_refund, "amount.settlement_refund")) }
+      ? { settlementRefundAmount: cny(amount.settlement_refund) }
       : {}),
   };
 }
 
 /** WeChat echoes the refund and order amounts; a difference from what we asked is never ignored. */
 export function assertRefundEcho(r: V3Refund, request: { amountFen: number; totalFen: number }): void {
-  if (r.amount?.refund !== request.amountFen || r.amount?.total !== request.totalFen) {
+  if (r.amount.refund !== request.amountFen || r.amount.total !== request.totalFen) {
     throw new AmountMismatchError(
-      `wechatpay refund ${r.out_refund_no} echoes refund ${r.amount?.refund} / total ${r.amount?.total} fen, requested ${request.amountFen} / ${request.totalFen}`,
+      `wechatpay refund ${r.out_refund_no} echoes refund ${r.amount.refund} / total ${r.amount.total} fen, requested ${request.amountFen} / ${request.totalFen}`,
       { provider: PROVIDER },
     );
   }
 }
 
 /**
- * Body of POST /v3/pay/transactions/codepay without appid / mchid (the client adds them):
- * payer.auth_code, amount and scene_info (store_info.out_id, device_id) as on
- * https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/code-pay.html. No
- * notify_url: 付款码支付 sends no payment notification, the result is queried.
+ * 退款申请 answer -> the refund, direct or partner: parsed (an answer without the shape is an
+ * UnexpectedAnswerError, an OutcomeUnknownError: the refund stays open and is queried), then it must
+ * be about this refund (out_refund_no, out_trade_no 必填; transaction_id when the request named
+ * it) and echo the amounts asked.
  */
-export function toV3CodePayBody(input: CreatePaymentInput): Record<string, unknown> {
-  return {
-    description: input.description,
-    out_trade_no: input.outTradeNo,
-    ...(input.attach !== undefined ? { attach: input.attach } : {}),
-    payer: { auth_code: input.authCode },
-    amount: { total: input.amount.fen, currency: input.amount.currency },
-    scene_info: {
-      ...(input.store ? { store_info: { out_id: input.store.id } } : {}),
-      ...(input.store?.deviceId ? { device_id: input.store.deviceId } : {}),
-    },
-  };
+export function fromV3RefundAnswer(
+  answer: unknown,
+  r: Pick<RefundRequest, "outRefundNo" | "outTradeNo" | "providerTradeNo" | "amount" | "total">,
+  merchantId: string,
+): RefundResult {
+  const wire = parseV3Answer("POST /v3/refund/domestic/refunds", v3RefundSchema, answer);
+  const echo = { provider: PROVIDER, operation: "refund" };
+  assertEcho("out_refund_no", r.outRefundNo, wire.out_refund_no, echo);
+  assertEcho("out_trade_no", r.outTradeNo, wire.out_trade_no, echo);
+  if (r.providerTradeNo) assertEcho("transaction_id", r.providerTradeNo, wire.transaction_id, echo);
+  assertRefundEcho(wire, { amountFen: r.amount.fen, totalFen: r.total.fen });
+  return fromV3Refund(wire, merchantId);
+}
+
+/**
+ * 查询单笔退款 answer (https://pay.weixin.qq.com/doc/v3/merchant/4013071041) -> the refund: an answer
+ * for another refund or order is never taken for this one (nor for "no such refund": it says
+ * nothing about this number).
+ */
+export function fromV3RefundQueryAnswer(answer: unknown, q: RefundQuery, merchantId: string): RefundResult {
+  const wire = parseV3Answer("GET /v3/refund/domestic/refunds/{out_refund_no}", v3RefundSchema, answer);
+  const echo = { provider: PROVIDER, operation: "query_refund" };
+  assertEcho("out_refund_no", q.outRefundNo, wire.out_refund_no, echo);
+  assertEcho("out_trade_no", q.outTradeNo, wire.out_trade_no, echo);
+  return fromV3Refund(wire, merchantId);
 }

@@ -16,6 +16,7 @@ import {
 import { WECHATPAY_ORIGINS } from "./config.js";
 import { wechatError } from "./errors.js";
 import type { WechatPayKeyStore } from "./key-store.js";
+import { readV3Json } from "./transformers.js";
 
 /** What wechatpay-node-v3 expects back from its http service (lib/interface-v2 Output). */
 export interface LibOutput {
@@ -47,7 +48,7 @@ export interface TransportOptions {
 export class WechatV3Transport {
   constructor(private readonly options: TransportOptions) {}
 
-  post(url: string, params: Record<string, unknown>, headers: Record<string, unknown>): Promise<LibOutput> {
+  post(url: string, params: object, headers: Record<string, unknown>): Promise<LibOutput> {
     // The library signed JSON.stringify(params); send exactly those bytes.
     return this.send("POST", url, JSON.stringify(params), headers);
   }
@@ -109,7 +110,10 @@ export class WechatV3Transport {
     if (ok) {
       if (path === "/v3/certificates") this.options.keys.acceptCertificates(res.headers, res.body);
       else await this.options.keys.verify(res.headers, res.body, what);
-      return { status: res.status, data: res.body ? (JSON.parse(res.body) as unknown) : undefined };
+      return {
+        status: res.status,
+        data: res.body ? readV3Json(`${method} ${path.split("?")[0]}`, res.body) : undefined,
+      };
     }
     // WeChat signs its error answers except some 5xx (500 SYSTEM_ERROR comes unsigned); a signed
     // error is verified so a tampered one is never believed, an unsigned one is only ever a failure.
