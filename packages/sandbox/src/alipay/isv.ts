@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, request, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { generateRsaKeyPair } from "../shared/rsa.js";
+import { isIP } from "node:net";
+import { generateRsaKeyPair, type RsaKeyPair } from "../shared/rsa.js";
+import { type AlipayCertificates, createAlipayCertificates } from "./certificates.js";
 import { type AlipaySandbox, type AlipaySandboxMerchantConfig, startAlipaySandbox } from "./sandbox.js";
 
 /** One merchant that authorised the ISV's app (第三方应用授权), as the sandbox plays it. */
@@ -19,12 +21,31 @@ export interface AlipayIsvSandboxOptions {
   readonly authorizations: readonly AlipayIsvAuthorization[];
   /** Turns on for every authorising merchant's book; see AlipaySandboxOptions. */
   readonly refundQuerySettleMs?: number;
+  /** public_key (default) or certificate: one set of certificates for the app, shared by every book. */
+  readonly keyMode?: "public_key" | "certificate";
+  /** The ISV app's key pair and Alipay's (e.g. read back from files); fresh when omitted. */
+  readonly appKeys?: RsaKeyPair;
+  readonly alipayKeys?: RsaKeyPair;
+  /** Certificate mode: certificates made earlier for these keys; fresh when omitted. */
+  readonly certificates?: AlipayCertificates;
+  /** Where the one gateway listens (default 127.0.0.1, a free port); the books stay on 127.0.0.1. */
+  readonly host?: string;
+  readonly port?: number;
+  /** Notifications go only to loopback addresses unless this is true. */
+  readonly allowNonLoopbackNotify?: boolean;
 }
 
 export interface AlipayIsvSandbox {
   /** http://127.0.0.1:PORT/gateway.do: the one gateway the ISV's app calls for every merchant. */
   readonly gatewayUrl: string;
+  /** http://HOST:PORT of the one gateway; control calls (/__sandbox/...) reach a merchant's book with ?app_auth_token=. */
+  readonly origin: string;
   readonly appId: string;
+  readonly keyMode: "public_key" | "certificate";
+  readonly appKeys: RsaKeyPair;
+  readonly alipayKeys: RsaKeyPair;
+  readonly certificates: AlipayCertificates | undefined;
+  readonly authorizations: readonly AlipayIsvAuthorization[];
   /** The ISV app's configuration for @paybridge/alipay (its keys, shared by every authorising merchant). */
   isvConfig(): AlipaySandboxMerchantConfig;
   /** The book of the merchant that authorised with `appAuthToken` (its trades, pay / advance controls). */
@@ -42,16 +63,27 @@ export interface AlipayIsvSandbox {
  */
 export async function startAlipayIsvSandbox(options: AlipayIsvSandboxOptions): Promise<AlipayIsvSandbox> {
   const appId = options.appId ?? "2021000149617099";
-  const appKeys = generateRsaKeyPair();
-  const alipayKeys = generateRsaKeyPair();
+  const appKeys = options.appKeys ?? generateRsaKeyPair();
+  const alipayKeys = options.alipayKeys ?? generateRsaKeyPair();
+  const keyMode = options.keyMode ?? "public_key";
+  const certificates =
+    keyMode === "certificate"
+      ? (options.certificates ?? (await createAlipayCertificates(alipayKeys, appKeys, appId)))
+      : undefined;
+  const shared = {
+    appId,
+    appKeys,
+    alipayKeys,
+    keyMode,
+    ...(certificates ? { certificates } : {}),
+    ...(options.allowNonLoopbackNotify ? { allowNonLoopbackNotify: true } : {}),
+  };
   const books = new Map<string, AlipaySandbox>();
   for (const auth of options.authorizations) {
     books.set(
       auth.appAuthToken,
       await startAlipaySandbox({
-        appId,
-        appKeys,
-        alipayKeys,
+        ...shared,
         sellerId: auth.sellerId,
         authorization: { appAuthToken: auth.appAuthToken, authAppId: auth.authAppId },
         ...(options.refundQuerySettleMs !== undefined
@@ -62,22 +94,33 @@ export async function startAlipayIsvSandbox(options: AlipayIsvSandboxOptions): P
   }
   // Answers calls whose token authorises no merchant: its own token is never handed out.
   const refuser = await startAlipaySandbox({
-    appId,
-    appKeys,
-    alipayKeys,
+    ...shared,
     authorization: { appAuthToken: `unissued-${appKeys.publicKey.length}-${Date.now()}`, authAppId: appId },
   });
   const server = createServer((req, res) => {
     void forward(req, res, (token) => books.get(token ?? "") ?? refuser);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
-  });
-  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+    });
+  } catch (error) {
+    // A port in use must not leave the books listening.
+    for (const book of [...books.values(), refuser]) await book.close();
+    throw error;
+  }
+  const host = options.host ?? "127.0.0.1";
+  const origin = `http://${isIP(host) === 6 ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
   return {
     gatewayUrl: `${origin}/gateway.do`,
+    origin,
     appId,
+    keyMode,
+    appKeys,
+    alipayKeys,
+    certificates,
+    authorizations: options.authorizations.map((a) => ({ ...a })),
     isvConfig: () => ({ ...refuser.merchantConfig(), gateway: `${origin}/gateway.do` }),
     merchant(appAuthToken) {
       const book = books.get(appAuthToken);

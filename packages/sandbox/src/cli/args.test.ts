@@ -31,7 +31,43 @@ describe("parseCliArgs", () => {
       alipayRotateEveryMs: undefined,
       json: false,
       allowHttpNotify: false,
+      wechatSubMerchants: [],
+      alipayAuthorizations: [],
     });
+  });
+
+  it("reads sub-merchants and ISV authorisations, naming the flag when one does not fit", () => {
+    const o = parse(
+      "--wechat-sub-mchid",
+      "1900000109",
+      "--wechat-sub-mchid=1900000110:wxsub0000000001",
+      "--alipay-app-auth-token",
+      "tokenA",
+      "--alipay-app-auth-token",
+      "tokenB:2021000149610002:2088100000000002",
+    );
+    expect(o.wechatSubMerchants).toEqual([
+      { mchid: "1900000109", appids: [] },
+      { mchid: "1900000110", appids: ["wxsub0000000001"] },
+    ]);
+    expect(o.alipayAuthorizations).toEqual([
+      { appAuthToken: "tokenA", authAppId: "2021000149620001", sellerId: "2088100000620001" },
+      { appAuthToken: "tokenB", authAppId: "2021000149610002", sellerId: "2088100000000002" },
+    ]);
+    expect(usageError("--wechat-sub-mchid", "abc").message).toMatch(/--wechat-sub-mchid.*numeric MCHID/);
+    expect(usageError("--wechat-sub-mchid", "1", "--wechat-sub-mchid", "1").message).toMatch(/given twice/);
+    expect(usageError("--alipay", "--wechat-sub-mchid", "1").message).toMatch(/needs the WeChat simulator/);
+    expect(usageError("--alipay-app-auth-token", "t:123").message).toMatch(/AUTH_APP_ID must be 16 digits/);
+    expect(usageError("--alipay-app-auth-token", "t:2021000149610002:1234").message).toMatch(
+      /SELLER_ID must be 2088/,
+    );
+    expect(usageError("--wechat", "--alipay-app-auth-token", "t").message).toMatch(
+      /needs the Alipay simulator/,
+    );
+    expect(
+      usageError("--alipay-mode=certificate", "--alipay-rotate-every-ms=5000", "--alipay-app-auth-token=t")
+        .message,
+    ).toMatch(/--alipay-rotate-every-ms.*--alipay-app-auth-token/);
   });
 
   it("reads the switch mode and its ramp flags, naming the flag when they do not fit", () => {

@@ -34,6 +34,30 @@ export interface CliOptions {
   readonly json: boolean;
   /** Accept http notify_url on loopback hosts (WeChat itself accepts https only). */
   readonly allowHttpNotify: boolean;
+  /**
+   * --wechat-sub-mchid: the WeChat merchant is a service provider (服务商) with these sub-merchants
+   * (特约商户), served on the partner APIs; empty: an ordinary merchant.
+   */
+  readonly wechatSubMerchants: readonly WechatSubMerchantOption[];
+  /**
+   * --alipay-app-auth-token: the Alipay app is a third-party (ISV) app that these merchants
+   * authorised; empty: the app is the merchant's own.
+   */
+  readonly alipayAuthorizations: readonly AlipayAuthorizationOption[];
+}
+
+export interface WechatSubMerchantOption {
+  readonly mchid: string;
+  /** The sub-merchant's own appid (sub_appid), when it has one. */
+  readonly appids: readonly string[];
+}
+
+export interface AlipayAuthorizationOption {
+  readonly appAuthToken: string;
+  /** The authorising merchant's app id (notifications name it in auth_app_id). */
+  readonly authAppId: string;
+  /** Its seller id (PID). */
+  readonly sellerId: string;
 }
 
 const OPTIONS = {
@@ -49,6 +73,8 @@ const OPTIONS = {
   "alipay-rotate-every-ms": { type: "string" },
   json: { type: "boolean" },
   "allow-http-notify": { type: "boolean" },
+  "wechat-sub-mchid": { type: "string", multiple: true },
+  "alipay-app-auth-token": { type: "string", multiple: true },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -121,6 +147,19 @@ export function parseCliArgs(argv: readonly string[], resolvePath: (p: string) =
     alipayRotateEveryMs = Number(rotateRaw);
   }
 
+  const started = new Set(simulators.map((s) => s.id));
+  const wechatSubMerchants = parseSubMerchants(values["wechat-sub-mchid"] ?? [], started.has("wechat"));
+  const alipayAuthorizations = parseAuthorizations(
+    values["alipay-app-auth-token"] ?? [],
+    started.has("alipay"),
+  );
+  if (alipayAuthorizations.length > 0 && alipayRotateEveryMs !== undefined) {
+    throw new CliUsageError(
+      "--alipay-rotate-every-ms",
+      "rotates one merchant's certificate; it does not combine with --alipay-app-auth-token",
+    );
+  }
+
   return {
     help,
     simulators,
@@ -133,7 +172,60 @@ export function parseCliArgs(argv: readonly string[], resolvePath: (p: string) =
     alipayRotateEveryMs,
     json: values.json === true,
     allowHttpNotify: values["allow-http-notify"] === true,
+    wechatSubMerchants,
+    alipayAuthorizations,
   };
+}
+
+/** --wechat-sub-mchid MCHID[:SUB_APPID], once per sub-merchant; merchant numbers are digits. */
+function parseSubMerchants(raw: readonly string[], wechatStarted: boolean): WechatSubMerchantOption[] {
+  if (raw.length > 0 && !wechatStarted)
+    throw new CliUsageError("--wechat-sub-mchid", "needs the WeChat simulator (--wechat)");
+  const seen = new Set<string>();
+  return raw.map((value) => {
+    const [mchid = "", appid, extra] = value.split(":");
+    if (!/^\d{1,32}$/.test(mchid) || extra !== undefined)
+      throw new CliUsageError(
+        "--wechat-sub-mchid",
+        `must be MCHID[:SUB_APPID] with a numeric MCHID, not "${value}"`,
+      );
+    if (appid !== undefined && !/^[A-Za-z0-9_]{1,32}$/.test(appid))
+      throw new CliUsageError(
+        "--wechat-sub-mchid",
+        `SUB_APPID must be 1-32 letters or digits, not "${appid}"`,
+      );
+    if (seen.has(mchid)) throw new CliUsageError("--wechat-sub-mchid", `${mchid} is given twice`);
+    seen.add(mchid);
+    return { mchid, appids: appid === undefined ? [] : [appid] };
+  });
+}
+
+/**
+ * --alipay-app-auth-token TOKEN[:AUTH_APP_ID[:SELLER_ID]], once per authorising merchant; the app id
+ * (16 digits) and seller id (PID, 2088 and 12 digits) are made up from the position when omitted.
+ */
+function parseAuthorizations(raw: readonly string[], alipayStarted: boolean): AlipayAuthorizationOption[] {
+  const flag = "--alipay-app-auth-token";
+  if (raw.length > 0 && !alipayStarted)
+    throw new CliUsageError(flag, "needs the Alipay simulator (--alipay)");
+  const seen = new Set<string>();
+  return raw.map((value, i) => {
+    const [token = "", appId, sellerId, extra] = value.split(":");
+    if (!/^[A-Za-z0-9._-]{1,128}$/.test(token) || extra !== undefined)
+      throw new CliUsageError(flag, `must be TOKEN[:AUTH_APP_ID[:SELLER_ID]], not "${value}"`);
+    if (appId !== undefined && !/^\d{16}$/.test(appId))
+      throw new CliUsageError(flag, `AUTH_APP_ID must be 16 digits, not "${appId}"`);
+    if (sellerId !== undefined && !/^2088\d{12}$/.test(sellerId))
+      throw new CliUsageError(flag, `SELLER_ID must be 2088 and 12 digits, not "${sellerId}"`);
+    if (seen.has(token)) throw new CliUsageError(flag, `${token} is given twice`);
+    seen.add(token);
+    const n = String(i + 1).padStart(3, "0");
+    return {
+      appAuthToken: token,
+      authAppId: appId ?? `2021000149620${n}`,
+      sellerId: sellerId ?? `2088100000620${n}`,
+    };
+  });
 }
 
 /**

@@ -21,6 +21,12 @@ Options:
   --alipay-rotate-every-ms MS
                            with certificate: issue a new Alipay public-key certificate (new key, new
                            alipay_cert_sn) every MS ms; POST /__sandbox/certificates/rotate does it once
+  --wechat-sub-mchid MCHID[:SUB_APPID]
+                           (repeatable) the WeChat merchant is a service provider (服务商, its mchid
+                           is sp_mchid) with this sub-merchant on /v3/pay/partner/transactions/...
+  --alipay-app-auth-token TOKEN[:AUTH_APP_ID[:SELLER_ID]]
+                           (repeatable) the Alipay app is an ISV app this merchant authorised: calls
+                           carry app_auth_token TOKEN and each merchant's trades are its own
   --allow-http-notify      accept http notify_url on loopback hosts (127.0.0.1, localhost, [::1]);
                            WeChat accepts only https, so without it the sandbox refuses http too
   --json                   print one JSON document describing the endpoints, keys and control API

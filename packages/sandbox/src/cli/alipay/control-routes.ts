@@ -1,9 +1,10 @@
 import { type ControlRoute, controlRoute } from "../simulator.js";
 
 /** The Alipay simulator's test-control API (handled in alipay/server.ts under /__sandbox/, unsigned). */
-export function alipayControlRoutes(origin: string): ControlRoute[] {
+export function alipayControlRoutes(origin: string, appAuthToken?: string): ControlRoute[] {
   const c = `${origin}/__sandbox`;
-  return [
+  // Behind an ISV gateway, ?app_auth_token= picks the authorising merchant's book.
+  const routes: ControlRoute[] = [
     controlRoute("pay an order as the buyer", "POST", `${c}/trades/YOUR_OUT_TRADE_NO/pay`),
     controlRoute(
       "scan a precreate QR code without paying (until then the trade does not exist at Alipay)",
@@ -14,6 +15,12 @@ export function alipayControlRoutes(origin: string): ControlRoute[] {
       "fail the buyer's payment attempt (the trade stays WAIT_BUYER_PAY)",
       "POST",
       `${c}/trades/YOUR_OUT_TRADE_NO/fail`,
+    ),
+    controlRoute(
+      "plan how the buyer showing a 付款码 behaves (pays_at_once, pays_after, never_pays, fails_after, refused)",
+      "POST",
+      `${c}/buyers/YOUR_AUTH_CODE/plan`,
+      { kind: "pays_after", afterMs: 20_000 },
     ),
     controlRoute(
       "advance the sandbox clock (ms); unpaid trades expire, notification retries run",
@@ -50,4 +57,7 @@ export function alipayControlRoutes(origin: string): ControlRoute[] {
     controlRoute("list notification delivery attempts", "GET", `${c}/notifications`),
     controlRoute("read the whole state (clock, trades, refunds, pending faults)", "GET", `${c}/state`),
   ];
+  if (appAuthToken === undefined) return routes;
+  const query = `?app_auth_token=${encodeURIComponent(appAuthToken)}`;
+  return routes.map((r) => controlRoute(r.purpose, r.method, `${r.url}${query}`, r.body));
 }

@@ -1,5 +1,7 @@
 import { createAlipayCertificates } from "../../alipay/certificates.js";
-import { startAlipaySandbox } from "../../alipay/sandbox.js";
+import { startAlipayIsvSandbox } from "../../alipay/isv.js";
+import { type AlipaySandbox, startAlipaySandbox } from "../../alipay/sandbox.js";
+import type { AlipayAuthorizationOption } from "../args.js";
 import { CliStartError } from "../errors.js";
 import type { SimulatorModule, StartedSimulator } from "../simulator.js";
 import { alipayControlRoutes } from "./control-routes.js";
@@ -20,7 +22,7 @@ export const alipaySimulator: SimulatorModule = {
     const keyMode = options.alipayMode;
     const existing: AlipayKeyMaterial | undefined =
       keysDir && hasAlipayKeys(keysDir) ? readAlipayKeys(keysDir) : undefined;
-    const sandbox = await startAlipaySandbox({
+    const common = {
       host,
       port,
       keyMode,
@@ -28,13 +30,19 @@ export const alipaySimulator: SimulatorModule = {
       ...(existing
         ? {
             appId: existing.appId,
-            sellerId: existing.sellerId,
             appKeys: existing.appKeys,
             alipayKeys: existing.alipayKeys,
             certificates: existing.certificates,
           }
         : {}),
-    });
+    };
+    const authorizations = options.alipayAuthorizations;
+    // With --alipay-app-auth-token the app is an ISV's (第三方应用) acting for the merchants that
+    // authorised it: one gateway, one book per merchant, picked by the app_auth_token of each call.
+    const sandbox: RunningAlipay =
+      authorizations.length > 0
+        ? isvGateway(await startAlipayIsvSandbox({ ...common, authorizations }))
+        : await startAlipaySandbox({ ...common, ...(existing ? { sellerId: existing.sellerId } : {}) });
     if (keysDir && !existing) {
       try {
         writeAlipayKeys(keysDir, {
@@ -53,16 +61,17 @@ export const alipaySimulator: SimulatorModule = {
       }
     }
     const every = options.alipayRotateEveryMs;
-    if (every !== undefined && !sandbox.certificates?.alipayRootPrivateKey) {
+    const described = describe(sandbox, keysDir, existing === undefined, every);
+    const rotate = sandbox.rotateCertificate?.bind(sandbox);
+    if (every === undefined || rotate === undefined) return described;
+    if (!sandbox.certificates?.alipayRootPrivateKey) {
       await sandbox.close();
       throw new CliStartError(
         `--alipay-rotate-every-ms needs the root's private key, which ${keysDir ?? "the key folder"} does not hold (${ALIPAY_ROOT_PRIVATE_KEY_FILE}); delete the folder to generate a fresh set`,
       );
     }
-    const described = describe(sandbox, keysDir, existing === undefined, every);
-    if (every === undefined) return described;
     // A rotation that fails (it cannot, short of a bug) must not stop the simulator; the next one runs.
-    const timer = setInterval(() => void sandbox.rotateCertificate().catch(() => undefined), every);
+    const timer = setInterval(() => void rotate().catch(() => undefined), every);
     timer.unref();
     return {
       ...described,
@@ -74,14 +83,48 @@ export const alipaySimulator: SimulatorModule = {
   },
 };
 
+/** What the CLI prints of a running gateway: a merchant's own, or an ISV's for several merchants. */
+type RunningAlipay = Pick<
+  AlipaySandbox,
+  | "origin"
+  | "gatewayUrl"
+  | "appId"
+  | "sellerId"
+  | "keyMode"
+  | "appKeys"
+  | "alipayKeys"
+  | "certificates"
+  | "close"
+> & {
+  readonly authorizations?: readonly AlipayAuthorizationOption[];
+  readonly rotateCertificate?: () => Promise<unknown>;
+};
+
+function isvGateway(isv: Awaited<ReturnType<typeof startAlipayIsvSandbox>>): RunningAlipay {
+  const config = isv.isvConfig();
+  return {
+    origin: isv.origin,
+    gatewayUrl: isv.gatewayUrl,
+    appId: isv.appId,
+    sellerId: config.sellerId,
+    keyMode: isv.keyMode,
+    appKeys: isv.appKeys,
+    alipayKeys: isv.alipayKeys,
+    certificates: isv.certificates,
+    authorizations: isv.authorizations,
+    close: () => isv.close(),
+  };
+}
+
 function describe(
-  sandbox: Awaited<ReturnType<typeof startAlipaySandbox>>,
+  sandbox: RunningAlipay,
   keysDir: string | undefined,
   created: boolean,
   rotateEveryMs: number | undefined,
 ): StartedSimulator {
   const origin = sandbox.origin;
   const control = alipayControlRoutes(origin);
+  const authorizations = sandbox.authorizations ?? [];
   const certs = sandbox.certificates;
   const paths = keysDir ? alipayKeyPaths(keysDir) : undefined;
   const keyFiles = paths
@@ -142,6 +185,19 @@ function describe(
             : {}),
         },
     providerConfig,
+    // ISV mode: what @paybridge/alipay's registerServiceProvider takes per authorising merchant,
+    // and each one's control routes (?app_auth_token= picks its book).
+    isv:
+      authorizations.length > 0
+        ? {
+            authorizations: authorizations.map((a) => ({
+              appAuthToken: a.appAuthToken,
+              authAppId: a.authAppId,
+              sellerId: a.sellerId,
+              control: alipayControlRoutes(origin, a.appAuthToken),
+            })),
+          }
+        : null,
     control,
   };
   const rows: [string, string][] = [
@@ -149,6 +205,10 @@ function describe(
     ["appId", sandbox.appId],
     ["sellerId", sandbox.sellerId],
     ["key mode", sandbox.keyMode],
+    ...authorizations.map((a): [string, string] => [
+      "app_auth_token",
+      `${a.appAuthToken} (auth_app_id ${a.authAppId}, seller_id ${a.sellerId})`,
+    ]),
   ];
   if (certs) {
     rows.push(
@@ -169,6 +229,11 @@ function describe(
     );
   }
   const notes = [
+    ...(authorizations.length > 0
+      ? [
+          `ISV app ${sandbox.appId}: every call carries one of the app_auth_tokens above, and each merchant's trades are its own; add ?app_auth_token=TOKEN to a control URL to act on that merchant's book.`,
+        ]
+      : []),
     "Page / wap / QR payments open a cashier page on the simulator where the buyer pays or fails.",
     ...(rotateEveryMs !== undefined
       ? [

@@ -14,6 +14,12 @@ export function wechatControlRoutes(origin: string): ControlRoute[] {
     controlRoute("let the buyer walk away (the order stays unpaid)", "POST", `${c}/never-pay`, {
       out_trade_no: "YOUR_OUT_TRADE_NO",
     }),
+    controlRoute(
+      "plan how the buyer showing a 付款码 behaves (pays_at_once, pays_after, never_pays, fails_after, refused)",
+      "POST",
+      `${c}/buyer-plan`,
+      { auth_code: "134567890123456789", kind: "pays_after", after_ms: 20_000 },
+    ),
     controlRoute("advance the sandbox clock (ms); due refunds settle and notify", "POST", `${c}/advance`, {
       ms: 60_000,
     }),

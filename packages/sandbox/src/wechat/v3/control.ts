@@ -9,8 +9,9 @@ import {
   type WechatFault,
   type WechatOperation,
 } from "../engine/faults.js";
+import { WECHAT_AUTH_CODE } from "../engine/in-person.js";
 import { promotionInputs } from "../engine/promotion-wire.js";
-import type { EngineOrder, WechatRefundStatus } from "../engine/types.js";
+import type { EngineOrder, WechatBuyerPlan, WechatRefundStatus } from "../engine/types.js";
 import type { WechatKeyMode } from "./credentials.js";
 import type { PlatformCertificate, WechatKeyRing } from "./key-ring.js";
 import type { DropFilter, SentNotification, WechatNotifier } from "./notifier.js";
@@ -61,6 +62,8 @@ export interface WechatSandboxControl {
     signing?: boolean;
   }): PlatformCertificate;
   injectFault(fault: WechatFault, times?: number): void;
+  /** How the buyer showing `authCode` at the counter behaves in 付款码支付 (default: pays at once). */
+  planBuyer(authCode: string, plan: WechatBuyerPlan): void;
   /**
    * The next matching answer (operation, merchant) goes out with fields set or removed, still
    * signed: an answer for another order or refund (`set: { out_trade_no: "..." }`), or one without
@@ -135,6 +138,7 @@ export function createControl(
       return encryptDownstream(key, plaintext);
     },
     injectFault: (fault, times) => engine.injectFault(fault, times),
+    planBuyer: (authCode, plan) => engine.planBuyer(authCode, plan),
     rewriteAnswer: (rewrite, times) => {
       if (rewrite.operation !== undefined && !WECHAT_OPERATIONS.includes(rewrite.operation)) {
         throw new WechatEngineError(
@@ -164,7 +168,7 @@ export function createControl(
 }
 
 /**
- * POST /sandbox/control/{pay|fail|never-pay|advance|fault|drop-notification|refund-outcome|key-mode|rotate-certificate|
+ * POST /sandbox/control/{pay|fail|never-pay|advance|fault|buyer-plan|drop-notification|refund-outcome|key-mode|rotate-certificate|
  * sensitive-decrypt|sensitive-encrypt} with a JSON body,
  * GET /sandbox/control/requests, GET /sandbox/control/notifications?out_trade_no=&kind=, and
  * POST /sandbox/notify-sink (answers 204 to any notification).
@@ -237,6 +241,15 @@ export async function handleControlRequest(
         }
         control.injectFault({ kind, operation, mchid }, typeof body.times === "number" ? body.times : 1);
         return reply(200, { ok: true });
+      }
+      case "buyer-plan": {
+        // {"auth_code", "kind", "after_ms"?, "code"?, "message"?}: what the buyer showing this code does.
+        const authCode = text("auth_code");
+        if (!WECHAT_AUTH_CODE.test(authCode))
+          throw new WechatEngineError("PARAM_ERROR", "auth_code must be 18 digits starting 10-15 (a 付款码)");
+        const plan = buyerPlan(body);
+        control.planBuyer(authCode, plan);
+        return reply(200, { auth_code: authCode, plan });
       }
       case "rewrite-answer": {
         const set = body.set;
@@ -337,5 +350,33 @@ export async function handleControlRequest(
     if (error instanceof WechatEngineError)
       return reply(error.httpStatus, { code: error.code, message: error.message });
     return reply(400, { code: "PARAM_ERROR", message: String(error) });
+  }
+}
+
+/** A buyer plan from the control API's JSON, checked field by field. */
+function buyerPlan(body: Record<string, unknown>): WechatBuyerPlan {
+  const kind = body.kind;
+  switch (kind) {
+    case "pays_at_once":
+    case "never_pays":
+      return { kind };
+    case "pays_after":
+    case "fails_after": {
+      const afterMs = body.after_ms;
+      if (typeof afterMs !== "number" || !Number.isFinite(afterMs) || afterMs < 0)
+        throw new WechatEngineError("PARAM_ERROR", `${kind}: after_ms must be a number of milliseconds >= 0`);
+      return { kind, afterMs };
+    }
+    case "refused": {
+      const code = body.code;
+      if (code !== "NOT_ENOUGH" && code !== "INVALID_REQUEST")
+        throw new WechatEngineError("PARAM_ERROR", "refused: code must be NOT_ENOUGH or INVALID_REQUEST");
+      return typeof body.message === "string" ? { kind, code, message: body.message } : { kind, code };
+    }
+    default:
+      throw new WechatEngineError(
+        "PARAM_ERROR",
+        "kind must be one of pays_at_once, pays_after, never_pays, fails_after, refused",
+      );
   }
 }
