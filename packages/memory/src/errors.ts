@@ -1,7 +1,11 @@
 import { createProviderErrorFactory, type PaymentError } from "@paybridge/core";
 import { MemoryNetworkError } from "./network.js";
 
-const toPaymentError = createProviderErrorFactory("memory", {
+/** The memory provider's id: what merchant accounts name and every error and result carries. */
+export const MEMORY_PROVIDER_ID = "memory";
+
+/** The network's error codes, each classified once; an unlisted code is a final ProviderError. */
+export const toPaymentError = createProviderErrorFactory(MEMORY_PROVIDER_ID, {
   NOT_FOUND: { kind: "not_found" },
   PARAM_ERROR: { kind: "invalid_request" },
   TRADE_STATE: { kind: "trade_state" },

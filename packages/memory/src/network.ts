@@ -1,33 +1,5 @@
 import { createHmac, randomUUID } from "node:crypto";
-
-/** Trade statuses of the in-memory network; named like WeChat's so the mapping reads the same. */
-export type MemoryTradeStatus = "NOTPAY" | "SUCCESS" | "CLOSED" | "REFUND";
-export type MemoryRefundStatus = "PROCESSING" | "SUCCESS";
-
-export interface MemoryTrade {
-  readonly merchantNo: string;
-  readonly outTradeNo: string;
-  readonly tradeNo: string;
-  readonly totalFen: number;
-  status: MemoryTradeStatus;
-  paidAt: Date | undefined;
-}
-
-export interface MemoryRefund {
-  readonly outTradeNo: string;
-  readonly outRefundNo: string;
-  readonly refundId: string;
-  readonly amountFen: number;
-  readonly createdAt: Date;
-  status: MemoryRefundStatus;
-}
-
-export interface MemoryNotification {
-  readonly outTradeNo: string;
-  readonly kind: "trade" | "refund";
-  readonly headers: Record<string, string>;
-  readonly body: string;
-}
+import type { MemoryNotification, MemoryRefund, MemoryTrade } from "./wire-types.js";
 
 export class MemoryNetworkError extends Error {
   constructor(
