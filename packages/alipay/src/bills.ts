@@ -1,9 +1,9 @@
 import { Readable } from "node:stream";
-import { ProviderError, ProviderUnavailableError, parseInput } from "@paybridge/core";
+import { ProviderUnavailableError, parseInput } from "@paybridge/core";
 import { fetch } from "undici";
 import { z } from "zod";
 import type { AlipayGatewayClient } from "./client.js";
-import type { AlipayCommonResponse } from "./wire-types.js";
+import { type BillUrlBizContent, billUrlResponseSchema } from "./wire-types.js";
 
 /**
  * 查询对账单下载地址 (alipay.data.dataservice.bill.downloadurl.query,
@@ -24,10 +24,6 @@ export const alipayBillRequestSchema = z.strictObject({
 
 export type AlipayBillRequest = z.input<typeof alipayBillRequestSchema>;
 
-interface BillUrlResponse extends AlipayCommonResponse {
-  readonly bill_download_url?: string;
-}
-
 /** The bill zip on its way: its bytes as a stream (open it with openAlipayBillCsv once saved). */
 export interface DownloadedAlipayBill {
   readonly downloadUrl: string;
@@ -40,16 +36,14 @@ export async function downloadAlipayBill(
   timeoutMs: number,
 ): Promise<DownloadedAlipayBill> {
   const request = parseInput(alipayBillRequestSchema, input, "bill");
-  const answer = await client.exec<BillUrlResponse>("alipay.data.dataservice.bill.downloadurl.query", {
-    bill_type: request.billType,
-    bill_date: request.billDate,
-  });
+  const biz: BillUrlBizContent = { bill_type: request.billType, bill_date: request.billDate };
+  // A bill_download_url that is missing or not a URL is an UnexpectedAnswerError naming it.
+  const answer = await client.exec(
+    "alipay.data.dataservice.bill.downloadurl.query",
+    biz,
+    billUrlResponseSchema,
+  );
   const url = answer.bill_download_url;
-  if (typeof url !== "string" || !/^https?:\/\//.test(url)) {
-    throw new ProviderError("alipay bill answer: bill_download_url is missing or not a URL", {
-      provider: "alipay",
-    });
-  }
   // The link itself carries its authorisation: it is fetched without a signature.
   // undici's own fetch (the undici alipay-sdk's urllib runs on), so the configured proxy's
   // dispatcher carries the download too; Node's built-in fetch may bundle another undici major.

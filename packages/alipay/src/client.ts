@@ -1,11 +1,17 @@
-import { type Clock, ConfigurationError, SignatureError } from "@paybridge/core";
+import { type Clock, ConfigurationError, parseAnswer, SignatureError } from "@paybridge/core";
 import { AlipaySdk, type AlipaySdkConfig, ProxyAgent } from "alipay-sdk";
+import type { z } from "zod";
 import { AlipayCertificateStore } from "./certificate-store.js";
 import type { AlipayConfig } from "./config.js";
 import { alipayAnswerError, alipayTransportError } from "./errors.js";
-import type { AlipayCommonResponse } from "./wire-types.js";
-
-export type BizContent = Readonly<Record<string, unknown>>;
+import {
+  type AlipayBizContent,
+  answerEnvelopeSchema,
+  answerObjectSchema,
+  type CertDownloadBizContent,
+  certDownloadResponseSchema,
+  type PayBizContent,
+} from "./wire-types.js";
 
 export interface PublicParams {
   readonly notifyUrl?: string | undefined;
@@ -64,7 +70,8 @@ class SnAwareAlipaySdk extends AlipaySdk {
 /** The top-level alipay_cert_sn of an answer, if it has one. */
 function answerCertSn(raw: string): string | undefined {
   try {
-    const sn = (JSON.parse(raw) as { alipay_cert_sn?: unknown }).alipay_cert_sn;
+    const body = answerEnvelopeSchema.safeParse(JSON.parse(raw));
+    const sn = body.success ? body.data.alipay_cert_sn : undefined;
     return typeof sn === "string" && sn !== "" ? sn : undefined;
   } catch {
     return undefined;
@@ -165,26 +172,33 @@ export class AlipayGatewayClient {
       : undefined;
   }
 
-  /** A server-to-server call; resolves only with a verified code 10000 answer. */
-  async exec<T extends AlipayCommonResponse>(
+  /**
+   * A server-to-server call; resolves only with a verified code 10000 (or accepted) answer, parsed
+   * with `schema`. Another code is a business answer and leaves through the error table
+   * (errors.ts); a 10000 answer without the shape `schema` describes is an UnexpectedAnswerError
+   * naming the field (an OutcomeUnknownError: the call may have taken effect).
+   */
+  async exec<S extends z.ZodType>(
     method: string,
-    bizContent: BizContent,
+    bizContent: AlipayBizContent,
+    schema: S,
     extra: PublicParams = {},
-  ): Promise<T> {
-    let answer: Record<string, unknown>;
+  ): Promise<z.output<S>> {
+    let received: unknown;
     try {
-      answer = await this.sdk.exec(
+      received = await this.sdk.exec(
         method,
-        { bizContent, ...publicParams(extra, this.appAuthToken) },
+        { bizContent: { ...bizContent }, ...publicParams(extra, this.appAuthToken) },
         { validateSign: true },
       );
     } catch (err) {
       if (!(err instanceof UnheldCertificateSn)) throw alipayTransportError(method, err);
-      answer = await this.verifiedWithDownloaded(method, err);
+      received = await this.verifiedWithDownloaded(method, err);
     }
+    const answer = parseAnswer({ provider: "alipay", method, schema: answerObjectSchema, value: received });
     const code = String(answer.code);
     if (code !== "10000" && !extra.acceptCodes?.includes(code)) throw alipayAnswerError(method, answer);
-    return answer as unknown as T;
+    return parseAnswer({ provider: "alipay", method, schema, value: answer });
   }
 
   /**
@@ -207,9 +221,14 @@ export class AlipayGatewayClient {
     } catch (err) {
       throw alipayTransportError(method, err, unheld.sn);
     }
-    const body = JSON.parse(unheld.raw) as Record<string, Record<string, unknown> | undefined>;
+    const body = parseAnswer({
+      provider: "alipay",
+      method,
+      schema: answerEnvelopeSchema,
+      value: JSON.parse(unheld.raw),
+    });
     const data = body[unheld.responseKey] ?? body.error_response;
-    if (!data)
+    if (data === undefined)
       throw alipayTransportError(method, new Error(`Response 格式错误，返回值 ${unheld.responseKey} 找不到`));
     return data;
   }
@@ -221,34 +240,52 @@ export class AlipayGatewayClient {
    * only through its chain to the configured root, checked by the store.
    */
   private async downloadCertificate(sn: string): Promise<string> {
-    let answer: Record<string, unknown>;
+    const bizContent: CertDownloadBizContent = { alipay_cert_sn: sn };
+    let received: unknown;
     try {
-      answer = await this.sdk.exec(
+      received = await this.sdk.exec(
         CERT_DOWNLOAD_METHOD,
-        { bizContent: { alipay_cert_sn: sn } },
+        { bizContent: { ...bizContent } },
         { validateSign: false },
       );
     } catch (err) {
       throw alipayTransportError(CERT_DOWNLOAD_METHOD, err);
     }
-    if (String(answer.code) !== "10000") throw alipayAnswerError(CERT_DOWNLOAD_METHOD, answer);
-    const content = answer.alipay_cert_content;
-    if (typeof content !== "string" || content === "") {
-      throw new SignatureError(`alipay ${CERT_DOWNLOAD_METHOD}: the answer has no alipay_cert_content`, {
-        provider: "alipay",
-      });
-    }
-    return Buffer.from(content, "base64").toString("utf8");
+    const head = parseAnswer({
+      provider: "alipay",
+      method: CERT_DOWNLOAD_METHOD,
+      schema: answerObjectSchema,
+      value: received,
+    });
+    if (String(head.code) !== "10000") throw alipayAnswerError(CERT_DOWNLOAD_METHOD, head);
+    const answer = parseAnswer({
+      provider: "alipay",
+      method: CERT_DOWNLOAD_METHOD,
+      schema: certDownloadResponseSchema,
+      value: head,
+    });
+    return Buffer.from(answer.alipay_cert_content, "base64").toString("utf8");
   }
 
   /** page / wap pay: a signed link (GET) or an auto-submitting form (POST) for the buyer's browser. */
-  pagePay(method: string, bizContent: BizContent, extra: PublicParams, httpMethod: "GET" | "POST"): string {
-    return this.sdk.pageExec(method, httpMethod, { bizContent, ...publicParams(extra, this.appAuthToken) });
+  pagePay(
+    method: string,
+    bizContent: PayBizContent,
+    extra: PublicParams,
+    httpMethod: "GET" | "POST",
+  ): string {
+    return this.sdk.pageExec(method, httpMethod, {
+      bizContent: { ...bizContent },
+      ...publicParams(extra, this.appAuthToken),
+    });
   }
 
   /** app pay: the signed order string the app hands to the Alipay client SDK. */
-  orderString(method: string, bizContent: BizContent, extra: PublicParams): string {
-    return this.sdk.sdkExec(method, { bizContent, ...publicParams(extra, this.appAuthToken) });
+  orderString(method: string, bizContent: PayBizContent, extra: PublicParams): string {
+    return this.sdk.sdkExec(method, {
+      bizContent: { ...bizContent },
+      ...publicParams(extra, this.appAuthToken),
+    });
   }
 
   /**

@@ -1,5 +1,4 @@
 import { SignatureError } from "@paybridge/core";
-import type { AlipayNotificationFields } from "./wire-types.js";
 
 /** Who this merchant is on Alipay: the app that signs, and the sellers (PIDs) it sells for. */
 export interface AlipayIdentity {
@@ -21,7 +20,10 @@ export interface AlipayIdentity {
  * notification intake. Refused as SignatureError: like a bad signature, it is not ours to act on,
  * and the intake answers failure.
  */
-export function assertNotificationIdentity(fields: AlipayNotificationFields, identity: AlipayIdentity): void {
+export function assertNotificationIdentity(
+  fields: { readonly app_id?: string; readonly auth_app_id?: string; readonly seller_id?: string },
+  identity: AlipayIdentity,
+): void {
   if (fields.app_id !== identity.appId) {
     throw new SignatureError(
       `alipay notification is for app ${fields.app_id ?? "(none)"}, not ${identity.appId}`,

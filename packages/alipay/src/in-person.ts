@@ -1,5 +1,4 @@
-import { fenToYuan, formatBeijingDashed, type InPersonSchedule, ValidationError } from "@paybridge/core";
-import type { BizContent } from "./client.js";
+import { type InPersonSchedule, ValidationError } from "@paybridge/core";
 
 /**
  * The password-wait loop of 当面付 条码支付 (https://opendocs.alipay.com/open/194/106039, and
@@ -33,29 +32,4 @@ export function alipayBarcodeRule(
       `${root}.authCode: must be an Alipay 付款码, 16-24 digits starting 25-30`,
     );
   }
-}
-
-/**
- * alipay.trade.pay biz_content for scene bar_code: product_code FACE_TO_FACE_PAYMENT, the store as
- * store_id and the till as terminal_id. Amounts leave as yuan strings.
- */
-export function barcodeBizContent(order: {
-  outTradeNo: string;
-  description: string;
-  amount: { fen: number };
-  authCode?: string | undefined;
-  store?: { id: string; deviceId?: string | undefined } | undefined;
-  expiresAt?: Date | undefined;
-}): BizContent {
-  return {
-    out_trade_no: order.outTradeNo,
-    scene: "bar_code",
-    auth_code: order.authCode,
-    product_code: "FACE_TO_FACE_PAYMENT",
-    subject: order.description,
-    total_amount: fenToYuan(order.amount.fen, "payment.amount.fen"),
-    ...(order.store ? { store_id: order.store.id } : {}),
-    ...(order.store?.deviceId ? { terminal_id: order.store.deviceId } : {}),
-    ...(order.expiresAt ? { time_expire: formatBeijingDashed(order.expiresAt) } : {}),
-  };
 }

@@ -1,17 +1,17 @@
 import {
   type NotificationAck,
   type NotificationEvent,
+  parseAnswer,
   parseInput,
   type RawNotification,
   rawNotificationSchema,
   SignatureError,
-  ValidationError,
 } from "@paybridge/core";
 import type { AlipayGatewayClient } from "./client.js";
 import { type AlipayIdentity, assertNotificationIdentity } from "./identity.js";
 import type { RefundEvidence } from "./refund-evidence.js";
-import { answerFen, type MappingContext, tradeResultFromNotification } from "./transformers.js";
-import type { AlipayNotificationFields } from "./wire-types.js";
+import { type MappingContext, tradeResultFromNotification } from "./transformers.js";
+import { notificationFieldsSchema } from "./wire-types.js";
 
 /**
  * Asynchronous notifications (https://opendocs.alipay.com/open/203/105286): a form POST whose
@@ -40,18 +40,22 @@ export function parseAlipayNotification(
       },
     );
   }
-  const wire = fields as AlipayNotificationFields;
-  assertNotificationIdentity(wire, identity);
-  if (!wire.notify_id)
-    throw new ValidationError("notification.notify_id", "notification.notify_id: is missing");
-  const outTradeNo = wire.out_trade_no;
-  if (outTradeNo && wire.refund_fee) evidence.note(outTradeNo, answerFen(wire.refund_fee, "refund_fee"));
+  // Whose it is comes first: a genuine notification for another app or seller is refused as such,
+  // whatever else it carries. Then every field read must have its shape.
+  assertNotificationIdentity(fields, identity);
+  const wire = parseAnswer({
+    provider: ctx.provider,
+    method: "notification",
+    schema: notificationFieldsSchema,
+    value: fields,
+  });
+  if (wire.refund_fee !== undefined) evidence.note(wire.out_trade_no, wire.refund_fee);
   const trade = tradeResultFromNotification(wire, ctx, (no) => evidence.refundedFen(no));
   return {
     id: wire.notify_id,
     provider: ctx.provider,
     merchantId: ctx.merchantId,
-    eventType: String(wire.trade_status),
+    eventType: wire.trade_status,
     kind: "trade",
     trade,
   };

@@ -15,7 +15,6 @@ import {
   type PaymentProvider,
   type ProviderCapabilities,
   type ProviderContext,
-  ProviderError,
   type ProviderFieldRules,
   ProviderUnavailableError,
   parseInput,
@@ -41,31 +40,34 @@ import { AlipayGatewayClient, type AlipayGatewayClient as Client } from "./clien
 import { type AlipayConfig, type AlipayConfigInput, alipayConfigSchema } from "./config.js";
 import { alipayFieldRules } from "./field-rules.js";
 import type { AlipayIdentity } from "./identity.js";
-import { ALIPAY_IN_PERSON_SCHEDULE, alipayBarcodeRule, barcodeBizContent } from "./in-person.js";
+import { ALIPAY_IN_PERSON_SCHEDULE, alipayBarcodeRule } from "./in-person.js";
 import { alipaySubMerchantSchema } from "./isv-config.js";
 import { type AlipayIsvBinding, AlipayIsvSession } from "./isv-session.js";
 import { alipayAcknowledge, parseAlipayNotification } from "./notification.js";
 import { RefundEvidence } from "./refund-evidence.js";
 import {
   ALIPAY_METHODS,
-  answerFen,
+  barcodeBizContent,
   isAlipayMethod,
   type MappingContext,
   PAY_APIS,
   payBizContent,
   refundBizContent,
+  refundQueryBizContent,
   refundResultFromQuery,
   refundSplit,
   tradeResultFromQuery,
 } from "./transformers.js";
-import type {
-  CancelResponse,
-  CreateResponse,
-  PayResponse,
-  PrecreateResponse,
-  RefundQueryResponse,
-  RefundResponse,
-  TradeQueryResponse,
+import {
+  cancelResponseSchema,
+  closeResponseSchema,
+  createResponseSchema,
+  payResponseSchema,
+  precreateResponseSchema,
+  refundQueryResponseSchema,
+  refundResponseSchema,
+  type TradeRefBizContent,
+  tradeQueryResponseSchema,
 } from "./wire-types.js";
 
 /** The unified methods Alipay does not take, refused with the reason (part of the field rules). */
@@ -187,24 +189,22 @@ export class AlipayProvider implements PaymentProvider {
     const base = { provider: this.id, merchantId: this.merchantId, outTradeNo: input.outTradeNo, method };
     switch (method) {
       case "native": {
-        const answer = await this.client.exec<PrecreateResponse>(api, biz, { notifyUrl: input.notifyUrl });
+        const answer = await this.client.exec(api, biz, precreateResponseSchema, {
+          notifyUrl: input.notifyUrl,
+        });
         // out_trade_no is 必填 in the precreate answer: it must be the order asked for.
         assertEcho("out_trade_no", input.outTradeNo, answer.out_trade_no, {
           provider: this.id,
           operation: api,
         });
-        if (!answer.qr_code)
-          throw new ProviderError("alipay precreate answer has no qr_code", { provider: "alipay" });
         return { ...base, action: { type: "qr_code", content: answer.qr_code } };
       }
       case "mini_program": {
-        const answer = await this.client.exec<CreateResponse>(api, biz, { notifyUrl: input.notifyUrl });
+        const answer = await this.client.exec(api, biz, createResponseSchema, { notifyUrl: input.notifyUrl });
         assertEcho("out_trade_no", input.outTradeNo, answer.out_trade_no, {
           provider: this.id,
           operation: api,
         });
-        if (!answer.trade_no)
-          throw new ProviderError("alipay create answer has no trade_no", { provider: "alipay" });
         // The mini-program pays with my.tradePay({ tradeNO }).
         return {
           ...base,
@@ -238,9 +238,9 @@ export class AlipayProvider implements PaymentProvider {
   async queryPayment(raw: TradeQuery): Promise<TradeResult> {
     const query = parseInput(tradeQuerySchema, raw, "query");
     if ("outTradeNo" in query) this.fieldRules.outTradeNo(query.outTradeNo, "query.outTradeNo");
-    const biz =
+    const biz: TradeRefBizContent =
       "outTradeNo" in query ? { out_trade_no: query.outTradeNo } : { trade_no: query.providerTradeNo };
-    const answer = await this.client.exec<TradeQueryResponse>("alipay.trade.query", biz);
+    const answer = await this.client.exec("alipay.trade.query", biz, tradeQueryResponseSchema);
     // trade_no and out_trade_no are 必填 in the answer; Alipay answers carry no app_id, the app is
     // proven by the signature checked with this app's Alipay key.
     const echo = { provider: this.id, operation: "alipay.trade.query" };
@@ -253,9 +253,11 @@ export class AlipayProvider implements PaymentProvider {
   async closePayment(raw: ClosePaymentInput): Promise<void> {
     const input = parseInput(closePaymentSchema, raw, "close");
     this.fieldRules.outTradeNo(input.outTradeNo, "close.outTradeNo");
-    const answer = await this.client.exec<CancelResponse>("alipay.trade.close", {
-      out_trade_no: input.outTradeNo,
-    });
+    const answer = await this.client.exec(
+      "alipay.trade.close",
+      { out_trade_no: input.outTradeNo },
+      closeResponseSchema,
+    );
     // out_trade_no is 选填 in the close answer; when it is there it must be this order.
     assertEcho("out_trade_no", input.outTradeNo, answer.out_trade_no, {
       provider: this.id,
@@ -271,9 +273,11 @@ export class AlipayProvider implements PaymentProvider {
   async cancelPayment(raw: ClosePaymentInput): Promise<CancelPaymentResult> {
     const input = parseInput(closePaymentSchema, raw, "cancel");
     this.fieldRules.outTradeNo(input.outTradeNo, "cancel.outTradeNo");
-    const answer = await this.client.exec<CancelResponse>("alipay.trade.cancel", {
-      out_trade_no: input.outTradeNo,
-    });
+    const answer = await this.client.exec(
+      "alipay.trade.cancel",
+      { out_trade_no: input.outTradeNo },
+      cancelResponseSchema,
+    );
     assertEcho("out_trade_no", input.outTradeNo, answer.out_trade_no, {
       provider: this.id,
       operation: "alipay.trade.cancel",
@@ -287,7 +291,7 @@ export class AlipayProvider implements PaymentProvider {
     return {
       outTradeNo: input.outTradeNo,
       providerTradeNo: answer.trade_no,
-      action: String(answer.action ?? ""),
+      action: answer.action ?? "",
     };
   }
 
@@ -305,12 +309,12 @@ export class AlipayProvider implements PaymentProvider {
       {
         order: { provider: this.id, merchantId: this.merchantId, outTradeNo, amount: order.amount },
         pay: async () => {
-          const answer = await this.client.exec<PayResponse>(api, barcodeBizContent(order), {
+          const answer = await this.client.exec(api, barcodeBizContent(order), payResponseSchema, {
             notifyUrl: order.notifyUrl,
             acceptCodes: ["10003"],
           });
           assertEcho("out_trade_no", outTradeNo, answer.out_trade_no, { provider: this.id, operation: api });
-          if (String(answer.code) === "10003") return { kind: "paying", rawStatus: "WAIT_BUYER_PAY" };
+          if (answer.code === "10003") return { kind: "paying", rawStatus: "WAIT_BUYER_PAY" };
           // 10000 is 支付成功: the trade is TRADE_SUCCESS, paid at gmt_payment.
           const paid = tradeResultFromQuery(
             {
@@ -390,12 +394,18 @@ export class AlipayProvider implements PaymentProvider {
         );
       }
     }
-    const answer = await this.client.exec<RefundResponse>("alipay.trade.refund", refundBizContent(request));
+    // A 10000 answer without the shape the page gives (fund_change, refund_fee ...) is an
+    // UnexpectedAnswerError, an outcome unknown: the refund stays open until a query decides it.
+    const answer = await this.client.exec(
+      "alipay.trade.refund",
+      refundBizContent(request),
+      refundResponseSchema,
+    );
     // The refund answer echoes out_trade_no (必填) and trade_no, not out_request_no.
     const echo = { provider: this.id, operation: "alipay.trade.refund" };
     assertEcho("out_trade_no", request.outTradeNo, answer.out_trade_no, echo);
     if (request.providerTradeNo) assertEcho("trade_no", request.providerTradeNo, answer.trade_no, echo);
-    if (answer.refund_fee) this.evidence.note(request.outTradeNo, answerFen(answer.refund_fee, "refund_fee"));
+    this.evidence.note(request.outTradeNo, answer.refund_fee);
     if (answer.fund_change !== "Y") {
       // The refund call itself was answered (10000); only the query says whether it is done. An
       // error of that query is not the refund being refused (a balance error there would read as
@@ -418,7 +428,7 @@ export class AlipayProvider implements PaymentProvider {
       merchantId: this.merchantId,
       outTradeNo: request.outTradeNo,
       outRefundNo: request.outRefundNo,
-      ...(answer.trade_no ? { providerRefundId: answer.trade_no } : {}),
+      providerRefundId: answer.trade_no,
       state: 4,
       rawStatus: "fund_change=Y",
       amount: request.amount,
@@ -452,11 +462,11 @@ export class AlipayProvider implements PaymentProvider {
   async queryRefund(raw: RefundQuery): Promise<RefundResult> {
     const query = parseInput(refundQuerySchema, raw, "refundQuery");
     this.fieldRules.outTradeNo(query.outTradeNo, "refundQuery.outTradeNo");
-    const answer = await this.client.exec<RefundQueryResponse>("alipay.trade.fastpay.refund.query", {
-      out_trade_no: query.outTradeNo,
-      out_request_no: query.outRefundNo,
-      query_options: ["gmt_refund_pay"],
-    });
+    const answer = await this.client.exec(
+      "alipay.trade.fastpay.refund.query",
+      refundQueryBizContent(query),
+      refundQueryResponseSchema,
+    );
     // out_trade_no and out_request_no are 选填 in the answer (absent when nothing was refunded
     // under the number); when they are there they must be the ones asked for. A refund amount with
     // no out_request_no to say whose it is is not taken for this refund either.

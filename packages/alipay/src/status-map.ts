@@ -75,7 +75,8 @@ export interface RefundQueryReading {
 export function mapRefundQuery(
   answer: {
     readonly refund_status?: string | undefined;
-    readonly refund_amount?: string | undefined;
+    /** Fen as parsed from the answer (or the wire's yuan text): only its presence is read here. */
+    readonly refund_amount?: number | string | undefined;
   },
   reading: RefundQueryReading = {},
 ): { state: RefundState; rawStatus: string } {

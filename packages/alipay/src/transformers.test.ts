@@ -1,12 +1,17 @@
-import { cny, ProviderError, ValidationError } from "@paybridge/core";
+import { cny, parseAnswer, UnexpectedAnswerError, ValidationError } from "@paybridge/core";
 import { describe, expect, it } from "vitest";
-import {
-  answerFen,
-  payBizContent,
-  refundBizContent,
-  refundSplit,
-  tradeResultFromQuery,
-} from "./transformers.js";
+import { z } from "zod";
+import { payBizContent, refundBizContent, refundSplit, tradeResultFromQuery } from "./transformers.js";
+import { refundQueryResponseSchema, tradeQueryResponseSchema, yuanFen } from "./wire-types.js";
+
+/** One yuan field of an answer read as the client reads it: at the edge, into fen. */
+const answerFen = (value: unknown, field: string): number =>
+  parseAnswer({
+    provider: "alipay",
+    method: "test",
+    schema: z.looseObject({ [field]: yuanFen }),
+    value: value === undefined ? {} : { [field]: value },
+  })[field] as number;
 
 const payment = {
   outTradeNo: "ORDER0001",
@@ -51,7 +56,8 @@ describe("alipay transformers: yuan only at this edge", () => {
     expect(answerFen("0.01", "total_amount")).toBe(1);
     expect(answerFen("100.2", "total_amount")).toBe(10020);
     expect(answerFen(88.8, "total_amount")).toBe(8880);
-    expect(() => answerFen("0.001", "total_amount")).toThrow(ProviderError);
+    // Was a ProviderError before answers were parsed at the edge; now the typed answer error.
+    expect(() => answerFen("0.001", "total_amount")).toThrow(UnexpectedAnswerError);
     expect(() => answerFen("0.001", "total_amount")).toThrow(/total_amount/);
     expect(() => answerFen(undefined, "refund_amount")).toThrow(/refund_amount/);
   });
@@ -60,7 +66,7 @@ describe("alipay transformers: yuan only at this edge", () => {
 describe("alipay voucher amounts", () => {
   it("maps buyer_pay_amount, point_amount and receipt_amount to the vouchers and the merchant's settlement", () => {
     const trade = tradeResultFromQuery(
-      {
+      tradeQueryResponseSchema.parse({
         code: "10000",
         msg: "Success",
         out_trade_no: "A1",
@@ -71,7 +77,7 @@ describe("alipay voucher amounts", () => {
         point_amount: "2.00",
         receipt_amount: "90.00",
         send_pay_date: "2026-03-01 09:00:00",
-      },
+      }),
       { provider: "alipay", merchantId: "m" },
       () => 0,
     );
@@ -84,12 +90,15 @@ describe("alipay voucher amounts", () => {
 
   it("maps present_refund_* and send_back_fee", () => {
     expect(
-      refundSplit({
-        present_refund_buyer_amount: "74.70",
-        present_refund_discount_amount: "4.50",
-        present_refund_mdiscount_amount: "9.00",
-        send_back_fee: "81.00",
-      }),
+      refundSplit(
+        refundQueryResponseSchema.parse({
+          code: "10000",
+          present_refund_buyer_amount: "74.70",
+          present_refund_discount_amount: "4.50",
+          present_refund_mdiscount_amount: "9.00",
+          send_back_fee: "81.00",
+        }),
+      ),
     ).toEqual({
       payerRefundAmount: cny(7_470),
       discountRefundAmount: cny(1_350),

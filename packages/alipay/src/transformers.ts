@@ -5,17 +5,18 @@ import {
   formatBeijingDashed,
   type NotifiedTrade,
   type PaymentMethod,
-  ProviderError,
   parseBeijingDashed,
   type RefundResult,
   type TradeResult,
   ValidationError,
-  yuanToFen,
 } from "@paybridge/core";
-import type { BizContent } from "./client.js";
 import { mapRefundQuery, mapTradeStatus, type RefundQueryReading, type TradeEvidence } from "./status-map.js";
 import type {
   AlipayNotificationFields,
+  BarcodePayBizContent,
+  PayBizContent,
+  RefundBizContent,
+  RefundQueryBizContent,
   RefundQueryResponse,
   RefundSplitFields,
   TradeQueryResponse,
@@ -47,28 +48,50 @@ export function isAlipayMethod(method: PaymentMethod): method is AlipayPaymentMe
 }
 
 /** biz_content shared by the pay APIs: amounts leave as yuan strings here and nowhere else. */
-export function payBizContent(input: ParsedPayment, method: AlipayPaymentMethod): BizContent {
-  const biz: Record<string, unknown> = {
+export function payBizContent(input: ParsedPayment, method: AlipayPaymentMethod): PayBizContent {
+  const buyerId = input.payer?.buyerId;
+  if (method === "mini_program" && !buyerId) {
+    throw new ValidationError(
+      "payment.payer.buyerId",
+      "payment.payer.buyerId: is required for Alipay mini_program (alipay.trade.create buyer_id)",
+    );
+  }
+  return {
     out_trade_no: input.outTradeNo,
     total_amount: fenToYuan(input.amount.fen, "payment.amount.fen"),
     subject: input.description,
     product_code: PAY_APIS[method].productCode,
+    // time_expire: "yyyy-MM-dd HH:mm:ss", Beijing time.
+    ...(input.expiresAt ? { time_expire: formatBeijingDashed(input.expiresAt) } : {}),
+    // passback_params is returned verbatim in the notification and must be URL-encoded (各支付接口请求参数).
+    ...(input.attach ? { passback_params: encodeURIComponent(input.attach) } : {}),
+    ...(method === "mini_program" && buyerId ? { buyer_id: buyerId } : {}),
   };
-  // time_expire: "yyyy-MM-dd HH:mm:ss", Beijing time.
-  if (input.expiresAt) biz.time_expire = formatBeijingDashed(input.expiresAt);
-  // passback_params is returned verbatim in the notification and must be URL-encoded (各支付接口请求参数).
-  if (input.attach) biz.passback_params = encodeURIComponent(input.attach);
-  if (method === "mini_program") {
-    const buyerId = input.payer?.buyerId;
-    if (!buyerId) {
-      throw new ValidationError(
-        "payment.payer.buyerId",
-        "payment.payer.buyerId: is required for Alipay mini_program (alipay.trade.create buyer_id)",
-      );
-    }
-    biz.buyer_id = buyerId;
-  }
-  return biz;
+}
+
+/**
+ * alipay.trade.pay biz_content for scene bar_code (https://opendocs.alipay.com/open/02ekfp):
+ * product_code FACE_TO_FACE_PAYMENT, the store as store_id and the till as terminal_id.
+ */
+export function barcodeBizContent(order: {
+  outTradeNo: string;
+  description: string;
+  amount: { fen: number };
+  authCode?: string | undefined;
+  store?: { id: string; deviceId?: string | undefined } | undefined;
+  expiresAt?: Date | undefined;
+}): BarcodePayBizContent {
+  return {
+    out_trade_no: order.outTradeNo,
+    scene: "bar_code",
+    ...(order.authCode !== undefined ? { auth_code: order.authCode } : {}),
+    product_code: "FACE_TO_FACE_PAYMENT",
+    subject: order.description,
+    total_amount: fenToYuan(order.amount.fen, "payment.amount.fen"),
+    ...(order.store ? { store_id: order.store.id } : {}),
+    ...(order.store?.deviceId ? { terminal_id: order.store.deviceId } : {}),
+    ...(order.expiresAt ? { time_expire: formatBeijingDashed(order.expiresAt) } : {}),
+  };
 }
 
 /** alipay.trade.refund biz_content (https://opendocs.alipay.com/open/02ekfk); trade_no wins when known. */
@@ -78,7 +101,7 @@ export function refundBizContent(request: {
   outRefundNo: string;
   amount: { fen: number };
   reason?: string | undefined;
-}): BizContent {
+}): RefundBizContent {
   return {
     ...(request.providerTradeNo
       ? { trade_no: request.providerTradeNo }
@@ -90,19 +113,16 @@ export function refundBizContent(request: {
   };
 }
 
-/** Reads a yuan amount from an answer into fen, naming the field when Alipay sent something odd. */
-export function answerFen(value: unknown, field: string): number {
-  const text = typeof value === "number" ? value.toFixed(2) : value;
-  if (typeof text !== "string")
-    throw new ProviderError(`alipay answer has no ${field}`, { provider: "alipay" });
-  try {
-    return yuanToFen(text, field);
-  } catch (err) {
-    throw new ProviderError(`alipay answer ${field} ${JSON.stringify(text)} is not a yuan amount`, {
-      provider: "alipay",
-      cause: err,
-    });
-  }
+/** alipay.trade.fastpay.refund.query biz_content (https://opendocs.alipay.com/open/02ekfl), asking for gmt_refund_pay. */
+export function refundQueryBizContent(query: {
+  outTradeNo: string;
+  outRefundNo: string;
+}): RefundQueryBizContent {
+  return {
+    out_trade_no: query.outTradeNo,
+    out_request_no: query.outRefundNo,
+    query_options: ["gmt_refund_pay"],
+  };
 }
 
 export interface MappingContext {
@@ -125,24 +145,21 @@ export function tradeResultFromQuery(
   ctx: MappingContext,
   refundedFen: (outTradeNo: string) => number,
 ): TradeResult {
-  const outTradeNo = requireField(answer.out_trade_no, "out_trade_no");
+  const outTradeNo = answer.out_trade_no;
   const evidence: TradeEvidence = {
     paid: Boolean(answer.send_pay_date),
     refunded: refundedFen(outTradeNo) > 0,
   };
   const paidAt = answerTime(answer.send_pay_date, "send_pay_date", ctx);
-  const paid =
-    answer.buyer_pay_amount !== undefined
-      ? answerFen(answer.buyer_pay_amount, "buyer_pay_amount")
-      : undefined;
+  const paid = answer.buyer_pay_amount;
   return {
     provider: ctx.provider,
     merchantId: ctx.merchantId,
     outTradeNo,
-    ...(answer.trade_no ? { providerTradeNo: answer.trade_no } : {}),
+    providerTradeNo: answer.trade_no,
     state: mapTradeStatus(answer.trade_status, evidence),
-    rawStatus: String(answer.trade_status),
-    amount: cny(answerFen(answer.total_amount, "total_amount")),
+    rawStatus: answer.trade_status,
+    amount: cny(answer.total_amount),
     ...(paid !== undefined && evidence.paid ? { paidAmount: cny(paid) } : {}),
     ...(evidence.paid ? paidSplit(answer) : {}),
     ...(paidAt ? { paidAt } : {}),
@@ -156,25 +173,22 @@ export function tradeResultFromQuery(
  * differ from the total, so a plain payment maps as before.
  */
 function paidSplit(a: {
-  readonly total_amount?: string | undefined;
-  readonly buyer_pay_amount?: string | undefined;
-  readonly point_amount?: string | undefined;
-  readonly receipt_amount?: string | undefined;
+  readonly total_amount: number;
+  readonly buyer_pay_amount?: number | undefined;
+  readonly point_amount?: number | undefined;
+  readonly receipt_amount?: number | undefined;
 }): Pick<TradeResult, "discountAmount" | "settlementAmount"> {
-  const total = answerFen(a.total_amount, "total_amount");
+  const total = a.total_amount;
   const out: {
     discountAmount?: TradeResult["discountAmount"] & {};
     settlementAmount?: TradeResult["settlementAmount"] & {};
   } = {};
   if (a.buyer_pay_amount !== undefined) {
-    const point = a.point_amount ? answerFen(a.point_amount, "point_amount") : 0;
-    const discount = total - answerFen(a.buyer_pay_amount, "buyer_pay_amount") - point;
+    const discount = total - a.buyer_pay_amount - (a.point_amount ?? 0);
     if (discount > 0) out.discountAmount = cny(discount);
   }
-  if (a.receipt_amount !== undefined) {
-    const receipt = answerFen(a.receipt_amount, "receipt_amount");
-    if (receipt !== total) out.settlementAmount = cny(receipt);
-  }
+  if (a.receipt_amount !== undefined && a.receipt_amount !== total)
+    out.settlementAmount = cny(a.receipt_amount);
   return out;
 }
 
@@ -187,19 +201,14 @@ export function refundSplit(
 ): Pick<RefundResult, "payerRefundAmount" | "discountRefundAmount" | "settlementRefundAmount"> {
   const discount =
     a.present_refund_discount_amount !== undefined || a.present_refund_mdiscount_amount !== undefined
-      ? (a.present_refund_discount_amount
-          ? answerFen(a.present_refund_discount_amount, "present_refund_discount_amount")
-          : 0) +
-        (a.present_refund_mdiscount_amount
-          ? answerFen(a.present_refund_mdiscount_amount, "present_refund_mdiscount_amount")
-          : 0)
+      ? (a.present_refund_discount_amount ?? 0) + (a.present_refund_mdiscount_amount ?? 0)
       : undefined;
   return {
-    ...(a.present_refund_buyer_amount
-      ? { payerRefundAmount: cny(answerFen(a.present_refund_buyer_amount, "present_refund_buyer_amount")) }
+    ...(a.present_refund_buyer_amount !== undefined
+      ? { payerRefundAmount: cny(a.present_refund_buyer_amount) }
       : {}),
     ...(discount !== undefined ? { discountRefundAmount: cny(discount) } : {}),
-    ...(a.send_back_fee ? { settlementRefundAmount: cny(answerFen(a.send_back_fee, "send_back_fee")) } : {}),
+    ...(a.send_back_fee !== undefined ? { settlementRefundAmount: cny(a.send_back_fee) } : {}),
   };
 }
 
@@ -209,8 +218,8 @@ export function tradeResultFromNotification(
   ctx: MappingContext,
   refundedFen: (outTradeNo: string) => number,
 ): NotifiedTrade {
-  const outTradeNo = requireField(fields.out_trade_no, "out_trade_no");
-  const refundFee = fields.refund_fee ? answerFen(fields.refund_fee, "refund_fee") : 0;
+  const outTradeNo = fields.out_trade_no;
+  const refundFee = fields.refund_fee ?? 0;
   const evidence: TradeEvidence = {
     paid: Boolean(fields.gmt_payment),
     refunded:
@@ -226,10 +235,10 @@ export function tradeResultFromNotification(
     outTradeNo,
     ...(fields.trade_no ? { providerTradeNo: fields.trade_no } : {}),
     state: mapTradeStatus(fields.trade_status, evidence),
-    rawStatus: String(fields.trade_status),
-    amount: cny(answerFen(fields.total_amount, "total_amount")),
-    ...(fields.buyer_pay_amount && evidence.paid
-      ? { paidAmount: cny(answerFen(fields.buyer_pay_amount, "buyer_pay_amount")) }
+    rawStatus: fields.trade_status,
+    amount: cny(fields.total_amount),
+    ...(fields.buyer_pay_amount !== undefined && evidence.paid
+      ? { paidAmount: cny(fields.buyer_pay_amount) }
       : {}),
     ...(evidence.paid ? paidSplit(fields) : {}),
     ...(paidAt ? { paidAt } : {}),
@@ -256,13 +265,8 @@ export function refundResultFromQuery(
     state,
     rawStatus,
     // No data: nothing was refunded under this number.
-    amount: cny(answer.refund_amount ? answerFen(answer.refund_amount, "refund_amount") : 0),
-    ...(answer.refund_amount ? refundSplit(answer) : {}),
+    amount: cny(answer.refund_amount ?? 0),
+    ...(answer.refund_amount !== undefined ? refundSplit(answer) : {}),
     ...(successAt ? { successAt } : {}),
   };
-}
-
-function requireField(value: string | undefined, field: string): string {
-  if (!value) throw new ProviderError(`alipay answer has no ${field}`, { provider: "alipay" });
-  return value;
 }

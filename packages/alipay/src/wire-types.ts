@@ -1,114 +1,324 @@
 /**
- * Wire shapes of the Alipay OpenAPI 2.0 answers PayBridge reads (snake_case, as sent; alipay-sdk
- * runs with camelcase: false). Amounts are yuan strings. Only the fields used are listed.
+ * Wire shapes of Alipay OpenAPI 2.0, both ways: the biz_content of each request PayBridge sends,
+ * and a zod schema for each answer it reads (parsed at the edge by the client with core's
+ * parseAnswer, as hyperswitch's request/response structs with TryFrom in transformers.rs).
+ *
+ * Keys are the wire's snake_case: alipay-sdk v4 camel-cases answers by default, but the client
+ * runs it with `camelcase: false`, so exec returns the `<method>_response` object as sent, plus
+ * the `traceId` the SDK adds. Schemas are lenient about extra fields (Alipay adds them without
+ * notice) and strict about every field PayBridge reads. Amounts travel as yuan strings ("0.01")
+ * and leave these schemas as integer fen, converted exactly by core's yuanToFen: more than two
+ * decimals is refused, never rounded. Times stay text here; transformers.ts reads them with
+ * parseBeijingDashed, and statuses stay text for status-map.ts (an unknown one is an
+ * UnknownStatusError there).
  */
-export interface AlipayCommonResponse {
-  readonly code: string;
-  readonly msg: string;
-  readonly sub_code?: string;
-  readonly sub_msg?: string;
+import { yuanToFen } from "@paybridge/core";
+import { z } from "zod";
+
+// ---------------------------------------------------------------------------------------------
+// Field types
+// ---------------------------------------------------------------------------------------------
+
+/** "0" or digits without a leading zero, then at most two decimals: at most 13 digits of yuan. */
+const YUAN = /^(0|[1-9]\d{0,12})(\.\d{1,2})?$/;
+
+/**
+ * A yuan amount ("单位为元，精确到小数点后两位") read into fen. JSON numbers are read by their own
+ * shortest text (88.8 -> "88.8"), never rounded, so 0.015 is refused like "0.015".
+ */
+export const yuanFen = z
+  .union([z.string(), z.number()], { error: 'must be a yuan amount string such as "0.01"' })
+  .transform(String)
+  .pipe(z.string().regex(YUAN, { error: 'must be a yuan amount with at most two decimals such as "0.01"' }))
+  .transform((yuan) => yuanToFen(yuan));
+
+const text = z.string({ error: "must be a string" }).min(1, { error: "must not be empty" });
+const maybeText = z.string({ error: "must be a string" }).optional();
+
+/** An optional field; "" is read as absent (as the earlier reads did), any other value must parse. */
+function optional<S extends z.ZodType>(schema: S) {
+  return z.preprocess((v) => (v === "" || v === null ? undefined : v), schema.optional());
 }
 
-/** alipay.trade.precreate, https://opendocs.alipay.com/open/f540afd8_alipay.trade.precreate */
-export interface PrecreateResponse extends AlipayCommonResponse {
-  readonly out_trade_no?: string;
-  readonly qr_code?: string;
+/** A time "yyyy-MM-dd HH:mm:ss" (Beijing), read by transformers.ts; 选填 wherever PayBridge reads one. */
+const beijingTime = () => optional(z.string({ error: "must be a string" }));
+
+/** The public answer fields (公共响应参数, https://opendocs.alipay.com/common/02km9f). */
+const common = {
+  code: z.string({ error: "must be a string" }),
+  msg: maybeText,
+  sub_code: maybeText,
+  sub_msg: maybeText,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Requests (biz_content): amounts are yuan strings, built by transformers.ts only.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * biz_content of the pay APIs: alipay.trade.precreate (https://opendocs.alipay.com/open/f540afd8_alipay.trade.precreate),
+ * alipay.trade.create (https://opendocs.alipay.com/open/f72f0792_alipay.trade.create),
+ * alipay.trade.page.pay (https://opendocs.alipay.com/open/59da99d0_alipay.trade.page.pay),
+ * alipay.trade.wap.pay (https://opendocs.alipay.com/open/29ae8cb6_alipay.trade.wap.pay) and
+ * alipay.trade.app.pay (https://opendocs.alipay.com/open/cd12c885_alipay.trade.app.pay).
+ */
+export interface PayBizContent {
+  readonly out_trade_no: string;
+  readonly total_amount: string;
+  readonly subject: string;
+  readonly product_code: string;
+  /** "yyyy-MM-dd HH:mm:ss", Beijing time. */
+  readonly time_expire?: string;
+  /** Returned verbatim in the notification; URL-encoded. */
+  readonly passback_params?: string;
+  /** alipay.trade.create (JSAPI_PAY) only. */
+  readonly buyer_id?: string;
 }
 
-/** alipay.trade.create, https://opendocs.alipay.com/open/f72f0792_alipay.trade.create */
-export interface CreateResponse extends AlipayCommonResponse {
-  readonly out_trade_no?: string;
-  readonly trade_no?: string;
+/** alipay.trade.pay scene bar_code (当面付 条码支付), https://opendocs.alipay.com/open/02ekfp */
+export interface BarcodePayBizContent {
+  readonly out_trade_no: string;
+  readonly scene: "bar_code";
+  readonly auth_code?: string;
+  readonly product_code: "FACE_TO_FACE_PAYMENT";
+  readonly subject: string;
+  readonly total_amount: string;
+  readonly store_id?: string;
+  readonly terminal_id?: string;
+  readonly time_expire?: string;
 }
 
-/** alipay.trade.query, https://opendocs.alipay.com/open/02ekfh */
-export interface TradeQueryResponse extends AlipayCommonResponse {
-  readonly trade_no?: string;
-  readonly out_trade_no?: string;
-  readonly trade_status?: string;
-  readonly total_amount?: string;
-  readonly buyer_pay_amount?: string;
-  readonly receipt_amount?: string;
-  readonly point_amount?: string;
-  readonly invoice_amount?: string;
-  readonly send_pay_date?: string;
+/** The trade of alipay.trade.query / .close / .cancel: trade_no or out_trade_no. */
+export type TradeRefBizContent = { readonly out_trade_no: string } | { readonly trade_no: string };
+
+/** alipay.trade.refund, https://opendocs.alipay.com/open/02ekfk: trade_no wins when known. */
+export type RefundBizContent = ({ readonly trade_no: string } | { readonly out_trade_no: string }) & {
+  readonly refund_amount: string;
+  /** The same on every retry of one refund, or Alipay refunds twice. */
+  readonly out_request_no: string;
+  readonly refund_reason?: string;
+};
+
+/** alipay.trade.fastpay.refund.query, https://opendocs.alipay.com/open/02ekfl */
+export interface RefundQueryBizContent {
+  readonly out_trade_no: string;
+  readonly out_request_no: string;
+  /** gmt_refund_pay is answered only when asked for. */
+  readonly query_options: readonly "gmt_refund_pay"[];
 }
 
-/** present_refund_* and send_back_fee of a refund answer or refund query answer (yuan). */
+/** alipay.data.dataservice.bill.downloadurl.query, https://opendocs.alipay.com/apis/api_15/alipay.data.dataservice.bill.downloadurl.query */
+export interface BillUrlBizContent {
+  readonly bill_type: "trade" | "signcustomer";
+  /** yyyy-MM-dd. */
+  readonly bill_date: string;
+}
+
+/** alipay.open.app.alipaycert.download, https://opendocs.alipay.com/apis/api_9/alipay.open.app.alipaycert.download */
+export interface CertDownloadBizContent {
+  readonly alipay_cert_sn: string;
+}
+
+/** Every biz_content the client sends. */
+export type AlipayBizContent =
+  | PayBizContent
+  | BarcodePayBizContent
+  | TradeRefBizContent
+  | RefundBizContent
+  | RefundQueryBizContent
+  | BillUrlBizContent
+  | CertDownloadBizContent;
+
+// ---------------------------------------------------------------------------------------------
+// Answers
+// ---------------------------------------------------------------------------------------------
+
+/** alipay.trade.precreate, https://opendocs.alipay.com/open/f540afd8_alipay.trade.precreate: out_trade_no and qr_code 必填. */
+export const precreateResponseSchema = z.looseObject({ ...common, out_trade_no: text, qr_code: text });
+export type PrecreateResponse = z.output<typeof precreateResponseSchema>;
+
+/** alipay.trade.create, https://opendocs.alipay.com/open/f72f0792_alipay.trade.create: out_trade_no and trade_no 必填. */
+export const createResponseSchema = z.looseObject({ ...common, out_trade_no: text, trade_no: text });
+export type CreateResponse = z.output<typeof createResponseSchema>;
+
+/** The amounts of a paid trade (yuan on the wire, fen here). */
+const paidAmounts = {
+  buyer_pay_amount: optional(yuanFen),
+  receipt_amount: optional(yuanFen),
+  point_amount: optional(yuanFen),
+  invoice_amount: optional(yuanFen),
+};
+
+/**
+ * alipay.trade.query, https://opendocs.alipay.com/open/02ekfh: trade_no, out_trade_no,
+ * trade_status and total_amount 必填; the paid amounts and send_pay_date (the payment time) 选填.
+ */
+export const tradeQueryResponseSchema = z.looseObject({
+  ...common,
+  trade_no: text,
+  out_trade_no: text,
+  trade_status: text,
+  total_amount: yuanFen,
+  ...paidAmounts,
+  send_pay_date: beijingTime(),
+});
+export type TradeQueryResponse = z.output<typeof tradeQueryResponseSchema>;
+
+/**
+ * alipay.trade.pay (条码支付), https://opendocs.alipay.com/open/02ekfp: code 10000 is paid, with
+ * trade_no, out_trade_no and total_amount and the time gmt_payment; 10003 (等待用户付款) means the
+ * buyer is still confirming, and is only read for its out_trade_no.
+ */
+export const payResponseSchema = z.discriminatedUnion(
+  "code",
+  [
+    z.looseObject({
+      ...common,
+      code: z.literal("10000"),
+      trade_no: text,
+      out_trade_no: text,
+      total_amount: yuanFen,
+      ...paidAmounts,
+      gmt_payment: beijingTime(),
+    }),
+    z.looseObject({ ...common, code: z.literal("10003"), out_trade_no: text, trade_no: maybeText }),
+  ],
+  { error: "must be 10000 (paid) or 10003 (buyer confirming)" },
+);
+export type PayResponse = z.output<typeof payResponseSchema>;
+export type PaidPayResponse = Extract<PayResponse, { code: "10000" }>;
+
+/** alipay.trade.close, https://opendocs.alipay.com/open/02o6e7: trade_no and out_trade_no 选填. */
+export const closeResponseSchema = z.looseObject({ ...common, trade_no: maybeText, out_trade_no: maybeText });
+export type CloseResponse = z.output<typeof closeResponseSchema>;
+
+/**
+ * alipay.trade.cancel, https://opendocs.alipay.com/open/02ekfi: retry_flag 必填 (Y: the cancel did
+ * not complete, call again); action 选填: close (unpaid trade closed), refund (paid trade
+ * refunded), no_refund (nothing to refund).
+ */
+export const cancelResponseSchema = z.looseObject({
+  ...common,
+  trade_no: maybeText,
+  out_trade_no: maybeText,
+  retry_flag: z.enum(["Y", "N"], { error: "must be Y or N" }),
+  action: optional(z.enum(["close", "refund", "no_refund"], { error: "must be close, refund or no_refund" })),
+});
+export type CancelResponse = z.output<typeof cancelResponseSchema>;
+
+/**
+ * gmt_refund_pay, present_refund_* and send_back_fee of a refund or refund query answer (选填,
+ * https://opendocs.alipay.com/open/02ekfk, https://opendocs.alipay.com/open/02ekfl), in fen.
+ */
+const refundSplitFields = {
+  /** 退款时间 (the refund query answers it only when query_options asks for it). */
+  gmt_refund_pay: beijingTime(),
+  send_back_fee: optional(yuanFen),
+  present_refund_buyer_amount: optional(yuanFen),
+  present_refund_discount_amount: optional(yuanFen),
+  present_refund_mdiscount_amount: optional(yuanFen),
+};
 export interface RefundSplitFields {
-  readonly send_back_fee?: string;
-  readonly present_refund_buyer_amount?: string;
-  readonly present_refund_discount_amount?: string;
-  readonly present_refund_mdiscount_amount?: string;
+  readonly send_back_fee?: number | undefined;
+  readonly present_refund_buyer_amount?: number | undefined;
+  readonly present_refund_discount_amount?: number | undefined;
+  readonly present_refund_mdiscount_amount?: number | undefined;
 }
 
 /**
- * alipay.trade.pay (条码支付), https://opendocs.alipay.com/open/02ekfp: code 10000 paid, 10003 the
- * buyer is still confirming (trade WAIT_BUYER_PAY). The paid answer names the time gmt_payment.
+ * alipay.trade.refund, https://opendocs.alipay.com/open/02ekfk: trade_no, out_trade_no,
+ * fund_change (Y: this call moved money; N: confirm with the refund query) and refund_fee (the
+ * trade's total refunded so far) 必填.
  */
-export interface PayResponse extends AlipayCommonResponse {
-  readonly trade_no?: string;
-  readonly out_trade_no?: string;
-  readonly total_amount?: string;
-  readonly buyer_pay_amount?: string;
-  readonly receipt_amount?: string;
-  readonly point_amount?: string;
-  readonly invoice_amount?: string;
-  readonly gmt_payment?: string;
-}
+export const refundResponseSchema = z.looseObject({
+  ...common,
+  trade_no: text,
+  out_trade_no: text,
+  fund_change: z.enum(["Y", "N"], { error: "must be Y or N" }),
+  refund_fee: yuanFen,
+  ...refundSplitFields,
+});
+export type RefundResponse = z.output<typeof refundResponseSchema>;
 
-/** alipay.trade.cancel, https://opendocs.alipay.com/open/02ekfi */
-export interface CancelResponse extends AlipayCommonResponse {
-  readonly trade_no?: string;
-  readonly out_trade_no?: string;
-  /** Y: call again (the cancel did not complete). */
-  readonly retry_flag?: string;
-  /** close: unpaid trade closed; refund: paid trade refunded; no_refund: nothing to refund. */
-  readonly action?: string;
-}
+/**
+ * alipay.trade.fastpay.refund.query, https://opendocs.alipay.com/open/02ekfl: every field 选填;
+ * none at all when nothing was refunded under the number. refund_status REFUND_SUCCESS is a
+ * refund done; gmt_refund_pay only when query_options asks for it.
+ */
+export const refundQueryResponseSchema = z.looseObject({
+  ...common,
+  trade_no: maybeText,
+  out_trade_no: maybeText,
+  out_request_no: maybeText,
+  total_amount: optional(yuanFen),
+  refund_amount: optional(yuanFen),
+  refund_status: maybeText,
+  ...refundSplitFields,
+});
+export type RefundQueryResponse = z.output<typeof refundQueryResponseSchema>;
 
-/** alipay.trade.refund, https://opendocs.alipay.com/open/02ekfk */
-export interface RefundResponse extends AlipayCommonResponse, RefundSplitFields {
-  readonly trade_no?: string;
-  readonly out_trade_no?: string;
-  /** Y: this call moved money (refund succeeded); N or absent: confirm with the refund query. */
-  readonly fund_change?: string;
-  /** Total refunded on the trade so far, yuan. */
-  readonly refund_fee?: string;
-  readonly gmt_refund_pay?: string;
-}
+/**
+ * alipay.data.dataservice.bill.downloadurl.query,
+ * https://opendocs.alipay.com/apis/api_15/alipay.data.dataservice.bill.downloadurl.query:
+ * bill_download_url, the link to the bill zip (valid 30 seconds).
+ */
+export const billUrlResponseSchema = z.looseObject({
+  ...common,
+  bill_download_url: z
+    .string({ error: "must be a string" })
+    .regex(/^https?:\/\//, { error: "must be an http(s) URL" }),
+});
+export type BillUrlResponse = z.output<typeof billUrlResponseSchema>;
 
-/** alipay.trade.fastpay.refund.query, https://opendocs.alipay.com/open/02ekfl */
-export interface RefundQueryResponse extends AlipayCommonResponse, RefundSplitFields {
-  readonly trade_no?: string;
-  readonly out_trade_no?: string;
-  readonly out_request_no?: string;
-  readonly total_amount?: string;
-  readonly refund_amount?: string;
-  readonly refund_status?: string;
-  readonly gmt_refund_pay?: string;
-}
+/**
+ * alipay.open.app.alipaycert.download, https://opendocs.alipay.com/apis/api_9/alipay.open.app.alipaycert.download:
+ * alipay_cert_content, the certificate PEM in base64.
+ */
+export const certDownloadResponseSchema = z.looseObject({
+  ...common,
+  alipay_cert_content: z
+    .string({ error: "must be a string" })
+    .regex(/^[A-Za-z0-9+/=\s]+$/, { error: "must be base64 text" }),
+});
+export type CertDownloadResponse = z.output<typeof certDownloadResponseSchema>;
 
-/** Asynchronous notification form fields, https://opendocs.alipay.com/open/203/105286 */
-export interface AlipayNotificationFields {
-  readonly notify_id?: string;
-  readonly notify_type?: string;
-  readonly app_id?: string;
-  /** The merchant an ISV acted for (its app id); the app's own for a direct merchant. */
-  readonly auth_app_id?: string;
-  readonly seller_id?: string;
-  readonly trade_no?: string;
-  readonly out_trade_no?: string;
-  readonly out_biz_no?: string;
-  readonly trade_status?: string;
-  readonly total_amount?: string;
-  readonly buyer_pay_amount?: string;
-  readonly receipt_amount?: string;
-  readonly point_amount?: string;
-  readonly refund_fee?: string;
-  readonly gmt_payment?: string;
-  readonly gmt_refund?: string;
-  readonly gmt_close?: string;
-  readonly sign?: string;
-  readonly sign_type?: string;
-}
+/**
+ * The body of a gateway answer as sent, `{"<method>_response":{...},"alipay_cert_sn":"...","sign":"..."}`
+ * (同步返回, https://opendocs.alipay.com/common/02mse7): read when the client verifies an answer
+ * itself (an answer naming a certificate fetched after it arrived).
+ */
+export const answerEnvelopeSchema = z.record(z.string(), z.unknown());
+
+/** The object inside `<method>_response` (or error_response) before its method's schema reads it. */
+export const answerObjectSchema = z.looseObject({
+  code: z.union([z.string(), z.number()], { error: "must be the gateway code (10000 on success)" }),
+});
+
+/**
+ * Asynchronous notification form fields, https://opendocs.alipay.com/open/203/105286: notify_id,
+ * app_id, trade_no, out_trade_no, total_amount and trade_status are read from every one; the
+ * refund fields (refund_fee, gmt_refund, out_biz_no) from refund notifications; auth_app_id names
+ * the merchant an ISV acted for. Every value is text on the form.
+ */
+export const notificationFieldsSchema = z.looseObject({
+  notify_id: text,
+  notify_type: maybeText,
+  app_id: text,
+  auth_app_id: maybeText,
+  seller_id: maybeText,
+  trade_no: optional(text),
+  out_trade_no: text,
+  out_biz_no: optional(text),
+  trade_status: text,
+  total_amount: yuanFen,
+  buyer_pay_amount: optional(yuanFen),
+  receipt_amount: optional(yuanFen),
+  point_amount: optional(yuanFen),
+  refund_fee: optional(yuanFen),
+  gmt_payment: maybeText,
+  gmt_refund: maybeText,
+  gmt_close: maybeText,
+  sign: text,
+  sign_type: maybeText,
+});
+export type AlipayNotificationFields = z.output<typeof notificationFieldsSchema>;
