@@ -123,6 +123,8 @@ export interface AlipaySandbox {
   /** Opens an app-pay order string as the Alipay app would; returns the trade it created. */
   openAppOrder(orderString: string): Promise<{ out_trade_no: string; trade_no: string; cashier_url: string }>;
   injectFault(fault: AlipayFault): void;
+  /** Drops every fault not yet consumed (a test's faults must not hit the next case's calls). */
+  clearFaults(): void;
   /** How notifications travel from now on: duplicates, several senders, late, held (see DeliveryMode). */
   setDeliveryMode(mode: DeliveryMode): void;
   /** Sends held notifications (built order, or "reverse": newest first); resolves with how many once attempted. */
@@ -323,6 +325,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
       return body as { out_trade_no: string; trade_no: string; cashier_url: string };
     },
     injectFault: (fault) => control.injectFault(fault),
+    clearFaults: () => faults.clear(),
     setDeliveryMode: (mode) => control.setDeliveryMode(mode),
     releaseNotifications: (order) => control.releaseNotifications(order),
     rewriteAnswer: (rewrite) => rewrites.push(rewrite),
