@@ -6,6 +6,7 @@ export * from "./bill-amount.js";
 export * from "./bill-format-error.js";
 export * from "./bill-record.js";
 export * from "./core-ledger-port.js";
+export * from "./download/provider-bill.js";
 export * from "./fund-flow-record.js";
 export * from "./ledger-port.js";
 export * from "./reconcile.js";

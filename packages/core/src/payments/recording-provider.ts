@@ -58,7 +58,7 @@ export function recordingProvider(
       // Recorded at 0 already; see above.
     }
   };
-  return {
+  const recording: PaymentProvider = {
     // The provider's own field rules pass through (the refund service checks them before storing).
     ...(rules ? { fieldRules: rules } : {}),
     get id() {
@@ -131,4 +131,14 @@ export function recordingProvider(
     parseNotification: (raw) => inner.parseNotification(raw),
     acknowledge: (ok) => inner.acknowledge(ok),
   };
+  // A provider's own extra methods (bills, cancel, sensitive-field encryption) pass through
+  // untouched, as through the capability guard: a gateway with a payment ledger still downloads
+  // a merchant's bills.
+  return new Proxy(recording, {
+    get(target, key) {
+      if (Reflect.has(target, key)) return Reflect.get(target, key);
+      const value = Reflect.get(inner, key);
+      return typeof value === "function" ? value.bind(inner) : value;
+    },
+  });
 }
