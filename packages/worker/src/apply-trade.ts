@@ -1,5 +1,6 @@
 import {
   AmountMismatchError,
+  assertEcho,
   type LedgerPayment,
   ledgerOrderFromTrade,
   type PaymentChange,
@@ -22,15 +23,16 @@ export async function applyTrade(
   trade: TradeResult,
   source: TradeReportSource,
 ): Promise<PaymentChange> {
-  if (trade.outTradeNo !== payment.outTradeNo) {
-    throw new AmountMismatchError(
-      `the provider answered order ${trade.outTradeNo} for ${payment.outTradeNo}`,
-    );
-  }
+  // An answer about another order is not this order's: never applied to it.
+  assertEcho("outTradeNo", payment.outTradeNo, trade.outTradeNo, {
+    provider: trade.provider,
+    operation: `the ${source} of order ${payment.outTradeNo}`,
+  });
   const answered = trade.amount;
   if (answered && (answered.fen !== payment.amountFen || answered.currency !== payment.currency)) {
     throw new AmountMismatchError(
       `order ${payment.outTradeNo} is ${payment.amountFen} ${payment.currency} but the provider says ${answered.fen} ${answered.currency}`,
+      { provider: trade.provider },
     );
   }
   // WeChat's order query may leave the optional amount out: the recorded amount stands then.

@@ -30,6 +30,7 @@ export type ErrorCode =
   | "UNSUPPORTED"
   | "UNKNOWN_STATUS"
   | "AMOUNT_MISMATCH"
+  | "MERCHANT_MISMATCH"
   | "ANSWER_MISMATCH"
   | "STORE_UNAVAILABLE"
   | "LIMITER_UNAVAILABLE"
@@ -134,6 +135,39 @@ export class PaymentError extends Error {
   }
 }
 
+/** An error of one category: a PaymentError whose `code` is the category's. */
+export interface CategoryError<C extends ErrorCode = ErrorCode> extends PaymentError {
+  readonly code: C;
+}
+
+/** The class of a category error: `new NotFoundError(message, options)`, `instanceof`, subclassing. */
+export interface CategoryErrorClass<C extends ErrorCode = ErrorCode> {
+  new (message: string, options?: PaymentErrorOptions): CategoryError<C>;
+  readonly prototype: CategoryError<C>;
+}
+
+/**
+ * Builds the class of an error category that adds nothing to PaymentError but its name, code and
+ * default retry class (stripe-node's src/Error.ts builds its empty subclasses the same way). The
+ * class's `name` is set, so the brand (and `instanceof` across copies of the package) holds for it
+ * as for a hand-written class; a subclass of it (RefundOutcomeUnknownError) sets its own name.
+ */
+export function categoryError<C extends ErrorCode>(
+  name: string,
+  code: C,
+  defaultRetry: RetryClass = "final",
+): CategoryErrorClass<C> {
+  const cls = class extends PaymentError {
+    override readonly name: string = name;
+    declare readonly code: C;
+    constructor(message: string, options: PaymentErrorOptions = {}) {
+      super(code, message, { retryClass: defaultRetry, ...options });
+    }
+  };
+  Object.defineProperty(cls, "name", { value: name });
+  return cls;
+}
+
 /** Bad input, rejected before any network call. `field` is the dotted path of the offending field. */
 export class ValidationError extends PaymentError {
   override readonly name = "ValidationError";
@@ -163,57 +197,29 @@ export class InvalidTransitionError extends PaymentError {
 }
 
 /** The provider refused the request as malformed (PARAM_ERROR, INVALID_TRANSACTIONID, ...). */
-export class InvalidRequestError extends PaymentError {
-  override readonly name = "InvalidRequestError";
-  constructor(message: string, options: PaymentErrorOptions = {}) {
-    super("INVALID_REQUEST", message, options);
-  }
-}
+export const InvalidRequestError = categoryError("InvalidRequestError", "INVALID_REQUEST");
+export type InvalidRequestError = CategoryError<"INVALID_REQUEST">;
 
 /** A signature did not verify: a forged, tampered or expired message, or the wrong key configured. */
-export class SignatureError extends PaymentError {
-  override readonly name = "SignatureError";
-  constructor(message: string, options: PaymentErrorOptions = {}) {
-    super("SIGNATURE", message, options);
-  }
-}
+export const SignatureError = categoryError("SignatureError", "SIGNATURE");
+export type SignatureError = CategoryError<"SIGNATURE">;
 
-export class AuthorizationError extends PaymentError {
-  override readonly name = "AuthorizationError";
-  constructor(message: string, options: PaymentErrorOptions = {}) {
-    super("AUTHORIZATION", message, options);
-  }
-}
+export const AuthorizationError = categoryError("AuthorizationError", "AUTHORIZATION");
+export type AuthorizationError = CategoryError<"AUTHORIZATION">;
 
-export class NotFoundError extends PaymentError {
-  override readonly name = "NotFoundError";
-  constructor(message: string, options: PaymentErrorOptions = {}) {
-    super("NOT_FOUND", message, options);
-  }
-}
+export const NotFoundError = categoryError("NotFoundError", "NOT_FOUND");
+export type NotFoundError = CategoryError<"NOT_FOUND">;
 
 /** The merchant's balance cannot cover the refund (WeChat NOTENOUGH / NOT_ENOUGH, Alipay SELLER_BALANCE). */
-export class InsufficientFundsError extends PaymentError {
-  override readonly name = "InsufficientFundsError";
-  constructor(message: string, options: PaymentErrorOptions = {}) {
-    super("INSUFFICIENT_FUNDS", message, options);
-  }
-}
+export const InsufficientFundsError = categoryError("InsufficientFundsError", "INSUFFICIENT_FUNDS");
+export type InsufficientFundsError = CategoryError<"INSUFFICIENT_FUNDS">;
 
-export class AccountAbnormalError extends PaymentError {
-  override readonly name = "AccountAbnormalError";
-  constructor(message: string, options: PaymentErrorOptions = {}) {
-    super("ACCOUNT_ABNORMAL", message, options);
-  }
-}
+export const AccountAbnormalError = categoryError("AccountAbnormalError", "ACCOUNT_ABNORMAL");
+export type AccountAbnormalError = CategoryError<"ACCOUNT_ABNORMAL">;
 
 /** The trade is in a state that forbids the call (TRADE_OVERDUE, ACQ.TRADE_HAS_FINISHED, ORDERPAID). */
-export class TradeStateError extends PaymentError {
-  override readonly name = "TradeStateError";
-  constructor(message: string, options: PaymentErrorOptions = {}) {
-    super("TRADE_STATE", message, options);
-  }
-}
+export const TradeStateError = categoryError("TradeStateError", "TRADE_STATE");
+export type TradeStateError = CategoryError<"TRADE_STATE">;
 
 /** A refund rule (window, count, sum, interval) was violated; raised locally before any call. */
 export class RefundRuleError extends PaymentError {
@@ -237,37 +243,25 @@ export class RateLimitError extends PaymentError {
 }
 
 /** The provider failed on its side (SYSTEMERROR, SYSTEM_ERROR, BIZERR_NEED_RETRY, HTTP 5xx). */
-export class ProviderUnavailableError extends PaymentError {
-  override readonly name = "ProviderUnavailableError";
-  constructor(message: string, options: PaymentErrorOptions = {}) {
-    super("PROVIDER_UNAVAILABLE", message, { retryClass: "retry", ...options });
-  }
-}
+export const ProviderUnavailableError = categoryError(
+  "ProviderUnavailableError",
+  "PROVIDER_UNAVAILABLE",
+  "retry",
+);
+export type ProviderUnavailableError = CategoryError<"PROVIDER_UNAVAILABLE">;
 
 /**
  * The request may or may not have taken effect (timeout, connection reset, lost response).
  * Query before deciding; resubmit only with the same refund number.
  */
-export class OutcomeUnknownError extends PaymentError {
-  override readonly name: string = "OutcomeUnknownError";
-  constructor(message: string, options: PaymentErrorOptions = {}) {
-    super("OUTCOME_UNKNOWN", message, { retryClass: "retry", ...options });
-  }
-}
+export const OutcomeUnknownError = categoryError("OutcomeUnknownError", "OUTCOME_UNKNOWN", "retry");
+export type OutcomeUnknownError = CategoryError<"OUTCOME_UNKNOWN">;
 
-export class ConfigurationError extends PaymentError {
-  override readonly name = "ConfigurationError";
-  constructor(message: string, options: PaymentErrorOptions = {}) {
-    super("CONFIGURATION", message, options);
-  }
-}
+export const ConfigurationError = categoryError("ConfigurationError", "CONFIGURATION");
+export type ConfigurationError = CategoryError<"CONFIGURATION">;
 
-export class UnsupportedOperationError extends PaymentError {
-  override readonly name = "UnsupportedOperationError";
-  constructor(message: string, options: PaymentErrorOptions = {}) {
-    super("UNSUPPORTED", message, options);
-  }
-}
+export const UnsupportedOperationError = categoryError("UnsupportedOperationError", "UNSUPPORTED");
+export type UnsupportedOperationError = CategoryError<"UNSUPPORTED">;
 
 /** A provider sent a status value PayBridge has no mapping for; never mapped to a silent default. */
 export class UnknownStatusError extends PaymentError {
@@ -282,10 +276,28 @@ export class UnknownStatusError extends PaymentError {
 }
 
 /** An amount echoed by a provider (query, notification) differs from the local order. */
-export class AmountMismatchError extends PaymentError {
-  override readonly name = "AmountMismatchError";
-  constructor(message: string, options: PaymentErrorOptions = {}) {
-    super("AMOUNT_MISMATCH", message, options);
+export const AmountMismatchError = categoryError("AmountMismatchError", "AMOUNT_MISMATCH");
+export type AmountMismatchError = CategoryError<"AMOUNT_MISMATCH">;
+
+/**
+ * An order, refund or payment belongs to another merchant account than the one it came for: a
+ * notification arriving at merchant B's URL for merchant A's order, or a repeated createPayment
+ * of an order number recorded for another merchant. Nothing of it is applied. `subject` names
+ * the order or refund; `expected` is the merchant it is recorded for, `actual` the one it came for.
+ */
+export class MerchantMismatchError extends PaymentError {
+  override readonly name = "MerchantMismatchError";
+  constructor(
+    readonly subject: string,
+    readonly expected: string,
+    readonly actual: string,
+    options: PaymentErrorOptions = {},
+  ) {
+    super("MERCHANT_MISMATCH", `${subject} belongs to merchant ${expected}, not ${actual}`, options);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return { ...super.toJSON(), subject: this.subject, expected: this.expected, actual: this.actual };
   }
 }
 
@@ -332,12 +344,8 @@ export function assertEcho(
 }
 
 /** A provider error code with no better category; final unless the provider's table says otherwise. */
-export class ProviderError extends PaymentError {
-  override readonly name = "ProviderError";
-  constructor(message: string, options: PaymentErrorOptions = {}) {
-    super("PROVIDER", message, options);
-  }
-}
+export const ProviderError = categoryError("ProviderError", "PROVIDER");
+export type ProviderError = CategoryError<"PROVIDER">;
 
 /**
  * The ledger (PostgreSQL, PGlite) could not be read or written: connection lost, timeout,
@@ -367,12 +375,12 @@ export class StoreUnavailableError extends PaymentError {
  * The shared rate limiter (Redis) did not answer in time. Retryable. The call it guards was
  * not made: no slot was granted, so nothing was sent.
  */
-export class LimiterUnavailableError extends PaymentError {
-  override readonly name = "LimiterUnavailableError";
-  constructor(message: string, options: PaymentErrorOptions = {}) {
-    super("LIMITER_UNAVAILABLE", message, { retryClass: "retry", ...options });
-  }
-}
+export const LimiterUnavailableError = categoryError(
+  "LimiterUnavailableError",
+  "LIMITER_UNAVAILABLE",
+  "retry",
+);
+export type LimiterUnavailableError = CategoryError<"LIMITER_UNAVAILABLE">;
 
 /** A record the ledger already holds would change in a way that is not allowed; `field` names what. */
 export class ConflictError extends PaymentError {

@@ -1,6 +1,8 @@
 import {
   AmountMismatchError,
+  AnswerMismatchError,
   ConfigurationError,
+  MerchantMismatchError,
   NotFoundError,
   PaymentError,
   TradeStateError,
@@ -159,7 +161,10 @@ export class NotificationIntake {
       const error =
         e instanceof PaymentError
           ? e
-          : new PaymentError("PROVIDER", `notification handling failed: ${String(e)}`, { cause: e });
+          : new PaymentError("PROVIDER", `notification handling failed: ${String(e)}`, {
+              provider: provider.id,
+              cause: e,
+            });
       this.logger.warn(
         { err: error, id: event?.id, merchantId },
         "notification refused; the provider will retry",
@@ -192,15 +197,15 @@ export class NotificationIntake {
 
   private async applyTrade(merchantId: string, trade: NotifiedTrade): Promise<AppliedSubject> {
     const order = await this.expected(trade.outTradeNo);
-    if (!order) throw new NotFoundError(`notification for unknown order ${trade.outTradeNo}`);
+    const provider = { provider: trade.provider };
+    if (!order) throw new NotFoundError(`notification for unknown order ${trade.outTradeNo}`, provider);
     if (order.merchantId !== merchantId) {
-      throw new AmountMismatchError(
-        `order ${trade.outTradeNo} belongs to merchant ${order.merchantId}, not ${merchantId}`,
-      );
+      throw new MerchantMismatchError(`order ${trade.outTradeNo}`, order.merchantId, merchantId, provider);
     }
     if (trade.amount.fen !== order.amount.fen || trade.amount.currency !== order.amount.currency) {
       throw new AmountMismatchError(
         `order ${trade.outTradeNo} is ${order.amount.fen} ${order.amount.currency} but the notification says ${trade.amount.fen} ${trade.amount.currency}`,
+        provider,
       );
     }
     // Only paid trades enter the refund ledger; unpaid, closed and failed ones are the order book's.
@@ -261,15 +266,26 @@ export class NotificationIntake {
   private async applyRefund(merchantId: string, refund: RefundResult): Promise<AppliedSubject> {
     const stored = await this.options.ledger.getRefund(refund.outRefundNo);
     // A refund PayBridge did not issue (made by hand on the merchant platform) is not ours to book.
-    if (!stored) throw new NotFoundError(`notification for unknown refund ${refund.outRefundNo}`);
-    if (stored.merchantId !== merchantId || stored.outTradeNo !== refund.outTradeNo) {
-      throw new AmountMismatchError(
-        `refund ${refund.outRefundNo} belongs to ${stored.merchantId}/${stored.outTradeNo}, not ${merchantId}/${refund.outTradeNo}`,
+    const provider = { provider: refund.provider };
+    if (!stored) throw new NotFoundError(`notification for unknown refund ${refund.outRefundNo}`, provider);
+    if (stored.merchantId !== merchantId) {
+      throw new MerchantMismatchError(
+        `refund ${refund.outRefundNo}`,
+        stored.merchantId,
+        merchantId,
+        provider,
       );
+    }
+    if (stored.outTradeNo !== refund.outTradeNo) {
+      throw new AnswerMismatchError("outTradeNo", stored.outTradeNo, refund.outTradeNo, {
+        ...provider,
+        operation: `the notification of refund ${refund.outRefundNo}`,
+      });
     }
     if (stored.amountFen !== refund.amount.fen || stored.currency !== refund.amount.currency) {
       throw new AmountMismatchError(
         `refund ${refund.outRefundNo} is ${stored.amountFen} ${stored.currency} but the notification says ${refund.amount.fen} ${refund.amount.currency}`,
+        provider,
       );
     }
     const saved = await this.options.ledger.updateRefund(

@@ -1,4 +1,4 @@
-import { AmountMismatchError, TradeStateError } from "../errors/errors.js";
+import { AmountMismatchError, MerchantMismatchError, TradeStateError } from "../errors/errors.js";
 import { type PayBridgeEvent, tradeEvent } from "../events/event.js";
 import { describeTradeState, TradeState } from "../states/trade-state.js";
 import { mergeTradeState } from "../states/transitions.js";
@@ -30,13 +30,15 @@ export function newPaymentRecord(input: NewPayment, now: Date): LedgerPayment {
  * amount and currency (the provider treats it as the same order), and only while it is unpaid.
  */
 export function checkRepeat(existing: LedgerPayment, input: NewPayment): void {
-  if (
-    existing.merchantId !== input.merchantId ||
-    existing.amountFen !== input.amountFen ||
-    existing.currency !== input.currency
-  ) {
+  if (existing.merchantId !== input.merchantId) {
+    throw new MerchantMismatchError(`outTradeNo ${input.outTradeNo}`, existing.merchantId, input.merchantId, {
+      provider: existing.provider,
+    });
+  }
+  if (existing.amountFen !== input.amountFen || existing.currency !== input.currency) {
     throw new AmountMismatchError(
-      `outTradeNo ${input.outTradeNo} is recorded for merchant ${existing.merchantId} at ${existing.amountFen} ${existing.currency}, not ${input.merchantId} at ${input.amountFen} ${input.currency}`,
+      `outTradeNo ${input.outTradeNo} is recorded at ${existing.amountFen} ${existing.currency}, not ${input.amountFen} ${input.currency}`,
+      { provider: existing.provider },
     );
   }
   if (existing.state !== TradeState.UNPAID) {

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AmountMismatchError, NotFoundError, TradeStateError } from "../errors/errors.js";
+import {
+  AmountMismatchError,
+  MerchantMismatchError,
+  NotFoundError,
+  TradeStateError,
+} from "../errors/errors.js";
 import type { NewPayment, PaymentLedger, TradeReport } from "../payments/payment-ledger.js";
 import { TradeState } from "../states/trade-state.js";
 
@@ -62,7 +67,13 @@ export function runPaymentLedgerContract({ name, setup }: PaymentLedgerContractO
       const p = input();
       await ledger.recordPayment(p, T0);
       await expect(ledger.recordPayment({ ...p, amountFen: 1 }, T0)).rejects.toThrow(AmountMismatchError);
-      await expect(ledger.recordPayment({ ...p, merchantId: "m2" }, T0)).rejects.toThrow(AmountMismatchError);
+      await expect(ledger.recordPayment({ ...p, merchantId: "m2" }, T0)).rejects.toThrow(
+        MerchantMismatchError,
+      );
+      await expect(ledger.recordPayment({ ...p, merchantId: "m2" }, T0)).rejects.toMatchObject({
+        code: "MERCHANT_MISMATCH",
+        actual: "m2",
+      });
     });
 
     it("moves forward only and keeps the raw status", async () => {
