@@ -1,5 +1,5 @@
-import type { Readable } from "node:stream";
-import { parseInput } from "@paybridge/core";
+import { Readable } from "node:stream";
+import { parseInput, UnexpectedAnswerError } from "@paybridge/core";
 import type Pay from "wechatpay-node-v3";
 import { z } from "zod";
 import { parseV3Answer } from "./transformers.js";
@@ -53,7 +53,7 @@ export async function downloadTradeBill(pay: Pay, input: TradeBillRequest): Prom
     bill_date: request.billDate,
     bill_type: request.billType,
     ...(request.gzip ? { tar_type: "GZIP" } : {}),
-  } as Parameters<Pay["tradebill"]>[0]);
+  });
   return download(pay, "tradebill", applied.data, request.gzip);
 }
 
@@ -63,7 +63,7 @@ export async function downloadFundFlowBill(pay: Pay, input: FundFlowBillRequest)
     bill_date: request.billDate,
     account_type: request.accountType,
     ...(request.gzip ? { tar_type: "GZIP" } : {}),
-  } as Parameters<Pay["fundflowbill"]>[0]);
+  });
   return download(pay, "fundflowbill", applied.data, request.gzip);
 }
 
@@ -73,9 +73,21 @@ async function download(pay: Pay, api: string, data: unknown, gzip: boolean): Pr
   // 下载账单: the library signs the GET for the production URL; the transport streams the file.
   const file = await pay.downloadBill(answer.download_url);
   return {
-    body: file.data as Readable,
+    body: fileStream(file.data),
     gzip,
     hashType: "SHA1",
     hashValue: answer.hash_value.toLowerCase(),
   };
+}
+
+/** 下载账单 answers the file itself; the transport hands it on as the response stream. */
+function fileStream(data: unknown): Readable {
+  if (data instanceof Readable) return data;
+  throw new UnexpectedAnswerError(
+    "GET /v3/billdownload/file",
+    [{ field: "(answer)", rule: "must be the file" }],
+    {
+      provider: "wechatpay",
+    },
+  );
 }

@@ -17,6 +17,7 @@ import { WECHATPAY_ORIGINS } from "./config.js";
 import { wechatError } from "./errors.js";
 import type { WechatPayKeyStore } from "./key-store.js";
 import { readV3Json } from "./transformers.js";
+import { v3ErrorBodySchema } from "./wire-types.js";
 
 /** What wechatpay-node-v3 expects back from its http service (lib/interface-v2 Output). */
 export interface LibOutput {
@@ -232,9 +233,8 @@ function errorFrom(res: RawResponse): PaymentError {
   let code: string | undefined;
   let message: string | undefined;
   try {
-    const parsed = JSON.parse(res.body) as { code?: unknown; message?: unknown };
-    if (typeof parsed.code === "string") code = parsed.code;
-    if (typeof parsed.message === "string") message = parsed.message;
+    const parsed = v3ErrorBodySchema.safeParse(JSON.parse(res.body));
+    if (parsed.success) ({ code, message } = parsed.data);
   } catch {
     // not JSON: classified by status below
   }

@@ -299,7 +299,10 @@ export const v3BillApplicationSchema = z.looseObject({
   download_url: z.string().url(),
 });
 
-export interface V3ErrorBody {
-  code: string;
-  message: string;
-}
+/**
+ * An error answer (4xx / 5xx): code and message, as each API page's 错误码 table lists them (e.g.
+ * https://pay.weixin.qq.com/doc/v3/merchant/4012556457). Read with safeParse: an error body without
+ * them is classified by its HTTP status instead.
+ */
+export const v3ErrorBodySchema = z.looseObject({ code: text.optional(), message: z.string().optional() });
+export type V3ErrorBody = z.output<typeof v3ErrorBodySchema>;
