@@ -7,7 +7,10 @@ import { type InPersonSchedule, ValidationError } from "@paybridge/core";
  * still unpaid, cancel with alipay.trade.cancel (https://opendocs.alipay.com/open/02ekfi), which
  * closes an unpaid trade and refunds a paid one. Alipay sets no delay before the cancel. A cancel
  * answered retry_flag Y or with a system error is called again: three attempts, 5 s apart, after
- * which the recovery worker cancels the recorded payment.
+ * which the recovery worker cancels the recorded payment. retry_flag is 必选 in the cancel answer
+ * ("是否需要重试", alipay.trade.cancel, https://opendocs.alipay.com/open/02ekfi). Not confirmed: the
+ * 5 s / 30 s figures; the current 轮询 guidance read in copies of the 当面付 pages says "轮询间隔设为
+ * 3~6 秒,轮询总时长 60 秒左右" and a cancel "紧接着最后一次查询" — 5 s fits, 30 s is the shorter wait.
  */
 export const ALIPAY_IN_PERSON_SCHEDULE: InPersonSchedule = {
   queryIntervalMs: 5_000,

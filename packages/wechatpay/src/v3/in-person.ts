@@ -9,6 +9,10 @@ import { type InPersonSchedule, ValidationError } from "@paybridge/core";
  * 返回或错误时,请再次调用"). The page sets no count for those repeats: three attempts 5 s apart
  * fit inside WeChat's own 45 s auto-revoke of an unpaid order
  * (https://pay.weixin.qq.com/doc/global/v2/zh/4013637903), after which the recovery worker reverses.
+ * Checked against what could be read: 4013637903 (合理的查单逻辑, the cross-border Quick Pay page)
+ * advises queries "3-5秒" apart and polling "控制在45秒以内", not 10 s; the 15 s before a reversal
+ * is on the 撤销订单 page (https://pay.weixin.qq.com/doc/global/v2/zh/4013634900, "建议支付后至少15s
+ * 后再调用"). The 10 s / 45 s of the domestic v2 page above could not be read again, so they stay.
  */
 export const WECHAT_IN_PERSON_SCHEDULE: InPersonSchedule = {
   queryIntervalMs: 10_000,
@@ -18,7 +22,10 @@ export const WECHAT_IN_PERSON_SCHEDULE: InPersonSchedule = {
   reverseRetryMs: 5_000,
 };
 
-/** 付款码: 18 digits starting 10-15 (auth_code, https://pay.weixin.qq.com/doc/v2/merchant/4011937125). */
+/**
+ * 付款码: "18位纯数字,以10、11、12、13、14、15开头" (auth_code, https://pay.weixin.qq.com/doc/v2/merchant/4011937125;
+ * the v3 codepay page gives no rule): exactly 18 digits, not 16-18.
+ */
 export const WECHAT_AUTH_CODE = /^1[0-5]\d{16}$/;
 
 /**
