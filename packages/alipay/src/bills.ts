@@ -3,6 +3,7 @@ import { ProviderUnavailableError, parseInput } from "@paybridge/core";
 import { fetch } from "undici";
 import { z } from "zod";
 import type { AlipayGatewayClient } from "./client.js";
+import { ALIPAY_PROVIDER } from "./errors.js";
 import { type BillUrlBizContent, billUrlResponseSchema } from "./wire-types.js";
 
 /**
@@ -53,13 +54,13 @@ export async function downloadAlipayBill(
   };
   const res = await fetch(url, init).catch((cause: unknown) => {
     throw new ProviderUnavailableError(`alipay bill download: ${(cause as Error).message}`, {
-      provider: "alipay",
+      provider: ALIPAY_PROVIDER,
       cause,
     });
   });
   if (!res.ok || !res.body) {
     throw new ProviderUnavailableError(`alipay bill download: HTTP ${res.status}`, {
-      provider: "alipay",
+      provider: ALIPAY_PROVIDER,
       httpStatus: res.status,
     });
   }

@@ -1,6 +1,7 @@
 import { type Clock, SignatureError } from "@paybridge/core";
 import { AlipaySdk, type AlipaySdkConfig } from "alipay-sdk";
 import { assertChainsToRoot, pemCertificates, UntrustedCertificateError } from "./certificate-chain.js";
+import { ALIPAY_PROVIDER } from "./errors.js";
 
 /** Certificate download settings (config `certificates`). */
 export interface AlipayCertificatePolicy {
@@ -161,7 +162,7 @@ function refused(sn: string, why: string, cause?: unknown): SignatureError {
   return new SignatureError(
     `alipay answer is signed with Alipay certificate ${sn}, which is not held: ${why}`,
     {
-      provider: "alipay",
+      provider: ALIPAY_PROVIDER,
       ...(cause === undefined ? {} : { cause }),
     },
   );

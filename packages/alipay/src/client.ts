@@ -3,7 +3,7 @@ import { AlipaySdk, type AlipaySdkConfig, ProxyAgent } from "alipay-sdk";
 import type { z } from "zod";
 import { AlipayCertificateStore } from "./certificate-store.js";
 import type { AlipayConfig } from "./config.js";
-import { alipayAnswerError, alipayTransportError } from "./errors.js";
+import { ALIPAY_PROVIDER, alipayAnswerError, alipayTransportError } from "./errors.js";
 import {
   type AlipayBizContent,
   answerEnvelopeSchema,
@@ -140,14 +140,14 @@ export class AlipayGatewayClient {
       throw new ConfigurationError(
         `alipay: cannot load the keys or certificates: ${(err as Error).message}`,
         {
-          provider: "alipay",
+          provider: ALIPAY_PROVIDER,
           cause: err,
         },
       );
     }
     if (!this.sdk.config.alipayPublicKey) {
       throw new ConfigurationError("alipay: no Alipay public key: answers could not be verified", {
-        provider: "alipay",
+        provider: ALIPAY_PROVIDER,
       });
     }
   }
@@ -195,10 +195,15 @@ export class AlipayGatewayClient {
       if (!(err instanceof UnheldCertificateSn)) throw alipayTransportError(method, err);
       received = await this.verifiedWithDownloaded(method, err);
     }
-    const answer = parseAnswer({ provider: "alipay", method, schema: answerObjectSchema, value: received });
+    const answer = parseAnswer({
+      provider: ALIPAY_PROVIDER,
+      method,
+      schema: answerObjectSchema,
+      value: received,
+    });
     const code = String(answer.code);
     if (code !== "10000" && !extra.acceptCodes?.includes(code)) throw alipayAnswerError(method, answer);
-    return parseAnswer({ provider: "alipay", method, schema, value: answer });
+    return parseAnswer({ provider: ALIPAY_PROVIDER, method, schema, value: answer });
   }
 
   /**
@@ -211,7 +216,7 @@ export class AlipayGatewayClient {
       throw new SignatureError(
         `alipay ${method}: the answer names no Alipay certificate this merchant holds`,
         {
-          provider: "alipay",
+          provider: ALIPAY_PROVIDER,
         },
       );
     }
@@ -222,7 +227,7 @@ export class AlipayGatewayClient {
       throw alipayTransportError(method, err, unheld.sn);
     }
     const body = parseAnswer({
-      provider: "alipay",
+      provider: ALIPAY_PROVIDER,
       method,
       schema: answerEnvelopeSchema,
       value: JSON.parse(unheld.raw),
@@ -252,14 +257,14 @@ export class AlipayGatewayClient {
       throw alipayTransportError(CERT_DOWNLOAD_METHOD, err);
     }
     const head = parseAnswer({
-      provider: "alipay",
+      provider: ALIPAY_PROVIDER,
       method: CERT_DOWNLOAD_METHOD,
       schema: answerObjectSchema,
       value: received,
     });
     if (String(head.code) !== "10000") throw alipayAnswerError(CERT_DOWNLOAD_METHOD, head);
     const answer = parseAnswer({
-      provider: "alipay",
+      provider: ALIPAY_PROVIDER,
       method: CERT_DOWNLOAD_METHOD,
       schema: certDownloadResponseSchema,
       value: head,

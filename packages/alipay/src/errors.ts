@@ -8,6 +8,9 @@ import {
   SignatureError,
 } from "@paybridge/core";
 
+/** Alipay's provider id: what merchant accounts name and every result and error carries. */
+export const ALIPAY_PROVIDER = "alipay";
+
 /**
  * Alipay sub_codes (and bare codes) into the error tree. Public codes:
  * https://opendocs.alipay.com/common/02km9f; ACQ.* from each method's page: precreate
@@ -86,7 +89,7 @@ export const ALIPAY_ERROR_TABLE = {
   "isv.invalid-alipay-cert-sn": { kind: "signature" },
 } as const satisfies ProviderErrorTable;
 
-const fromAlipay = createProviderErrorFactory("alipay", ALIPAY_ERROR_TABLE);
+const fromAlipay = createProviderErrorFactory(ALIPAY_PROVIDER, ALIPAY_ERROR_TABLE);
 
 /** A business answer with code != 10000, keyed by sub_code (or the code when there is none). */
 export function alipayAnswerError(
@@ -107,7 +110,7 @@ export function alipayAnswerError(
 export function alipayTransportError(method: string, err: unknown, certSn?: string): PaymentError {
   if (err instanceof PaymentError) return err;
   const message = err instanceof Error ? err.message : String(err);
-  const options = { provider: "alipay", cause: err };
+  const options = { provider: ALIPAY_PROVIDER, cause: err };
   if (message.startsWith("验签失败")) {
     const gateway = unverifiedGatewayError(err);
     const sn = certSn ?? answerCertSn(err);
@@ -126,7 +129,7 @@ export function alipayTransportError(method: string, err: unknown, certSn?: stri
   if (err instanceof TypeError && /"signature" argument/.test(message)) {
     return new SignatureError(
       `alipay ${method}: the gateway answered without a signature (an unsigned error_response); check app_id, keys and gateway URL. Its content is not trusted`,
-      { provider: "alipay", cause: err },
+      { provider: ALIPAY_PROVIDER, cause: err },
     );
   }
   if (message.startsWith("HttpClient Request error")) {

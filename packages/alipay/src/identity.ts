@@ -1,4 +1,5 @@
 import { SignatureError } from "@paybridge/core";
+import { ALIPAY_PROVIDER } from "./errors.js";
 
 /** Who this merchant is on Alipay: the app that signs, and the sellers (PIDs) it sells for. */
 export interface AlipayIdentity {
@@ -27,19 +28,19 @@ export function assertNotificationIdentity(
   if (fields.app_id !== identity.appId) {
     throw new SignatureError(
       `alipay notification is for app ${fields.app_id ?? "(none)"}, not ${identity.appId}`,
-      { provider: "alipay" },
+      { provider: ALIPAY_PROVIDER },
     );
   }
   if (identity.authAppId !== undefined && fields.auth_app_id !== identity.authAppId) {
     throw new SignatureError(
       `alipay notification is for authorising app ${fields.auth_app_id ?? "(none)"}, not ${identity.authAppId}`,
-      { provider: "alipay" },
+      { provider: ALIPAY_PROVIDER },
     );
   }
   if (!fields.seller_id || !identity.sellerIds.includes(fields.seller_id)) {
     throw new SignatureError(
       `alipay notification is for seller ${fields.seller_id ?? "(none)"}, not ${identity.sellerIds.join(" / ")}`,
-      { provider: "alipay" },
+      { provider: ALIPAY_PROVIDER },
     );
   }
 }

@@ -6,7 +6,7 @@ export {
   alipayConfigSchema,
   alipayKeyModeSchema,
 } from "./config.js";
-export { ALIPAY_ERROR_TABLE, alipayAnswerError, alipayTransportError } from "./errors.js";
+export { ALIPAY_ERROR_TABLE, ALIPAY_PROVIDER, alipayAnswerError, alipayTransportError } from "./errors.js";
 export {
   type AlipaySubMerchant,
   type AlipaySubMerchantInput,

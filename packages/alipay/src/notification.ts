@@ -8,6 +8,7 @@ import {
   SignatureError,
 } from "@paybridge/core";
 import type { AlipayGatewayClient } from "./client.js";
+import { ALIPAY_PROVIDER } from "./errors.js";
 import { type AlipayIdentity, assertNotificationIdentity } from "./identity.js";
 import type { RefundEvidence } from "./refund-evidence.js";
 import { type MappingContext, tradeResultFromNotification } from "./transformers.js";
@@ -31,12 +32,13 @@ export function parseAlipayNotification(
   const { body } = parseInput(rawNotificationSchema, raw, "notification");
   const fields: Record<string, string> = {};
   for (const [key, value] of new URLSearchParams(body)) fields[key] = value;
-  if (!fields.sign) throw new SignatureError("alipay notification has no sign", { provider: "alipay" });
+  if (!fields.sign)
+    throw new SignatureError("alipay notification has no sign", { provider: ALIPAY_PROVIDER });
   if (!client.verifyNotification(fields)) {
     throw new SignatureError(
       "alipay notification signature does not verify with the configured Alipay public key (or any Alipay certificate held)",
       {
-        provider: "alipay",
+        provider: ALIPAY_PROVIDER,
       },
     );
   }

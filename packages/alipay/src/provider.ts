@@ -38,6 +38,7 @@ import {
 import { type AlipayBillRequest, type DownloadedAlipayBill, downloadAlipayBill } from "./bills.js";
 import { AlipayGatewayClient, type AlipayGatewayClient as Client } from "./client.js";
 import { type AlipayConfig, type AlipayConfigInput, alipayConfigSchema } from "./config.js";
+import { ALIPAY_PROVIDER } from "./errors.js";
 import { alipayFieldRules } from "./field-rules.js";
 import type { AlipayIdentity } from "./identity.js";
 import { ALIPAY_IN_PERSON_SCHEDULE, alipayBarcodeRule } from "./in-person.js";
@@ -96,7 +97,7 @@ export interface CancelPaymentResult {
  * in transformers.ts; errors leave as PaymentError subclasses by sub_code.
  */
 export class AlipayProvider implements PaymentProvider {
-  static readonly id = "alipay";
+  static readonly id = ALIPAY_PROVIDER;
   static readonly configSchema = alipayConfigSchema;
   /** ISV mode: merchants that authorised this app, each called with its app_auth_token (see isv-session.ts). */
   static readonly serviceProvider = {
@@ -285,7 +286,7 @@ export class AlipayProvider implements PaymentProvider {
     });
     if (answer.retry_flag === "Y") {
       throw new ProviderUnavailableError("alipay cancel answered retry_flag Y: cancel again", {
-        provider: "alipay",
+        provider: ALIPAY_PROVIDER,
       });
     }
     return {
@@ -415,7 +416,7 @@ export class AlipayProvider implements PaymentProvider {
       } catch (caught) {
         throw new OutcomeUnknownError(
           `alipay answered refund ${request.outRefundNo} with fund_change N; the refund query that confirms it failed: ${caught instanceof Error ? caught.message : String(caught)}`,
-          { provider: "alipay", cause: caught },
+          { provider: ALIPAY_PROVIDER, cause: caught },
         );
       }
     }
@@ -492,7 +493,7 @@ export class AlipayProvider implements PaymentProvider {
     this.fieldRules.outTradeNo(q.outTradeNo, "listRefunds.outTradeNo");
     throw new UnsupportedOperationError(
       "alipay has no API listing an order's refunds; query each refund by its out_request_no (queryRefund)",
-      { provider: "alipay" },
+      { provider: ALIPAY_PROVIDER },
     );
   }
 

@@ -1,4 +1,5 @@
 import { RefundState, TradeState, UnknownStatusError } from "@paybridge/core";
+import { ALIPAY_PROVIDER } from "./errors.js";
 
 /**
  * Alipay trade_status values (https://opendocs.alipay.com/open/02ekfh, 交易状态):
@@ -37,7 +38,7 @@ export function isAlipayTradeStatus(value: unknown): value is AlipayTradeStatus 
 
 export function mapTradeStatus(raw: unknown, evidence: TradeEvidence): TradeState {
   if (!isAlipayTradeStatus(raw))
-    throw new UnknownStatusError("alipay trade_status", raw, { provider: "alipay" });
+    throw new UnknownStatusError("alipay trade_status", raw, { provider: ALIPAY_PROVIDER });
   return TRADE_STATUS_MAP[raw](evidence);
 }
 
@@ -83,7 +84,7 @@ export function mapRefundQuery(
   const status = answer.refund_status;
   if (status !== undefined && status !== "") {
     if (!(ALIPAY_REFUND_STATUSES as readonly string[]).includes(status)) {
-      throw new UnknownStatusError("alipay refund_status", status, { provider: "alipay" });
+      throw new UnknownStatusError("alipay refund_status", status, { provider: ALIPAY_PROVIDER });
     }
     return { state: REFUND_STATUS_MAP[status as AlipayRefundStatus], rawStatus: status };
   }

@@ -59,7 +59,7 @@ import {
  * (v2 field names, no signatures) and in listing: queryRefund pages through every refund.
  */
 export class WechatCloudPayProvider implements PaymentProvider {
-  static readonly id = "wechatpay-cloud";
+  static readonly id = CLOUDPAY_PROVIDER;
   static readonly configSchema = wechatCloudPayConfigSchema;
 
   readonly id = WechatCloudPayProvider.id;

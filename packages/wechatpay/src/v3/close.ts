@@ -1,4 +1,5 @@
 import { PaymentError, type TradeResult, TradeState, TradeStateError } from "@paybridge/core";
+import { WECHAT_V3_PROVIDER } from "./errors.js";
 
 /**
  * Close (https://pay.weixin.qq.com/doc/v3/merchant/4013070360; the partner close is the same
@@ -22,7 +23,7 @@ export async function closeOrRefusePaid(
       throw new TradeStateError(
         `wechatpay order ${outTradeNo} is paid (${trade.rawStatus}): it cannot be closed`,
         {
-          provider: "wechatpay",
+          provider: WECHAT_V3_PROVIDER,
           providerCode: trade.rawStatus,
           providerMessage: error.providerMessage,
           httpStatus: error.httpStatus,

@@ -1,4 +1,5 @@
 import { SignatureError } from "@paybridge/core";
+import { WECHAT_V3_PROVIDER } from "./errors.js";
 import type { V3RefundNotice, V3Transaction } from "./wire-types.js";
 
 /** The merchant a notification was routed to, as WeChat names it: 商户号 and the bound appid. */
@@ -21,7 +22,7 @@ export function assertTransactionIdentity(t: V3Transaction, identity: V3Identity
   if (t.appid !== identity.appid) {
     throw new SignatureError(
       `wechatpay payment notification is for appid ${t.appid ?? "(none)"}, not ${identity.appid}`,
-      { provider: "wechatpay" },
+      { provider: WECHAT_V3_PROVIDER },
     );
   }
 }
@@ -34,7 +35,7 @@ function assertMchid(mchid: string | undefined, identity: V3Identity, kind: stri
   if (mchid !== identity.mchid) {
     throw new SignatureError(
       `wechatpay ${kind} notification is for mchid ${mchid ?? "(none)"}, not ${identity.mchid}`,
-      { provider: "wechatpay" },
+      { provider: WECHAT_V3_PROVIDER },
     );
   }
 }

@@ -2,6 +2,7 @@ import { createPublicKey, createVerify, type KeyObject, X509Certificate } from "
 import { type Clock, SignatureError } from "@paybridge/core";
 import { apiV3SecretKey, decryptResource } from "./aead.js";
 import type { WechatKeyModeConfig } from "./config.js";
+import { WECHAT_V3_PROVIDER } from "./errors.js";
 import { parseV3Answer, readV3Json } from "./transformers.js";
 import { v3CertificatesSchema } from "./wire-types.js";
 
@@ -113,7 +114,9 @@ export class WechatPayKeyStore {
       newest = this.newestCertificate();
     }
     if (!newest) {
-      throw new SignatureError("no valid platform certificate to encrypt with", { provider: "wechatpay" });
+      throw new SignatureError("no valid platform certificate to encrypt with", {
+        provider: WECHAT_V3_PROVIDER,
+      });
     }
     return newest;
   }
@@ -131,7 +134,7 @@ export class WechatPayKeyStore {
     const serial = header(headers, "wechatpay-serial");
     if (!timestamp || !nonce || !signature || !serial) {
       throw new SignatureError(`${what} is not signed: Wechatpay-Timestamp/Nonce/Signature/Serial missing`, {
-        provider: "wechatpay",
+        provider: WECHAT_V3_PROVIDER,
       });
     }
     this.assertFresh(timestamp, what);
@@ -139,7 +142,7 @@ export class WechatPayKeyStore {
     const check = (key: KeyObject) => {
       if (!verifyRsa(key, `${timestamp}\n${nonce}\n${body}\n`, signature)) {
         throw new SignatureError(`${what} signature does not verify with key ${serial}`, {
-          provider: "wechatpay",
+          provider: WECHAT_V3_PROVIDER,
         });
       }
     };
@@ -171,7 +174,7 @@ export class WechatPayKeyStore {
         pem = decryptResource(entry.encrypt_certificate, this.apiV3Secret);
       } catch (cause) {
         throw new SignatureError("platform certificate does not decrypt with the APIv3 key", {
-          provider: "wechatpay",
+          provider: WECHAT_V3_PROVIDER,
           cause,
         });
       }
@@ -196,7 +199,7 @@ export class WechatPayKeyStore {
         : (found.get(serial) ?? this.certificates.get(serial));
     if (!signer || !verifyRsa(signer.key, `${timestamp}\n${nonce}\n${body}\n`, signature)) {
       throw new SignatureError("the /v3/certificates answer is not signed by a platform certificate", {
-        provider: "wechatpay",
+        provider: WECHAT_V3_PROVIDER,
       });
     }
     for (const [s, c] of found) this.certificates.set(s, c);
@@ -232,7 +235,7 @@ export class WechatPayKeyStore {
       throw new SignatureError(
         `${what} timestamp ${timestamp} is outside the ${this.windowMs / 60_000}-minute window`,
         {
-          provider: "wechatpay",
+          provider: WECHAT_V3_PROVIDER,
         },
       );
     }
@@ -245,7 +248,7 @@ export class WechatPayKeyStore {
       throw new SignatureError(
         `${what} is signed with ${serial}, not the configured ${this.publicKey?.serial}`,
         {
-          provider: "wechatpay",
+          provider: WECHAT_V3_PROVIDER,
         },
       );
     }
@@ -259,7 +262,7 @@ export class WechatPayKeyStore {
     // download that missed, unknown serials are refused without another download for a while.
     if (this.refreshing === undefined && this.clock().getTime() < this.cooldownUntil) {
       throw new SignatureError(`${what} is signed with unknown platform certificate ${serial}`, {
-        provider: "wechatpay",
+        provider: WECHAT_V3_PROVIDER,
       });
     }
     await this.refresh();
@@ -267,7 +270,7 @@ export class WechatPayKeyStore {
     if (fresh) return fresh.key;
     this.cooldownUntil = this.clock().getTime() + this.policy.missCooldownMs;
     throw new SignatureError(`${what} is signed with unknown platform certificate ${serial}`, {
-      provider: "wechatpay",
+      provider: WECHAT_V3_PROVIDER,
     });
   }
 

@@ -9,6 +9,7 @@ import {
   UnknownStatusError,
 } from "@paybridge/core";
 import { decryptResource } from "./aead.js";
+import { WECHAT_V3_PROVIDER } from "./errors.js";
 import { assertRefundIdentity, assertTransactionIdentity, type V3Identity } from "./identity.js";
 import type { HeaderBag, WechatPayKeyStore } from "./key-store.js";
 import { fromV3Refund, fromV3TransactionNotice, parseV3Answer, readV3Json } from "./transformers.js";
@@ -47,7 +48,7 @@ export async function parseV3Notification(
     plain = decryptResource(note.resource, apiV3Key);
   } catch (cause) {
     throw new SignatureError("notification resource does not decrypt with the APIv3 key", {
-      provider: "wechatpay",
+      provider: WECHAT_V3_PROVIDER,
       cause,
     });
   }
@@ -56,13 +57,15 @@ export async function parseV3Notification(
   const method = `${NOTIFICATION} ${eventType} resource`;
   if (TRADE_EVENTS.has(eventType)) {
     const trade = fromV3TransactionNotice(reader.trade(readV3Json(method, plain), method), merchantId);
-    return { id, provider: "wechatpay", merchantId, eventType, kind: "trade", trade };
+    return { id, provider: WECHAT_V3_PROVIDER, merchantId, eventType, kind: "trade", trade };
   }
   if (REFUND_EVENTS.has(eventType)) {
     const refund = fromV3Refund(reader.refund(readV3Json(method, plain), method), merchantId);
-    return { id, provider: "wechatpay", merchantId, eventType, kind: "refund", refund };
+    return { id, provider: WECHAT_V3_PROVIDER, merchantId, eventType, kind: "refund", refund };
   }
-  throw new UnknownStatusError("WeChat notification event_type", note.event_type, { provider: "wechatpay" });
+  throw new UnknownStatusError("WeChat notification event_type", note.event_type, {
+    provider: WECHAT_V3_PROVIDER,
+  });
 }
 
 const NOTIFICATION = "notification";

@@ -1,4 +1,5 @@
 import { SignatureError } from "@paybridge/core";
+import { WECHAT_V3_PROVIDER } from "./errors.js";
 import type { V3PartnerRefundNotice, V3PartnerTransaction } from "./partner-wire-types.js";
 
 /** The sub-merchant a partner notification was routed to, and its service provider. */
@@ -34,7 +35,7 @@ function expect(kind: string, field: string, got: string | undefined, want: stri
   if (got !== want) {
     throw new SignatureError(
       `wechatpay partner ${kind} notification is for ${field} ${got ?? "(none)"}, not ${want ?? "(none)"}`,
-      { provider: "wechatpay" },
+      { provider: WECHAT_V3_PROVIDER },
     );
   }
 }

@@ -34,6 +34,7 @@ import { WECHAT_REFUND_RULES } from "../shared/refund-rules.js";
 import { openV3Client, type V3Client } from "./client.js";
 import { closeOrRefusePaid } from "./close.js";
 import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
+import { WECHAT_V3_PROVIDER } from "./errors.js";
 import { assertV3Method, v3FieldRules, v3MethodRule } from "./field-rules.js";
 import type { WechatPayKeyStore } from "./key-store.js";
 import { parseV3Notification, v3Acknowledge } from "./notification.js";
@@ -80,7 +81,7 @@ export class WechatPayPartnerSession implements ServiceProviderSession<WechatPay
     this.serviceProviderId = context.serviceProviderId;
     this.client = openV3Client(this.config, context.clock, context.logger);
     // Printed as its id only, never its keys.
-    concealProvider(Object.assign(this, { id: "wechatpay", merchantId: context.serviceProviderId }));
+    concealProvider(Object.assign(this, { id: WECHAT_V3_PROVIDER, merchantId: context.serviceProviderId }));
   }
 
   get keys(): WechatPayKeyStore {
@@ -122,7 +123,7 @@ export class WechatPayPartnerSession implements ServiceProviderSession<WechatPay
  * answer or notification about another sub-merchant is refused.
  */
 export class WechatPayPartnerProvider implements PaymentProvider {
-  readonly id = "wechatpay";
+  readonly id = WECHAT_V3_PROVIDER;
   readonly merchantId: string;
   readonly capabilities: ProviderCapabilities = {
     methods: ["jsapi", "mini_program", "native", "h5", "app"],

@@ -43,6 +43,7 @@ import {
 import { openV3Client, type V3Client } from "./client.js";
 import { closeOrRefusePaid } from "./close.js";
 import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
+import { WECHAT_V3_PROVIDER } from "./errors.js";
 import { assertV3Method, v3DirectMethodRule, v3FieldRules } from "./field-rules.js";
 import { WECHAT_IN_PERSON_SCHEDULE } from "./in-person.js";
 import type { WechatPayKeyStore } from "./key-store.js";
@@ -76,7 +77,7 @@ import {
  * every answer, keeps this merchant's keys to itself and throws typed errors.
  */
 export class WechatPayProvider implements PaymentProvider {
-  static readonly id = "wechatpay";
+  static readonly id = WECHAT_V3_PROVIDER;
   static readonly configSchema = wechatPayV3ConfigSchema;
   /** WeChat's notify_url rule; RefundService checks every merchant's refund notify URL with it when built. */
   static readonly refundNotifyUrlSchema = wechatNotifyUrlSchema;

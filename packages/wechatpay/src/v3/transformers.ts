@@ -14,6 +14,7 @@ import {
   UnexpectedAnswerError,
 } from "@paybridge/core";
 import type { z } from "zod";
+import { WECHAT_V3_PROVIDER } from "./errors.js";
 import { mapV3RefundStatus, mapV3TradeState } from "./status-map.js";
 import {
   type V3CodePayBody,
@@ -28,7 +29,7 @@ import {
   v3RefundSchema,
 } from "./wire-types.js";
 
-const PROVIDER = "wechatpay";
+const PROVIDER = WECHAT_V3_PROVIDER;
 
 /** Parses one answer with its wire schema (wire-types.ts): an UnexpectedAnswerError naming the field otherwise. */
 export function parseV3Answer<S extends z.ZodType>(method: string, schema: S, value: unknown): z.output<S> {

@@ -14,7 +14,7 @@ import {
   UnsupportedOperationError,
 } from "@paybridge/core";
 import { WECHATPAY_ORIGINS } from "./config.js";
-import { wechatError } from "./errors.js";
+import { WECHAT_V3_PROVIDER, wechatError } from "./errors.js";
 import type { WechatPayKeyStore } from "./key-store.js";
 import { readV3Json } from "./transformers.js";
 import { v3ErrorBodySchema } from "./wire-types.js";
@@ -182,7 +182,7 @@ export class WechatV3Transport {
           new OutcomeUnknownError(
             `wechatpay ${method} ${path}: no answer within ${this.options.timeoutMs} ms`,
             {
-              provider: "wechatpay",
+              provider: WECHAT_V3_PROVIDER,
             },
           ),
         ),
@@ -193,7 +193,7 @@ export class WechatV3Transport {
         if (!sent || cause.code === "ECONNREFUSED" || cause.code === "ENOTFOUND") {
           return reject(
             new ProviderUnavailableError(`wechatpay ${method} ${path}: ${cause.message}`, {
-              provider: "wechatpay",
+              provider: WECHAT_V3_PROVIDER,
               cause,
             }),
           );
@@ -224,7 +224,7 @@ export function pathOf(url: string): string {
 
 function lost(method: string, path: string, cause: unknown): PaymentError {
   return new OutcomeUnknownError(`wechatpay ${method} ${path}: the connection dropped before the answer`, {
-    provider: "wechatpay",
+    provider: WECHAT_V3_PROVIDER,
     cause,
   });
 }
@@ -241,12 +241,12 @@ function errorFrom(res: RawResponse): PaymentError {
   if (code) return wechatError({ code, message, httpStatus: res.status });
   if (res.status >= 500) {
     return new ProviderUnavailableError(`wechatpay HTTP ${res.status}`, {
-      provider: "wechatpay",
+      provider: WECHAT_V3_PROVIDER,
       httpStatus: res.status,
     });
   }
   return new ProviderError(`wechatpay HTTP ${res.status}: ${res.body.slice(0, 200)}`, {
-    provider: "wechatpay",
+    provider: WECHAT_V3_PROVIDER,
     httpStatus: res.status,
   });
 }

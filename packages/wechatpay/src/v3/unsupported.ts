@@ -1,4 +1,5 @@
 import { UnsupportedOperationError } from "@paybridge/core";
+import { WECHAT_V3_PROVIDER } from "./errors.js";
 
 /**
  * APIv3 has no "every refund of an order" call (查询单笔退款 takes one out_refund_no,
@@ -7,6 +8,6 @@ import { UnsupportedOperationError } from "@paybridge/core";
 export function unsupportedListRefunds(hint = ""): UnsupportedOperationError {
   return new UnsupportedOperationError(
     `WeChat Pay APIv3 cannot list the refunds of an order; query each refund by out_refund_no${hint}`,
-    { provider: "wechatpay" },
+    { provider: WECHAT_V3_PROVIDER },
   );
 }
