@@ -8,21 +8,13 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { AlipayProvider } from "@paybridge/alipay";
-import { cny, silentLogger, systemClock } from "@paybridge/core";
 import { migrate, openPglite, PostgresPaymentLedger, PostgresRefundLedger } from "@paybridge/postgres";
 import type { ReconcileResult } from "@paybridge/reconcile";
-import {
-  type AlipaySandbox,
-  OffsetClock,
-  startAlipaySandbox,
-  startWechatSandbox,
-  type WechatSandbox,
-} from "@paybridge/sandbox";
-import { WechatPayProvider } from "@paybridge/wechatpay";
+import { type AlipaySandbox, type WechatSandbox } from "@paybridge/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bookRecorded } from "./support/book-ledger.js";
-import { expectPlanted, plantDay, plantedNumbers } from "./support/planted-day.js";
+import { expectPlanted, plantedNumbers } from "./support/planted-day.js";
+import { type PlantedSandboxes, plantedSandboxes } from "./support/planted-sandboxes.js";
 
 const reconcileDir = fileURLToPath(new URL("../../reconcile/", import.meta.url));
 const bin = join(
@@ -52,8 +44,6 @@ export async function reconcile() {
 `;
 
 const DAY = "2026-03-01";
-const at = (beijing: string) => new Date(`${beijing}+08:00`);
-const MINUTE = 60_000;
 
 interface Run {
   code: number | null;
@@ -64,7 +54,7 @@ interface Run {
 describe("paybridge-reconcile downloads the bill itself", () => {
   let wechat: WechatSandbox;
   let alipay: AlipaySandbox;
-  let clock: OffsetClock;
+  let sandboxes: PlantedSandboxes;
   const data = mkdtempSync(join(tmpdir(), "pb-reconcile-cmd-"));
   const appDir = fileURLToPath(new URL("../.tmp/", import.meta.url));
   const app = join(appDir, `reconcile-app-${process.pid}.mjs`);
@@ -95,68 +85,20 @@ describe("paybridge-reconcile downloads the bill itself", () => {
     });
 
   beforeAll(async () => {
-    clock = new OffsetClock(Date.now, at(`${DAY}T09:00:00`));
-    wechat = await startWechatSandbox({ clock, allowLoopbackHttpNotify: true, rateLimits: false });
-    alipay = await startAlipaySandbox({ startTime: at(`${DAY}T09:00:00`) });
-    const context = (merchantId: string) => ({ merchantId, clock: systemClock, logger: silentLogger });
-    const wxp = new WechatPayProvider(wechat.merchantConfig(), context("wx-main"));
-    const alp = new AlipayProvider({ ...alipay.merchantConfig(), timeoutMs: 5000 }, context("ali-main"));
-    const wxRecorded = await plantDay(
-      {
-        pay: async (outTradeNo, fen) => {
-          await wxp.createPayment({
-            outTradeNo,
-            description: "对账命令",
-            amount: cny(fen),
-            method: "native",
-            notifyUrl: `${wechat.origin}/sandbox/notify-sink`,
-          });
-          wechat.control.pay(outTradeNo);
-        },
-        refund: (outTradeNo, outRefundNo, fen, total) =>
-          wxp.refund({ outTradeNo, outRefundNo, amount: cny(fen), total: cny(total) }),
-        betweenRefunds: async () => wechat.engine.advance(2 * MINUTE),
-        toNextDay: async () =>
-          wechat.engine.advance(at(`${DAY}T23:59:59`).getTime() - clock.now().getTime() + 2_000),
-      },
-      wx,
-    );
-    const aliRecorded = await plantDay(
-      {
-        pay: async (outTradeNo, fen) => {
-          await alp.createPayment({
-            outTradeNo,
-            description: "对账命令",
-            amount: cny(fen),
-            method: "native",
-            notifyUrl: "http://127.0.0.1:9/alipay/notify",
-          });
-          alipay.scan(outTradeNo);
-          await alipay.pay(outTradeNo);
-        },
-        refund: (outTradeNo, outRefundNo, fen, total) =>
-          alp.refund({ outTradeNo, outRefundNo, amount: cny(fen), total: cny(total) }),
-        betweenRefunds: async () => {},
-        toNextDay: () => alipay.advanceClock(at("2026-03-02T00:00:02").getTime() - alipay.now().getTime()),
-      },
-      ali,
-    );
-    // Bills are served from 10:00 (WeChat) and 09:00 (Alipay) the next day.
-    wechat.engine.advance(at("2026-03-02T10:00:01").getTime() - clock.now().getTime());
-    await alipay.advanceClock(at("2026-03-02T10:00:01").getTime() - alipay.now().getTime());
+    sandboxes = await plantedSandboxes(DAY, wx, ali);
+    ({ wechat, alipay } = sandboxes);
     const db = await openPglite(data);
     await migrate(db);
     const ledgers = { payments: new PostgresPaymentLedger(db), refunds: new PostgresRefundLedger(db) };
-    await bookRecorded(ledgers, wxRecorded, { provider: "wechatpay", merchantId: "wx-main" }, DAY);
-    await bookRecorded(ledgers, aliRecorded, { provider: "alipay", merchantId: "ali-main" }, DAY);
+    await bookRecorded(ledgers, sandboxes.wxRecorded, { provider: "wechatpay", merchantId: "wx-main" }, DAY);
+    await bookRecorded(ledgers, sandboxes.aliRecorded, { provider: "alipay", merchantId: "ali-main" }, DAY);
     await db.close();
     mkdirSync(appDir, { recursive: true });
     writeFileSync(app, APP_MODULE);
   });
 
   afterAll(async () => {
-    await wechat?.close();
-    await alipay?.close();
+    await sandboxes?.close();
     rmSync(app, { force: true });
     rmSync(data, { recursive: true, force: true });
   });

@@ -12,6 +12,7 @@ export * from "./ledger-port.js";
 export * from "./reconcile.js";
 export * from "./reconcile-result.js";
 export * from "./report/render-report.js";
+export * from "./report-store.js";
 export * from "./wechat/bill-digest.js";
 export * from "./wechat/fund-flow-bill.js";
 export * from "./wechat/trade-bill.js";

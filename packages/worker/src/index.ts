@@ -1,5 +1,5 @@
 export * from "./health.js";
-export { lateRefundNo, RECOVERY_JOBS } from "./jobs/index.js";
+export { billDaysAt, lateRefundNo, RECOVERY_JOBS } from "./jobs/index.js";
 export * from "./recovery-config.js";
 export type { JobEffect, JobReport, RecoveryContext, RecoveryDeps } from "./recovery-context.js";
 export { InProcessRunner } from "./runners/in-process-runner.js";

@@ -95,6 +95,25 @@ export const recoveryConfigSchema = z.strictObject({
       intervalMs: ms("dispatchEvents.intervalMs").default(5_000),
     })
     .prefault({}),
+  /**
+   * (g) Daily reconciliation (docs/reconciliation.md): each merchant's trade bill of each past
+   * Beijing day reconciled against the ledger and stored once per merchant and day. Off unless
+   * enabled, and then it needs `reconcileReports`. WeChat generates yesterday's bill after 10:00
+   * Beijing time (https://pay.weixin.qq.com/doc/v3/merchant/4012556654), Alipay by 09:00
+   * (https://opendocs.alipay.com/apis/api_15/alipay.data.dataservice.bill.downloadurl.query).
+   */
+  reconcileBills: z
+    .strictObject({
+      enabled: z.boolean().default(false),
+      intervalMs: ms("reconcileBills.intervalMs").default(60 * 60_000),
+      /** The merchants to reconcile; default every merchant account of the gateway. */
+      merchants: z.array(z.string().min(1)).min(1).optional(),
+      /** Days reconciled, counting back from yesterday: 1 is the previous Beijing day only. */
+      days: z.number().int().min(1).max(90).default(1),
+      /** The Beijing hour from which yesterday's bill is asked for. */
+      readyAtHour: z.number().int().min(0).max(23).default(10),
+    })
+    .prefault({}),
 });
 
 export type RecoveryConfigInput = z.input<typeof recoveryConfigSchema>;
@@ -107,6 +126,7 @@ export const JOB_NAMES = [
   "pollRefunds",
   "prune",
   "dispatchEvents",
+  "reconcileBills",
 ] as const satisfies readonly JobName[];
 
 /** Validates the configuration; a bad value is a ValidationError naming the field and the rule. */

@@ -8,6 +8,7 @@ import type {
   PaymentLedger,
   RefundService,
 } from "@paybridge/core";
+import type { ReconcileReportStore } from "@paybridge/reconcile";
 import type { JobName, RecoveryConfig } from "./recovery-config.js";
 
 /** What one effect of a job was; reported to `onEffect` after its ledger transaction committed. */
@@ -18,6 +19,9 @@ export interface JobEffect {
   readonly outTradeNo?: string | undefined;
   readonly outRefundNo?: string | undefined;
   readonly count?: number | undefined;
+  /** reconcileBills: the merchant and Beijing bill day reconciled. */
+  readonly merchantId?: string | undefined;
+  readonly date?: string | undefined;
 }
 
 /** What the recovery jobs work on: the app's own gateway, ledgers and refund engine. */
@@ -36,6 +40,8 @@ export interface RecoveryDeps {
   readonly logger?: Logger | undefined;
   /** Observability: called after each committed effect (a metric, a log line, a test's counter). */
   readonly onEffect?: ((effect: JobEffect) => void) | undefined;
+  /** Where reconcileBills stores each merchant's reconciled day (PostgresReconcileReports). */
+  readonly reconcileReports?: ReconcileReportStore | undefined;
 }
 
 export interface RecoveryContext {
@@ -49,6 +55,7 @@ export interface RecoveryContext {
   readonly logger: Logger;
   readonly config: RecoveryConfig;
   readonly effect: (effect: JobEffect) => void;
+  readonly reconcileReports: ReconcileReportStore | undefined;
 }
 
 /** What one run of a job did. */

@@ -73,6 +73,11 @@ export function recoveryContext(options: RecoveryWorkerOptions): RecoveryContext
       "recovery worker: no payment ledger (give `payments`, or a gateway created with one)",
     );
   }
+  if (config.reconcileBills.enabled && !options.reconcileReports) {
+    throw new ConfigurationError(
+      "recovery worker: reconcileBills is enabled but no `reconcileReports` store was given",
+    );
+  }
   const clock = options.clock ?? systemClock;
   const logger = options.gateway.redacting(options.logger ?? silentLogger).child({ component: "recovery" });
   return {
@@ -85,6 +90,7 @@ export function recoveryContext(options: RecoveryWorkerOptions): RecoveryContext
     clock,
     logger,
     config,
+    reconcileReports: options.reconcileReports,
     effect: (effect) => {
       logger.info({ ...effect }, "recovery effect");
       options.onEffect?.(effect);

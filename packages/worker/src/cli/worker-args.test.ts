@@ -10,7 +10,7 @@ describe("paybridge-worker arguments", () => {
       "prune",
       "pollRefunds",
     ]);
-    expect(parseWorkerArgs(["--app", "a.js", "--once", "all"]).jobs).toHaveLength(6);
+    expect(parseWorkerArgs(["--app", "a.js", "--once", "all"]).jobs).toHaveLength(7);
   });
 
   it("names the flag that is wrong", () => {
