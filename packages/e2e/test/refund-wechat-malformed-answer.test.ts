@@ -5,26 +5,22 @@
 // number; once answers are sane the refund query books it (state 4), and the simulator's book
 // shows the buyer paid exactly once.
 import {
-  createPayBridgeContainer,
   MemoryRefundLedger,
   OutcomeUnknownError,
   type PaymentGateway,
   RefundService,
   RefundState,
-  registerProvider,
-  registerServiceProvider,
-  resolveGateway,
   UnexpectedAnswerError,
 } from "@paybridge/core";
-import {
-  ManualClock,
-  startWechatSandbox,
-  type WechatSandbox,
-  wechatMerchantConfig,
-} from "@paybridge/sandbox";
-import { WechatPayProvider } from "@paybridge/wechatpay";
+import { ManualClock, startWechatSandbox, type WechatSandbox } from "@paybridge/sandbox";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { paidWechatOrder, WECHAT_MERCHANT_ID, wechatConfig, wechatGateway } from "./support/wechat.js";
+import {
+  paidWechatOrder,
+  WECHAT_MERCHANT_ID,
+  wechatConfig,
+  wechatGateway,
+  wechatServiceProviderGateway,
+} from "./support/wechat.js";
 
 type Rewrite = { readonly remove?: readonly string[]; readonly set?: Readonly<Record<string, unknown>> };
 
@@ -185,18 +181,7 @@ describe("the same for a 服务商's sub-merchant (partner refund, same answer s
         { mchid: SP, appid: "wxsp0000000000004", keyMode: "public_key", subMerchants: [{ mchid: SUB }] },
       ],
     });
-    const container = createPayBridgeContainer();
-    registerProvider(container, WechatPayProvider);
-    registerServiceProvider(container, {
-      id: "wx-sp",
-      provider: WechatPayProvider.id,
-      config: {
-        ...wechatMerchantConfig(sandbox.merchant(SP), sandbox.origin),
-        allowLoopbackHttpNotify: true,
-      },
-      subMerchants: [{ id: "shop-a", config: { subMchid: SUB } }],
-    });
-    gateway = resolveGateway(container);
+    gateway = wechatServiceProviderGateway(sandbox, SP, [{ id: "shop-a", config: { subMchid: SUB } }]);
   });
   afterAll(async () => {
     await sandbox?.close();

@@ -4,27 +4,19 @@
 // orders, refunds or notifications, even with the same out_trade_no.
 import {
   ConflictError,
-  createPayBridgeContainer,
   MemoryRefundLedger,
   NotFoundError,
   type PaymentGateway,
   RefundService,
   RefundState,
-  registerProvider,
-  registerServiceProvider,
-  resolveGateway,
   SignatureError,
   silentLogger,
   TradeState,
 } from "@paybridge/core";
-import {
-  ManualClock,
-  startWechatSandbox,
-  type WechatSandbox,
-  wechatMerchantConfig,
-} from "@paybridge/sandbox";
-import { WechatPayPartnerProvider, WechatPayProvider } from "@paybridge/wechatpay";
+import { ManualClock, startWechatSandbox, type WechatSandbox } from "@paybridge/sandbox";
+import { WechatPayPartnerProvider } from "@paybridge/wechatpay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { wechatServiceProviderGateway } from "./support/wechat.js";
 
 const SP = "1900300001";
 const SUB_A = "1900300011";
@@ -59,21 +51,10 @@ describe("WeChat Pay service-provider mode against the sandbox", () => {
         },
       ],
     });
-    const container = createPayBridgeContainer();
-    registerProvider(container, WechatPayProvider);
-    registerServiceProvider(container, {
-      id: "wx-sp",
-      provider: WechatPayProvider.id,
-      config: {
-        ...wechatMerchantConfig(sandbox.merchant(SP), sandbox.origin),
-        allowLoopbackHttpNotify: true,
-      },
-      subMerchants: [
-        { id: "shop-a", config: { subMchid: SUB_A } },
-        { id: "shop-b", config: { subMchid: SUB_B, subAppid: SUB_B_APPID } },
-      ],
-    });
-    gateway = resolveGateway(container);
+    gateway = wechatServiceProviderGateway(sandbox, SP, [
+      { id: "shop-a", config: { subMchid: SUB_A } },
+      { id: "shop-b", config: { subMchid: SUB_B, subAppid: SUB_B_APPID } },
+    ]);
     refunds = new RefundService({
       gateway,
       ledger: new MemoryRefundLedger(),

@@ -3,6 +3,7 @@ import {
   type PaymentGateway,
   registerMerchant,
   registerProvider,
+  registerServiceProvider,
   resolveGateway,
 } from "@paybridge/core";
 import { type WechatSandbox, type WechatSandboxMerchant, wechatMerchantConfig } from "@paybridge/sandbox";
@@ -24,6 +25,26 @@ export function wechatGateway(
   const container = createPayBridgeContainer();
   registerProvider(container, WechatPayProvider);
   registerMerchant(container, { id: merchantId, provider: WechatPayProvider.id, config });
+  return resolveGateway(container);
+}
+
+/**
+ * A gateway with the real WechatPayProvider registered for sandbox service provider `spMchid`
+ * (registered as "wx-sp") and its sub-merchants, each under its own merchant id.
+ */
+export function wechatServiceProviderGateway(
+  sandbox: WechatSandbox,
+  spMchid: string,
+  subMerchants: readonly { id: string; config: { subMchid: string; subAppid?: string } }[],
+): PaymentGateway {
+  const container = createPayBridgeContainer();
+  registerProvider(container, WechatPayProvider);
+  registerServiceProvider(container, {
+    id: "wx-sp",
+    provider: WechatPayProvider.id,
+    config: wechatConfig(sandbox.merchant(spMchid), sandbox.origin),
+    subMerchants,
+  });
   return resolveGateway(container);
 }
 

@@ -1,8 +1,11 @@
+import { createVerify, generateKeyPairSync } from "node:crypto";
 import { AmountMismatchError, cny } from "@paybridge/core";
 import { describe, expect, it } from "vitest";
 import { wechatPayV3ConfigSchema } from "./config.js";
+import { signPayLines } from "./pay-client.js";
 import {
   assertRefundEcho,
+  fromV3Prepay,
   fromV3Refund,
   fromV3Transaction,
   parseV3Answer,
@@ -214,5 +217,80 @@ describe("v3 coupon amounts", () => {
         "m",
       ),
     ).toThrow(/amount\.discount_refund/);
+  });
+});
+
+describe("v3 prepay answers -> the buyer's client parameters (direct and partner alike)", () => {
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const ctx = (method: "jsapi" | "app" | "native" | "h5", returnUrl?: string) => ({
+    base: { provider: "wechatpay", merchantId: "m", outTradeNo: "ORDER0001", method },
+    appId: "wxd678efh567hg6787",
+    partnerId: "1900000109",
+    timeStamp: "1414561699",
+    nonceStr: "5K8264ILTKCH16CQ2502SI8ZNMTM67VS",
+    sign: (lines: readonly string[]) => signPayLines(privateKey, lines),
+    returnUrl,
+  });
+  const verifies = (lines: string[], signature: string | undefined) =>
+    createVerify("RSA-SHA256")
+      .update(`${lines.join("\n")}\n`)
+      .verify(publicKey, signature ?? "", "base64");
+
+  it("signs JSAPI's four lines and APP's four lines with the merchant key", () => {
+    const jsapi = fromV3Prepay(
+      "POST /v3/pay/transactions/jsapi",
+      { prepay_id: "wx201410272009395522657a690389285100" },
+      ctx("jsapi"),
+    );
+    expect(jsapi.providerReference).toBe("wx201410272009395522657a690389285100");
+    const p = (jsapi.action as { params: Record<string, string> }).params;
+    expect(p).toMatchObject({ package: "prepay_id=wx201410272009395522657a690389285100", signType: "RSA" });
+    expect(verifies([p.appId ?? "", p.timeStamp ?? "", p.nonceStr ?? "", p.package ?? ""], p.paySign)).toBe(
+      true,
+    );
+
+    const app = fromV3Prepay(
+      "POST /v3/pay/transactions/app",
+      { prepay_id: "WX1217752501201407033233368018" },
+      ctx("app"),
+    );
+    const a = (app.action as { params: Record<string, string> }).params;
+    expect(a).toMatchObject({
+      partnerid: "1900000109",
+      package: "Sign=WXPay",
+      prepayid: "WX1217752501201407033233368018",
+    });
+    expect(verifies([a.appid ?? "", a.timestamp ?? "", a.noncestr ?? "", a.prepayid ?? ""], a.sign)).toBe(
+      true,
+    );
+  });
+
+  it("passes code_url and h5_url on (with redirect_url) and refuses an answer without them, naming the field", () => {
+    expect(
+      fromV3Prepay("n", { code_url: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz" }, ctx("native")).action,
+    ).toEqual({
+      type: "qr_code",
+      content: "weixin://wxpay/bizpayurl?pr=p4lpSuKzz",
+    });
+    expect(
+      fromV3Prepay(
+        "h",
+        { h5_url: "https://wx.tenpay.com/checkmweb?prepay_id=wx1" },
+        ctx("h5", "https://m.example/r?a=1"),
+      ).action,
+    ).toEqual({
+      type: "redirect",
+      url: "https://wx.tenpay.com/checkmweb?prepay_id=wx1&redirect_url=https%3A%2F%2Fm.example%2Fr%3Fa%3D1",
+    });
+    for (const [method, answer, field] of [
+      ["jsapi", {}, "prepay_id"],
+      ["app", { prepay_id: 7 }, "prepay_id"],
+      ["native", { h5_url: "x" }, "code_url"],
+      ["h5", { h5_url: "" }, "h5_url"],
+    ] as const) {
+      expect(() => fromV3Prepay(`POST /v3/pay/transactions/${method}`, answer, ctx(method))).toThrow(
+        expect.objectContaining({ name: "UnexpectedAnswerError", field }),
+      );
+    }
   });
 });
