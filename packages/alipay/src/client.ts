@@ -1,3 +1,4 @@
+import { createPrivateKey, type KeyObject } from "node:crypto";
 import { type Clock, ConfigurationError, parseAnswer, SignatureError } from "@paybridge/core";
 import { AlipaySdk, type AlipaySdkConfig, ProxyAgent } from "alipay-sdk";
 import type { z } from "zod";
@@ -136,6 +137,12 @@ export class AlipayGatewayClient {
             )
           : undefined;
       this.sdk.certificates = this.certificates;
+      // alipay-sdk hands config.privateKey (the PEM text) to node:crypto's sign on every request,
+      // which parses it again each time; with OpenSSL 3 that parse costs more than the signature.
+      // node:crypto's sign takes a KeyObject wherever it takes a PEM, so the key is parsed once.
+      (this.sdk.config as { privateKey: string | KeyObject }).privateKey = createPrivateKey(
+        config.privateKey,
+      );
     } catch (err) {
       throw new ConfigurationError(
         `alipay: cannot load the keys or certificates: ${(err as Error).message}`,

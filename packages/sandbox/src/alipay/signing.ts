@@ -1,4 +1,5 @@
 import { createSign, createVerify } from "node:crypto";
+import { privateKeyObject, publicKeyObject } from "../shared/key-objects.js";
 
 /**
  * OpenAPI 2.0 signing (https://opendocs.alipay.com/common/02kf5q): take every parameter except
@@ -14,12 +15,14 @@ export function signContent(params: Readonly<Record<string, string>>, exclude: r
 }
 
 export function rsa2Sign(content: string, privateKeyPem: string): string {
-  return createSign("RSA-SHA256").update(content, "utf8").sign(privateKeyPem, "base64");
+  return createSign("RSA-SHA256").update(content, "utf8").sign(privateKeyObject(privateKeyPem), "base64");
 }
 
 export function rsa2Verify(content: string, signature: string, publicKeyPem: string): boolean {
   try {
-    return createVerify("RSA-SHA256").update(content, "utf8").verify(publicKeyPem, signature, "base64");
+    return createVerify("RSA-SHA256")
+      .update(content, "utf8")
+      .verify(publicKeyObject(publicKeyPem), signature, "base64");
   } catch {
     return false;
   }

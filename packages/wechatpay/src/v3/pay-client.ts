@@ -1,4 +1,4 @@
-import { createSign, type KeyObject } from "node:crypto";
+import { createPrivateKey, createSign, type KeyObject } from "node:crypto";
 import Pay from "wechatpay-node-v3";
 import type { LibOutput } from "./transport.js";
 import type { V3CodePayBody, V3OrderBody } from "./wire-types.js";
@@ -12,6 +12,19 @@ const API = "https://api.mch.weixin.qq.com";
  * verifies the answers).
  */
 export class WechatPayV3Client extends Pay {
+  private signingKey: KeyObject | undefined;
+
+  /**
+   * The library's SHA256withRSA over the same string, with the merchant key parsed once: the
+   * library hands node:crypto the PEM buffer, which OpenSSL 3 parses again on every request, and
+   * that parse cost more than the signature itself (about 2 of 3 ms on the bench machine).
+   */
+  override sha256WithRsa(data: string): string {
+    if (!this.privateKey) return super.sha256WithRsa(data);
+    this.signingKey ??= createPrivateKey(this.privateKey);
+    return createSign("RSA-SHA256").update(data).sign(this.signingKey, "base64");
+  }
+
   /**
    * 付款码支付, POST /v3/pay/transactions/codepay
    * (https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/code-pay.html).

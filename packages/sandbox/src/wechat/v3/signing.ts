@@ -1,4 +1,5 @@
 import { createSign, createVerify, randomBytes } from "node:crypto";
+import { privateKeyObject, publicKeyObject } from "../../shared/key-objects.js";
 import { WechatEngineError } from "../engine/errors.js";
 
 /**
@@ -8,12 +9,12 @@ import { WechatEngineError } from "../engine/errors.js";
 export const AUTH_SCHEME = "WECHATPAY2-SHA256-RSA2048";
 
 export function rsaSign(privateKey: string, message: string): string {
-  return createSign("RSA-SHA256").update(message).sign(privateKey, "base64");
+  return createSign("RSA-SHA256").update(message).sign(privateKeyObject(privateKey), "base64");
 }
 
 export function rsaVerify(publicKey: string, message: string, signature: string): boolean {
   try {
-    return createVerify("RSA-SHA256").update(message).verify(publicKey, signature, "base64");
+    return createVerify("RSA-SHA256").update(message).verify(publicKeyObject(publicKey), signature, "base64");
   } catch {
     return false;
   }
