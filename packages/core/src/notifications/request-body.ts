@@ -1,4 +1,3 @@
-import getRawBody from "raw-body";
 import { type FormFields, formBodyFrom } from "./form-body.js";
 
 /** A Node request as the framework hands it over (Express req, Koa ctx.req, Nest's Express req). */
@@ -50,6 +49,9 @@ export async function readNotificationBody(
     }
     return { kind: "unusable", reason: `raw body unavailable: ${hint}` };
   }
+  // Loaded here, not at import: raw-body (with iconv-lite) is needed only by a notification read
+  // from the stream, and importing @paybridge/core should not pay for it (issue 15, item 5).
+  const { default: getRawBody } = await import("raw-body");
   try {
     const length = req.headers["content-length"];
     const body = await getRawBody(req, {
