@@ -1,5 +1,4 @@
-import { RefundState, TradeState } from "@paybridge/core";
-import { beijingDay } from "./beijing-time.js";
+import { beijingDayRange, RefundState, TradeState } from "@paybridge/core";
 import type { BillRecord } from "./bill-record.js";
 import type { LedgerEntry, ReconcileLedgerPort } from "./ledger-port.js";
 import type { DayTotals, Difference, ReconcileResult } from "./reconcile-result.js";
@@ -33,7 +32,7 @@ function paymentStatesAgree(bill: number, ledger: number): boolean {
  * a line differing in both amount and state is reported as an amount mismatch (money first).
  */
 export async function reconcileDay(input: ReconcileInput): Promise<ReconcileResult> {
-  const { from, to } = beijingDay(input.date);
+  const { from, to } = beijingDayRange(input.date);
   const payments = new Map<string, number>();
   const refunds = new Map<string, number>();
   const refundOrder = new Map<string, string>();

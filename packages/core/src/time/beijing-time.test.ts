@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { UnknownStatusError } from "../errors/errors.js";
 import {
+  beijingDayRange,
   formatBeijingCompact,
   formatBeijingDashed,
   formatBeijingRfc3339,
@@ -47,5 +48,18 @@ describe("Beijing time, one function per wire format", () => {
 
   it.each(["20160230100000", "2016072515262", "2016-07-25 15:26:26"])("rejects compact %j", (text) => {
     expect(() => parseBeijingCompact(text, at("time_end"))).toThrow(/time_end/);
+  });
+});
+
+describe("beijingDayRange", () => {
+  it("is the Beijing day [00:00, next 00:00) as UTC instants", () => {
+    const { from, to } = beijingDayRange("2026-03-01");
+    expect(from.toISOString()).toBe("2026-02-28T16:00:00.000Z");
+    expect(to.toISOString()).toBe("2026-03-01T16:00:00.000Z");
+  });
+
+  it("refuses a malformed or rolled-over day", () => {
+    expect(() => beijingDayRange("2026-3-1")).toThrow(RangeError);
+    expect(() => beijingDayRange("2026-02-30")).toThrow(/not a real day/);
   });
 });

@@ -84,3 +84,19 @@ export function parseBeijingDashed(text: string, where: BeijingTimeField): Date 
     where,
   );
 }
+
+/**
+ * The Beijing calendar day [from, to) of a date "yyyy-MM-dd", as bills name their day
+ * (WeChat bill_date, https://pay.weixin.qq.com/doc/v3/merchant/4012556654; Alipay bill_date,
+ * https://opendocs.alipay.com/apis/api_15/alipay.data.dataservice.bill.downloadurl.query). Throws a RangeError for anything but a real day.
+ */
+export function beijingDayRange(date: string): { from: Date; to: Date } {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!m) throw new RangeError(`date must be yyyy-MM-dd, got ${JSON.stringify(date)}`);
+  const [y, mo, d] = m.slice(1, 4).map(Number) as [number, number, number];
+  const utc = Date.UTC(y, mo - 1, d) - BEIJING_OFFSET_MS;
+  const back = new Date(utc + BEIJING_OFFSET_MS);
+  if (back.getUTCFullYear() !== y || back.getUTCMonth() !== mo - 1 || back.getUTCDate() !== d)
+    throw new RangeError(`date is not a real day: ${date}`);
+  return { from: new Date(utc), to: new Date(utc + 86_400_000) };
+}

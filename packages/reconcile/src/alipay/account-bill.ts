@@ -1,9 +1,9 @@
 import type { Readable } from "node:stream";
 import { parse } from "csv-parse";
 import iconv from "iconv-lite";
-import { parseBeijingTime } from "../beijing-time.js";
 import { billYuanToFen } from "../bill-amount.js";
 import { BillFormatError } from "../bill-format-error.js";
+import { parseBillTime } from "../bill-time.js";
 import type { FundFlowRecord, FundFlowTotals } from "../fund-flow-record.js";
 
 const BILL = "Alipay fund bill";
@@ -160,7 +160,7 @@ function toRecord(cells: string[], at: Record<Column, number>, line: number): Fu
   return {
     provider: "alipay",
     line,
-    bookedAt: parseBeijingTime(get("time"), BILL, line, COLUMNS.time),
+    bookedAt: parseBillTime(get("time"), BILL, line, COLUMNS.time),
     flowNo,
     businessNo: get("businessNo"),
     merchantNo: get("merchantNo"),

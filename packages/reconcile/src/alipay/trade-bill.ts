@@ -2,10 +2,10 @@ import type { Readable } from "node:stream";
 import { RefundState, TradeState } from "@paybridge/core";
 import { parse } from "csv-parse";
 import iconv from "iconv-lite";
-import { parseBeijingTime } from "../beijing-time.js";
 import { billYuanToFen } from "../bill-amount.js";
 import { BillFormatError } from "../bill-format-error.js";
 import type { BillRecord, BillTotals } from "../bill-record.js";
+import { parseBillTime } from "../bill-time.js";
 import {
   ALIPAY_TRADE_COLUMNS,
   type AlipayTradeColumn,
@@ -148,7 +148,7 @@ function toRecord(cells: string[], at: Record<AlipayTradeColumn, number>, line: 
     providerTradeNo: get("tradeNo"),
     currency: "CNY" as const,
     feeFen: -billYuanToFen(get("fee"), BILL, line, ALIPAY_TRADE_COLUMNS.fee),
-    bookedAt: parseBeijingTime(get("finishedAt"), BILL, line, ALIPAY_TRADE_COLUMNS.finishedAt),
+    bookedAt: parseBillTime(get("finishedAt"), BILL, line, ALIPAY_TRADE_COLUMNS.finishedAt),
   };
   const kind = get("kind");
   if (kind === "交易") {

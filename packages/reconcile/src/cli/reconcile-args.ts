@@ -1,6 +1,5 @@
 import { parseArgs } from "node:util";
-import { ValidationError } from "@paybridge/core";
-import { beijingDay } from "../beijing-time.js";
+import { beijingDayRange, ValidationError } from "@paybridge/core";
 
 interface CommonArgs {
   readonly merchant: string;
@@ -57,7 +56,7 @@ export function parseReconcileArgs(argv: readonly string[]): ReconcileArgs {
   const merchant = need("merchant");
   const date = need("date");
   try {
-    beijingDay(date);
+    beijingDayRange(date);
   } catch {
     throw new ValidationError("date", `--date must be a day yyyy-MM-dd, got ${JSON.stringify(date)}`);
   }

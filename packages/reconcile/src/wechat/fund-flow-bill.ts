@@ -1,8 +1,8 @@
 import type { Readable } from "node:stream";
 import { parse } from "csv-parse";
-import { parseBeijingTime } from "../beijing-time.js";
 import { billYuanToFen } from "../bill-amount.js";
 import { BillFormatError } from "../bill-format-error.js";
+import { parseBillTime } from "../bill-time.js";
 import type { FundFlowRecord, FundFlowTotals } from "../fund-flow-record.js";
 
 const BILL = "WeChat fund-flow bill";
@@ -160,7 +160,7 @@ function toRecord(cells: string[], at: Record<Column, number>, line: number): Fu
   return {
     provider: "wechatpay",
     line,
-    bookedAt: parseBeijingTime(get("time"), BILL, line, "记账时间"),
+    bookedAt: parseBillTime(get("time"), BILL, line, "记账时间"),
     flowNo,
     businessNo: get("businessNo"),
     merchantNo: get("voucher"),

@@ -1,10 +1,10 @@
 import type { Readable } from "node:stream";
 import { isCurrency } from "@paybridge/core";
 import { parse } from "csv-parse";
-import { parseBeijingTime } from "../beijing-time.js";
 import { billYuanToFen } from "../bill-amount.js";
 import { BillFormatError } from "../bill-format-error.js";
 import type { BillRecord, BillTotals } from "../bill-record.js";
+import { parseBillTime } from "../bill-time.js";
 import {
   OPTIONAL_TRADE_BILL_COLUMNS,
   type OptionalTradeBillColumn,
@@ -172,7 +172,7 @@ function toRecord(
     providerTradeNo: get("transactionId"),
     currency,
     feeFen: billYuanToFen(get("fee"), bill, line, "手续费"),
-    bookedAt: parseBeijingTime(get("time"), bill, line, "交易时间"),
+    bookedAt: parseBillTime(get("time"), bill, line, "交易时间"),
   };
   if (status === "REFUND") {
     const refundStatus = get("refundStatus");
