@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { ProviderUnavailableError, parseInput } from "@paybridge/core";
+import { isBeijingDay, ProviderUnavailableError, parseInput } from "@paybridge/core";
 import { fetch } from "undici";
 import { z } from "zod";
 import type { AlipayGatewayClient } from "./client.js";
@@ -16,7 +16,7 @@ export const alipayBillRequestSchema = z.strictObject({
   billDate: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be a date yyyy-MM-dd (Beijing time)" })
-    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00+08:00`)), {
+    .refine(isBeijingDay, {
       error: "must be a real calendar date",
     }),
   /** trade: 业务账单 of payments and refunds; signcustomer: 账务账单 of balance movements. */

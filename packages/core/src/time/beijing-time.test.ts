@@ -5,6 +5,7 @@ import {
   formatBeijingCompact,
   formatBeijingDashed,
   formatBeijingRfc3339,
+  isBeijingDay,
   parseBeijingCompact,
   parseBeijingDashed,
 } from "./beijing-time.js";
@@ -61,5 +62,14 @@ describe("beijingDayRange", () => {
   it("refuses a malformed or rolled-over day", () => {
     expect(() => beijingDayRange("2026-3-1")).toThrow(RangeError);
     expect(() => beijingDayRange("2026-02-30")).toThrow(/not a real day/);
+  });
+});
+
+describe("isBeijingDay", () => {
+  it("accepts a real day and refuses a rolled-over or malformed one", () => {
+    expect(isBeijingDay("2024-02-29")).toBe(true);
+    expect(isBeijingDay("2026-02-29")).toBe(false);
+    expect(isBeijingDay("2026-02-30")).toBe(false);
+    expect(isBeijingDay("2026-2-1")).toBe(false);
   });
 });

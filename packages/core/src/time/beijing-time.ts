@@ -100,3 +100,13 @@ export function beijingDayRange(date: string): { from: Date; to: Date } {
     throw new RangeError(`date is not a real day: ${date}`);
   return { from: new Date(utc), to: new Date(utc + 86_400_000) };
 }
+
+/** True for a real day "yyyy-MM-dd" (2026-02-30 is not one). */
+export function isBeijingDay(date: string): boolean {
+  try {
+    beijingDayRange(date);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { parseInput, UnexpectedAnswerError } from "@paybridge/core";
+import { isBeijingDay, parseInput, UnexpectedAnswerError } from "@paybridge/core";
 import type Pay from "wechatpay-node-v3";
 import { z } from "zod";
 import { parseV3Answer } from "./transformers.js";
@@ -14,7 +14,7 @@ export const tradeBillRequestSchema = z.strictObject({
   billDate: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, { error: "must be a date yyyy-MM-dd (Beijing time)" })
-    .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00+08:00`)), {
+    .refine(isBeijingDay, {
       error: "must be a real calendar date",
     }),
   billType: z.enum(["ALL", "SUCCESS", "REFUND"]).default("ALL"),

@@ -1,18 +1,19 @@
-import { ConfigurationError } from "@paybridge/core";
+import { ConfigurationError, formatBeijingDashed } from "@paybridge/core";
 import { coreLedgerPort, providerTradeBill, reconcileDay } from "@paybridge/reconcile";
 import type { JobReport, RecoveryContext } from "../recovery-context.js";
 
 const DAY_MS = 86_400_000;
-const BEIJING_MS = 8 * 3_600_000;
 
-const beijingDate = (t: number) => new Date(t + BEIJING_MS).toISOString().slice(0, 10);
+/** "yyyy-MM-dd" and the hour of an instant in Beijing time, through core's one time module. */
+const beijingDate = (t: number) => formatBeijingDashed(new Date(t)).slice(0, 10);
+const beijingHourOf = (now: Date) => Number(formatBeijingDashed(now).slice(11, 13));
 
 /**
  * The Beijing bill days to reconcile at `now`, newest first: yesterday once its bill is generated
  * (from `readyAtHour` Beijing time), then `days - 1` days before it.
  */
 export function billDaysAt(now: Date, days: number, readyAtHour: number): string[] {
-  const beijingHour = new Date(now.getTime() + BEIJING_MS).getUTCHours();
+  const beijingHour = beijingHourOf(now);
   const newest = now.getTime() - (beijingHour >= readyAtHour ? 1 : 2) * DAY_MS;
   return Array.from({ length: days }, (_, i) => beijingDate(newest - i * DAY_MS));
 }
