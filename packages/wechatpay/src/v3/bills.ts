@@ -81,7 +81,7 @@ async function download(pay: Pay, api: string, data: unknown, gzip: boolean): Pr
 }
 
 /** 下载账单 answers the file itself; the transport hands it on as the response stream. */
-function fileStream(data: unknown): Readable {
+export function fileStream(data: unknown): Readable {
   if (data instanceof Readable) return data;
   throw new UnexpectedAnswerError(
     "GET /v3/billdownload/file",

@@ -3,6 +3,8 @@ export * from "./config.js";
 export * from "./errors.js";
 export * from "./key-store.js";
 export * from "./notify-url.js";
+export type { DecryptedBillPart, SubMerchantFundFlowBillRequest } from "./partner-bills.js";
+export { gcmDecryptStream } from "./partner-bills.js";
 export * from "./partner-config.js";
 export * from "./partner-identity.js";
 export * from "./partner-provider.js";

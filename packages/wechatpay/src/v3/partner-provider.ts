@@ -31,6 +31,7 @@ import {
   withPaymentRule,
 } from "@paybridge/core";
 import { WECHAT_REFUND_RULES } from "../shared/refund-rules.js";
+import type { DownloadedBill, TradeBillRequest } from "./bills.js";
 import { openV3Client, type V3Client } from "./client.js";
 import { closeOrRefusePaid } from "./close.js";
 import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
@@ -38,6 +39,13 @@ import { WECHAT_V3_PROVIDER } from "./errors.js";
 import { assertV3Method, v3FieldRules, v3MethodRule } from "./field-rules.js";
 import type { WechatPayKeyStore } from "./key-store.js";
 import { parseV3Notification, v3Acknowledge } from "./notification.js";
+import {
+  type DecryptedBillPart,
+  type PartnerBillSession,
+  partnerTradeBill,
+  type SubMerchantFundFlowBillRequest,
+  subMerchantFundFlowBill,
+} from "./partner-bills.js";
 import type { WechatPaySubMerchant } from "./partner-config.js";
 import {
   assertPartnerRefundIdentity,
@@ -111,6 +119,19 @@ export class WechatPayPartnerSession implements ServiceProviderSession<WechatPay
     return out.data;
   }
 
+  /**
+   * The trade bill of every sub-merchant of this service provider for one day (申请所有子商户交易账单:
+   * GET /v3/bill/tradebill without sub_mchid). A sub-merchant's own bill is its provider's tradeBill.
+   */
+  tradeBill(request: TradeBillRequest): Promise<DownloadedBill> {
+    return partnerTradeBill(this.billSession, undefined, request);
+  }
+
+  /** Signed GETs and the private key that partner bill downloads need (partner-bills.ts). */
+  get billSession(): PartnerBillSession {
+    return { call: (method, path) => this.call(method, path), merchantKey: this.client.merchantKey };
+  }
+
   /** RSA-SHA256 with the service provider's key, base64: the paySign / sign of 调起支付. */
   sign(lines: readonly string[]): string {
     return signPayLines(this.client.merchantKey, lines);
@@ -153,6 +174,11 @@ export class WechatPayPartnerProvider implements PaymentProvider {
       subAppid: subMerchant.subAppid,
     };
     concealProvider(this);
+  }
+
+  /** The service provider this sub-merchant is called through (its keys, and its all-sub-merchants bill). */
+  get serviceProvider(): WechatPayPartnerSession {
+    return this.session;
   }
 
   private get ids() {
@@ -260,6 +286,23 @@ export class WechatPayPartnerProvider implements PaymentProvider {
     const q = parseInput(listRefundsSchema, query, "listRefunds");
     this.fieldRules.outTradeNo(q.outTradeNo, "listRefunds.outTradeNo");
     throw unsupportedListRefunds();
+  }
+
+  /**
+   * This sub-merchant's trade bill of one day (GET /v3/bill/tradebill with sub_mchid): only its own
+   * orders and refunds. Check and parse it as a direct merchant's (verifiedBillStream).
+   */
+  tradeBill(request: TradeBillRequest): Promise<DownloadedBill> {
+    return partnerTradeBill(this.session.billSession, this.identity.subMchid, request);
+  }
+
+  /**
+   * This sub-merchant's fund-flow bill of one day and account (申请单个子商户资金账单), its parts
+   * decrypted in bill_sequence order; each part is checked with verifiedBillStream like any WeChat
+   * bill (verifiedBillParts in @paybridge/reconcile joins them).
+   */
+  subMerchantFundFlowBill(request: SubMerchantFundFlowBillRequest): Promise<DecryptedBillPart[]> {
+    return subMerchantFundFlowBill(this.session.billSession, this.identity.subMchid, request);
   }
 
   parseNotification(raw: RawNotification): Promise<NotificationEvent> {

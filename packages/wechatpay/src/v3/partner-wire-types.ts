@@ -56,3 +56,32 @@ export interface V3PartnerCloseBody {
   sp_mchid: string;
   sub_mchid: string;
 }
+
+/**
+ * 申请单个子商户资金账单 answer (GET /v3/bill/sub-merchant-fundflowbill,
+ * https://pay.weixin.qq.com/docs/partner/apis/partner-mini-program-payment/get-sub-mch-fund-flow-bill.html):
+ * download_bill_count and one entry per part of the file (a bill past about 16 GB uncompressed is
+ * split, the parts joined in bill_sequence order after decryption). Each part names its own
+ * download_url, the AES key it is encrypted with (encrypt_key: RSA-OAEP with the service provider's
+ * API certificate public key, base64), the GCM nonce, and the SHA1 of the plain part.
+ */
+export const v3SubMerchantFundFlowBillSchema = z
+  .looseObject({
+    download_bill_count: z.number().int().nonnegative(),
+    download_bill_list: z
+      .array(
+        z.looseObject({
+          bill_sequence: z.number().int().positive(),
+          download_url: z.string().url(),
+          encrypt_key: z.string().regex(/^[A-Za-z0-9+/]+={0,2}$/, { error: "must be base64" }),
+          hash_type: z.literal("SHA1"),
+          hash_value: z.string().regex(/^[0-9a-fA-F]{40}$/),
+          nonce: z.string().min(1),
+        }),
+      )
+      .default([]),
+  })
+  .refine((a) => a.download_bill_list.length === a.download_bill_count, {
+    error: "download_bill_list must hold download_bill_count entries",
+    path: ["download_bill_list"],
+  });

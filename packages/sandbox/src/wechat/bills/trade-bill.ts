@@ -34,6 +34,11 @@ export interface TradeBillInput {
   /** yyyy-MM-dd, Beijing time. */
   readonly billDate: string;
   readonly billType: TradeBillType;
+  /**
+   * A service provider's bill: `mchid` is the 服务商, printed as 商户号, and each row's order
+   * belongs to a sub-merchant, printed as 特约商户号 (empty on a direct merchant's bill).
+   */
+  readonly serviceProvider?: boolean;
 }
 
 export const beijingDate = (at: Date): string => formatBeijingDate(at);
@@ -41,7 +46,9 @@ const billTime = (at: Date): string => formatBeijingDashed(at);
 export const feeOf = (fen: number): number => Math.round((fen * SANDBOX_FEE_RATE_PER_10000) / 10_000);
 
 export function wechatTradeBill(input: TradeBillInput): string {
-  const byOutTradeNo = new Map(input.orders.map((o) => [o.outTradeNo, o]));
+  // Keyed by merchant too: two sub-merchants on one service provider's bill may reuse an out_trade_no.
+  const orderKey = (mchid: string, outTradeNo: string) => `${mchid}\u0000${outTradeNo}`;
+  const byOutTradeNo = new Map(input.orders.map((o) => [orderKey(o.mchid, o.outTradeNo), o]));
   const rows: string[][] = [];
   let settled = 0;
   let refunded = 0;
@@ -52,7 +59,7 @@ export function wechatTradeBill(input: TradeBillInput): string {
   const common = (o: Readonly<EngineOrder>) => [
     o.appid,
     input.mchid,
-    "",
+    input.serviceProvider ? o.mchid : "",
     "",
     o.transactionId ?? "",
     o.outTradeNo,
@@ -85,7 +92,7 @@ export function wechatTradeBill(input: TradeBillInput): string {
   if (input.billType !== "SUCCESS") {
     for (const r of input.refunds) {
       if (beijingDate(r.createdAt) !== input.billDate) continue;
-      const o = byOutTradeNo.get(r.outTradeNo);
+      const o = byOutTradeNo.get(orderKey(r.mchid, r.outTradeNo));
       if (!o) continue;
       // The fee WeChat gives back: the refund's share of the payment's fee, as a negative amount.
       const settlementTotal = orderMoney(o).settlementTotalFen;

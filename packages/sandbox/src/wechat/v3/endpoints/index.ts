@@ -14,6 +14,7 @@ import { queryByOutTradeNo } from "./query-by-out-trade-no.js";
 import { queryByTransactionId } from "./query-by-transaction-id.js";
 import { queryRefund } from "./query-refund.js";
 import { reverseOrder } from "./reverse.js";
+import { subMerchantFundFlowBill } from "./sub-merchant-fund-flow-bill.js";
 import { tradeBill } from "./trade-bill.js";
 
 /** The APIv3 endpoints the simulator answers; their path patterns are anchored and disjoint. */
@@ -35,6 +36,7 @@ export const ENDPOINTS: readonly Endpoint[] = [
   partnerCloseOrder,
   partnerQueryByOutTradeNo,
   partnerQueryByTransactionId,
+  subMerchantFundFlowBill,
 ];
 
 /**
