@@ -43,7 +43,7 @@ const orderNo = (i: number) => `BENCH${String(i).padStart(10, "0")}`;
 const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, "0")}`;
 
 /** The bill's text in chunks of lines, computed as it is read: the whole file never exists at once. */
-function* billChunks(rows: number): Generator<string> {
+export function* billChunks(rows: number): Generator<string> {
   yield `${HEADER}\r\n`;
   let total = 0;
   let fees = 0;
@@ -95,7 +95,7 @@ function* billChunks(rows: number): Generator<string> {
   yield `${[String(rows), yuan(total), "0.00", "0.00", yuan(fees), yuan(total), "0.00"].map((c) => `\`${c}`).join(",")}\r\n`;
 }
 
-function ledgerOf(rows: number): ReconcileLedgerPort {
+export function ledgerOf(rows: number): ReconcileLedgerPort {
   return {
     async *entries(): AsyncIterable<LedgerEntry> {
       for (let i = 0; i < rows; i++) {
@@ -105,7 +105,7 @@ function ledgerOf(rows: number): ReconcileLedgerPort {
   };
 }
 
-async function floorPass(rows: number): Promise<number> {
+export async function floorPass(rows: number): Promise<number> {
   const parser = Readable.from(billChunks(rows)).pipe(
     parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, relax_quotes: true }),
   );
@@ -114,7 +114,7 @@ async function floorPass(rows: number): Promise<number> {
   return records;
 }
 
-async function candidatePass(rows: number, sampleRss: () => void): Promise<number> {
+export async function candidatePass(rows: number, sampleRss: () => void): Promise<number> {
   const sampler = setInterval(sampleRss, 20);
   try {
     const result = await reconcileDay({

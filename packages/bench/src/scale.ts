@@ -50,7 +50,7 @@ export const FULL_SCALE: BenchScale = {
   manyMerchantOpsPerRound: 200_000,
   ledgerConcurrency: [1, 8, 64],
   reconcileRows: 1_000_000,
-  reconcileRounds: 3,
+  reconcileRounds: 5,
 };
 
 export const SMOKE_SCALE: BenchScale = {

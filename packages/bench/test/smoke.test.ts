@@ -7,6 +7,7 @@ import { benchManyMerchants } from "../src/many-merchants.js";
 import { benchMemory } from "../src/memory.js";
 import { benchNotificationIntake } from "../src/notification-intake.js";
 import type { RatioResult } from "../src/ratio.js";
+import { benchReconcile } from "../src/reconcile.js";
 import { renderReport } from "../src/report.js";
 import { SMOKE_SCALE, scaleFromEnv } from "../src/scale.js";
 import { benchWechatOverhead } from "../src/wechat-overhead.js";
@@ -80,6 +81,17 @@ describe("benchmark smoke run", () => {
       expect(Number.isFinite(row.floorRefundsPerSecond)).toBe(true);
       expectWellFormed(row.ratio, scale.ledgerRounds, 1);
     }
+    const reconcile = await benchReconcile(scale);
+    // Every row of the generated bill matched the ledger: the candidate reconciled what it timed.
+    expect(reconcile.rows).toBe(scale.reconcileRows);
+    expect(reconcile.matched).toBe(scale.reconcileRows);
+    expect(reconcile.ratios).toHaveLength(scale.reconcileRounds);
+    for (const v of [
+      reconcile.medianThroughputRatio,
+      reconcile.candidateRowsPerSec,
+      reconcile.floorRowsPerSec,
+    ])
+      expect(Number.isFinite(v) && v > 0).toBe(true);
     const table = renderReport({
       scale,
       date: new Date(),
@@ -88,6 +100,7 @@ describe("benchmark smoke run", () => {
       merchants,
       memory,
       ledger,
+      reconcile,
     });
     expect(table).toContain("WeChat refund + query");
     expect(table).toContain("Alipay refund + query");
@@ -96,7 +109,8 @@ describe("benchmark smoke run", () => {
     expect(table).toContain("Many merchants");
     expect(table).toContain("hand-written pg floor");
     expect(table).toContain("PGlite");
+    expect(table).toContain("Reconciliation");
     expect(table).not.toContain("NaN");
     expect(readDoc()).toBe(before);
-  }, 120_000);
+  }, 180_000);
 });

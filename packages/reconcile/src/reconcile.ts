@@ -64,21 +64,8 @@ export async function reconcileDay(input: ReconcileInput): Promise<ReconcileResu
     // settlement amounts (WeChat v3 订单金额 / 申请退款金额) is compared on those, so a 免充值
     // coupon, which lowers only the settlement amount, is not a difference.
     const billAmountFen = (r.kind === "payment" ? r.orderAmountFen : r.requestedFen) ?? r.amountFen;
-    const base = {
-      record: r.kind,
-      outTradeNo: r.outTradeNo,
-      outRefundNo: r.kind === "refund" ? r.outRefundNo : undefined,
-      billLine: r.line,
-      billAmountFen,
-      billState: r.state,
-    };
     if (packed === undefined) {
-      differences.push({
-        ...base,
-        kind: "missing_locally",
-        ledgerAmountFen: undefined,
-        ledgerState: undefined,
-      });
+      differences.push(billDifference(r, billAmountFen, "missing_locally", undefined, undefined));
       continue;
     }
     table.delete(key);
@@ -86,10 +73,11 @@ export async function reconcileDay(input: ReconcileInput): Promise<ReconcileResu
     const ledgerState = stateOf(packed);
     const statesAgree =
       r.kind === "payment" ? paymentStatesAgree(r.state, ledgerState) : r.state === ledgerState;
+    // A matched line allocates nothing: on a million-line day the differences are the exception.
     if (ledgerAmountFen !== billAmountFen)
-      differences.push({ ...base, kind: "amount_mismatch", ledgerAmountFen, ledgerState });
+      differences.push(billDifference(r, billAmountFen, "amount_mismatch", ledgerAmountFen, ledgerState));
     else if (!statesAgree)
-      differences.push({ ...base, kind: "state_mismatch", ledgerAmountFen, ledgerState });
+      differences.push(billDifference(r, billAmountFen, "state_mismatch", ledgerAmountFen, ledgerState));
     else matched += 1;
   }
   for (const [outTradeNo, packed] of payments)
@@ -106,6 +94,27 @@ export async function reconcileDay(input: ReconcileInput): Promise<ReconcileResu
     differences,
     bill: { ...bill, netFen: bill.paymentFen - bill.refundFen - bill.feeFen },
     ledger: totals(ledger),
+  };
+}
+
+function billDifference(
+  r: BillRecord,
+  billAmountFen: number,
+  kind: "missing_locally" | "amount_mismatch" | "state_mismatch",
+  ledgerAmountFen: number | undefined,
+  ledgerState: number | undefined,
+): Difference {
+  // Keys in the order the JSON report has always printed them.
+  return {
+    record: r.kind,
+    outTradeNo: r.outTradeNo,
+    outRefundNo: r.kind === "refund" ? r.outRefundNo : undefined,
+    billLine: r.line,
+    billAmountFen,
+    billState: r.state,
+    kind,
+    ledgerAmountFen,
+    ledgerState,
   };
 }
 

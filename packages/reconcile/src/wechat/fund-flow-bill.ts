@@ -4,6 +4,7 @@ import { billYuanToFen } from "../bill-amount.js";
 import { BillFormatError } from "../bill-format-error.js";
 import { parseBillTime } from "../bill-time.js";
 import type { FundFlowRecord, FundFlowTotals } from "../fund-flow-record.js";
+import { untickedRow } from "./backtick-cells.js";
 
 const BILL = "WeChat fund-flow bill";
 
@@ -70,7 +71,7 @@ export async function* parseWechatFundFlowBill(
     }
     if (summary !== undefined) throw new BillFormatError(BILL, line, "nothing may follow the summary row");
     if (summaryHeader !== undefined) {
-      summary = { line, cells: record.map((c) => unprefix(c, line)) };
+      summary = { line, cells: untickedRow(record, BILL, line) };
       continue;
     }
     if (record[0] === SUMMARY_FIRST) {
@@ -84,7 +85,7 @@ export async function* parseWechatFundFlowBill(
         `a detail row must have ${width} values like the header, got ${record.length}`,
       );
     }
-    const cells = record.map((c) => unprefix(c, line));
+    const cells = untickedRow(record, BILL, line);
     const row = toRecord(cells, at, line);
     const signed = row.direction === "income" ? row.amountFen : -row.amountFen;
     if (lastBalance !== undefined && lastBalance + signed !== row.balanceFen) {
@@ -124,16 +125,6 @@ export async function* parseWechatFundFlowBill(
     }
   }
   return totals;
-}
-
-function unprefix(cell: string, line: number): string {
-  if (cell.startsWith("`")) return cell.slice(1);
-  if (cell === "") return cell;
-  throw new BillFormatError(
-    BILL,
-    line,
-    `every value must start with "\`", got ${JSON.stringify(cell.slice(0, 40))}`,
-  );
 }
 
 function headerIndex(header: string[], line: number): Record<Column, number> {
