@@ -1,5 +1,6 @@
 // The in-person conformance suite (core testkit) for every provider whose capabilities list
-// "barcode": WeChat Pay APIv3 付款码 and Alipay 条码支付, each through its real SDK against the signed
+// "barcode": WeChat Pay APIv3 付款码 (a direct merchant, and a 服务商's sub-merchant on the partner
+// codepay) and Alipay 条码支付, each through its real SDK against the signed
 // sandbox on a clock 20x faster than real time, with the simulator's own book as the oracle.
 import { AlipayProvider } from "@paybridge/alipay";
 import {
@@ -13,7 +14,7 @@ import { runInPersonConformance } from "@paybridge/core/testkit";
 import { startAlipaySandbox, startWechatSandbox } from "@paybridge/sandbox";
 import { WechatPayProvider } from "@paybridge/wechatpay";
 import { speedClock } from "./support/speed-clock.js";
-import { WECHAT_MERCHANT_ID, wechatConfig } from "./support/wechat.js";
+import { WECHAT_MERCHANT_ID, wechatConfig, wechatServiceProviderGateway } from "./support/wechat.js";
 
 let codes = 0;
 const tail = () => {
@@ -62,6 +63,53 @@ runInPersonConformance({
         );
       },
       holdsMoney: async (outTradeNo) => sandbox.engine.peekOrder(outTradeNo)?.tradeState === "SUCCESS",
+      close: () => sandbox.close(),
+    };
+  },
+});
+
+runInPersonConformance({
+  name: "WeChat Pay APIv3 服务商付款码, a sub-merchant (wechatpay-node-v3)",
+  async setup() {
+    const clock = speedClock(20);
+    const sub = "1900500011";
+    const sandbox = await startWechatSandbox({
+      clock,
+      rateLimits: false,
+      autoRevokeMs: 10 * 60_000,
+      serviceProviders: [
+        {
+          mchid: "1900500001",
+          keyMode: "public_key",
+          subMerchants: [{ mchid: sub }, { mchid: "1900500012" }],
+        },
+      ],
+    });
+    const gateway = wechatServiceProviderGateway(
+      sandbox,
+      "1900500001",
+      [
+        { id: "sub-a", config: { subMchid: sub } },
+        { id: "sub-b", config: { subMchid: "1900500012" } },
+      ],
+      { clock: () => clock.now(), payments: new MemoryPaymentLedger() },
+    );
+    return {
+      provider: gateway.forMerchant("sub-a"),
+      paymentTemplate: template,
+      authCode: () => `1347${tail()}`,
+      planBuyer(authCode, buyer) {
+        sandbox.engine.planBuyer(
+          authCode,
+          buyer === "pays_after_password"
+            ? { kind: "pays_after", afterMs: 25_000 }
+            : buyer === "refused"
+              ? { kind: "refused", code: "NOT_ENOUGH" }
+              : { kind: buyer },
+        );
+      },
+      // The sub-merchant's own book: the simulator keeps its orders under its sub_mchid.
+      holdsMoney: async (outTradeNo) => sandbox.engine.peekOrder(outTradeNo, sub)?.tradeState === "SUCCESS",
       close: () => sandbox.close(),
     };
   },

@@ -1,5 +1,6 @@
 import {
   createPayBridgeContainer,
+  type PayBridgeContainerOptions,
   type PaymentGateway,
   registerMerchant,
   registerProvider,
@@ -36,8 +37,9 @@ export function wechatServiceProviderGateway(
   sandbox: WechatSandbox,
   spMchid: string,
   subMerchants: readonly { id: string; config: { subMchid: string; subAppid?: string } }[],
+  options: PayBridgeContainerOptions = {},
 ): PaymentGateway {
-  const container = createPayBridgeContainer();
+  const container = createPayBridgeContainer(options);
   registerProvider(container, WechatPayProvider);
   registerServiceProvider(container, {
     id: "wx-sp",

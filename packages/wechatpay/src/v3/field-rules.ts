@@ -19,31 +19,22 @@ export function v3FieldRules(config: Pick<WechatPayV3Config, "allowLoopbackHttpN
 }
 
 /**
- * The methods APIv3 (direct or partner) refuses, as a payment field rule: the gateway's capability
- * guard runs the field rules first, so the provider's own reason leads.
+ * APIv3's method rule, as a payment field rule (the gateway's capability guard runs the field
+ * rules first, so the provider's own reason leads): page is refused, and a barcode payment is held
+ * to WeChat's own rules (a 付款码, and the store scene_info needs). A direct merchant (codepay) and a
+ * service provider's sub-merchant (partner codepay) take barcode payments alike.
  */
-export function v3MethodRule(order: { method: string }, root: string): void {
+export function v3MethodRule(
+  order: { method: string; authCode?: string | undefined; store?: { id: string } | undefined },
+  root: string,
+): void {
   if (order.method === "page") {
     throw new ValidationError(
       `${root}.method`,
       `${root}.method: page is an Alipay method; WeChat Pay offers native (QR) for desktop pages`,
     );
   }
-  if (order.method === "barcode") {
-    throw new ValidationError(`${root}.method`, `${root}.method: barcode is not supported by this provider`);
-  }
-}
-
-/**
- * A direct merchant's method rule: page refused, and a barcode payment held to WeChat's own
- * rules (a 付款码, and the store scene_info needs); partner in-person payments are not offered.
- */
-export function v3DirectMethodRule(
-  order: { method: string; authCode?: string | undefined; store?: { id: string } | undefined },
-  root: string,
-): void {
   if (order.method === "barcode") wechatBarcodeRule(order, root);
-  else v3MethodRule(order, root);
 }
 
 /** The methods APIv3 offers, and the openid JSAPI and mini-program orders need (JSAPI下单 payer 必填). */
@@ -51,6 +42,10 @@ export function assertV3Method<T extends z.output<typeof createPaymentSchema>>(
   order: T,
 ): asserts order is T & { method: Exclude<T["method"], "page" | "barcode"> } {
   v3MethodRule(order, "payment");
+  // A barcode payment is not a 下单: the provider sends it to codepay before it gets here.
+  if (order.method === "barcode") {
+    throw new ValidationError("payment.method", "payment.method: barcode is paid through codepay, not 下单");
+  }
   if ((order.method === "jsapi" || order.method === "mini_program") && !order.payer?.openid) {
     throw new ValidationError(
       "payment.payer.openid",

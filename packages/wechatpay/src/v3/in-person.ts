@@ -1,4 +1,10 @@
-import { type InPersonSchedule, ValidationError } from "@paybridge/core";
+import {
+  type CreatePaymentResult,
+  type InPersonSchedule,
+  type TradeResult,
+  TradeState,
+  ValidationError,
+} from "@paybridge/core";
 
 /**
  * The password-wait loop of 付款码支付, as the merchant page prescribes
@@ -49,4 +55,47 @@ export function wechatBarcodeRule(
       `${root}.store: is required for a WeChat barcode payment (scene_info.store_info.out_id)`,
     );
   }
+}
+
+/**
+ * What a 撤销 left, direct or partner: its answer carries no state, so the order query says (REVOKED,
+ * 1; or REFUND when the reversal refunded a payment). When that query fails or still says unpaid,
+ * the reversal's own success stands: WeChat holds nothing after it ("如果此订单用户支付失败,微信支付
+ * 系统会将此订单关闭;如果用户支付成功,微信支付系统会将此订单资金退还给用户",
+ * https://pay.weixin.qq.com/docs/merchant/apis/code-payment-v3/direct/reverse.html and
+ * https://pay.weixin.qq.com/docs/partner/apis/partner-code-payment-v3/partner/partner-reverse.html).
+ */
+export async function tradeAfterReversal(
+  query: () => Promise<TradeResult>,
+  order: Pick<TradeResult, "provider" | "merchantId" | "outTradeNo"> & {
+    amount?: TradeResult["amount"] | undefined;
+  },
+): Promise<TradeResult> {
+  try {
+    const after = await query();
+    if (after.state !== TradeState.UNPAID) return after;
+  } catch {
+    // fall through to the reversal's answer
+  }
+  return {
+    provider: order.provider,
+    merchantId: order.merchantId,
+    outTradeNo: order.outTradeNo,
+    state: TradeState.CLOSED,
+    rawStatus: "REVOKED",
+    ...(order.amount ? { amount: order.amount } : {}),
+  };
+}
+
+/** The result of a barcode payment, direct or partner: the trade as the in-person loop ended it. */
+export function inPersonPaymentResult(
+  base: Pick<CreatePaymentResult, "provider" | "merchantId" | "outTradeNo">,
+  trade: TradeResult,
+): CreatePaymentResult {
+  return {
+    ...base,
+    method: "barcode",
+    ...(trade.providerTradeNo ? { providerReference: trade.providerTradeNo } : {}),
+    action: { type: "in_person", trade },
+  };
 }

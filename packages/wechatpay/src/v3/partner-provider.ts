@@ -23,11 +23,13 @@ import {
   type RefundRules,
   refundQuerySchema,
   refundRequestSchema,
+  runInPersonPayment,
   type ServiceProviderContext,
   type ServiceProviderSession,
   type TradeQuery,
   type TradeResult,
   tradeQuerySchema,
+  ValidationError,
   withPaymentRule,
 } from "@paybridge/core";
 import { WECHAT_REFUND_RULES } from "../shared/refund-rules.js";
@@ -37,6 +39,7 @@ import { closeOrRefusePaid } from "./close.js";
 import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
 import { WECHAT_V3_PROVIDER } from "./errors.js";
 import { assertV3Method, v3FieldRules, v3MethodRule } from "./field-rules.js";
+import { inPersonPaymentResult, tradeAfterReversal, WECHAT_IN_PERSON_SCHEDULE } from "./in-person.js";
 import type { WechatPayKeyStore } from "./key-store.js";
 import { parseV3Notification, v3Acknowledge } from "./notification.js";
 import {
@@ -52,10 +55,17 @@ import {
   assertPartnerTransactionIdentity,
   type V3PartnerIdentity,
 } from "./partner-identity.js";
-import { toV3PartnerOrderBody, toV3PartnerRefundBody } from "./partner-transformers.js";
+import {
+  toV3PartnerCodePayBody,
+  toV3PartnerOrderBody,
+  toV3PartnerRefundBody,
+} from "./partner-transformers.js";
 import {
   type V3PartnerCloseBody,
+  type V3PartnerReverseBody,
+  type V3PartnerTransaction,
   v3PartnerRefundNoticeSchema,
+  v3PartnerReverseAnswerSchema,
   v3PartnerTransactionNoticeSchema,
   v3PartnerTransactionSchema,
 } from "./partner-wire-types.js";
@@ -68,6 +78,10 @@ import {
   parseV3Answer,
 } from "./transformers.js";
 import { unsupportedListRefunds } from "./unsupported.js";
+import { v3CodePayHeadSchema } from "./wire-types.js";
+
+const PARTNER_CODEPAY = "POST /v3/pay/partner/transactions/codepay";
+const PARTNER_REVERSE = "POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/reverse";
 
 /** Where the library and WeChat's pages address every call; the transport sends it to the configured origin. */
 const API = "https://api.mch.weixin.qq.com";
@@ -147,7 +161,8 @@ export class WechatPayPartnerProvider implements PaymentProvider {
   readonly id = WECHAT_V3_PROVIDER;
   readonly merchantId: string;
   readonly capabilities: ProviderCapabilities = {
-    methods: ["jsapi", "mini_program", "native", "h5", "app"],
+    // barcode: 服务商付款码支付 (POST /v3/pay/partner/transactions/codepay) with 撤销.
+    methods: ["jsapi", "mini_program", "native", "h5", "app", "barcode"],
     listRefunds: false,
     partialRefund: true,
     // This instance is a 服务商's sub-merchant: the conformance suite's sub-merchant cases run for it.
@@ -158,6 +173,7 @@ export class WechatPayPartnerProvider implements PaymentProvider {
   readonly rateLimitAccount: string;
   readonly fieldRules: ProviderFieldRules;
   private readonly identity: V3PartnerIdentity;
+  private readonly clock: ProviderContext["clock"];
 
   constructor(
     private readonly session: WechatPayPartnerSession,
@@ -165,6 +181,7 @@ export class WechatPayPartnerProvider implements PaymentProvider {
     context: ProviderContext,
   ) {
     this.merchantId = context.merchantId;
+    this.clock = context.clock;
     this.rateLimitAccount = `service-provider:${session.serviceProviderId}`;
     this.fieldRules = withPaymentRule(v3FieldRules(session.config), v3MethodRule);
     this.identity = {
@@ -188,6 +205,7 @@ export class WechatPayPartnerProvider implements PaymentProvider {
   async createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult> {
     const order = parseInput(createPaymentSchema, input, "payment");
     this.fieldRules.payment(order, "payment");
+    if (order.method === "barcode") return this.payInPerson(order);
     assertV3Method(order);
     const body = toV3PartnerOrderBody(
       order,
@@ -235,7 +253,16 @@ export class WechatPayPartnerProvider implements PaymentProvider {
       v3PartnerTransactionSchema,
       await this.session.call("GET", path),
     );
-    const echo = { provider: this.id, operation: "query_order" };
+    this.assertOwnTransaction(wire, q, "query_order");
+    return fromV3Transaction(wire, this.merchantId);
+  }
+
+  /**
+   * The answer is about the order asked for, of this sub-merchant of this service provider: the
+   * order number (or transaction_id), sp_mchid, sub_mchid, sp_appid, and sub_appid when configured.
+   */
+  private assertOwnTransaction(wire: V3PartnerTransaction, q: TradeQuery, operation: string): void {
+    const echo = { provider: this.id, operation };
     if ("outTradeNo" in q) assertEcho("out_trade_no", q.outTradeNo, wire.out_trade_no, echo);
     else assertEcho("transaction_id", q.providerTradeNo, wire.transaction_id, echo);
     assertEcho("sp_mchid", this.identity.spMchid, wire.sp_mchid, echo);
@@ -243,7 +270,90 @@ export class WechatPayPartnerProvider implements PaymentProvider {
     assertEcho("sp_appid", this.identity.spAppid, wire.sp_appid, echo);
     if (this.identity.subAppid !== undefined)
       assertEcho("sub_appid", this.identity.subAppid, wire.sub_appid, echo);
-    return fromV3Transaction(wire, this.merchantId);
+  }
+
+  /**
+   * 服务商付款码支付 (POST /v3/pay/partner/transactions/codepay,
+   * https://pay.weixin.qq.com/docs/partner/apis/partner-code-payment-v3/partner/partner-code-pay.html)
+   * for this sub-merchant, then the direct page's password-wait loop (WECHAT_IN_PERSON_SCHEDULE) with
+   * the partner query and 撤销, on the injected clock: ends paid (3), reversed (1) or refused (2).
+   * The answer is read as the partner 查询订单 transaction (sp_mchid, sub_mchid ...), or trade_state
+   * USERPAYING alone while the buyer enters the password, as the direct codepay answers.
+   */
+  private async payInPerson(
+    order: ReturnType<typeof createPaymentSchema.parse>,
+  ): Promise<CreatePaymentResult> {
+    const { outTradeNo, authCode } = order;
+    // createPaymentSchema refuses a barcode payment without one; said again for the type.
+    if (authCode === undefined)
+      throw new ValidationError("payment.authCode", "payment.authCode: is required");
+    const ids = { spMchid: this.identity.spMchid, spAppid: this.identity.spAppid };
+    const base = { provider: this.id, merchantId: this.merchantId, outTradeNo };
+    const trade = await runInPersonPayment(
+      {
+        order: { ...base, amount: order.amount },
+        pay: async () => {
+          const body = toV3PartnerCodePayBody(order, authCode, ids, this.subMerchant);
+          const data = await this.session.call("POST", "/v3/pay/partner/transactions/codepay", body);
+          const head = parseV3Answer(PARTNER_CODEPAY, v3CodePayHeadSchema, data);
+          if (head.trade_state === "USERPAYING" && head.out_trade_no === undefined) {
+            return { kind: "paying", rawStatus: "USERPAYING" };
+          }
+          const wire = parseV3Answer(PARTNER_CODEPAY, v3PartnerTransactionSchema, data);
+          this.assertOwnTransaction(wire, { outTradeNo }, "codepay");
+          return { kind: "settled", trade: fromV3Transaction(wire, this.merchantId) };
+        },
+        query: () => this.queryPayment({ outTradeNo }),
+        reverse: () => this.reverseTrade(outTradeNo, order.amount),
+      },
+      WECHAT_IN_PERSON_SCHEDULE,
+      this.clock,
+    );
+    return inPersonPaymentResult(base, trade);
+  }
+
+  /**
+   * 服务商撤销 (https://pay.weixin.qq.com/docs/partner/apis/partner-code-payment-v3/partner/partner-reverse.html)
+   * of this sub-merchant's in-person payment: closes it if unpaid, refunds it in full if paid. Another
+   * sub-merchant's order of that number is not found (ORDER_NOT_EXIST). Throws a retryable error
+   * when its outcome is unknown: call it again.
+   */
+  async reversePayment(input: ClosePaymentInput): Promise<TradeResult> {
+    const { outTradeNo } = parseInput(closePaymentSchema, input, "reverse");
+    this.fieldRules.outTradeNo(outTradeNo, "reverse.outTradeNo");
+    return this.reverseTrade(outTradeNo, undefined);
+  }
+
+  private async reverseTrade(
+    outTradeNo: string,
+    amount: TradeResult["amount"] | undefined,
+  ): Promise<TradeResult> {
+    const body: V3PartnerReverseBody = {
+      sp_appid: this.identity.spAppid,
+      sp_mchid: this.identity.spMchid,
+      ...(this.identity.subAppid !== undefined ? { sub_appid: this.identity.subAppid } : {}),
+      sub_mchid: this.identity.subMchid,
+    };
+    const data = await this.session.call(
+      "POST",
+      `/v3/pay/partner/transactions/out-trade-no/${encodeURIComponent(outTradeNo)}/reverse`,
+      body,
+    );
+    const wire = parseV3Answer(PARTNER_REVERSE, v3PartnerReverseAnswerSchema, data);
+    // 服务商撤销 应答: sp_mchid, sub_mchid and out_trade_no 必填; sp_appid and sub_appid 选填.
+    const echo = { provider: this.id, operation: "reverse" };
+    assertEcho("out_trade_no", outTradeNo, wire.out_trade_no, echo);
+    assertEcho("sp_mchid", this.identity.spMchid, wire.sp_mchid, echo);
+    assertEcho("sub_mchid", this.identity.subMchid, wire.sub_mchid, echo);
+    assertEcho("sp_appid", this.identity.spAppid, wire.sp_appid, { ...echo, required: false });
+    if (this.identity.subAppid !== undefined)
+      assertEcho("sub_appid", this.identity.subAppid, wire.sub_appid, { ...echo, required: false });
+    return tradeAfterReversal(() => this.queryPayment({ outTradeNo }), {
+      provider: this.id,
+      merchantId: this.merchantId,
+      outTradeNo,
+      amount,
+    });
   }
 
   /** 关闭订单 (POST .../out-trade-no/{out_trade_no}/close with sp_mchid and sub_mchid, answered 204). */

@@ -1,7 +1,7 @@
 import type { CreatePaymentInput, RefundRequest } from "@paybridge/core";
 import type { WechatPaySubMerchant } from "./partner-config.js";
-import type { V3PartnerOrderBody, V3PartnerRefundBody } from "./partner-wire-types.js";
-import { toV3OrderBody, toV3RefundBody } from "./transformers.js";
+import type { V3PartnerCodePayBody, V3PartnerOrderBody, V3PartnerRefundBody } from "./partner-wire-types.js";
+import { toV3CodePayBody, toV3OrderBody, toV3RefundBody } from "./transformers.js";
 
 /** The service provider's ids an order is placed under (sp_mchid / sp_appid). */
 export interface PartnerIds {
@@ -46,4 +46,26 @@ export function toV3PartnerRefundBody(
   defaultNotifyUrl: string | undefined,
 ): V3PartnerRefundBody {
   return { sub_mchid: sub.subMchid, ...toV3RefundBody(request, defaultNotifyUrl) };
+}
+
+/**
+ * Body of 服务商付款码支付, POST /v3/pay/partner/transactions/codepay
+ * (https://pay.weixin.qq.com/docs/partner/apis/partner-code-payment-v3/partner/partner-code-pay.html):
+ * the direct codepay body (payer.auth_code, amount, scene_info) under sp_appid / sp_mchid /
+ * sub_mchid, and sub_appid when the sub-merchant has its own app. No notify_url: 付款码支付 sends
+ * no payment notification, the result is queried.
+ */
+export function toV3PartnerCodePayBody(
+  input: CreatePaymentInput,
+  authCode: string,
+  ids: PartnerIds,
+  sub: WechatPaySubMerchant,
+): V3PartnerCodePayBody {
+  return {
+    sp_appid: ids.spAppid,
+    sp_mchid: ids.spMchid,
+    ...(sub.subAppid !== undefined ? { sub_appid: sub.subAppid } : {}),
+    sub_mchid: sub.subMchid,
+    ...toV3CodePayBody(input, authCode),
+  };
 }

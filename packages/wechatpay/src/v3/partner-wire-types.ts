@@ -7,7 +7,7 @@
  * partner prepay and refund answers are the direct ones (wire-types.ts).
  */
 import { z } from "zod";
-import type { V3OrderBody, V3RefundBody } from "./wire-types.js";
+import type { V3CodePayBody, V3OrderBody, V3RefundBody } from "./wire-types.js";
 import { v3RefundNoticeFields, v3TransactionSchemas } from "./wire-types.js";
 
 const v3PartnerIds = {
@@ -85,3 +85,41 @@ export const v3SubMerchantFundFlowBillSchema = z
     error: "download_bill_list must hold download_bill_count entries",
     path: ["download_bill_list"],
   });
+
+/**
+ * Body of 服务商付款码支付, POST /v3/pay/partner/transactions/codepay
+ * (https://pay.weixin.qq.com/docs/partner/apis/partner-code-payment-v3/partner/partner-code-pay.html):
+ * sp_appid, sp_mchid, sub_mchid 必填, sub_appid 选填, then the direct body's description,
+ * out_trade_no, payer.auth_code, amount and scene_info (必填) without appid / mchid.
+ */
+export interface V3PartnerCodePayBody extends V3CodePayBody {
+  sp_appid: string;
+  sp_mchid: string;
+  sub_appid?: string;
+  sub_mchid: string;
+}
+
+/**
+ * Body of 服务商撤销, POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/reverse
+ * (https://pay.weixin.qq.com/docs/partner/apis/partner-code-payment-v3/partner/partner-reverse.html):
+ * sp_mchid and sub_mchid 必填, sp_appid and sub_appid 选填.
+ */
+export interface V3PartnerReverseBody {
+  sp_appid?: string;
+  sp_mchid: string;
+  sub_appid?: string;
+  sub_mchid: string;
+}
+
+/**
+ * 服务商撤销 answer (partner-reverse, above): sp_mchid, sub_mchid and out_trade_no 必填, sp_appid and
+ * sub_appid 选填. Like the direct answer it carries no state: the order query says what it left.
+ */
+export const v3PartnerReverseAnswerSchema = z.looseObject({
+  sp_appid: z.string().optional(),
+  sp_mchid: z.string().optional(),
+  sub_appid: z.string().optional(),
+  sub_mchid: z.string().optional(),
+  out_trade_no: z.string().optional(),
+});
+export type V3PartnerReverseAnswer = z.output<typeof v3PartnerReverseAnswerSchema>;

@@ -27,7 +27,6 @@ import {
   type ServiceProviderContext,
   type TradeQuery,
   type TradeResult,
-  TradeState,
   tradeQuerySchema,
   ValidationError,
   withPaymentRule,
@@ -44,8 +43,8 @@ import { openV3Client, type V3Client } from "./client.js";
 import { closeOrRefusePaid } from "./close.js";
 import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
 import { WECHAT_V3_PROVIDER } from "./errors.js";
-import { assertV3Method, v3DirectMethodRule, v3FieldRules } from "./field-rules.js";
-import { WECHAT_IN_PERSON_SCHEDULE } from "./in-person.js";
+import { assertV3Method, v3FieldRules, v3MethodRule } from "./field-rules.js";
+import { inPersonPaymentResult, tradeAfterReversal, WECHAT_IN_PERSON_SCHEDULE } from "./in-person.js";
 import type { WechatPayKeyStore } from "./key-store.js";
 import { parseV3Notification, v3Acknowledge } from "./notification.js";
 import { wechatNotifyUrlSchema } from "./notify-url.js";
@@ -112,7 +111,7 @@ export class WechatPayProvider implements PaymentProvider {
     this.clock = context.clock;
     // Printed (util.inspect, JSON.stringify) as its id and merchant only, never its keys.
     concealProvider(this);
-    this.fieldRules = withPaymentRule(v3FieldRules(this.config), v3DirectMethodRule);
+    this.fieldRules = withPaymentRule(v3FieldRules(this.config), v3MethodRule);
     const client = openV3Client(this.config, context.clock, context.logger);
     this.merchantKey = client.merchantKey;
     this.keys = client.keys;
@@ -205,14 +204,7 @@ export class WechatPayProvider implements PaymentProvider {
       WECHAT_IN_PERSON_SCHEDULE,
       this.clock,
     );
-    return {
-      provider: this.id,
-      merchantId: this.merchantId,
-      outTradeNo,
-      method: "barcode",
-      ...(trade.providerTradeNo ? { providerReference: trade.providerTradeNo } : {}),
-      action: { type: "in_person", trade },
-    };
+    return inPersonPaymentResult({ provider: this.id, merchantId: this.merchantId, outTradeNo }, trade);
   }
 
   /**
@@ -239,22 +231,12 @@ export class WechatPayProvider implements PaymentProvider {
     assertEcho("out_trade_no", outTradeNo, wire.out_trade_no, echo);
     assertEcho("mchid", this.config.mchid, wire.mchid, echo);
     assertEcho("appid", this.config.appid, wire.appid, { ...echo, required: false });
-    // The answer carries no state: the order query says what the reversal left (REVOKED). When
-    // that query fails, the reversal's own success stands: nothing is held after it.
-    try {
-      const after = await this.queryPayment({ outTradeNo });
-      if (after.state !== TradeState.UNPAID) return after;
-    } catch {
-      // fall through to the reversal's answer
-    }
-    return {
+    return tradeAfterReversal(() => this.queryPayment({ outTradeNo }), {
       provider: this.id,
       merchantId: this.merchantId,
       outTradeNo,
-      state: TradeState.CLOSED,
-      rawStatus: "REVOKED",
-      ...(amount ? { amount } : {}),
-    };
+      amount,
+    });
   }
 
   async refund(request: RefundRequest): Promise<RefundResult> {

@@ -7,9 +7,11 @@ import { createOrder } from "./create-order.js";
 import { createRefund } from "./create-refund.js";
 import { fundFlowBill } from "./fund-flow-bill.js";
 import { partnerCloseOrder } from "./partner-close-order.js";
+import { partnerCodePay } from "./partner-code-pay.js";
 import { partnerCreateOrder } from "./partner-create-order.js";
 import { partnerQueryByOutTradeNo } from "./partner-query-by-out-trade-no.js";
 import { partnerQueryByTransactionId } from "./partner-query-by-transaction-id.js";
+import { partnerReverseOrder } from "./partner-reverse.js";
 import { queryByOutTradeNo } from "./query-by-out-trade-no.js";
 import { queryByTransactionId } from "./query-by-transaction-id.js";
 import { queryRefund } from "./query-refund.js";
@@ -37,6 +39,8 @@ export const ENDPOINTS: readonly Endpoint[] = [
   partnerQueryByOutTradeNo,
   partnerQueryByTransactionId,
   subMerchantFundFlowBill,
+  partnerCodePay,
+  partnerReverseOrder,
 ];
 
 /**
