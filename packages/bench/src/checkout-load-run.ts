@@ -19,7 +19,7 @@ const CHANNELS = ["wechat_native", "alipay_qr"] as const;
 export interface CheckoutLoadOptions {
   /** Checkouts started at once per round (the issue: 200). */
   readonly concurrency: number;
-  /** How often a buyer's page asks the shop for the checkout's status, ms. */
+  /** How often a buyer's page asks the shop for the checkout's status, ms (the cashier page: 1000). */
   readonly pollMs?: number;
   /** A checkout not paid by then counts as failed, ms. */
   readonly deadlineMs?: number;
@@ -36,8 +36,17 @@ export interface RoundResult {
   /** Slowest single shop request (a provider call happens inside open and the first paid poll), ms. */
   readonly requestP99Ms: number;
   readonly requestMaxMs: number;
+  /** Slowest request of each kind: open (two provider calls), sandbox-pay, status poll (the first paid one closes the other payment). */
+  readonly phaseMaxMs: Readonly<Record<Phase, number>>;
+  /** Shop requests sent in the round, polls included. */
+  readonly requests: number;
   readonly wallMs: number;
 }
+
+export type Phase = "open" | "pay" | "poll";
+
+/** How often the cashier page asks for the checkout's status (public/cashier/main.js: setInterval 1000). */
+export const CASHIER_POLL_MS = 1000;
 
 /** The providers' client timeouts the demo runs with (their config defaults). */
 export function providerTimeouts(): { wechatMs: number; alipayMs: number } {
@@ -55,9 +64,10 @@ export function percentile(values: readonly number[], p: number): number {
 
 class ShopClient {
   readonly requestMs: number[] = [];
+  readonly phaseMaxMs: Record<Phase, number> = { open: 0, pay: 0, poll: 0 };
   constructor(private readonly origin: string) {}
 
-  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+  async call<T>(phase: Phase, method: string, path: string, body?: unknown): Promise<T> {
     const start = performance.now();
     const res = await fetch(`${this.origin}${path}`, {
       method,
@@ -68,7 +78,9 @@ class ShopClient {
       body: body === undefined ? null : JSON.stringify(body),
     });
     const text = await res.text();
-    this.requestMs.push(performance.now() - start);
+    const took = performance.now() - start;
+    this.requestMs.push(took);
+    this.phaseMaxMs[phase] = Math.max(this.phaseMaxMs[phase], took);
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text.slice(0, 200)}`);
     return JSON.parse(text) as T;
   }
@@ -76,13 +88,13 @@ class ShopClient {
 
 async function oneCheckout(shop: ShopClient, i: number, pollMs: number, deadlineMs: number): Promise<number> {
   const start = performance.now();
-  const { id } = await shop.call<{ id: string }>("POST", "/api/checkout", {
+  const { id } = await shop.call<{ id: string }>("open", "POST", "/api/checkout", {
     description: `负载测试 ${i}`,
     amountYuan: `${1 + (i % 50)}.${String(i % 100).padStart(2, "0")}`,
   });
-  await shop.call("POST", `/api/checkout/${id}/sandbox-pay`, { channel: CHANNELS[i % 2] });
+  await shop.call("pay", "POST", `/api/checkout/${id}/sandbox-pay`, { channel: CHANNELS[i % 2] });
   for (;;) {
-    const { status } = await shop.call<{ status: string }>("GET", `/api/checkout/${id}`);
+    const { status } = await shop.call<{ status: string }>("poll", "GET", `/api/checkout/${id}`);
     if (status === "paid") return performance.now() - start;
     if (status !== "pending") throw new Error(`checkout ${id} ended ${status}`);
     if (performance.now() - start > deadlineMs)
@@ -94,7 +106,7 @@ async function oneCheckout(shop: ShopClient, i: number, pollMs: number, deadline
 /** One round: `concurrency` checkouts started at once against the running demo server. */
 export async function checkoutRound(origin: string, options: CheckoutLoadOptions): Promise<RoundResult> {
   const shop = new ShopClient(origin);
-  const pollMs = options.pollMs ?? 100;
+  const pollMs = options.pollMs ?? CASHIER_POLL_MS;
   const deadlineMs = options.deadlineMs ?? 30_000;
   const start = performance.now();
   const outcomes = await Promise.allSettled(
@@ -115,6 +127,8 @@ export async function checkoutRound(origin: string, options: CheckoutLoadOptions
     p99Ms: percentile(times, 99),
     requestP99Ms: percentile(shop.requestMs, 99),
     requestMaxMs: Math.max(...shop.requestMs),
+    phaseMaxMs: { ...shop.phaseMaxMs },
+    requests: shop.requestMs.length,
     wallMs,
   };
 }

@@ -2,64 +2,132 @@
  * `pnpm --filter @paybridge/bench run checkout-load`: starts the demo server (shop + both
  * simulators, as `pnpm demo:serve`) in a child process and drives rounds of concurrent checkouts
  * through the shop over HTTP (see checkout-load-run.ts). Prints each round's failures and p50 / p99
- * against the providers' timeouts. LOAD_CONCURRENCY (200), LOAD_ROUNDS (5); LOAD_PROFILE=1 runs
- * the server under `node --cpu-prof` and prints where its CPU went.
+ * against the providers' timeouts, with the machine's load average (the bench machine is shared,
+ * and a figure means little without it). LOAD_CONCURRENCY (200), LOAD_ROUNDS (5), LOAD_POLL_MS
+ * (the cashier page's 1000), LOAD_LEDGER (the demo's --ledger, memory or pglite). LOAD_PROFILE=1
+ * runs the server under `node --cpu-prof` and prints where its CPU went. LOAD_BASELINE_DEMO=
+ * path/to/main.js also runs a demo server from another build (an older checkout's
+ * packages/checkout-demo/dist/main.js) and alternates rounds between the two, so both meet the same
+ * neighbours on a shared machine.
  */
 import { mkdtempSync, readdirSync } from "node:fs";
-import { loadavg, tmpdir } from "node:os";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { checkoutRound, providerTimeouts, type RoundResult } from "./checkout-load-run.js";
+import { CASHIER_POLL_MS, checkoutRound, providerTimeouts, type RoundResult } from "./checkout-load-run.js";
 import { summarizeCpuProfile } from "./cpu-profile.js";
-import { startDemoServer } from "./demo-server.js";
+import { type DemoServer, startDemoServer } from "./demo-server.js";
 import { median } from "./ratio.js";
 
 const concurrency = Number(process.env.LOAD_CONCURRENCY ?? 200);
 const rounds = Number(process.env.LOAD_ROUNDS ?? 5);
+const pollMs = Number(process.env.LOAD_POLL_MS ?? CASHIER_POLL_MS);
+const ledger = process.env.LOAD_LEDGER ?? "memory";
+const baselineMain = process.env.LOAD_BASELINE_DEMO;
 const profileDir =
   process.env.LOAD_PROFILE === "1" ? mkdtempSync(join(tmpdir(), "checkout-load-")) : undefined;
 const ms = (v: number) => `${Math.round(v).toLocaleString("en-US")} ms`;
 const load = () =>
-  loadavg()
+  `load average ${loadavg()
     .map((l) => l.toFixed(2))
-    .join(" ");
+    .join(" ")} on ${availableParallelism()} cores`;
+const startLoad = load();
 
-const server = await startDemoServer(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : []);
 const timeouts = providerTimeouts();
 const budget = Math.min(timeouts.wechatMs, timeouts.alipayMs);
+
+/** A demo server under test: this build, or (LOAD_BASELINE_DEMO) another build's main.js, rounds interleaved. */
+interface Target {
+  readonly name: string;
+  readonly server: DemoServer;
+  readonly results: RoundResult[];
+  /** Server CPU per round, ms: every thread, and the main thread alone. */
+  readonly cpu: { process: number; main: number }[];
+}
+/** CPU per checkout: what a round costs the server whatever the neighbours do to its latency. */
+const perCheckout = (cpuMs: number, r: RoundResult) => `${(cpuMs / r.checkouts).toFixed(1)} ms/checkout`;
+const targets: Target[] = [
+  {
+    name: "this build",
+    server: await startDemoServer(profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [], [
+      `--ledger=${ledger}`,
+    ]),
+    results: [],
+    cpu: [],
+  },
+];
+if (baselineMain) {
+  targets.push({
+    name: `baseline ${baselineMain}`,
+    server: await startDemoServer([], [], baselineMain),
+    results: [],
+    cpu: [],
+  });
+}
 process.stdout.write(
-  `checkout load: ${rounds} rounds x ${concurrency} concurrent checkouts against ${server.origin}\n` +
-    `provider timeouts: WeChat Pay ${ms(timeouts.wechatMs)}, Alipay ${ms(timeouts.alipayMs)}\n`,
+  `checkout load: ${rounds} rounds x ${concurrency} concurrent checkouts, status polled every ${ms(pollMs)}, ` +
+    `${ledger} ledger\n` +
+    `provider timeouts: WeChat Pay ${ms(timeouts.wechatMs)}, Alipay ${ms(timeouts.alipayMs)}\n` +
+    `machine before the run: ${startLoad}\n` +
+    (baselineMain ? "rounds alternate between this build and the baseline, which goes first in turn\n" : ""),
 );
-const results: RoundResult[] = [];
 try {
   for (let round = 1; round <= rounds; round++) {
-    const r = await checkoutRound(server.origin, { concurrency });
-    results.push(r);
-    process.stdout.write(
-      `round ${round}: failures ${r.failures}/${r.checkouts}, checkout p50 ${ms(r.p50Ms)} p99 ${ms(r.p99Ms)}, ` +
-        `slowest shop requests p99 ${ms(r.requestP99Ms)} max ${ms(r.requestMaxMs)}, round ${ms(r.wallMs)} ` +
-        `(load ${load()})\n`,
-    );
-    for (const e of r.errors) process.stdout.write(`  ${e}\n`);
+    const order = round % 2 === 1 ? targets : [...targets].reverse();
+    for (const t of order) {
+      const before = t.server.cpu();
+      const r = await checkoutRound(t.server.origin, { concurrency, pollMs });
+      const after = t.server.cpu();
+      const cpu =
+        before && after
+          ? { process: after.processMs - before.processMs, main: after.mainThreadMs - before.mainThreadMs }
+          : undefined;
+      t.results.push(r);
+      if (cpu) t.cpu.push(cpu);
+      process.stdout.write(
+        `round ${round}${targets.length > 1 ? ` ${t.name}` : ""}: failures ${r.failures}/${r.checkouts}, ` +
+          `checkout p50 ${ms(r.p50Ms)} p99 ${ms(r.p99Ms)}, ` +
+          `shop requests ${r.requests} p99 ${ms(r.requestP99Ms)} max ${ms(r.requestMaxMs)} ` +
+          `(open ${ms(r.phaseMaxMs.open)}, pay ${ms(r.phaseMaxMs.pay)}, poll ${ms(r.phaseMaxMs.poll)}), ` +
+          `round ${ms(r.wallMs)}${cpu ? `, server CPU ${perCheckout(cpu.process, r)} (main thread ${perCheckout(cpu.main, r)})` : ""} ` +
+          `(${load()})\n`,
+      );
+      for (const e of r.errors) process.stdout.write(`  ${e}\n`);
+    }
   }
 } finally {
-  await server.stop();
+  await Promise.all(targets.map((t) => t.server.stop()));
 }
-const failures = results.reduce((n, r) => n + r.failures, 0);
-const p99 = median(results.map((r) => r.p99Ms));
-const requestMax = Math.max(...results.map((r) => r.requestMaxMs));
-process.stdout.write(
-  `total: failures ${failures}/${rounds * concurrency}; median of round p50 ${ms(median(results.map((r) => r.p50Ms)))}, ` +
-    `median of round p99 ${ms(p99)}; slowest shop request ${ms(requestMax)} against the smaller provider timeout ` +
-    `${ms(budget)}: ${failures === 0 && requestMax < budget ? "met" : "missed"}\n`,
-);
+for (const { name, results, cpu } of targets) {
+  const failures = results.reduce((n, r) => n + r.failures, 0);
+  const requestMax = Math.max(...results.map((r) => r.requestMaxMs));
+  process.stdout.write(
+    `total${targets.length > 1 ? ` ${name}` : ""}: failures ${failures}/${rounds * concurrency}; ` +
+      `median of round p50 ${ms(median(results.map((r) => r.p50Ms)))}, median of round p99 ${ms(median(results.map((r) => r.p99Ms)))}; ` +
+      `shop request p99 median ${ms(median(results.map((r) => r.requestP99Ms)))}, slowest ${ms(requestMax)} ` +
+      `against the smaller provider timeout ${ms(budget)}: ${failures === 0 && requestMax < budget ? "met" : "missed"}` +
+      (cpu.length > 0
+        ? `; server CPU per checkout median ${(median(cpu.map((c) => c.process)) / concurrency).toFixed(1)} ms ` +
+          `(rounds ${cpu.map((c) => (c.process / concurrency).toFixed(1)).join(" ")}), main thread ` +
+          `${(median(cpu.map((c) => c.main)) / concurrency).toFixed(1)} ms (rounds ${cpu.map((c) => (c.main / concurrency).toFixed(1)).join(" ")})`
+        : "") +
+      "\n",
+  );
+}
+process.stdout.write(`machine after the run: ${load()}\n`);
 if (profileDir) {
-  const file = readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile"));
-  if (file) {
-    const s = summarizeCpuProfile(join(profileDir, file));
+  // node --cpu-prof writes one profile per thread: CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile,
+  // thread 0 the main thread (the shop and the simulators' HTTP), the others the signing workers.
+  const files = readdirSync(profileDir)
+    .filter((f) => f.endsWith(".cpuprofile"))
+    .map((f) => ({ f, thread: Number(f.split(".").at(-3)) }))
+    .sort((a, b) => a.thread - b.thread);
+  for (const { f, thread } of files) {
+    const s = summarizeCpuProfile(join(profileDir, f));
     process.stdout.write(
-      `\ndemo server CPU profile ${join(profileDir, file)}: ${ms(s.sampledMs)} sampled, busy ${(s.busy * 100).toFixed(1)}%\n`,
+      `\ndemo server ${thread === 0 ? "main thread" : `worker thread ${thread}`} CPU profile ${join(profileDir, f)}: ` +
+        `${ms(s.sampledMs)} sampled, busy ${(s.busy * 100).toFixed(1)}%\n`,
     );
+    if (thread !== 0) continue;
     for (const c of s.categories) process.stdout.write(`  ${(c.share * 100).toFixed(1)}%  ${c.name}\n`);
     process.stdout.write("  top self time:\n");
     for (const c of s.topSelf) process.stdout.write(`  ${(c.share * 100).toFixed(1)}%  ${c.name}\n`);

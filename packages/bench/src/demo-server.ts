@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** The demo server (shop + WeChat Pay and Alipay simulators) running in a child process. */
@@ -7,16 +8,40 @@ export interface DemoServer {
   readonly origin: string;
   /** Stops it (SIGTERM: the demo closes the shop, the simulators and PGlite, then exits). */
   stop(): Promise<void>;
+  /**
+   * CPU the server has used so far, ms (user + system, from /proc): all its threads, and its main
+   * thread alone (the event loop the shop shares with the simulators). Undefined off Linux.
+   */
+  cpu(): { processMs: number; mainThreadMs: number } | undefined;
+}
+
+/** USER_HZ: /proc reports CPU times in these ticks, 100 a second on Linux (sysconf(_SC_CLK_TCK)). */
+const TICKS_PER_SECOND = 100;
+
+/** utime + stime of a /proc/.../stat line, ms (fields 14 and 15, counted after the parenthesised name). */
+function statCpuMs(path: string): number | undefined {
+  try {
+    const stat = readFileSync(path, "utf8");
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
 }
 
 const DEMO_MAIN = fileURLToPath(new URL("../../checkout-demo/dist/main.js", import.meta.url));
 
 /**
  * Starts `pnpm demo:serve`'s process (packages/checkout-demo/dist/main.js --serve) on a free
- * loopback port, with extra node flags (for example `--cpu-prof`), and waits for its first line.
+ * loopback port, with extra node flags (for example `--cpu-prof`) and demo arguments (for example
+ * `--ledger=pglite`), and waits for its first line. `main` runs another build's demo instead.
  */
-export async function startDemoServer(nodeFlags: readonly string[] = []): Promise<DemoServer> {
-  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, DEMO_MAIN, "--serve"], {
+export async function startDemoServer(
+  nodeFlags: readonly string[] = [],
+  demoArgs: readonly string[] = [],
+  main: string = DEMO_MAIN,
+): Promise<DemoServer> {
+  const child: ChildProcess = spawn(process.execPath, [...nodeFlags, main, "--serve", ...demoArgs], {
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -35,6 +60,12 @@ export async function startDemoServer(nodeFlags: readonly string[] = []): Promis
     async stop() {
       child.kill("SIGTERM");
       await exited;
+    },
+    cpu() {
+      const processMs = statCpuMs(`/proc/${child.pid}/stat`);
+      // The main thread's id is the process id.
+      const mainThreadMs = statCpuMs(`/proc/${child.pid}/task/${child.pid}/stat`);
+      return processMs === undefined || mainThreadMs === undefined ? undefined : { processMs, mainThreadMs };
     },
   };
 }

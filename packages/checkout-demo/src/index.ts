@@ -6,4 +6,4 @@ export { CONTENT_SECURITY_POLICY } from "./http/security.js";
 export { OrderBook, type ShopOrder } from "./order-book.js";
 export { formatReport } from "./report.js";
 export { runScenario } from "./scenario.js";
-export { MERCHANTS, startWorld, type World } from "./world.js";
+export { type DemoLedger, MERCHANTS, startWorld, type World } from "./world.js";

@@ -2,17 +2,23 @@ import type { AddressInfo } from "node:net";
 import { buildApp } from "./app.js";
 import { formatReport } from "./report.js";
 import { runScenario } from "./scenario.js";
-import { startWorld } from "./world.js";
+import { type DemoLedger, startWorld } from "./world.js";
 
 /**
  * `pnpm demo`: starts the WeChat Pay and Alipay simulators and the shop on loopback, runs the
  * scripted scenario, prints the unified states and exits. `--serve` keeps everything running for
- * the cashier page.
+ * the cashier page. `--ledger=pglite` books on PostgresRefundLedger over embedded PGlite instead of
+ * core's in-memory ledger.
  */
 async function main(argv: readonly string[]): Promise<number> {
   const serve = argv.includes("--serve");
   const portArg = argv.find((a) => a.startsWith("--port="));
   const port = portArg ? Number(portArg.slice("--port=".length)) : 0;
+  const ledgerArg = argv.find((a) => a.startsWith("--ledger="))?.slice("--ledger=".length) ?? "memory";
+  if (ledgerArg !== "memory" && ledgerArg !== "pglite") {
+    throw new Error(`--ledger must be memory or pglite, not ${JSON.stringify(ledgerArg)}`);
+  }
+  const ledger: DemoLedger = ledgerArg;
   // The shop listens first, so the simulators know where to send notifications.
   const listening = await import("node:http").then(({ createServer }) => {
     const probe = createServer();
@@ -24,7 +30,7 @@ async function main(argv: readonly string[]): Promise<number> {
     );
   });
   const origin = `http://127.0.0.1:${listening}`;
-  const world = await startWorld({ notifyOrigin: origin });
+  const world = await startWorld({ notifyOrigin: origin, ledger });
   const app = await buildApp(world);
   await app.listen({ host: "127.0.0.1", port: listening });
   console.log(`PayBridge checkout demo on ${origin}`);

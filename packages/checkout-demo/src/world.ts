@@ -2,8 +2,10 @@ import { AlipayProvider } from "@paybridge/alipay";
 import {
   type Clock,
   createPayBridgeContainer,
+  MemoryRefundLedger,
   NotificationIntake,
   type PaymentGateway,
+  type RefundLedger,
   RefundService,
   registerMerchant,
   registerProvider,
@@ -51,23 +53,46 @@ export interface WorldOptions {
   readonly notifyOrigin: string;
   /** The console token; a fresh random one when omitted. */
   readonly consoleToken?: string;
+  /** Where orders and refunds are booked (see DemoLedger); "memory" when omitted. */
+  readonly ledger?: DemoLedger;
+}
+
+/**
+ * The demo's ledger. "memory" is core's MemoryRefundLedger, the default: the demo is one process
+ * and keeps nothing across restarts, and under load (200 checkouts at once, the checkout-load
+ * bench) an in-memory PGlite took 14-17% of the server's CPU and 3-4 s of its start-up for a
+ * database that was thrown away at exit. "pglite" runs the same on PostgresRefundLedger over
+ * embedded PGlite, the SQL ledger a backend runs on PostgreSQL (`--ledger=pglite`).
+ */
+export type DemoLedger = "memory" | "pglite";
+
+async function openLedger(kind: DemoLedger): Promise<{ ledger: RefundLedger; close(): Promise<void> }> {
+  if (kind === "memory") return { ledger: new MemoryRefundLedger(), close: async () => {} };
+  const db: SqlClient = await openPglite();
+  await migrate(db);
+  return { ledger: new PostgresRefundLedger(db), close: () => db.close() };
 }
 
 /**
  * Starts the simulators on loopback and wires PayBridge to them exactly as a backend would wire it
  * to production: one container, providers registered once, a router by the buyer's client, a
- * durable ledger (PGlite here; PostgresRefundLedger on a server in production).
+ * refund ledger (in memory or on PGlite here, see DemoLedger; PostgresRefundLedger on a server in
+ * production).
  */
-export async function startWorld({ notifyOrigin, consoleToken }: WorldOptions): Promise<World> {
+export async function startWorld({ notifyOrigin, consoleToken, ledger: kind }: WorldOptions): Promise<World> {
   const wechatClock = new OffsetClock();
+  // The simulators share the shop's process, and so its event loop: each signs its answers on a
+  // worker thread of its own, which under load (checkout-load: 200 checkouts at once) took about
+  // half the RSA signing, the largest single cost, off the shop's loop.
   // Refunds settle after 1.5 s of sandbox time, so the scripted run shows PROCESSING -> SUCCESS.
   const wechat = await startWechatSandbox({
     allowLoopbackHttpNotify: true,
     clock: wechatClock,
     refundDelayMs: 1500,
     merchants: [{ keyMode: "public_key" }],
+    signingThreads: 1,
   });
-  const alipay = await startAlipaySandbox();
+  const alipay = await startAlipaySandbox({ signingThreads: 1 });
   const cloudPay = new CloudPaySimulator({ engine: wechat.engine });
   const m = wechat.merchant();
 
@@ -93,9 +118,8 @@ export async function startWorld({ notifyOrigin, consoleToken }: WorldOptions): 
   registerMerchant(container, { id: MERCHANTS.alipay, provider: "alipay", config: alipay.merchantConfig() });
   const gateway = resolveGateway(container);
 
-  const db: SqlClient = await openPglite();
-  await migrate(db);
-  const ledger = new PostgresRefundLedger(db);
+  const store = await openLedger(kind ?? "memory");
+  const ledger = store.ledger;
   const clock: Clock = () => wechatClock.now();
   const refunds = new RefundService({
     gateway,
@@ -128,7 +152,7 @@ export async function startWorld({ notifyOrigin, consoleToken }: WorldOptions): 
     async close() {
       cloudPay.close();
       await Promise.all([wechat.close(), alipay.close()]);
-      await db.close();
+      await store.close();
     },
   };
 }

@@ -1,10 +1,18 @@
 import type { AddressInfo } from "node:net";
-import { buildApp, formatReport, runScenario, startWorld, type World } from "@paybridge/checkout-demo";
+import {
+  buildApp,
+  type DemoLedger,
+  formatReport,
+  runScenario,
+  startWorld,
+  type World,
+} from "@paybridge/checkout-demo";
 import type { FastifyInstance } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-// The README's demo command runs this scenario; here its outcome is asserted state by state.
-describe("checkout demo scenario", () => {
+// The README's demo command runs this scenario (on the memory ledger, its default; --ledger=pglite
+// books on PostgresRefundLedger over PGlite); here its outcome is asserted state by state, on both.
+describe.each<DemoLedger>(["memory", "pglite"])("checkout demo scenario on the %s ledger", (ledger) => {
   let world: World;
   let app: FastifyInstance;
   let rows: Awaited<ReturnType<typeof runScenario>>;
@@ -18,7 +26,7 @@ describe("checkout demo scenario", () => {
     );
     await new Promise((r) => probe.close(r));
     const origin = `http://127.0.0.1:${port}`;
-    world = await startWorld({ notifyOrigin: origin });
+    world = await startWorld({ notifyOrigin: origin, ledger });
     app = await buildApp(world);
     await app.listen({ host: "127.0.0.1", port });
     rows = await runScenario(world, origin, { step: (s) => steps.push(s) });

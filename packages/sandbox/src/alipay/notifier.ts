@@ -6,11 +6,12 @@ import {
   nextDeliveryMode,
   pickDeliveryMode,
 } from "../shared/delivery-mode.js";
+import { type AnswerSigner, inlineSigner } from "../shared/sign-pool.js";
 import { formatYuan } from "../shared/yuan.js";
 import { formatBeijing } from "./clock.js";
 import { fundChannels, tradeAmounts } from "./discounts.js";
 import type { LedgerEvent, SandboxTrade } from "./ledger.js";
-import { notifySignContent, rsa2Sign } from "./signing.js";
+import { notifySignContent } from "./signing.js";
 
 /**
  * Retry schedule of asynchronous notifications: Alipay resends until the merchant answers the
@@ -63,6 +64,8 @@ export interface NotifierOptions extends DeliveryMode {
    * with the key current when it is sent, so a retry after a rotation is signed with the new key.
    */
   signingKey(): string;
+  /** Signs each attempt (a worker pool under load); on the event loop when omitted. */
+  readonly signer?: AnswerSigner;
   readonly clock: SandboxClock;
   /** Only loopback addresses are contacted unless this is set. */
   readonly allowNonLoopback: boolean;
@@ -180,7 +183,10 @@ export class AlipayNotifier {
       auth_app_id: this.options.authAppId ?? this.options.appId,
       ...delivery.fields,
     };
-    params.sign = rsa2Sign(notifySignContent(params), this.options.signingKey());
+    params.sign = await (this.options.signer ?? inlineSigner).sign(
+      this.options.signingKey(),
+      notifySignContent(params),
+    );
     params.sign_type = "RSA2";
     const body = new URLSearchParams(params).toString();
     const headers = { "content-type": "application/x-www-form-urlencoded; charset=utf-8" };

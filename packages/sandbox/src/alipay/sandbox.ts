@@ -4,6 +4,7 @@ import { type AnswerRewrite, AnswerRewriteQueue } from "../shared/answer-rewrite
 import { OffsetClock, type SandboxClock } from "../shared/clock.js";
 import type { DeliveryMode } from "../shared/delivery-mode.js";
 import { generateRsaKeyPair, type RsaKeyPair } from "../shared/rsa.js";
+import { answerSigner } from "../shared/sign-pool.js";
 import { AlipayBillDesk } from "./bills/bill-desk.js";
 import { type AlipayCertificates, createAlipayCertificates } from "./certificates.js";
 import type { AlipayPayOptions } from "./discounts.js";
@@ -61,6 +62,12 @@ export interface AlipaySandboxOptions {
    * covers the escaped bytes, so only a client that verifies the exact bytes it received passes.
    */
   readonly escapeSlashes?: boolean;
+  /**
+   * Worker threads that sign answers and notifications (default 0: on the event loop). A simulator
+   * in the same process as the app under test (the checkout demo) turns them on, so its signing
+   * does not hold the app's event loop under load.
+   */
+  readonly signingThreads?: number;
   /**
    * Answer a done refund's query without refund_status, as older products did (default false: the
    * current https://opendocs.alipay.com/open/02ekfl answers refund_status REFUND_SUCCESS).
@@ -176,7 +183,9 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
   const faults = new FaultQueue();
   const keyRing = new AlipayKeyRing(alipayKeys, certificates);
   const rewrites = new AnswerRewriteQueue();
+  const signer = answerSigner(options.signingThreads);
   const notifier = new AlipayNotifier({
+    signer,
     appId,
     authAppId: options.authorization?.authAppId,
     sellerId,
@@ -261,6 +270,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
       rewrites,
       clock,
       escapeSlashes: options.escapeSlashes ?? true,
+      signer,
       refundQueryOmitsStatus: options.refundQueryOmitsStatus ?? false,
       refundQuerySettleMs: options.refundQuerySettleMs ?? 0,
       origin: () => origin,
@@ -345,6 +355,7 @@ export async function startAlipaySandbox(options: AlipaySandboxOptions = {}): Pr
       for (const release of [...held]) release();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      await signer.close();
     },
   };
 }

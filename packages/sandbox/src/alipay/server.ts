@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AnswerRewriteQueue } from "../shared/answer-rewrite.js";
 import type { SandboxClock } from "../shared/clock.js";
 import { type DeliveryMode, pickDeliveryMode } from "../shared/delivery-mode.js";
+import type { AnswerSigner } from "../shared/sign-pool.js";
 import { formatYuan } from "../shared/yuan.js";
 import { assertAppAuthToken } from "./app-auth.js";
 import type { AlipayBillDesk } from "./bills/bill-desk.js";
@@ -28,7 +29,7 @@ import {
   openClientTrade,
 } from "./methods/index.js";
 import type { AlipayNotifier } from "./notifier.js";
-import { notifySignContent, rsa2Sign, signedAnswer } from "./signing.js";
+import { notifySignContent, rsa2Sign, signedAnswerWith } from "./signing.js";
 import { type RegisteredApp, verifyRequest } from "./verify-request.js";
 
 export interface GatewayDeps {
@@ -49,6 +50,8 @@ export interface GatewayDeps {
   readonly clock: SandboxClock;
   /** Write "/" as "\/" in answers, as the live gateway does. */
   readonly escapeSlashes: boolean;
+  /** Signs the API's answers (a worker pool under load); on the event loop when omitted. */
+  readonly signer?: AnswerSigner;
   /** Refund-query answers without refund_status, as older products' did. */
   readonly refundQueryOmitsStatus: boolean;
   readonly refundQuerySettleMs: number;
@@ -147,24 +150,18 @@ async function gateway(
 ) {
   const method = params.method ?? "";
   const responseKey = method ? `${method.replaceAll(".", "_")}_response` : "error_response";
-  const answer = (response: GatewayResponse, fault?: AlipayFault) => {
+  const answer = async (response: GatewayResponse, fault?: AlipayFault) => {
     // A forged answer names an SN Alipay never issued and is signed with a key not Alipay's.
     const signer = fault?.kind === "unknown_cert_sn" ? deps.keyRing.forgery() : deps.keyRing.current;
-    send(
-      res,
-      200,
-      JSON_TYPE,
-      signedAnswer(
-        responseKey,
-        method ? deps.rewrites.apply(method, response) : response,
-        signer.privateKey,
-        signer.certSn,
-        {
-          corruptSignature: fault?.kind === "bad_signature",
-          escapeSlashes: deps.escapeSlashes,
-        },
-      ),
+    const body = await signedAnswerWith(
+      responseKey,
+      method ? deps.rewrites.apply(method, response) : response,
+      signer.privateKey,
+      signer.certSn,
+      { corruptSignature: fault?.kind === "bad_signature", escapeSlashes: deps.escapeSlashes },
+      deps.signer,
     );
+    send(res, 200, JSON_TYPE, body);
   };
 
   if (isClientPayMethod(method)) {
@@ -231,7 +228,7 @@ async function gateway(
       res.socket?.destroy();
       return;
     }
-    answer(response, fault);
+    await answer(response, fault);
   } catch (err) {
     if (err instanceof GatewayFailure) return answer(err.response);
     throw err;

@@ -1,6 +1,7 @@
 import { createServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { AnswerRewriteQueue } from "../../shared/answer-rewrite.js";
+import { answerSigner } from "../../shared/sign-pool.js";
 import { WechatBillDesk } from "../bills/bill-desk.js";
 import { type WechatEngineOptions, WechatMerchantEngine } from "../engine/engine.js";
 import { WechatEngineError, WechatTransportFault } from "../engine/errors.js";
@@ -29,7 +30,7 @@ import {
   type WechatSandboxSubMerchant,
 } from "./partner/index.js";
 import { renderRefundNotice, renderTransaction } from "./render.js";
-import { parseAuthorization, signedHeaders } from "./signing.js";
+import { parseAuthorization, signedHeadersWith } from "./signing.js";
 
 export interface WechatSandboxOptions extends WechatEngineOptions {
   /** Merchants to create; one merchant in platform-certificate mode when omitted. */
@@ -59,6 +60,12 @@ export interface WechatSandboxOptions extends WechatEngineOptions {
    * demos that receive notifications on a local http server turn it on explicitly.
    */
   readonly allowLoopbackHttpNotify?: boolean;
+  /**
+   * Worker threads that sign the API's answers (default 0: on the event loop). A simulator in the
+   * same process as the app under test (the checkout demo) turns them on, so its signing does not
+   * hold the app's event loop under load. Notifications are still signed when they are built.
+   */
+  readonly signingThreads?: number;
 }
 
 /** A service provider (服务商): a merchant whose keys sign partner calls for its sub-merchants. */
@@ -151,6 +158,7 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
   // Answers a test asked to go out "for something else" or without a field (control.rewriteAnswer).
   const rewrites = new AnswerRewriteQueue<WechatOperation>();
   const held = new Set<ServerResponse>();
+  const signing = answerSigner(options.signingThreads);
   const control = createControl(
     engine,
     notifier,
@@ -287,23 +295,34 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
     merchant: WechatSandboxMerchant | undefined,
     requestSerial: string | undefined,
   ): void {
+    const requestId = `sandbox-${requests}`;
     if (reply.file) {
-      res.writeHead(reply.status, {
-        "Content-Type": "application/octet-stream",
-        "Request-ID": `sandbox-${requests}`,
-      });
+      res.writeHead(reply.status, { "Content-Type": "application/octet-stream", "Request-ID": requestId });
       res.end(reply.file);
       return;
     }
     const body = reply.body === undefined ? "" : JSON.stringify(reply.body);
     const signer = keys.answerSigner(merchant, requestSerial);
-    const headers: Record<string, string> = {
+    const base: Record<string, string> = {
       ...(body ? { "Content-Type": "application/json; charset=utf-8" } : {}),
-      "Request-ID": `sandbox-${requests}`,
-      ...(reply.signed === false ? {} : signedHeaders(signer, body, wireNow())),
+      "Request-ID": requestId,
     };
-    res.writeHead(reply.status, headers);
-    res.end(body);
+    if (reply.signed === false) {
+      res.writeHead(reply.status, base);
+      res.end(body);
+      return;
+    }
+    signedHeadersWith(signer, body, wireNow(), signing).then(
+      (signed) => {
+        res.writeHead(reply.status, { ...base, ...signed });
+        res.end(body);
+      },
+      (error: unknown) => {
+        // A signer that failed leaves nothing to sign with: answer as WeChat does when it fails, unsigned 500.
+        res.writeHead(500, { "Content-Type": "application/json; charset=utf-8", "Request-ID": requestId });
+        res.end(JSON.stringify({ code: "SYSTEM_ERROR", message: String(error) }));
+      },
+    );
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -343,6 +362,7 @@ export async function startWechatSandbox(options: WechatSandboxOptions = {}): Pr
     async close() {
       clearInterval(settle);
       notifier.close();
+      await signing.close();
       for (const res of held) res.socket?.destroy();
       held.clear();
       server.closeAllConnections();

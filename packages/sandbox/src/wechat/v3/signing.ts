@@ -1,5 +1,6 @@
-import { createSign, createVerify, randomBytes } from "node:crypto";
-import { privateKeyObject, publicKeyObject } from "../../shared/key-objects.js";
+import { createVerify, randomBytes } from "node:crypto";
+import { publicKeyObject } from "../../shared/key-objects.js";
+import { type AnswerSigner, inlineSigner, sha256WithRsaSign } from "../../shared/sign-pool.js";
 import { WechatEngineError } from "../engine/errors.js";
 
 /**
@@ -9,7 +10,7 @@ import { WechatEngineError } from "../engine/errors.js";
 export const AUTH_SCHEME = "WECHATPAY2-SHA256-RSA2048";
 
 export function rsaSign(privateKey: string, message: string): string {
-  return createSign("RSA-SHA256").update(message).sign(privateKeyObject(privateKey), "base64");
+  return sha256WithRsaSign(privateKey, message);
 }
 
 export function rsaVerify(publicKey: string, message: string, signature: string): boolean {
@@ -77,10 +78,37 @@ export interface ResponseSigner {
 export function signedHeaders(signer: ResponseSigner, body: string, nowMs: number): Record<string, string> {
   const timestamp = Math.floor(nowMs / 1000).toString();
   const nonce = randomBytes(16).toString("hex").toUpperCase();
+  return wechatpayHeaders(
+    signer,
+    timestamp,
+    nonce,
+    rsaSign(signer.privateKey, responseMessage(timestamp, nonce, body)),
+  );
+}
+
+/** signedHeaders with the signature made by `by` (a worker pool under load), for answers. */
+export async function signedHeadersWith(
+  signer: ResponseSigner,
+  body: string,
+  nowMs: number,
+  by: AnswerSigner = inlineSigner,
+): Promise<Record<string, string>> {
+  const timestamp = Math.floor(nowMs / 1000).toString();
+  const nonce = randomBytes(16).toString("hex").toUpperCase();
+  const signature = await by.sign(signer.privateKey, responseMessage(timestamp, nonce, body));
+  return wechatpayHeaders(signer, timestamp, nonce, signature);
+}
+
+function wechatpayHeaders(
+  signer: ResponseSigner,
+  timestamp: string,
+  nonce: string,
+  signature: string,
+): Record<string, string> {
   return {
     "Wechatpay-Timestamp": timestamp,
     "Wechatpay-Nonce": nonce,
-    "Wechatpay-Signature": rsaSign(signer.privateKey, responseMessage(timestamp, nonce, body)),
+    "Wechatpay-Signature": signature,
     "Wechatpay-Serial": signer.serial,
     "Wechatpay-Signature-Type": AUTH_SCHEME,
   };
