@@ -1,4 +1,4 @@
-import { PGlite } from "@electric-sql/pglite";
+import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { type RefundLedger, RefundService, RefundState } from "@paybridge/core";
 import {
   createScratchSchema,
@@ -75,15 +75,35 @@ function countingPool(url: string, counter: Counter): pg.Pool {
   return pool;
 }
 
-/** PGlite with its statements counted; its transaction() sends BEGIN and COMMIT itself. */
+/**
+ * PGlite with its statements counted; its transaction() sends BEGIN and COMMIT itself. exec() is
+ * passed through, as pgliteClient runs its parameterised statements there (PREPARE once per
+ * statement text, not counted: a one-time cost like a driver's parse; then EXECUTE each time).
+ */
 function countingPglite(db: PGlite, counter: Counter): PgliteDatabase {
-  const counted = (q: PgliteQueryable, autocommit: boolean): PgliteQueryable => ({
+  /** Whether each prepared statement only reads (an EXECUTE of it outside a transaction commits nothing). */
+  const reads = new Map<string, boolean>();
+  const counted = (q: PGlite | Transaction, autocommit: boolean): PgliteQueryable => ({
     async query<Row>(text: string, params?: unknown[]) {
       counter.statements += 1;
       if (autocommit && !isRead(text)) counter.commits += 1;
       const result = await q.query<Row>(text, params);
       counter.rows += result.rows.length;
       return result;
+    },
+    async exec(text: string) {
+      const results = await q.exec(text);
+      const prepare = /^\s*PREPARE\s+(\w+)\s+AS\s+([\s\S]*)$/i.exec(text);
+      if (prepare) {
+        reads.set(prepare[1] as string, isRead(prepare[2] as string));
+        return results;
+      }
+      counter.statements += 1;
+      const executed = /^\s*EXECUTE\s+(\w+)/i.exec(text)?.[1];
+      const read = executed !== undefined ? reads.get(executed) === true : isRead(text);
+      if (autocommit && !read) counter.commits += 1;
+      for (const r of results) counter.rows += r.rows.length;
+      return results;
     },
   });
   return {

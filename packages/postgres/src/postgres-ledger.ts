@@ -13,13 +13,14 @@ import {
   type NewLedgerOrder,
   NotFoundError,
   parseLedgerOrder,
+  policyForOrder,
   type RefundLedger,
-  type RefundPolicy,
   RefundRuleError,
   RefundState,
   type RefundTotals,
   type RefundUpdate,
   type ReserveOutcome,
+  type ReservePolicy,
   type ReserveRefundInput,
   refundEvent,
   sameOrder,
@@ -176,39 +177,67 @@ export class PostgresRefundLedger implements RefundLedger {
     return rows[0] ? toOrder(rows[0]) : undefined;
   }
 
-  async reserveRefund(input: ReserveRefundInput, policy: RefundPolicy, now: Date): Promise<ReserveOutcome> {
+  async reserveRefund(
+    input: ReserveRefundInput,
+    reservePolicy: ReservePolicy,
+    now: Date,
+  ): Promise<ReserveOutcome> {
     const begun = input.markFirstAttempt === true && input.initialState === RefundState.CONFIRMED;
     return this.db.transaction(async (tx) => {
       const order = await this.lockOrder(tx, input.outTradeNo);
       if (!order) throw new NotFoundError(`order ${input.outTradeNo} is not in the refund ledger`);
+      const policy = policyForOrder(reservePolicy, order);
       // After the lock: this statement's snapshot holds every refund committed before it was taken.
       const { totals, existing } = await this.totalsAndExisting(tx, input.outTradeNo, input.outRefundNo);
       const decision = decideReserveFromTotals(order, totals, existing, input, policy, now);
-      if (decision.kind === "existing") return { refund: decision.refund, created: false };
+      if (decision.kind === "existing") return { refund: decision.refund, created: false, order };
+      const refund: LedgerRefund = {
+        outRefundNo: input.outRefundNo,
+        outTradeNo: input.outTradeNo,
+        provider: order.provider,
+        merchantId: order.merchantId,
+        currency: input.currency,
+        amountFen: input.amountFen,
+        state: input.initialState,
+        rawStatus: undefined,
+        providerRefundId: undefined,
+        reason: input.reason,
+        attempts: begun ? 1 : 0,
+        createdAt: now,
+        updatedAt: now,
+        submittedAt: begun ? now : undefined,
+        successAt: undefined,
+        lastError: undefined,
+        outcomeUnknown: false,
+        recoveryFailures: 0,
+        retryAt: undefined,
+      };
+      // The row is exactly `refund` (the other columns take their defaults: false, 0, NULL), so
+      // only the key comes back: it says whether this statement inserted it.
       const { rows } = await tx.query(
         `INSERT INTO ${this.refunds} (out_refund_no, out_trade_no, provider, merchant_id, currency, amount_fen, state, reason,
            attempts, created_at, updated_at, submitted_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, $9, $9, $11)
-         ON CONFLICT (out_refund_no) DO NOTHING RETURNING ${columns(REFUND_COLUMNS)}`,
+         ON CONFLICT (out_refund_no) DO NOTHING RETURNING out_refund_no`,
         [
-          input.outRefundNo,
-          input.outTradeNo,
-          order.provider,
-          order.merchantId,
-          input.currency,
-          input.amountFen,
-          input.initialState,
-          input.reason ?? null,
+          refund.outRefundNo,
+          refund.outTradeNo,
+          refund.provider,
+          refund.merchantId,
+          refund.currency,
+          refund.amountFen,
+          refund.state,
+          refund.reason ?? null,
           now,
-          begun ? 1 : 0,
-          begun ? now : null,
+          refund.attempts,
+          refund.submittedAt ?? null,
         ],
       );
-      if (rows[0]) return { refund: toRefund(rows[0]), created: true, attemptBegun: begun };
+      if (rows[0]) return { refund, created: true, attemptBegun: begun, order };
       // The same number was inserted meanwhile for another order (this order's lock does not cover it).
       const raced = await this.get(tx, input.outRefundNo);
       const again = decideReserveFromTotals(order, totals, raced, input, policy, now);
-      if (again.kind === "existing") return { refund: again.refund, created: false };
+      if (again.kind === "existing") return { refund: again.refund, created: false, order };
       throw new RefundRuleError("duplicate", `refund number ${input.outRefundNo} was taken concurrently`);
     });
   }
@@ -331,7 +360,7 @@ export class PostgresRefundLedger implements RefundLedger {
            AND f.provider_refund_id IS NOT DISTINCT FROM $17::text AND f.success_at IS NOT DISTINCT FROM $18::timestamptz
            AND f.last_error IS NOT DISTINCT FROM $19::text AND f.outcome_unknown = $20 AND f.recovery_failures = $21
            AND f.retry_at IS NOT DISTINCT FROM $22::timestamptz
-         RETURNING ${columns(REFUND_COLUMNS, "f")}
+         RETURNING f.out_refund_no, f.out_trade_no
        ), e AS (
          INSERT INTO ${this.events} (event_id, stream, type, payload, created_at, next_attempt_at)
          SELECT $23::text, r.out_trade_no, $24::text, $25::jsonb, $8, $8 FROM r WHERE $23::text IS NOT NULL
@@ -340,7 +369,7 @@ export class PostgresRefundLedger implements RefundLedger {
          UPDATE ${this.orders} d SET trade_state = ($26::smallint[])[d.trade_state + 1], updated_at = now()
          FROM r WHERE d.out_trade_no = r.out_trade_no AND d.trade_state <> ($26::smallint[])[d.trade_state + 1]
        )
-       SELECT ${columns(REFUND_COLUMNS)} FROM r`,
+       SELECT out_refund_no FROM r`,
       [
         current.outRefundNo,
         current.outTradeNo,
@@ -370,7 +399,9 @@ export class PostgresRefundLedger implements RefundLedger {
         tradeAfter,
       ],
     );
-    return rows[0] ? toRefund(rows[0]) : undefined;
+    // The row now holds exactly `next`: every column the statement did not set was checked equal
+    // to `current`, whose fixed columns (number, order, merchant, amount, dates) never change.
+    return rows[0] ? next : undefined;
   }
 
   /**

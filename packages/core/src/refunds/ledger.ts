@@ -10,6 +10,11 @@ export type { LedgerOrder, LedgerRefund, NewLedgerOrder, ReserveRefundInput } fr
 
 export interface ReserveOutcome {
   readonly refund: LedgerRefund;
+  /**
+   * The order as the reserve read it under its lock. A ledger sets it so that the caller needs no
+   * read of its own before or after the reserve; a ledger that leaves it unset costs one getOrder.
+   */
+  readonly order?: LedgerOrder | undefined;
   /** False when the refund number already existed with the same order and amount (an idempotent repeat). */
   readonly created: boolean;
   /**
@@ -54,6 +59,14 @@ export interface RefundUpdate {
   readonly basis?: LedgerRefund | undefined;
 }
 
+/** A reserve's policy: fixed, or decided from the order the reserve locked (see reserveRefund). */
+export type ReservePolicy = RefundPolicy | ((order: LedgerOrder) => RefundPolicy);
+
+/** The policy a reserve applies to `order`. */
+export function policyForOrder(policy: ReservePolicy, order: LedgerOrder): RefundPolicy {
+  return typeof policy === "function" ? policy(order) : policy;
+}
+
 export type BeginAttemptOutcome =
   | { readonly ok: true; readonly refund: LedgerRefund }
   /** Another refund of the same order was submitted less than the minimum interval ago. */
@@ -74,9 +87,12 @@ export interface RefundLedger {
   /**
    * In one transaction with the order locked: returns the existing refund for a repeated
    * `outRefundNo` (same order and amount), or checks `policy` and stores the new refund.
-   * Throws RefundRuleError for a broken rule and NotFoundError for an unknown order.
+   * `policy` may be a function of the locked order (the engine takes the order's provider from
+   * it, and checks the provider's field rules there: what it throws rolls the reserve back), so
+   * the order is read once, under the lock. Throws RefundRuleError for a broken rule and
+   * NotFoundError for an unknown order.
    */
-  reserveRefund(input: ReserveRefundInput, policy: RefundPolicy, now: Date): Promise<ReserveOutcome>;
+  reserveRefund(input: ReserveRefundInput, policy: ReservePolicy, now: Date): Promise<ReserveOutcome>;
   /**
    * Before each submission, with the order locked: checks that no other refund of the order was
    * sent less than `minIntervalMs` ago (a refund already sent once is a resubmission and never

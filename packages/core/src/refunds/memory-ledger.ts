@@ -1,17 +1,19 @@
 import { NotFoundError, RefundRuleError } from "../errors/errors.js";
 import { describeRefundState, RefundState } from "../states/refund-state.js";
-import type {
-  BeginAttemptOutcome,
-  LedgerOrder,
-  LedgerRefund,
-  NewLedgerOrder,
-  RefundLedger,
-  RefundUpdate,
-  ReserveOutcome,
-  ReserveRefundInput,
+import {
+  type BeginAttemptOutcome,
+  type LedgerOrder,
+  type LedgerRefund,
+  type NewLedgerOrder,
+  policyForOrder,
+  type RefundLedger,
+  type RefundUpdate,
+  type ReserveOutcome,
+  type ReservePolicy,
+  type ReserveRefundInput,
 } from "./ledger.js";
 import { mergeKnownOrder, newOrderRecord, parseLedgerOrder } from "./ledger-order-rules.js";
-import { decideReserve, type RefundPolicy, submitWaitMs } from "./policy.js";
+import { decideReserve, submitWaitMs } from "./policy.js";
 import { applyRefundUpdate, tradeStateAfterRefund } from "./record-update.js";
 
 /**
@@ -36,12 +38,13 @@ export class MemoryRefundLedger implements RefundLedger {
     return this.orders.get(outTradeNo);
   }
 
-  async reserveRefund(input: ReserveRefundInput, policy: RefundPolicy, now: Date): Promise<ReserveOutcome> {
+  async reserveRefund(input: ReserveRefundInput, policy: ReservePolicy, now: Date): Promise<ReserveOutcome> {
     const order = this.orders.get(input.outTradeNo);
     const existing = this.refunds.get(input.outRefundNo);
     if (!order) throw new NotFoundError(`order ${input.outTradeNo} is not in the refund ledger`);
-    const decision = decideReserve(order, this.siblings(input.outTradeNo), existing, input, policy, now);
-    if (decision.kind === "existing") return { refund: decision.refund, created: false };
+    const rules = policyForOrder(policy, order);
+    const decision = decideReserve(order, this.siblings(input.outTradeNo), existing, input, rules, now);
+    if (decision.kind === "existing") return { refund: decision.refund, created: false, order };
     const begun = input.markFirstAttempt === true && input.initialState === RefundState.CONFIRMED;
     const refund: LedgerRefund = {
       outRefundNo: input.outRefundNo,
@@ -65,7 +68,7 @@ export class MemoryRefundLedger implements RefundLedger {
       retryAt: undefined,
     };
     this.refunds.set(refund.outRefundNo, refund);
-    return { refund, created: true, attemptBegun: begun };
+    return { refund, created: true, attemptBegun: begun, order };
   }
 
   async beginAttempt(outRefundNo: string, minIntervalMs: number, now: Date): Promise<BeginAttemptOutcome> {

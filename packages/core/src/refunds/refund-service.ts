@@ -124,38 +124,50 @@ export class RefundService {
     markFirstAttempt: boolean,
   ): Promise<{ refund: LedgerRefund; order: LedgerOrder; attemptBegun: boolean }> {
     const parsed = parseInput(refundInputSchema, input, "refund");
-    const order = await this.ledger.getOrder(parsed.outTradeNo);
-    if (!order) {
-      throw new NotFoundError(
-        `order ${parsed.outTradeNo} is not in the refund ledger; record it with recordOrder() or importOrder() first`,
+    // Decided on the order the reserve locks, so the order is read once (RefundLedger.reserveRefund).
+    const policy = (order: LedgerOrder) => {
+      const provider = this.ctx.gateway.forMerchant(order.merchantId);
+      // The provider's own field rules (WeChat reason in bytes, Alipay amounts, notify URL rules),
+      // before the refund is stored: a refund the provider must refuse is never recorded.
+      provider.fieldRules?.refund(
+        {
+          outTradeNo: parsed.outTradeNo,
+          outRefundNo: parsed.outRefundNo,
+          amount: parsed.amount,
+          reason: parsed.reason,
+          notifyUrl: notifyUrlFor(this.ctx, provider),
+        },
+        "refund",
       );
+      return policyFromRules(this.rulesFor(provider));
+    };
+    let outcome: Awaited<ReturnType<RefundLedger["reserveRefund"]>>;
+    try {
+      outcome = await this.ledger.reserveRefund(
+        {
+          outTradeNo: parsed.outTradeNo,
+          outRefundNo: parsed.outRefundNo,
+          amountFen: parsed.amount.fen,
+          currency: parsed.amount.currency,
+          reason: parsed.reason,
+          initialState: approved ? RefundState.CONFIRMED : RefundState.PENDING_CONFIRM,
+          ...(markFirstAttempt ? { markFirstAttempt: true } : {}),
+        },
+        policy,
+        this.ctx.clock(),
+      );
+    } catch (error) {
+      if (error instanceof NotFoundError && !(await this.ledger.getOrder(parsed.outTradeNo))) {
+        throw new NotFoundError(
+          `order ${parsed.outTradeNo} is not in the refund ledger; record it with recordOrder() or importOrder() first`,
+        );
+      }
+      throw error;
     }
-    const provider = this.ctx.gateway.forMerchant(order.merchantId);
-    // The provider's own field rules (WeChat reason in bytes, Alipay amounts, notify URL rules),
-    // before the refund is stored: a refund the provider must refuse is never recorded.
-    provider.fieldRules?.refund(
-      {
-        outTradeNo: parsed.outTradeNo,
-        outRefundNo: parsed.outRefundNo,
-        amount: parsed.amount,
-        reason: parsed.reason,
-        notifyUrl: notifyUrlFor(this.ctx, provider),
-      },
-      "refund",
-    );
-    const { refund, created, attemptBegun } = await this.ledger.reserveRefund(
-      {
-        outTradeNo: parsed.outTradeNo,
-        outRefundNo: parsed.outRefundNo,
-        amountFen: parsed.amount.fen,
-        currency: parsed.amount.currency,
-        reason: parsed.reason,
-        initialState: approved ? RefundState.CONFIRMED : RefundState.PENDING_CONFIRM,
-        ...(markFirstAttempt ? { markFirstAttempt: true } : {}),
-      },
-      policyFromRules(this.rulesFor(provider)),
-      this.ctx.clock(),
-    );
+    const { refund, created, attemptBegun } = outcome;
+    // A ledger that does not hand back the order it locked costs one read here.
+    const order = outcome.order ?? (await this.ledger.getOrder(parsed.outTradeNo));
+    if (!order) throw new NotFoundError(`order ${parsed.outTradeNo} vanished after its refund was stored`);
     this.ctx.logger.info(
       { outTradeNo: refund.outTradeNo, outRefundNo: refund.outRefundNo, fen: refund.amountFen, created },
       created ? "refund stored" : "refund request repeated",

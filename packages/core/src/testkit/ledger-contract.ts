@@ -84,6 +84,46 @@ export function runRefundLedgerContract({ name, setup }: LedgerContractOptions):
       );
     });
 
+    it("decides a reserve's policy from the order it locked, and hands that order back; what the policy throws stores nothing", async () => {
+      const o = await order(1000);
+      const seen: string[] = [];
+      const made = await ledger.reserveRefund(
+        input(o.outTradeNo, 1, 300),
+        (locked) => {
+          seen.push(locked.outTradeNo);
+          return { ...NO_INTERVAL, maxRefundsPerOrder: locked.merchantId === "m1" ? 1 : 50 };
+        },
+        at(0),
+      );
+      expect(made.created).toBe(true);
+      expect(made.order).toEqual(o);
+      expect(seen).toEqual([o.outTradeNo]);
+      // The same policy function, now with one refund stored: its count cap of 1 binds.
+      await expect(
+        ledger.reserveRefund(
+          input(o.outTradeNo, 2, 300),
+          () => ({ ...NO_INTERVAL, maxRefundsPerOrder: 1 }),
+          at(1),
+        ),
+      ).rejects.toMatchObject({ rule: "count" });
+      const refused = new ValidationError("refund.reason", "refused by the provider's field rules");
+      await expect(
+        ledger.reserveRefund(
+          input(o.outTradeNo, 3, 300),
+          () => {
+            throw refused;
+          },
+          at(2),
+        ),
+      ).rejects.toBe(refused);
+      expect((await ledger.listRefunds(o.outTradeNo)).map((r) => r.outRefundNo)).toEqual([
+        `${o.outTradeNo}R1`,
+      ]);
+      const again = await ledger.reserveRefund(input(o.outTradeNo, 1, 300), NO_INTERVAL, at(3));
+      expect(again.created).toBe(false);
+      expect(again.order).toEqual(o);
+    });
+
     it("refuses to change a known order's total, merchant, provider or provider trade number (ConflictError naming it)", async () => {
       const o = await order(1000, { providerTradeNo: "4200000000001" });
       const changes: [Partial<NewLedgerOrder>, string][] = [
