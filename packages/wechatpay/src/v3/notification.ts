@@ -12,6 +12,7 @@ import { decryptResource } from "./aead.js";
 import { WECHAT_V3_PROVIDER } from "./errors.js";
 import { assertRefundIdentity, assertTransactionIdentity, type V3Identity } from "./identity.js";
 import type { HeaderBag, WechatPayKeyStore } from "./key-store.js";
+import { isUsualNotification, isUsualRefundNotice, isUsualTransactionNotice } from "./notification-shape.js";
 import { fromV3Refund, fromV3TransactionNotice, parseV3Answer, readV3Json } from "./transformers.js";
 import {
   type V3RefundNoticeFields,
@@ -42,7 +43,8 @@ export async function parseV3Notification(
   const input = readRaw(raw);
   const pending = keys.verify(input.headers, input.body, "notification");
   if (pending) await pending;
-  const note = parseV3Answer(NOTIFICATION, v3NotificationSchema, readV3Json(NOTIFICATION, input.body));
+  const body = readV3Json(NOTIFICATION, input.body);
+  const note = isUsualNotification(body) ? body : parseV3Answer(NOTIFICATION, v3NotificationSchema, body);
   let plain: string;
   try {
     plain = decryptResource(note.resource, apiV3Key);
@@ -83,12 +85,16 @@ export interface V3ResourceReader {
 function directReader(identity: V3Identity | undefined): V3ResourceReader {
   return {
     trade(resource, method) {
-      const t = parseV3Answer(method, v3TransactionNoticeSchema, resource);
+      const t = isUsualTransactionNotice(resource)
+        ? resource
+        : parseV3Answer(method, v3TransactionNoticeSchema, resource);
       if (identity) assertTransactionIdentity(t, identity);
       return t;
     },
     refund(resource, method) {
-      const r = parseV3Answer(method, v3RefundNoticeSchema, resource);
+      const r = isUsualRefundNotice(resource)
+        ? resource
+        : parseV3Answer(method, v3RefundNoticeSchema, resource);
       if (identity) assertRefundIdentity(r, identity);
       return r;
     },
