@@ -74,7 +74,7 @@ export async function benchManyMerchants(scale: BenchScale): Promise<RatioResult
     results.push(
       await runRatio({
         name: `${c.name}: ${many.toLocaleString("en-US")} merchants / 1`,
-        rounds: scale.rounds,
+        rounds: scale.manyMerchantRounds,
         opsPerRound: scale.manyMerchantOpsPerRound,
         warmup: Math.min(2_000, scale.manyMerchantOpsPerRound),
         slices: 20,

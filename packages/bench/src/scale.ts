@@ -30,6 +30,11 @@ export interface BenchScale {
   readonly manyMerchants: number;
   /** Operations per side per round of each many-merchants ratio (each takes about a microsecond). */
   readonly manyMerchantOpsPerRound: number;
+  /**
+   * Rounds of each many-merchants ratio: its operations take well under a microsecond, so one
+   * scheduling hiccup decides a round, and more rounds keep a few such rounds from the median.
+   */
+  readonly manyMerchantRounds: number;
   /** Rows of the reconciled bill, and of the ledger it is matched against (the issue: 1,000,000). */
   readonly reconcileRows: number;
   /** Interleaved floor / reconcile rounds (odd, so the median is one round). */
@@ -48,6 +53,7 @@ export const FULL_SCALE: BenchScale = {
   ledgerRounds: 5,
   manyMerchants: 1_000,
   manyMerchantOpsPerRound: 200_000,
+  manyMerchantRounds: 21,
   ledgerConcurrency: [1, 8, 64],
   reconcileRows: 1_000_000,
   reconcileRounds: 5,
@@ -65,6 +71,7 @@ export const SMOKE_SCALE: BenchScale = {
   ledgerRounds: 3,
   manyMerchants: 1_000,
   manyMerchantOpsPerRound: 200,
+  manyMerchantRounds: 5,
   ledgerConcurrency: [1, 8, 64],
   reconcileRows: 2_000,
   reconcileRounds: 3,

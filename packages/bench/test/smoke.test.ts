@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { benchAlipayOverhead } from "../src/alipay-overhead.js";
@@ -64,7 +65,7 @@ describe("benchmark smoke run", () => {
     expectWellFormed(intake.floor, scale.intakeRounds, scale.intakeOpsPerRound);
     const merchants = await benchManyMerchants(scale);
     expect(merchants).toHaveLength(4);
-    for (const m of merchants) expectWellFormed(m, scale.rounds, scale.manyMerchantOpsPerRound);
+    for (const m of merchants) expectWellFormed(m, scale.manyMerchantRounds, scale.manyMerchantOpsPerRound);
     const memory = await benchMemory(scale);
     expect(memory.notifications).toBe(scale.memoryNotifications);
     for (const bytes of [memory.rssBeforeBytes, memory.rssAfterBytes, memory.heapUsedBeforeBytes]) {
@@ -113,4 +114,50 @@ describe("benchmark smoke run", () => {
     expect(table).not.toContain("NaN");
     expect(readDoc()).toBe(before);
   }, 180_000);
+
+  // The separate scripts (package.json) run from the build, as `pnpm --filter @paybridge/bench run
+  // <script>` does; tiny counts, and only their own success and output shape are checked.
+  const dist = (file: string) => fileURLToPath(new URL(`../dist/${file}`, import.meta.url));
+  const runScript = (file: string, env: Record<string, string>) =>
+    execFileSync(process.execPath, [dist(file)], { encoding: "utf8", env: { ...process.env, ...env } });
+
+  it("runs the profile scripts (intake, overhead, ledger, reconcile) on tiny counts", () => {
+    expect(existsSync(dist("profile-intake.js")), "packages/bench is built").toBe(true);
+    expect(runScript("profile-intake.js", { PROFILE_NOTIFICATIONS: "20" })).toMatch(
+      /^20 notifications in \d+ ms/,
+    );
+    expect(runScript("profile-overhead.js", { PROFILE_OPERATIONS: "2" })).toMatch(
+      /^paybridge: 2 refund \+ query/,
+    );
+    expect(runScript("profile-overhead.js", { PROFILE_OPERATIONS: "2", PROFILE_SIDE: "raw" })).toMatch(
+      /^raw: 2 refund \+ query/,
+    );
+    for (const side of ["paybridge", "floor"]) {
+      expect(
+        runScript("profile-ledger.js", {
+          PROFILE_STORE: "pglite",
+          PROFILE_SIDE: side,
+          PROFILE_LAYOUT: "one",
+          PROFILE_REFUNDERS: "4",
+          PROFILE_BATCHES: "1",
+        }),
+      ).toMatch(new RegExp(`^PGlite ${side}, one order, 4 refunders: 200 requests in \\d+ ms`));
+    }
+    for (const side of ["paybridge", "floor"]) {
+      expect(runScript("profile-reconcile.js", { PROFILE_ROWS: "500", PROFILE_SIDE: side })).toMatch(
+        new RegExp(`^${side}: \\d+ records in \\d+ ms`),
+      );
+    }
+  }, 180_000);
+
+  it.skipIf(!databaseUrl)(
+    "runs the backend-rss script (one round of fresh processes)",
+    () => {
+      const out = runScript("backend-rss.js", { RSS_ROUNDS: "1" });
+      expect(out).toMatch(/PostgreSQL-only backend: RSS median \d+\.\d MiB/);
+      expect(out).toMatch(/embedded PGlite backend: RSS median \d+\.\d MiB/);
+      expect(out).toMatch(/@electric-sql\/pglite resolvable from @paybridge\/postgres: (yes|no)/);
+    },
+    120_000,
+  );
 });
