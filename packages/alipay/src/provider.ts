@@ -361,7 +361,8 @@ export class AlipayProvider implements PaymentProvider {
   ): Promise<TradeResult> {
     const cancelled = await this.cancelPayment({ outTradeNo });
     // The query says what the cancel left (TRADE_CLOSED, with send_pay_date when it refunded).
-    // When that query fails, the cancel's own action stands: Alipay holds nothing after it.
+    // When that query fails (or answers ACQ.TRADE_NOT_EXIST after a cancel answered without an
+    // action), the cancel's own answer stands: Alipay holds nothing after it.
     try {
       const after = await this.queryPayment({ outTradeNo });
       if (after.state !== TradeState.UNPAID) return after;
@@ -374,7 +375,11 @@ export class AlipayProvider implements PaymentProvider {
       outTradeNo,
       ...(cancelled.providerTradeNo ? { providerTradeNo: cancelled.providerTradeNo } : {}),
       state: cancelled.action === "refund" ? TradeState.REFUND : TradeState.CLOSED,
-      rawStatus: `TRADE_CLOSED (cancel ${cancelled.action || "no action"})`,
+      // No action: "未查询到交易" (the page's action field) — Alipay never created the trade, and the
+      // cancel leaves nothing payable under the number: closed (1).
+      rawStatus: cancelled.action
+        ? `TRADE_CLOSED (cancel ${cancelled.action})`
+        : "TRADE_NOT_EXIST (cancelled, no trade)",
       ...(amount ? { amount } : {}),
     };
   }

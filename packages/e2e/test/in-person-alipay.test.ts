@@ -129,6 +129,24 @@ describe("Alipay 条码支付 through alipay-sdk against the sandbox", () => {
     expect(sandbox.trade(input.outTradeNo)?.status).toBe("TRADE_SUCCESS");
   });
 
+  it("a system error before the trade existed: queried (not found), cancelled by out_trade_no, 10000 without action, closed (1)", async () => {
+    // alipay.trade.pay answered ACQ.SYSTEM_ERROR and created nothing: every query is
+    // ACQ.TRADE_NOT_EXIST, then the cancel is answered 10000, retry_flag N, no action ("未查询到交易",
+    // https://opendocs.alipay.com/open/02ekfi). The loop ends closed (1), never left at 0.
+    sandbox.injectFault({ kind: "system_error", method: "alipay.trade.pay" });
+    const input = sale(code(8));
+    const trade = await inPerson(input);
+    expect(trade).toMatchObject({
+      state: TradeState.CLOSED,
+      rawStatus: "TRADE_NOT_EXIST (cancelled, no trade)",
+    });
+    expect(sandbox.trade(input.outTradeNo)).toBeUndefined();
+    const calls = sandbox.calls().filter((c) => c.biz.out_trade_no === input.outTradeNo);
+    const cancels = calls.filter((c) => c.method === "alipay.trade.cancel");
+    expect(cancels).toHaveLength(1);
+    expect((await payments.getPayment(input.outTradeNo))?.state).toBe(TradeState.CLOSED);
+  });
+
   it("reversePayment of a paid trade: cancel action refund, refunded in full, 4 in the ledger", async () => {
     const input = sale(code(7));
     const provider = gateway.forMerchant(MERCHANT);

@@ -75,6 +75,26 @@ describe("alipay.trade.pay (bar_code) and alipay.trade.cancel in the sandbox", (
     await expect(sandbox.pay(sale.outTradeNo)).rejects.toThrow(/TRADE_STATUS_ERROR/);
   });
 
+  it("cancel of an out_trade_no Alipay never created: 10000, retry_flag N, no action, nothing created", async () => {
+    const cancelled = await call(sandbox, "alipay.trade.cancel", { out_trade_no: "NEVERCREATED1" });
+    expect(cancelled.verified).toBe(true);
+    expect(cancelled.response).toMatchObject({
+      code: "10000",
+      out_trade_no: "NEVERCREATED1",
+      retry_flag: "N",
+    });
+    expect(cancelled.response).not.toHaveProperty("action");
+    expect(cancelled.response).not.toHaveProperty("trade_no");
+    expect(sandbox.trade("NEVERCREATED1")).toBeUndefined();
+    const query = await call(sandbox, "alipay.trade.query", { out_trade_no: "NEVERCREATED1" });
+    expect(query.response).toMatchObject({ code: "40004", sub_code: "ACQ.TRADE_NOT_EXIST" });
+    // A trade_no Alipay never issued is a wrong number: still ACQ.TRADE_NOT_EXIST.
+    const byTradeNo = await call(sandbox, "alipay.trade.cancel", {
+      trade_no: "2026120222001499999999999999",
+    });
+    expect(byTradeNo.response).toMatchObject({ code: "40004", sub_code: "ACQ.TRADE_NOT_EXIST" });
+  });
+
   it("cancel of a paid trade refunds it in full (action refund); a repeated cancel moves nothing", async () => {
     const sale = barPay(code(4));
     await sale.send();
