@@ -26,6 +26,12 @@ export interface ReconcileBenchResult {
   /** Median over rounds of candidate throughput / floor throughput (target >= 0.5). */
   readonly medianThroughputRatio: number;
   readonly ratios: readonly number[];
+  /**
+   * The same ratio over this process's CPU time (process.cpuUsage, every thread: parsing and GC)
+   * instead of wall time: on a shared machine another job's load stretches wall time, CPU time far less.
+   */
+  readonly medianCpuRatio: number;
+  readonly cpuRatios: readonly number[];
   readonly peakRssGrowthBytes: number;
   /** Every row matched: a run that matched less did not reconcile what it timed. */
   readonly matched: number;
@@ -134,6 +140,8 @@ export async function candidatePass(rows: number, sampleRss: () => void): Promis
   }
 }
 
+const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
+
 const settle = () => (globalThis as { gc?: () => void }).gc?.();
 
 export async function benchReconcile(scale: BenchScale): Promise<ReconcileBenchResult> {
@@ -141,6 +149,7 @@ export async function benchReconcile(scale: BenchScale): Promise<ReconcileBenchR
   await floorPass(Math.min(rows, 20_000));
   await candidatePass(Math.min(rows, 20_000), () => {});
   const ratios: number[] = [];
+  const cpuRatios: number[] = [];
   const floorRates: number[] = [];
   const candidateRates: number[] = [];
   let peak = 0;
@@ -148,17 +157,21 @@ export async function benchReconcile(scale: BenchScale): Promise<ReconcileBenchR
   for (let round = 0; round < scale.reconcileRounds; round++) {
     settle();
     let start = process.hrtime.bigint();
+    let cpu = process.cpuUsage();
     const records = await floorPass(rows);
     const floorMs = Number(process.hrtime.bigint() - start) / 1e6;
+    const floorCpu = cpuMs(process.cpuUsage(cpu));
     if (records !== rows + 3) throw new Error(`reconcile bench floor read ${records} records`);
     settle();
     const before = process.memoryUsage.rss();
     let high = before;
     start = process.hrtime.bigint();
+    cpu = process.cpuUsage();
     matched = await candidatePass(rows, () => {
       high = Math.max(high, process.memoryUsage.rss());
     });
     const candidateMs = Number(process.hrtime.bigint() - start) / 1e6;
+    cpuRatios.push(floorCpu / cpuMs(process.cpuUsage(cpu)));
     peak = Math.max(peak, high - before);
     floorRates.push(rows / (floorMs / 1000));
     candidateRates.push(rows / (candidateMs / 1000));
@@ -171,6 +184,8 @@ export async function benchReconcile(scale: BenchScale): Promise<ReconcileBenchR
     floorRowsPerSec: median(floorRates),
     medianThroughputRatio: median(ratios),
     ratios,
+    medianCpuRatio: median(cpuRatios),
+    cpuRatios,
     peakRssGrowthBytes: peak,
     matched,
   };

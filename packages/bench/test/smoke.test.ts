@@ -87,8 +87,11 @@ describe("benchmark smoke run", () => {
     expect(reconcile.rows).toBe(scale.reconcileRows);
     expect(reconcile.matched).toBe(scale.reconcileRows);
     expect(reconcile.ratios).toHaveLength(scale.reconcileRounds);
+    expect(reconcile.cpuRatios).toHaveLength(scale.reconcileRounds);
     for (const v of [
       reconcile.medianThroughputRatio,
+      reconcile.medianCpuRatio,
+      ...reconcile.cpuRatios,
       reconcile.candidateRowsPerSec,
       reconcile.floorRowsPerSec,
     ])
