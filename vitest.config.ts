@@ -9,7 +9,12 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^@paybridge\/core\/testkit$/, replacement: pkg("core/src/testkit/index.ts") },
-      { find: /^@paybridge\/core\/(koa|nestjs)$/, replacement: pkg("core/src/notifications/$1.ts") },
+      {
+        find: /^@paybridge\/core\/(koa|nestjs|express|fastify)$/,
+        replacement: pkg("core/src/notifications/$1.ts"),
+      },
+      { find: /^@paybridge\/core\/(ledger-kit|provider-kit)$/, replacement: pkg("core/src/$1.ts") },
+      { find: /^@paybridge\/(alipay|wechatpay)\/wire$/, replacement: pkg("$1/src/wire.ts") },
       { find: /^@paybridge\/([a-z-]+)$/, replacement: pkg("$1/src/index.ts") },
     ],
   },

@@ -1,5 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
-import { parseInput, ValidationError } from "@paybridge/core";
+import { ValidationError } from "@paybridge/core";
+import { parseInput } from "@paybridge/core/provider-kit";
 import { describe, expect, it } from "vitest";
 import { alipayConfigSchema } from "./config.js";
 

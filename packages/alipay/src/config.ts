@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import { httpsOrLoopbackUrlSchema, keySourceSchema, proxyUrlSchema } from "@paybridge/core";
+import { httpsOrLoopbackUrlSchema, keySourceSchema, proxyUrlSchema } from "@paybridge/core/provider-kit";
 import type { ProxyAgent } from "alipay-sdk";
 import { z } from "zod";
 

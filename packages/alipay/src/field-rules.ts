@@ -1,4 +1,4 @@
-import { type ProviderFieldRules, parseInput } from "@paybridge/core";
+import { type ProviderFieldRules, parseInput } from "@paybridge/core/provider-kit";
 import { z } from "zod";
 
 /**

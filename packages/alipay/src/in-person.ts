@@ -1,4 +1,5 @@
-import { type InPersonSchedule, ValidationError } from "@paybridge/core";
+import { ValidationError } from "@paybridge/core";
+import { type InPersonSchedule } from "@paybridge/core/provider-kit";
 
 /**
  * The password-wait loop of 当面付 条码支付 (https://opendocs.alipay.com/open/194/106039, and

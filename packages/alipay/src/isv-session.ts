@@ -1,10 +1,10 @@
+import { type PaymentProvider } from "@paybridge/core";
 import {
-  type PaymentProvider,
   type ProviderContext,
   parseInput,
   type ServiceProviderContext,
   type ServiceProviderSession,
-} from "@paybridge/core";
+} from "@paybridge/core/provider-kit";
 import { AlipayGatewayClient } from "./client.js";
 import { type AlipayConfig, type AlipayConfigInput, alipayConfigSchema } from "./config.js";
 import type { AlipaySubMerchant } from "./isv-config.js";

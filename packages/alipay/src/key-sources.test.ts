@@ -2,7 +2,8 @@ import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseInput, ValidationError } from "@paybridge/core";
+import { ValidationError } from "@paybridge/core";
+import { parseInput } from "@paybridge/core/provider-kit";
 import { afterAll, describe, expect, it } from "vitest";
 import { alipayConfigSchema } from "./config.js";
 

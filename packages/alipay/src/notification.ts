@@ -1,12 +1,10 @@
 import {
   type NotificationAck,
   type NotificationEvent,
-  parseAnswer,
-  parseInput,
   type RawNotification,
-  rawNotificationSchema,
   SignatureError,
 } from "@paybridge/core";
+import { parseAnswer, parseInput, rawNotificationSchema } from "@paybridge/core/provider-kit";
 import type { AlipayGatewayClient } from "./client.js";
 import { ALIPAY_PROVIDER } from "./errors.js";
 import { type AlipayIdentity, assertNotificationIdentity } from "./identity.js";

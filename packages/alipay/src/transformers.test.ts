@@ -1,4 +1,5 @@
-import { cny, parseAnswer, UnexpectedAnswerError, ValidationError } from "@paybridge/core";
+import { cny, UnexpectedAnswerError, ValidationError } from "@paybridge/core";
+import { parseAnswer } from "@paybridge/core/provider-kit";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { payBizContent, refundBizContent, refundSplit, tradeResultFromQuery } from "./transformers.js";

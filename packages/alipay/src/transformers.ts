@@ -2,14 +2,13 @@ import type { CreatePaymentInput } from "@paybridge/core";
 import {
   cny,
   fenToYuan,
-  formatBeijingDashed,
   type NotifiedTrade,
   type PaymentMethod,
-  parseBeijingDashed,
   type RefundResult,
   type TradeResult,
   ValidationError,
 } from "@paybridge/core";
+import { formatBeijingDashed, parseBeijingDashed } from "@paybridge/core/provider-kit";
 import { mapRefundQuery, mapTradeStatus, type RefundQueryReading, type TradeEvidence } from "./status-map.js";
 import type {
   AlipayNotificationFields,

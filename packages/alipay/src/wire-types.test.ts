@@ -1,4 +1,5 @@
-import { parseAnswer, UnexpectedAnswerError } from "@paybridge/core";
+import { UnexpectedAnswerError } from "@paybridge/core";
+import { parseAnswer } from "@paybridge/core/provider-kit";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import {

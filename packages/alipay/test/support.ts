@@ -1,6 +1,7 @@
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { type ProviderContext, type RawNotification, silentLogger } from "@paybridge/core";
+import { type RawNotification, silentLogger } from "@paybridge/core";
+import { type ProviderContext } from "@paybridge/core/provider-kit";
 import type { ConformanceHarness } from "@paybridge/core/testkit";
 import { type AlipaySandbox, type AlipaySandboxOptions, startAlipaySandbox } from "@paybridge/sandbox";
 import { type AlipayConfigInput, AlipayProvider } from "../src/index.js";

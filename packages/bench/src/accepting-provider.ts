@@ -3,13 +3,12 @@ import {
   type NotificationAck,
   type NotificationEvent,
   type PaymentProvider,
-  type ProviderContext,
   type RefundRequest,
   type RefundResult,
-  type RefundRules,
   RefundState,
   UnsupportedOperationError,
 } from "@paybridge/core";
+import { type ProviderContext, type RefundRules } from "@paybridge/core/provider-kit";
 import { z } from "zod";
 
 /** What the provider was asked to pay out, per order: the over-refund count is read from here. */

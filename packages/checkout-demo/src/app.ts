@@ -1,4 +1,5 @@
-import { fastifyNotifications, PaymentError } from "@paybridge/core";
+import { PaymentError } from "@paybridge/core";
+import { fastifyNotifications } from "@paybridge/core/fastify";
 import Fastify, { type FastifyInstance } from "fastify";
 import { registerCashierRoutes } from "./http/cashier-routes.js";
 import { errorBody, registerConsoleRoutes, statusOf } from "./http/console-routes.js";

@@ -7,8 +7,6 @@ import {
   assertFen,
   cny,
   createPayBridgeContainer,
-  expressNotifications,
-  fastifyNotifications,
   fenToYuan,
   MemoryPaymentLedger,
   MemoryRefundLedger,
@@ -24,6 +22,8 @@ import {
   ValidationError,
   yuanToFen,
 } from "@paybridge/core";
+import { expressNotifications } from "@paybridge/core/express";
+import { fastifyNotifications } from "@paybridge/core/fastify";
 import { CliUsageError, parseCliArgs } from "@paybridge/sandbox";
 import { WechatCloudPayProvider, WechatPayProvider } from "@paybridge/wechatpay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

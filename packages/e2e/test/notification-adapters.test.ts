@@ -1,13 +1,8 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import {
-  cny,
-  expressNotifications,
-  fastifyNotifications,
-  MemoryLogger,
-  type NotificationIntake,
-  TradeState,
-} from "@paybridge/core";
+import { cny, MemoryLogger, type NotificationIntake, TradeState } from "@paybridge/core";
+import { expressNotifications } from "@paybridge/core/express";
+import { fastifyNotifications } from "@paybridge/core/fastify";
 import { uniqueOutTradeNo } from "@paybridge/core/testkit";
 import express5 from "express";
 import express4 from "express4";

@@ -6,7 +6,6 @@ import type { AddressInfo } from "node:net";
 import {
   createPayBridgeContainer,
   EventDispatcher,
-  fastifyNotifications,
   NotificationIntake,
   type PayBridgeEvent,
   registerMerchant,
@@ -14,6 +13,7 @@ import {
   resolveGateway,
   TradeState,
 } from "@paybridge/core";
+import { fastifyNotifications } from "@paybridge/core/fastify";
 import {
   PostgresNotificationInbox,
   PostgresPaymentLedger,

@@ -3,8 +3,6 @@ import {
   cny,
   createPayBridgeContainer,
   type ExpectedOrder,
-  expressNotifications,
-  fastifyNotifications,
   MemoryRefundLedger,
   NotificationIntake,
   type PaymentGateway,
@@ -15,6 +13,8 @@ import {
   resolveGateway,
   TradeState,
 } from "@paybridge/core";
+import { expressNotifications } from "@paybridge/core/express";
+import { fastifyNotifications } from "@paybridge/core/fastify";
 import { ManualClock, startWechatSandbox, type WechatSandbox } from "@paybridge/sandbox";
 import { WechatPayProvider } from "@paybridge/wechatpay";
 import express from "express";

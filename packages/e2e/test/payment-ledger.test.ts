@@ -2,7 +2,6 @@ import type { AddressInfo } from "node:net";
 import {
   cny,
   createPayBridgeContainer,
-  fastifyNotifications,
   NotificationIntake,
   type PaymentGateway,
   RefundService,
@@ -13,6 +12,7 @@ import {
   TradeState,
   ValidationError,
 } from "@paybridge/core";
+import { fastifyNotifications } from "@paybridge/core/fastify";
 import { PostgresPaymentLedger, PostgresRefundLedger } from "@paybridge/postgres";
 import { startWechatSandbox, type WechatSandbox } from "@paybridge/sandbox";
 import { WechatPayProvider } from "@paybridge/wechatpay";

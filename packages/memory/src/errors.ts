@@ -1,4 +1,5 @@
-import { createProviderErrorFactory, type PaymentError } from "@paybridge/core";
+import { type PaymentError } from "@paybridge/core";
+import { createProviderErrorFactory } from "@paybridge/core/provider-kit";
 import { MemoryNetworkError } from "./network.js";
 
 /** The memory provider's id: what merchant accounts name and every error and result carries. */

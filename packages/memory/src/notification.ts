@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { type NotificationAck, parseAnswer, type RawNotification, SignatureError } from "@paybridge/core";
+import { type NotificationAck, type RawNotification, SignatureError } from "@paybridge/core";
+import { parseAnswer } from "@paybridge/core/provider-kit";
 import { MEMORY_PROVIDER_ID } from "./errors.js";
 import { type MemoryNotificationBody, notificationBodySchema } from "./wire-types.js";
 

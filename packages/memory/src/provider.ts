@@ -2,28 +2,30 @@ import {
   type ClosePaymentInput,
   type CreatePaymentInput,
   type CreatePaymentResult,
-  closePaymentSchema,
-  createPaymentSchema,
   type ListRefundsQuery,
-  listRefundsSchema,
   type NotificationAck,
   type NotificationEvent,
   type PaymentProvider,
-  type ProviderContext,
-  parseInput,
   type RawNotification,
   type RefundQuery,
   type RefundRequest,
   type RefundResult,
+  type TradeQuery,
+  type TradeResult,
+  UnsupportedOperationError,
+} from "@paybridge/core";
+import {
+  closePaymentSchema,
+  createPaymentSchema,
+  listRefundsSchema,
+  type ProviderContext,
+  parseInput,
   type RefundRules,
   rawNotificationSchema,
   refundQuerySchema,
   refundRequestSchema,
-  type TradeQuery,
-  type TradeResult,
   tradeQuerySchema,
-  UnsupportedOperationError,
-} from "@paybridge/core";
+} from "@paybridge/core/provider-kit";
 import { configSchema, type MemoryProviderConfig } from "./config.js";
 import { call, MEMORY_PROVIDER_ID } from "./errors.js";
 import type { MemoryNetwork } from "./network.js";

@@ -1,11 +1,29 @@
-export * from "./migrate.js";
+export {
+  DEFAULT_SCHEMA,
+  MIGRATIONS_TABLE,
+  type Migration,
+  migrate,
+  quoteSchema,
+  splitStatements,
+} from "./migrate.js";
 export { MIGRATIONS } from "./migrations.generated.js";
-export * from "./pglite-client.js";
-export * from "./postgres-inbox.js";
-export * from "./postgres-ledger.js";
-export * from "./postgres-options.js";
-export * from "./postgres-outbox.js";
-export * from "./postgres-payment-ledger.js";
-export * from "./scratch-schema.js";
-export * from "./sql-client.js";
-export * from "./store-errors.js";
+export {
+  openPglite,
+  PGLITE_PACKAGE,
+  type PgliteDatabase,
+  type PgliteQueryable,
+  pgliteClient,
+} from "./pglite-client.js";
+export { PostgresNotificationInbox } from "./postgres-inbox.js";
+export { PostgresRefundLedger } from "./postgres-ledger.js";
+export {
+  DEFAULT_POOL_SIZE,
+  type PostgresOptions,
+  type ResolvedPostgresOptions,
+  resolvePostgresOptions,
+} from "./postgres-options.js";
+export { appendEvent, outboxTable, PostgresOutbox } from "./postgres-outbox.js";
+export { PostgresPaymentLedger } from "./postgres-payment-ledger.js";
+export { createScratchSchema } from "./scratch-schema.js";
+export { connectPostgres, pgClient, type SqlClient, type SqlExecutor } from "./sql-client.js";
+export { isTransientStoreError, RERUNNABLE_SQLSTATES, sqlStateOf, toStoreError } from "./store-errors.js";

@@ -1,4 +1,4 @@
-import { ConfigurationError } from "@paybridge/core";
+import { ConfigurationError } from "@paybridge/core/ledger-kit";
 import { MIGRATIONS } from "./migrations.generated.js";
 import type { SqlClient } from "./sql-client.js";
 

@@ -5,7 +5,7 @@ import {
   PAYMENT_METHODS,
   type PaymentMethod,
   UnknownStatusError,
-} from "@paybridge/core";
+} from "@paybridge/core/ledger-kit";
 
 type Row = Record<string, unknown>;
 

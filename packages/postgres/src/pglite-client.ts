@@ -1,4 +1,4 @@
-import { ConfigurationError } from "@paybridge/core";
+import { ConfigurationError } from "@paybridge/core/ledger-kit";
 import { isMissingPackage } from "./missing-package.js";
 import type { SqlClient, SqlExecutor } from "./sql-client.js";
 import { toStoreError } from "./store-errors.js";

@@ -1,4 +1,4 @@
-import type { NotificationInbox } from "@paybridge/core";
+import type { NotificationInbox } from "@paybridge/core/ledger-kit";
 import { DEFAULT_SCHEMA, quoteSchema } from "./migrate.js";
 import type { SqlExecutor } from "./sql-client.js";
 

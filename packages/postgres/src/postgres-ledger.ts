@@ -3,6 +3,7 @@ import {
   type BeginAttemptOutcome,
   ConflictError,
   type Currency,
+  checkLedgerOrder,
   decideReserveFromTotals,
   describeRefundState,
   isRefundState,
@@ -12,7 +13,6 @@ import {
   mergeKnownOrder,
   type NewLedgerOrder,
   NotFoundError,
-  parseLedgerOrder,
   policyForOrder,
   type RefundLedger,
   RefundRuleError,
@@ -28,7 +28,7 @@ import {
   TRADE_STATES,
   tradeStateAfterRefundState,
   UnknownStatusError,
-} from "@paybridge/core";
+} from "@paybridge/core/ledger-kit";
 import { DEFAULT_SCHEMA, quoteSchema } from "./migrate.js";
 import { outboxTable, PostgresOutbox } from "./postgres-outbox.js";
 import type { SqlClient, SqlExecutor } from "./sql-client.js";
@@ -116,7 +116,7 @@ export class PostgresRefundLedger implements RefundLedger {
 
   async saveOrder(order: NewLedgerOrder): Promise<LedgerOrder> {
     // Checked before any SQL: a bad field is a ValidationError naming it, not a DatabaseError.
-    const checked = parseLedgerOrder(order);
+    const checked = await checkLedgerOrder(order);
     // A first recording is one statement; a concurrent first recording of the same number waits
     // on the primary key for the other's commit and then inserts nothing.
     const inserted = await this.db.query(

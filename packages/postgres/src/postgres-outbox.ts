@@ -1,4 +1,10 @@
-import type { ClaimedEvent, ClaimOptions, Outbox, OutboxStats, PayBridgeEvent } from "@paybridge/core";
+import type {
+  ClaimedEvent,
+  ClaimOptions,
+  Outbox,
+  OutboxStats,
+  PayBridgeEvent,
+} from "@paybridge/core/ledger-kit";
 import { DEFAULT_SCHEMA, quoteSchema } from "./migrate.js";
 import type { SqlExecutor } from "./sql-client.js";
 

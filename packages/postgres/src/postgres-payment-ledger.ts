@@ -11,7 +11,7 @@ import {
   type RecordOutcome,
   type TradeReport,
   type UnpaidQuery,
-} from "@paybridge/core";
+} from "@paybridge/core/ledger-kit";
 import { DEFAULT_SCHEMA, quoteSchema } from "./migrate.js";
 import { toPayment } from "./payment-rows.js";
 import { appendEvent, outboxTable, PostgresOutbox } from "./postgres-outbox.js";

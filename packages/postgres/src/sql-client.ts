@@ -1,4 +1,10 @@
-import { type Logger, PaymentError, redactingLogger, SecretRegistry, silentLogger } from "@paybridge/core";
+import {
+  type Logger,
+  PaymentError,
+  redactingLogger,
+  SecretRegistry,
+  silentLogger,
+} from "@paybridge/core/ledger-kit";
 import pg from "pg";
 import {
   type PostgresOptions,

@@ -1,4 +1,4 @@
-import { PaymentError, StoreUnavailableError } from "@paybridge/core";
+import { PaymentError, StoreUnavailableError } from "@paybridge/core/ledger-kit";
 
 /**
  * SQLSTATE classes and codes after which the same work may succeed on a later try: the server

@@ -1,4 +1,5 @@
-import { parseBeijingDashed, UnknownStatusError } from "@paybridge/core";
+import { UnknownStatusError } from "@paybridge/core";
+import { parseBeijingDashed } from "@paybridge/core/provider-kit";
 import { BillFormatError } from "./bill-format-error.js";
 
 /**

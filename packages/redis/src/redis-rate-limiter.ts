@@ -12,7 +12,7 @@ import {
   realSleep,
   type Sleep,
   waitForPermit,
-} from "@paybridge/core";
+} from "@paybridge/core/ledger-kit";
 import type { Redis } from "ioredis";
 import { ACQUIRE_SCRIPT, COMPLETE_SCRIPT, PAUSE_SCRIPT } from "./limiter-script.js";
 

@@ -1,13 +1,12 @@
 import {
   AmountMismatchError,
-  assertEcho,
   type LedgerPayment,
-  ledgerOrderFromTrade,
-  type PaymentChange,
   type TradeReportSource,
   type TradeResult,
   TradeState,
 } from "@paybridge/core";
+import { ledgerOrderFromTrade, type PaymentChange } from "@paybridge/core/ledger-kit";
+import { assertEcho } from "@paybridge/core/provider-kit";
 import type { RecoveryContext } from "./recovery-context.js";
 
 /**

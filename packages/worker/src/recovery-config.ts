@@ -1,4 +1,4 @@
-import { parseInput } from "@paybridge/core";
+import { parseInput } from "@paybridge/core/provider-kit";
 import { z } from "zod";
 
 const ms = (what: string) => z.number().int().min(1, `${what} must be at least 1 ms`);

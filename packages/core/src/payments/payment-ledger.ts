@@ -1,7 +1,7 @@
 import type { Outbox } from "../events/outbox.js";
 import type { Currency } from "../money/money.js";
-import type { PaymentMethod } from "../schemas/payment.js";
 import type { TradeState } from "../states/trade-state.js";
+import type { PaymentMethod } from "./payment-method.js";
 
 /**
  * A payment as PayBridge records it: written by the gateway before the provider is asked to

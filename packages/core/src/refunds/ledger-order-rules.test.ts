@@ -3,7 +3,8 @@ import { ConflictError } from "../errors/errors.js";
 import type { Currency } from "../money/money.js";
 import { TradeState } from "../states/trade-state.js";
 import type { LedgerOrder } from "./ledger.js";
-import { mergeKnownOrder, parseLedgerOrder, sameOrder } from "./ledger-order-rules.js";
+import { checkLedgerOrder, mergeKnownOrder, sameOrder } from "./ledger-order-rules.js";
+import { parseLedgerOrder } from "./ledger-order-schema.js";
 
 const T0 = new Date("2025-03-01T00:00:00.000Z");
 const known: LedgerOrder = {
@@ -63,5 +64,15 @@ describe("known order rules (shared by every ledger)", () => {
       /order\.totalFen: must be at least 1 fen/,
     );
     expect(parseLedgerOrder(known)).toEqual(known);
+  });
+
+  it("checkLedgerOrder loads the same schema on demand (the zod-free ledger-kit path)", async () => {
+    await expect(checkLedgerOrder({ ...known, totalFen: -5 })).rejects.toThrow(
+      /order\.totalFen: must be at least 1 fen/,
+    );
+    await expect(checkLedgerOrder({ ...known, paidFen: known.totalFen + 1 })).rejects.toThrow(
+      /order\.paidFen: must be at most totalFen/,
+    );
+    await expect(checkLedgerOrder(known)).resolves.toEqual(known);
   });
 });

@@ -12,7 +12,8 @@ import {
   type ReservePolicy,
   type ReserveRefundInput,
 } from "./ledger.js";
-import { mergeKnownOrder, newOrderRecord, parseLedgerOrder } from "./ledger-order-rules.js";
+import { mergeKnownOrder, newOrderRecord } from "./ledger-order-rules.js";
+import { parseLedgerOrder } from "./ledger-order-schema.js";
 import { decideReserve, submitWaitMs } from "./policy.js";
 import { applyRefundUpdate, tradeStateAfterRefund } from "./record-update.js";
 

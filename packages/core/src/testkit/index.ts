@@ -1,7 +1,16 @@
-export * from "./conformance.js";
-export type * from "./harness.js";
-export * from "./in-person-conformance.js";
-export * from "./ledger-contract.js";
-export * from "./outbox-contract.js";
-export * from "./payment-ledger-contract.js";
-export * from "./sub-merchant-conformance.js";
+// `@paybridge/core/testkit`: the conformance and contract suites a provider or store runs (vitest).
+export { runProviderConformance, uniqueOutTradeNo } from "./conformance.js";
+export type {
+  ConformanceHarness,
+  ConformanceOptions,
+  InPersonBuyer,
+  InPersonConformanceOptions,
+  InPersonHarness,
+  SubMerchantConformanceOptions,
+  SubMerchantHarness,
+} from "./harness.js";
+export { runInPersonConformance } from "./in-person-conformance.js";
+export { type LedgerContractOptions, runRefundLedgerContract } from "./ledger-contract.js";
+export { type OutboxContractOptions, runOutboxContract } from "./outbox-contract.js";
+export { type PaymentLedgerContractOptions, runPaymentLedgerContract } from "./payment-ledger-contract.js";
+export { runSubMerchantConformance } from "./sub-merchant-conformance.js";

@@ -3,7 +3,6 @@ import { AlipayProvider } from "@paybridge/alipay";
 import {
   createPayBridgeContainer,
   EventDispatcher,
-  fastifyNotifications,
   NotificationIntake,
   type PayBridgeEvent,
   type PaymentGateway,
@@ -12,6 +11,7 @@ import {
   registerProvider,
   resolveGateway,
 } from "@paybridge/core";
+import { fastifyNotifications } from "@paybridge/core/fastify";
 import {
   PostgresNotificationInbox,
   PostgresPaymentLedger,

@@ -28,7 +28,7 @@ export type CloudPaySimMethod = (typeof CLOUDPAY_SIM_METHODS)[number];
 
 export type { CloudPayCallbackEvent } from "./methods/index.js";
 
-export interface CloudPayCallback {
+export interface CloudPaySimulatorCallback {
   readonly envId: string;
   readonly functionName: string;
   readonly event: CloudPayCallbackEvent;
@@ -70,8 +70,8 @@ export class CloudPaySimulator {
   private readonly targets = new Map<string, CallbackTarget>();
   /** What the method handlers (methods/*.ts) see. */
   private readonly context: CloudPayMethodContext;
-  private readonly delivered: CloudPayCallback[] = [];
-  private readonly handlers = new Set<(callback: CloudPayCallback) => void>();
+  private readonly delivered: CloudPaySimulatorCallback[] = [];
+  private readonly handlers = new Set<(callback: CloudPaySimulatorCallback) => void>();
   private readonly injected = new Map<CloudPaySimMethod, CloudPayInjected[]>();
   private readonly unsubscribe: () => void;
   /** Calls received, whatever their outcome. */
@@ -156,12 +156,12 @@ export class CloudPaySimulator {
   }
 
   /** Every callback sent so far, oldest first. */
-  get callbacks(): readonly CloudPayCallback[] {
+  get callbacks(): readonly CloudPaySimulatorCallback[] {
     return [...this.delivered];
   }
 
   /** Removes and returns the oldest callback for `outTradeNo`; undefined when there is none. */
-  takeCallback(outTradeNo: string): CloudPayCallback | undefined {
+  takeCallback(outTradeNo: string): CloudPaySimulatorCallback | undefined {
     const index = this.delivered.findIndex((c) => c.event.outTradeNo === outTradeNo);
     if (index < 0) return undefined;
     const [callback] = this.delivered.splice(index, 1);
@@ -169,7 +169,7 @@ export class CloudPaySimulator {
   }
 
   /** Runs `handler` for every callback, like the cloud function named in unifiedOrder. */
-  onCallback(handler: (callback: CloudPayCallback) => void): () => void {
+  onCallback(handler: (callback: CloudPaySimulatorCallback) => void): () => void {
     this.handlers.add(handler);
     return () => this.handlers.delete(handler);
   }
@@ -233,7 +233,7 @@ export class CloudPaySimulator {
   private callback(event: TradeChangedEvent): void {
     const target = this.targets.get(targetKey(event.mchid, event.order.outTradeNo));
     if (!target) return; // Not ordered through CloudPay: its notification goes to the v3 notify_url.
-    const callback: CloudPayCallback = {
+    const callback: CloudPaySimulatorCallback = {
       envId: target.envId,
       functionName: target.functionName,
       event: callbackEvent(this.identity, event, target),

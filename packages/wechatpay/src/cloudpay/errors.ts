@@ -1,4 +1,4 @@
-import { createProviderErrorFactory, type ProviderErrorTable } from "@paybridge/core";
+import { createProviderErrorFactory, type ProviderErrorTable } from "@paybridge/core/provider-kit";
 
 /** The provider name CloudPay errors carry (`PaymentError.provider`). */
 export const CLOUDPAY_PROVIDER = "wechatpay-cloud";

@@ -1,4 +1,5 @@
-import { parseBeijingCompact, type RawNotification, SignatureError } from "@paybridge/core";
+import { type RawNotification, SignatureError } from "@paybridge/core";
+import { parseBeijingCompact } from "@paybridge/core/provider-kit";
 import { z } from "zod";
 import { normalizeAnswer } from "./envelope.js";
 import { CLOUDPAY_PROVIDER } from "./errors.js";

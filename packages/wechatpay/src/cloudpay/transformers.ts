@@ -7,11 +7,7 @@
 import {
   type CreatePaymentInput,
   cny,
-  formatBeijingCompact,
   type NotifiedTrade,
-  parseAnswer,
-  parseBeijingCompact,
-  parseBeijingDashed,
   type RefundRequest,
   type RefundResult,
   RefundState,
@@ -19,6 +15,12 @@ import {
   TradeState,
   UnknownStatusError,
 } from "@paybridge/core";
+import {
+  formatBeijingCompact,
+  parseAnswer,
+  parseBeijingCompact,
+  parseBeijingDashed,
+} from "@paybridge/core/provider-kit";
 import { z } from "zod";
 import type { CloudPayData } from "./envelope.js";
 import { unknownOutcome } from "./envelope.js";

@@ -137,7 +137,8 @@ export interface RefundParams {
   readonly refund_account?: RefundAccount;
 }
 
-export interface RefundResult extends CloudPayEnvelope {
+/** The wire answer of CloudPay's refund call; core's unified `RefundResult` is what the provider returns. */
+export interface CloudPayRefundAnswer extends CloudPayEnvelope {
   readonly transaction_id?: string;
   readonly out_trade_no?: string;
   readonly out_refund_no?: string;
@@ -220,7 +221,7 @@ export interface CloudPayApi {
   unifiedOrder(params: UnifiedOrderParams): Promise<UnifiedOrderResult>;
   queryOrder(params: QueryOrderParams): Promise<QueryOrderResult>;
   closeOrder(params: CloseOrderParams): Promise<CloseOrderResult>;
-  refund(params: RefundParams): Promise<RefundResult>;
+  refund(params: RefundParams): Promise<CloudPayRefundAnswer>;
   queryRefund(params: QueryRefundParams): Promise<QueryRefundResult>;
   downloadBill(params: DownloadBillParams): Promise<DownloadBillResult>;
 }

@@ -1,4 +1,4 @@
-import type { RefundRules } from "@paybridge/core";
+import type { RefundRules } from "@paybridge/core/provider-kit";
 
 /**
  * WeChat Pay's refund rules, the same for APIv3 (merchant and partner) and CloudPay, whose refund is

@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
-import { isBeijingDay, parseInput, UnexpectedAnswerError } from "@paybridge/core";
+import { isBeijingDay, UnexpectedAnswerError } from "@paybridge/core";
+import { parseInput } from "@paybridge/core/provider-kit";
 import type Pay from "wechatpay-node-v3";
 import { z } from "zod";
 import { parseV3Answer } from "./transformers.js";

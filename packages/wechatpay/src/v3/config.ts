@@ -1,5 +1,5 @@
 import { Agent } from "node:http";
-import { keySourceSchema, notifyUrlSchema, proxyUrlSchema } from "@paybridge/core";
+import { keySourceSchema, notifyUrlSchema, proxyUrlSchema } from "@paybridge/core/provider-kit";
 import { z } from "zod";
 import { wechatNotifyUrlRule } from "../shared/field-rules.js";
 

@@ -1,4 +1,4 @@
-import { createProviderErrorFactory, type ProviderErrorTable } from "@paybridge/core";
+import { createProviderErrorFactory, type ProviderErrorTable } from "@paybridge/core/provider-kit";
 
 /** The provider name APIv3 errors carry (`PaymentError.provider`). */
 export const WECHAT_V3_PROVIDER = "wechatpay";

@@ -1,37 +1,39 @@
 import { randomBytes } from "node:crypto";
 import {
-  assertEcho,
   type ClosePaymentInput,
   type CreatePaymentInput,
   type CreatePaymentResult,
-  closePaymentSchema,
-  concealProvider,
-  createPaymentSchema,
   type ListRefundsQuery,
-  listRefundsSchema,
   type NotificationAck,
   type NotificationEvent,
   type PaymentProvider,
   type ProviderCapabilities,
-  type ProviderContext,
-  type ProviderFieldRules,
-  parseInput,
   type RawNotification,
   type RefundQuery,
   type RefundRequest,
   type RefundResult,
+  type TradeQuery,
+  type TradeResult,
+  ValidationError,
+} from "@paybridge/core";
+import {
+  assertEcho,
+  closePaymentSchema,
+  concealProvider,
+  createPaymentSchema,
+  listRefundsSchema,
+  type ProviderContext,
+  type ProviderFieldRules,
+  parseInput,
   type RefundRules,
   refundQuerySchema,
   refundRequestSchema,
   runInPersonPayment,
   type ServiceProviderContext,
   type ServiceProviderSession,
-  type TradeQuery,
-  type TradeResult,
   tradeQuerySchema,
-  ValidationError,
   withPaymentRule,
-} from "@paybridge/core";
+} from "@paybridge/core/provider-kit";
 import { WECHAT_REFUND_RULES } from "../shared/refund-rules.js";
 import type { DownloadedBill, TradeBillRequest } from "./bills.js";
 import { openV3Client, type V3Client } from "./client.js";

@@ -1,18 +1,16 @@
 import {
   AmountMismatchError,
-  assertEcho,
   type CreatePaymentInput,
   type CreatePaymentResult,
   cny,
-  formatBeijingRfc3339,
   type NotifiedTrade,
-  parseAnswer,
   type RefundQuery,
   type RefundRequest,
   type RefundResult,
   type TradeResult,
   UnexpectedAnswerError,
 } from "@paybridge/core";
+import { assertEcho, formatBeijingRfc3339, parseAnswer } from "@paybridge/core/provider-kit";
 import type { z } from "zod";
 import { WECHAT_V3_PROVIDER } from "./errors.js";
 import { mapV3RefundStatus, mapV3TradeState } from "./status-map.js";

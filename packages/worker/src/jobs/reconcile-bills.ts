@@ -1,4 +1,5 @@
-import { ConfigurationError, formatBeijingDashed } from "@paybridge/core";
+import { ConfigurationError } from "@paybridge/core";
+import { formatBeijingDashed } from "@paybridge/core/provider-kit";
 import { coreLedgerPort, providerTradeBill, reconcileDay } from "@paybridge/reconcile";
 import type { JobReport, RecoveryContext } from "../recovery-context.js";
 

@@ -1,5 +1,5 @@
 import type { SandboxClock } from "../../shared/clock.js";
-import type { RateLimits } from "./rate-limiter.js";
+import type { SimulatorRateLimits } from "./rate-limiter.js";
 import type { EngineRefund, PromotionInput } from "./types.js";
 
 export interface WechatEngineOptions {
@@ -14,7 +14,7 @@ export interface WechatEngineOptions {
   /** Least time between two refunds of one order (same page: "同一笔订单多次退款的请求需相隔1分钟"). */
   readonly refundIntervalMs?: number;
   /** Refund calls per second per merchant; `false` turns the limiter off. */
-  readonly rateLimits?: RateLimits | false;
+  readonly rateLimits?: SimulatorRateLimits | false;
   /**
    * How long after creation an in-person (codepay) order still unpaid is revoked by WeChat itself
    * (default 45 s, https://pay.weixin.qq.com/doc/global/v2/zh/4013637903). A test of the client's

@@ -2,12 +2,12 @@
  * Per-merchant calls per second, as WeChat counts them for refunds (https://pay.weixin.qq.com/doc/v3/merchant/4012556457:
  * "请求频率限制:150qps", "错误或无效请求频率限制:6qps"). A sliding one-second window on the engine clock.
  */
-export interface RateLimits {
+export interface SimulatorRateLimits {
   readonly successPerSecond: number;
   readonly failurePerSecond: number;
 }
 
-export const WECHAT_REFUND_RATE_LIMITS: RateLimits = { successPerSecond: 150, failurePerSecond: 6 };
+export const WECHAT_REFUND_RATE_LIMITS: SimulatorRateLimits = { successPerSecond: 150, failurePerSecond: 6 };
 
 export class SlidingWindowCounter {
   private readonly stamps = new Map<string, number[]>();

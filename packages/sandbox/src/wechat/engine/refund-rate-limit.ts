@@ -1,6 +1,6 @@
 import type { SandboxClock } from "../../shared/clock.js";
 import { WechatEngineError } from "./errors.js";
-import { type RateLimits, SlidingWindowCounter } from "./rate-limiter.js";
+import { type SimulatorRateLimits, SlidingWindowCounter } from "./rate-limiter.js";
 
 /**
  * The per-merchant refund call limits (https://pay.weixin.qq.com/doc/v3/merchant/4012556457: 150 successful and 6 failed or invalid
@@ -12,7 +12,7 @@ export class RefundRateLimiter {
   private readonly failures = new SlidingWindowCounter();
 
   /** `false` turns the limiter off. */
-  constructor(private readonly limits: RateLimits | false) {}
+  constructor(private readonly limits: SimulatorRateLimits | false) {}
 
   /**
    * Runs one refund call: refused when either limit is reached, else counted as a success, or as a

@@ -1,3 +1,0 @@
-export * from "./errors.js";
-export * from "./factory.js";
-export * from "./unexpected-answer.js";

@@ -1,1 +1,0 @@
-export * from "./in-person-loop.js";

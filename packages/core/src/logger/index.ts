@@ -1,3 +1,0 @@
-export * from "./conceal.js";
-export * from "./logger.js";
-export * from "./redact.js";

@@ -1,3 +1,0 @@
-export * from "./refund-state.js";
-export * from "./trade-state.js";
-export * from "./transitions.js";

@@ -1,1 +1,0 @@
-export * from "./beijing-time.js";

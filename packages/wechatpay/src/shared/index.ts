@@ -1,2 +1,0 @@
-export * from "./refund-rules.js";
-export * from "./status-map.js";
