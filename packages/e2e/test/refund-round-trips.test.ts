@@ -43,11 +43,15 @@ const isRead = (text: string) => /^\s*SELECT\b/i.test(text) && !/\bFOR\s+UPDATE\
 /** A pg pool whose every statement (pool.query and checked-out connections) is counted. */
 function countingPool(url: string, counter: Counter): pg.Pool {
   const pool = new pg.Pool({ connectionString: url, max: 4 });
-  const poolQuery = pool.query.bind(pool) as (text: string, params?: unknown[]) => Promise<pg.QueryResult>;
-  (pool as { query: unknown }).query = async (text: string, params?: unknown[]) => {
+  const poolQuery = pool.query.bind(pool) as (
+    query: string | pg.QueryConfig,
+    params?: unknown[],
+  ) => Promise<pg.QueryResult>;
+  // A named (prepared) statement arrives as a query config, its text inside.
+  (pool as { query: unknown }).query = async (query: string | pg.QueryConfig, params?: unknown[]) => {
     counter.statements += 1;
-    if (!isRead(text)) counter.commits += 1;
-    const result = await poolQuery(text, params);
+    if (!isRead(typeof query === "string" ? query : query.text)) counter.commits += 1;
+    const result = await poolQuery(query, params);
     counter.rows += result.rows.length;
     return result;
   };

@@ -35,6 +35,9 @@ import type { SqlClient, SqlExecutor } from "./sql-client.js";
 
 type Row = Record<string, unknown>;
 
+/** The hot statements of a refund (they name every column) run as prepared statements on `pg`. */
+const PREPARED = { prepare: true } as const;
+
 /** The columns a LedgerOrder is read from (named, so a column added later costs nothing here). */
 const ORDER_COLUMNS = [
   "out_trade_no",
@@ -232,6 +235,7 @@ export class PostgresRefundLedger implements RefundLedger {
           refund.attempts,
           refund.submittedAt ?? null,
         ],
+        PREPARED,
       );
       if (rows[0]) return { refund, created: true, attemptBegun: begun, order };
       // The same number was inserted meanwhile for another order (this order's lock does not cover it).
@@ -398,6 +402,7 @@ export class PostgresRefundLedger implements RefundLedger {
         event ? JSON.stringify(event) : null,
         tradeAfter,
       ],
+      PREPARED,
     );
     // The row now holds exactly `next`: every column the statement did not set was checked equal
     // to `current`, whose fixed columns (number, order, merchant, amount, dates) never change.
@@ -422,6 +427,7 @@ export class PostgresRefundLedger implements RefundLedger {
          FROM ${this.refunds} WHERE out_trade_no = $1
        ) t LEFT JOIN ${this.refunds} e ON e.out_refund_no = $2`,
       [outTradeNo, outRefundNo],
+      PREPARED,
     );
     const row = one(rows);
     return {
@@ -438,6 +444,7 @@ export class PostgresRefundLedger implements RefundLedger {
     const { rows } = await tx.query(
       `SELECT ${columns(ORDER_COLUMNS)} FROM ${this.orders} WHERE out_trade_no = $1 FOR UPDATE`,
       [outTradeNo],
+      PREPARED,
     );
     return rows[0] ? toOrder(rows[0]) : undefined;
   }

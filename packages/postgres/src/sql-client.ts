@@ -15,7 +15,38 @@ import { isTransientStoreError, RERUNNABLE_SQLSTATES, sqlStateOf, toStoreError }
 
 /** Runs SQL with $1-style parameters; what the ledger needs from a connection or a transaction. */
 export interface SqlExecutor {
-  query<Row = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: Row[] }>;
+  query<Row = Record<string, unknown>>(
+    text: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<{ rows: Row[] }>;
+}
+
+export interface QueryOptions {
+  /**
+   * Run as a named prepared statement on `pg` (parsed and planned once per connection, then only
+   * bound): for a hot statement whose result columns are all named, since a prepared `SELECT *`
+   * fails with "cached plan must not change result type" once a migration adds a column.
+   */
+  readonly prepare?: boolean;
+}
+
+/** One name per statement text in the process, so a connection never sees one name for two texts. */
+const statementNames = new Map<string, string>();
+function statementName(text: string): string {
+  let name = statementNames.get(text);
+  if (!name) {
+    name = `pb_${statementNames.size + 1}`;
+    statementNames.set(text, name);
+  }
+  return name;
+}
+
+/** pg's query config: a named statement when asked, else the text. */
+function pgQuery(text: string, params: readonly unknown[], options: QueryOptions | undefined) {
+  return options?.prepare
+    ? { name: statementName(text), text, values: params as unknown[] }
+    : { text, values: params as unknown[] };
 }
 
 /**
@@ -48,9 +79,9 @@ export function pgClient(
     logger: options.logger ?? silentLogger,
   };
   return {
-    async query<Row>(text: string, params: readonly unknown[] = []) {
+    async query<Row>(text: string, params: readonly unknown[] = [], options?: QueryOptions) {
       try {
-        const result = await pool.query(text, params as unknown[]);
+        const result = await pool.query(pgQuery(text, params, options));
         return { rows: result.rows as Row[] };
       } catch (error) {
         throw toStoreError(error, "a query");
@@ -121,8 +152,8 @@ async function transactionOnce<T>(
     await conn.query("BEGIN");
     started = true;
     const tx: SqlExecutor = {
-      async query<Row>(text: string, params: readonly unknown[] = []) {
-        const result = await conn.query(text, params as unknown[]);
+      async query<Row>(text: string, params: readonly unknown[] = [], options?: QueryOptions) {
+        const result = await conn.query(pgQuery(text, params, options));
         return { rows: result.rows as Row[] };
       },
     };
