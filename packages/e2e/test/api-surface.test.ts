@@ -7,7 +7,7 @@ import {
   rootClashes,
   type Surface,
   surfaceFile,
-} from "../../../scripts/api-surface.mjs";
+} from "../api-surface/api-surface.mjs";
 
 // The public surface is a decision: a name added to, dropped from or moved between entries must
 // show in docs/api/surface.json (`pnpm docs:api` rewrites it with the TypeDoc pages), so it is

@@ -25,5 +25,11 @@ export {
 export { appendEvent, outboxTable, PostgresOutbox } from "./postgres-outbox.js";
 export { PostgresPaymentLedger } from "./postgres-payment-ledger.js";
 export { createScratchSchema } from "./scratch-schema.js";
-export { connectPostgres, pgClient, type QueryOptions, type SqlClient, type SqlExecutor } from "./sql-client.js";
+export {
+  connectPostgres,
+  pgClient,
+  type QueryOptions,
+  type SqlClient,
+  type SqlExecutor,
+} from "./sql-client.js";
 export { isTransientStoreError, RERUNNABLE_SQLSTATES, sqlStateOf, toStoreError } from "./store-errors.js";
