@@ -9,7 +9,8 @@ import { describe, expect, it } from "vitest";
 const packagesDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const coreEsm = join(packagesDir, "core", "dist", "esm", "index.js");
 const coreCjs = join(packagesDir, "core", "dist", "cjs", "index.js");
-const wechatCjs = join(packagesDir, "wechatpay", "dist", "cjs", "index.js");
+// wechatError is on the wire entry since the curated surface (4e7bcd6).
+const wechatCjs = join(packagesDir, "wechatpay", "dist", "cjs", "wire.js");
 
 const script = `
 import { createRequire } from "node:module";

@@ -1,4 +1,5 @@
 import { type Logger, silentLogger } from "@paybridge/core";
+import { sqlStateOf } from "@paybridge/postgres";
 import PgBoss from "pg-boss";
 import type { JobReport } from "../recovery-context.js";
 import type { JobRunner, ScheduledJob } from "./job-runner.js";
@@ -69,9 +70,12 @@ export class PgBossRunner implements JobRunner {
         retryLimit: 0,
         expireInSeconds: o.expireInSeconds ?? 900,
       };
-      // createQueue is idempotent (ON CONFLICT DO NOTHING); update applies changed settings.
-      await boss.createQueue(name, queue);
-      await boss.updateQueue(name, queue);
+      // createQueue is idempotent (ON CONFLICT DO NOTHING); update applies changed settings. Several
+      // instances starting at once on a fresh schema can deadlock inside pg-boss's queue creation
+      // (seen: 40P01 between two INSERTs into its queue table); PostgreSQL rolls one back, and the
+      // transaction is safe to run again.
+      await retryOnDeadlock(() => boss.createQueue(name, queue));
+      await retryOnDeadlock(() => boss.updateQueue(name, queue));
       await boss.work(name, { pollingIntervalSeconds, batchSize: 1 }, async () => {
         const report = await job.run();
         this.options.onReport?.(report);
@@ -102,5 +106,19 @@ export class PgBossRunner implements JobRunner {
     const boss = this.boss;
     this.boss = undefined;
     await boss?.stop({ graceful: true, wait: true, timeout: 30_000 });
+  }
+}
+
+const DEADLOCK = "40P01";
+
+/** Runs `step` again, up to 5 times with a growing random pause, when PostgreSQL chose it as a deadlock victim. */
+async function retryOnDeadlock<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await step();
+    } catch (error) {
+      if (sqlStateOf(error) !== DEADLOCK || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, attempt * (25 + Math.random() * 75)));
+    }
   }
 }
