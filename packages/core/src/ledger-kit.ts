@@ -112,6 +112,7 @@ export {
   decideReserveFromTotals,
   holdsMoney,
   isWithdrawn,
+  newReservedRefund,
   policyFromRules,
   type RefundPolicy,
   type RefundTotals,

@@ -13,6 +13,7 @@ import {
   mergeKnownOrder,
   type NewLedgerOrder,
   NotFoundError,
+  newReservedRefund,
   policyForOrder,
   type RefundLedger,
   RefundRuleError,
@@ -185,7 +186,6 @@ export class PostgresRefundLedger implements RefundLedger {
     reservePolicy: ReservePolicy,
     now: Date,
   ): Promise<ReserveOutcome> {
-    const begun = input.markFirstAttempt === true && input.initialState === RefundState.CONFIRMED;
     return this.db.transaction(async (tx) => {
       const order = await this.lockOrder(tx, input.outTradeNo);
       if (!order) throw new NotFoundError(`order ${input.outTradeNo} is not in the refund ledger`);
@@ -194,27 +194,7 @@ export class PostgresRefundLedger implements RefundLedger {
       const { totals, existing } = await this.totalsAndExisting(tx, input.outTradeNo, input.outRefundNo);
       const decision = decideReserveFromTotals(order, totals, existing, input, policy, now);
       if (decision.kind === "existing") return { refund: decision.refund, created: false, order };
-      const refund: LedgerRefund = {
-        outRefundNo: input.outRefundNo,
-        outTradeNo: input.outTradeNo,
-        provider: order.provider,
-        merchantId: order.merchantId,
-        currency: input.currency,
-        amountFen: input.amountFen,
-        state: input.initialState,
-        rawStatus: undefined,
-        providerRefundId: undefined,
-        reason: input.reason,
-        attempts: begun ? 1 : 0,
-        createdAt: now,
-        updatedAt: now,
-        submittedAt: begun ? now : undefined,
-        successAt: undefined,
-        lastError: undefined,
-        outcomeUnknown: false,
-        recoveryFailures: 0,
-        retryAt: undefined,
-      };
+      const { refund, attemptBegun: begun } = newReservedRefund(order, input, now);
       // The row is exactly `refund` (the other columns take their defaults: false, 0, NULL), so
       // only the key comes back: it says whether this statement inserted it.
       const { rows } = await tx.query(

@@ -14,7 +14,7 @@ import {
 } from "./ledger.js";
 import { mergeKnownOrder, newOrderRecord } from "./ledger-order-rules.js";
 import { parseLedgerOrder } from "./ledger-order-schema.js";
-import { decideReserve, submitWaitMs } from "./policy.js";
+import { decideReserve, newReservedRefund, submitWaitMs } from "./policy.js";
 import { applyRefundUpdate, tradeStateAfterRefund } from "./record-update.js";
 
 /**
@@ -46,30 +46,9 @@ export class MemoryRefundLedger implements RefundLedger {
     const rules = policyForOrder(policy, order);
     const decision = decideReserve(order, this.siblings(input.outTradeNo), existing, input, rules, now);
     if (decision.kind === "existing") return { refund: decision.refund, created: false, order };
-    const begun = input.markFirstAttempt === true && input.initialState === RefundState.CONFIRMED;
-    const refund: LedgerRefund = {
-      outRefundNo: input.outRefundNo,
-      outTradeNo: input.outTradeNo,
-      provider: order.provider,
-      merchantId: order.merchantId,
-      currency: input.currency,
-      amountFen: input.amountFen,
-      state: input.initialState,
-      rawStatus: undefined,
-      providerRefundId: undefined,
-      reason: input.reason,
-      attempts: begun ? 1 : 0,
-      createdAt: now,
-      updatedAt: now,
-      submittedAt: begun ? now : undefined,
-      successAt: undefined,
-      lastError: undefined,
-      outcomeUnknown: false,
-      recoveryFailures: 0,
-      retryAt: undefined,
-    };
+    const { refund, attemptBegun } = newReservedRefund(order, input, now);
     this.refunds.set(refund.outRefundNo, refund);
-    return { refund, created: true, attemptBegun: begun, order };
+    return { refund, created: true, attemptBegun, order };
   }
 
   async beginAttempt(outRefundNo: string, minIntervalMs: number, now: Date): Promise<BeginAttemptOutcome> {

@@ -198,3 +198,38 @@ export function submitWaitAfter(
   if (minIntervalMs <= 0 || refund.submittedAt || !lastOtherSubmittedAt) return 0;
   return Math.max(0, minIntervalMs - (now.getTime() - lastOtherSubmittedAt.getTime()));
 }
+
+/**
+ * The refund row a reserve inserts once its decision is "create", the same in every ledger: with
+ * `markFirstAttempt` on a confirmed refund, the first attempt is booked in the same write
+ * (attempts 1, submittedAt now), so a crash after the reserve still counts it as sent.
+ */
+export function newReservedRefund(
+  order: LedgerOrder,
+  input: ReserveRefundInput,
+  now: Date,
+): { readonly refund: LedgerRefund; readonly attemptBegun: boolean } {
+  const attemptBegun = input.markFirstAttempt === true && input.initialState === RefundState.CONFIRMED;
+  const refund: LedgerRefund = {
+    outRefundNo: input.outRefundNo,
+    outTradeNo: input.outTradeNo,
+    provider: order.provider,
+    merchantId: order.merchantId,
+    currency: input.currency,
+    amountFen: input.amountFen,
+    state: input.initialState,
+    rawStatus: undefined,
+    providerRefundId: undefined,
+    reason: input.reason,
+    attempts: attemptBegun ? 1 : 0,
+    createdAt: now,
+    updatedAt: now,
+    submittedAt: attemptBegun ? now : undefined,
+    successAt: undefined,
+    lastError: undefined,
+    outcomeUnknown: false,
+    recoveryFailures: 0,
+    retryAt: undefined,
+  };
+  return { refund, attemptBegun };
+}
