@@ -15,6 +15,10 @@ export default defineConfig({
       },
       { find: /^@paybridge\/core\/(ledger-kit|provider-kit)$/, replacement: pkg("core/src/$1.ts") },
       { find: /^@paybridge\/(alipay|wechatpay)\/wire$/, replacement: pkg("$1/src/wire.ts") },
+      {
+        find: /^@paybridge\/sandbox\/(wechat|alipay|cloudpay|simulator-kit)$/,
+        replacement: pkg("sandbox/src/$1.ts"),
+      },
       { find: /^@paybridge\/([a-z-]+)$/, replacement: pkg("$1/src/index.ts") },
     ],
   },

@@ -1,6 +1,6 @@
 import { cny } from "@paybridge/core";
 import { uniqueOutTradeNo } from "@paybridge/core/testkit";
-import { NOTIFY_RETRY_DELAYS_MS } from "@paybridge/sandbox";
+import { NOTIFY_RETRY_DELAYS_MS } from "@paybridge/sandbox/alipay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AlipayHarness, alipayHarness } from "./support.js";
 

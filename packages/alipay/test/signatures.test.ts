@@ -1,6 +1,8 @@
 import { cny, SignatureError } from "@paybridge/core";
 import { uniqueOutTradeNo } from "@paybridge/core/testkit";
-import { generateRsaKeyPair, rsa2Sign, startAlipaySandbox } from "@paybridge/sandbox";
+import { startAlipaySandbox } from "@paybridge/sandbox";
+import { rsa2Sign } from "@paybridge/sandbox/alipay";
+import { generateRsaKeyPair } from "@paybridge/sandbox/simulator-kit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AlipayProvider } from "../src/index.js";
 import { type AlipayHarness, alipayHarness, providerFor } from "./support.js";

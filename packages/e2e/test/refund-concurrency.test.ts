@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { RefundService } from "@paybridge/core";
 import { connectPostgres, createScratchSchema, PostgresRefundLedger } from "@paybridge/postgres";
-import { startWechatSandbox, type WechatEngineEvent, type WechatSandbox } from "@paybridge/sandbox";
+import { startWechatSandbox, type WechatSandbox } from "@paybridge/sandbox";
+import type { WechatEngineEvent } from "@paybridge/sandbox/wechat";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWorker } from "./support/processes.js";
 import { paidWechatOrder, WECHAT_MERCHANT_ID, wechatConfig, wechatGateway } from "./support/wechat.js";

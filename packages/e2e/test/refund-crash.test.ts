@@ -3,12 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type LedgerRefund, RefundRuleError, RefundService, RefundState } from "@paybridge/core";
 import { connectPostgres, migrate, openPglite, PostgresRefundLedger, quoteSchema } from "@paybridge/postgres";
-import {
-  startWechatSandbox,
-  type WechatEngineEvent,
-  type WechatFault,
-  type WechatSandbox,
-} from "@paybridge/sandbox";
+import { startWechatSandbox, type WechatFault, type WechatSandbox } from "@paybridge/sandbox";
+import type { WechatEngineEvent } from "@paybridge/sandbox/wechat";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type LedgerStore, openLedgerStore } from "./support/ledger-store.js";
 import { startKillableWorker } from "./support/processes.js";

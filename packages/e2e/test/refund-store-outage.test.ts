@@ -10,7 +10,8 @@ import {
   PostgresRefundLedger,
   type SqlClient,
 } from "@paybridge/postgres";
-import { startWechatSandbox, type WechatEngineEvent, type WechatSandbox } from "@paybridge/sandbox";
+import { startWechatSandbox, type WechatSandbox } from "@paybridge/sandbox";
+import type { WechatEngineEvent } from "@paybridge/sandbox/wechat";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { paidWechatOrder, WECHAT_MERCHANT_ID, wechatConfig, wechatGateway } from "./support/wechat.js";
 

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { cny } from "@paybridge/core";
 import { uniqueOutTradeNo as uid } from "@paybridge/core/testkit";
-import { WECHAT_NOTIFY_SCHEDULE_MS } from "@paybridge/sandbox";
+import { WECHAT_NOTIFY_SCHEDULE_MS } from "@paybridge/sandbox/wechat";
 import { afterEach, describe, expect, it } from "vitest";
 import { type Rig, startRig } from "./sandbox-setup.js";
 
