@@ -123,7 +123,8 @@ beforeAll(async () => {
     config: report.wechat.providerConfig,
     subMerchants: sp.subMerchants.map((sub, i) => ({ id: `wx-${i}`, config: sub })),
   });
-  // The service provider is also a merchant of its own: 付款码 on the direct API.
+  // The service provider's own keys on the direct APIs, as an integration that forgot sub_mchid:
+  // WeChat refuses a 服务商 there ("受理机构必须传入sub_mch_id"), and so must the CLI's simulator.
   registerMerchant(container, {
     id: "wx-sp-direct",
     provider: WechatPayProvider.id,
@@ -239,7 +240,7 @@ describe("paybridge-sandbox with sub-merchants, run as a process", () => {
     expect(paid.action).toMatchObject({ type: "in_person", trade: { state: TradeState.PAID } });
   });
 
-  it("WeChat in person: a refusal planned over HTTP ends failed (2); an unplanned code pays at once (3)", async () => {
+  it("WeChat in person: a refusal planned over HTTP ends failed at one sub-merchant (2); an unplanned code pays at the other (3)", async () => {
     const authCode = `1345${Date.now().toString().slice(-9)}${process.pid.toString().padStart(5, "0").slice(-5)}`;
     const planned = await call(report.wechat.control, /^plan how the buyer/, {
       auth_code: authCode,
@@ -261,13 +262,36 @@ describe("paybridge-sandbox with sub-merchants, run as a process", () => {
       authCode: code,
       store: { id: "SH-001", deviceId: "POS-7" },
     });
-    const refused = await gateway
-      .forMerchant("wx-sp-direct")
-      .createPayment(sale(fresh("CLIWXPOS"), authCode));
+    // 付款码 for a sub-merchant goes through the partner codepay, as a real service provider's does.
+    const refused = await gateway.forMerchant("wx-0").createPayment(sale(fresh("CLIWXPOS"), authCode));
     expect(refused.action).toMatchObject({ type: "in_person", trade: { state: TradeState.FAILED } });
     const other = `${authCode.slice(0, -1)}${(Number(authCode.slice(-1)) + 1) % 10}`;
-    const paid = await gateway.forMerchant("wx-sp-direct").createPayment(sale(fresh("CLIWXPOS"), other));
+    const paid = await gateway.forMerchant("wx-1").createPayment(sale(fresh("CLIWXPOS"), other));
     expect(paid.action).toMatchObject({ type: "in_person", trade: { state: TradeState.PAID } });
+    const seen = await gateway.forMerchant("wx-1").queryPayment({ outTradeNo: paid.outTradeNo });
+    expect([seen.state, seen.paidAmount]).toEqual([TradeState.PAID, cny(660)]);
+  });
+
+  it("WeChat: the service provider's own mchid on the direct 付款码 API is refused and books nothing", async () => {
+    const outTradeNo = fresh("CLIWXSP");
+    const authCode = `1346${Date.now().toString().slice(-9)}${process.pid.toString().padStart(5, "0").slice(-5)}`;
+    // The client ends a codepay WeChat refused outright as a failed in-person trade, with its code.
+    const refused = await gateway.forMerchant("wx-sp-direct").createPayment({
+      outTradeNo,
+      description: "门店",
+      amount: cny(660),
+      method: "barcode",
+      notifyUrl: report.wechat.notifySink,
+      authCode,
+      store: { id: "SH-001", deviceId: "POS-7" },
+    });
+    expect(refused.action).toMatchObject({
+      type: "in_person",
+      trade: { state: TradeState.FAILED, rawStatus: "PARAM_ERROR" },
+    });
+    // Nothing was booked: the buyer has no order of that number to pay, under any mchid.
+    const pay = await call(report.wechat.control, /^pay an order/, { out_trade_no: outTradeNo });
+    expect(pay.body).toMatchObject({ code: "ORDER_NOT_EXIST" });
   });
 
   it("stops on SIGTERM with status 0", async () => {

@@ -37,8 +37,9 @@ export interface WechatSandboxOptions extends WechatEngineOptions {
   readonly merchants?: readonly WechatSandboxMerchantOptions[];
   /**
    * Service providers (服务商) with their sub-merchants, served on the partner APIs
-   * (/v3/pay/partner/transactions/...). Each is also a merchant (`merchant(spMchid)`,
-   * `merchantConfig(spMchid)` give its keys); each sub-merchant's orders are kept apart.
+   * (/v3/pay/partner/transactions/...). Each holds keys like a merchant (`merchant(spMchid)` and
+   * `merchantConfig(spMchid)` give them) but, as on WeChat, its own mchid is refused on the direct
+   * order and 付款码 APIs ("受理机构必须传入sub_mch_id"); each sub-merchant's orders are kept apart.
    */
   readonly serviceProviders?: readonly WechatSandboxServiceProviderOptions[];
   /** WeChat Pay's own keys (e.g. read back from files, so a restarted sandbox keeps them); fresh when omitted. */

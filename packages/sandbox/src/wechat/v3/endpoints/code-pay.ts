@@ -11,12 +11,14 @@ import { assertMchid, type Endpoint } from "./context.js";
  * transaction once paid; while the buyer enters a password it is trade_state USERPAYING alone
  * ("状态是USERPAYING的情况下只会返回trade_state", WeChat's answer on
  * https://developers.weixin.qq.com/community/develop/doc/000ee0c62d8e48ca12f24bdcf6b400), and the
- * merchant queries the order.
+ * merchant queries the order. A 服务商's own mchid is refused before anything is booked (a service
+ * provider takes 付款码 for a sub-merchant on partner-code-pay.ts; partner/access.ts).
  */
 export const codePay: Endpoint = {
   method: "POST",
   path: /^\/v3\/pay\/transactions\/codepay$/,
   operation: "codepay",
+  serviceProvider: "never",
   handle({ engine, merchant: m, raw }) {
     const body = parseJsonBody(raw);
     assertMchid(str(body, "mchid"), m);

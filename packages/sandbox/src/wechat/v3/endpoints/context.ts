@@ -39,7 +39,8 @@ export interface Endpoint {
   readonly operation?: WechatOperation;
   /**
    * Who may call it: "only" a service provider (the partner APIs), "never" one (the direct order
-   * APIs: a 服务商 is told "受理机构必须传入sub_mch_id"), or anyone when absent.
+   * and 付款码 APIs: a 服务商 is told "受理机构必须传入sub_mch_id"), or anyone when absent
+   * (certificates, bills and the refund paths, which partner/refund.ts splits by caller).
    */
   readonly serviceProvider?: "only" | "never";
   handle(ctx: EndpointContext): Reply;
