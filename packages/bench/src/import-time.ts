@@ -101,3 +101,16 @@ export function benchImport(pair: ImportPair, rounds: number): ImportResult {
 export function benchImports(rounds: number, pairs: readonly ImportPair[] = IMPORT_PAIRS): ImportResult[] {
   return pairs.map((p) => benchImport(p, rounds));
 }
+
+/** Quartiles and extremes of per-round ratios: how far a median can be trusted on a busy machine. */
+export function spread(values: readonly number[]): { min: number; q1: number; q3: number; max: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number): number => {
+    if (sorted.length === 0) return Number.NaN;
+    const pos = (sorted.length - 1) * q;
+    const lo = Math.floor(pos);
+    const hi = Math.ceil(pos);
+    return (sorted[lo] as number) + ((sorted[hi] as number) - (sorted[lo] as number)) * (pos - lo);
+  };
+  return { min: at(0), q1: at(0.25), q3: at(0.75), max: at(1) };
+}
