@@ -77,6 +77,23 @@ describe("PaymentGateway", () => {
     expect(gateway.merchantFor({ provider: "hmac-test" }).id).toBe("b");
   });
 
+  it("stops taking a sole merchant as the default once a second unmarked one is added", () => {
+    const gateway = new PaymentGateway([HmacTestProvider], [], undefined, undefined);
+    gateway.addMerchant({ id: "x", provider: "hmac-test", config: { merchantNo: "M-X", secretKey: KEY_A } });
+    expect(gateway.merchantFor({ provider: "hmac-test" }).id).toBe("x");
+    gateway.addMerchant({ id: "y", provider: "hmac-test", config: { merchantNo: "M-Y", secretKey: KEY_B } });
+    expect(() => gateway.merchantFor({ provider: "hmac-test" })).toThrow(
+      /2 merchants and none is marked default/,
+    );
+    gateway.addMerchant({
+      id: "z",
+      provider: "hmac-test",
+      config: { merchantNo: "M-Z", secretKey: "key-of-merchant-Z-000000000000" },
+      default: true,
+    });
+    expect(gateway.merchantFor({ provider: "hmac-test" }).id).toBe("z");
+  });
+
   it("lets a user router choose by the buyer's client", () => {
     const { gateway } = setup({ router: routeByClient({ wechat: "a", alipay: "o" }) });
     const inWechat = detectClient("Mozilla/5.0 (iPhone) MicroMessenger/8.0.49");

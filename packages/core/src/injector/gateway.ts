@@ -33,6 +33,13 @@ export class PaymentGateway {
    */
   private merchantList: readonly MerchantAccount[] | undefined;
   private readonly byProvider = new Map<string, MerchantAccount[]>();
+  /** Each provider's first account marked default. */
+  private readonly markedDefault = new Map<string, MerchantAccount>();
+  /**
+   * The account an order naming only its provider goes to: the provider's sole account, else its
+   * first marked default. Kept up to date as accounts are added, so such an order costs one lookup
+   * whether the provider has one merchant or a thousand.
+   */
   private readonly defaultByProvider = new Map<string, MerchantAccount>();
   private readonly instances = new Map<string, PaymentProvider>();
   /** Service-provider accounts by id, with their parsed configuration (keys included). */
@@ -268,8 +275,11 @@ export class PaymentGateway {
     const list = this.byProvider.get(account.provider) ?? [];
     list.push(account);
     this.byProvider.set(account.provider, list);
-    if (account.default && !this.defaultByProvider.has(account.provider))
-      this.defaultByProvider.set(account.provider, account);
+    if (account.default && !this.markedDefault.has(account.provider))
+      this.markedDefault.set(account.provider, account);
+    const chosen = list.length === 1 ? list[0] : this.markedDefault.get(account.provider);
+    if (chosen) this.defaultByProvider.set(account.provider, chosen);
+    else this.defaultByProvider.delete(account.provider);
   }
 
   private defaultMerchantId(order: OrderRoute): string {
@@ -278,9 +288,9 @@ export class PaymentGateway {
         `cannot route order ${order.outTradeNo ?? ""}: it names no merchant or provider and no router chose one`,
       );
     }
-    const candidates = this.byProvider.get(order.provider) ?? [];
-    const chosen = candidates.length === 1 ? candidates[0] : this.defaultByProvider.get(order.provider);
+    const chosen = this.defaultByProvider.get(order.provider);
     if (!chosen) {
+      const candidates = this.byProvider.get(order.provider) ?? [];
       throw new ConfigurationError(
         candidates.length === 0
           ? `no merchant account for provider "${order.provider}"`
