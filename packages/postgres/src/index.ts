@@ -4,7 +4,6 @@ export {
   type Migration,
   migrate,
   quoteSchema,
-  splitStatements,
 } from "./migrate.js";
 export { MIGRATIONS } from "./migrations.generated.js";
 export {
@@ -16,12 +15,7 @@ export {
 } from "./pglite-client.js";
 export { PostgresNotificationInbox } from "./postgres-inbox.js";
 export { PostgresRefundLedger } from "./postgres-ledger.js";
-export {
-  DEFAULT_POOL_SIZE,
-  type PostgresOptions,
-  type ResolvedPostgresOptions,
-  resolvePostgresOptions,
-} from "./postgres-options.js";
+export { DEFAULT_POOL_SIZE, type PostgresOptions } from "./postgres-options.js";
 export { appendEvent, outboxTable, PostgresOutbox } from "./postgres-outbox.js";
 export { PostgresPaymentLedger } from "./postgres-payment-ledger.js";
 export { createScratchSchema } from "./scratch-schema.js";
@@ -32,4 +26,4 @@ export {
   type SqlClient,
   type SqlExecutor,
 } from "./sql-client.js";
-export { isTransientStoreError, RERUNNABLE_SQLSTATES, sqlStateOf, toStoreError } from "./store-errors.js";
+export { isTransientStoreError, sqlStateOf } from "./store-errors.js";

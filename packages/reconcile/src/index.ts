@@ -1,10 +1,9 @@
 export { parseAlipayFundBill } from "./alipay/account-bill.js";
 export { type AlipayBillKind, openAlipayBillCsv } from "./alipay/bill-zip.js";
 export { parseAlipayTradeBill } from "./alipay/trade-bill.js";
-export { billYuanToFen } from "./bill-amount.js";
 export { BillFormatError } from "./bill-format-error.js";
 export type { BillPayment, BillRecord, BillRefund, BillTotals } from "./bill-record.js";
-export { BillTimeReader, parseBillTime } from "./bill-time.js";
+export { BillTimeReader } from "./bill-time.js";
 export { type CoreLedgerPortOptions, coreLedgerPort } from "./core-ledger-port.js";
 export { providerTradeBill } from "./download/provider-bill.js";
 export type { FundFlowRecord, FundFlowTotals } from "./fund-flow-record.js";

@@ -1,7 +1,6 @@
 export { type Backlog, type HealthProbe, portHealth, type RecoveryHealth, sqlHealth } from "./health.js";
 export { RECOVERY_JOBS } from "./jobs/index.js";
 export { lateRefundNo } from "./jobs/late-refund-number.js";
-export { billDaysAt } from "./jobs/reconcile-bills.js";
 export {
   JOB_NAMES,
   type JobName,
