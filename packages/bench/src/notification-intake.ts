@@ -56,6 +56,7 @@ export async function benchNotificationIntake(scale: BenchScale): Promise<Intake
       wechatpaySerial: rig.merchant.wechatpaySerial,
       apiV3Key: rig.merchant.apiV3Key,
       mchid: rig.merchant.mchid,
+      appid: rig.merchant.appid,
     });
     const at = (i: number) => payloads[i % payloads.length] as (typeof payloads)[number];
     let kinds = 0;

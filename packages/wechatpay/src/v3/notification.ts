@@ -53,15 +53,22 @@ export async function parseV3Notification(
       cause,
     });
   }
-  const reader = identity && "trade" in identity ? identity : directReader(identity);
+  // A partner's reader, or the direct checks below: no reader object is built per notification.
+  const reader = identity && "trade" in identity ? identity : undefined;
+  const direct = reader ? undefined : (identity as V3Identity | undefined);
   const { id, event_type: eventType } = note;
-  const method = `${NOTIFICATION} ${eventType} resource`;
   if (TRADE_EVENTS.has(eventType)) {
-    const trade = fromV3TransactionNotice(reader.trade(readV3Json(method, plain), method), merchantId);
+    const method = `${NOTIFICATION} ${eventType} resource`;
+    const resource = readV3Json(method, plain);
+    const t = reader ? reader.trade(resource, method) : directTrade(resource, method, direct);
+    const trade = fromV3TransactionNotice(t, merchantId);
     return { id, provider: WECHAT_V3_PROVIDER, merchantId, eventType, kind: "trade", trade };
   }
   if (REFUND_EVENTS.has(eventType)) {
-    const refund = fromV3Refund(reader.refund(readV3Json(method, plain), method), merchantId);
+    const method = `${NOTIFICATION} ${eventType} resource`;
+    const resource = readV3Json(method, plain);
+    const r = reader ? reader.refund(resource, method) : directRefund(resource, method, direct);
+    const refund = fromV3Refund(r, merchantId);
     return { id, provider: WECHAT_V3_PROVIDER, merchantId, eventType, kind: "refund", refund };
   }
   throw new UnknownStatusError("WeChat notification event_type", note.event_type, {
@@ -81,23 +88,28 @@ export interface V3ResourceReader {
   refund(resource: unknown, method: string): V3RefundNoticeFields;
 }
 
-function directReader(identity: V3Identity | undefined): V3ResourceReader {
-  return {
-    trade(resource, method) {
-      const t = isUsualTransactionNotice(resource)
-        ? resource
-        : parseV3Answer(method, v3TransactionNoticeSchema, resource);
-      if (identity) assertTransactionIdentity(t, identity);
-      return t;
-    },
-    refund(resource, method) {
-      const r = isUsualRefundNotice(resource)
-        ? resource
-        : parseV3Answer(method, v3RefundNoticeSchema, resource);
-      if (identity) assertRefundIdentity(r, identity);
-      return r;
-    },
-  };
+/** A direct merchant's TRANSACTION.SUCCESS resource, parsed and checked against its mchid / appid. */
+function directTrade(
+  resource: unknown,
+  method: string,
+  identity: V3Identity | undefined,
+): V3TradeFields & { amount: { total: number } } {
+  const t = isUsualTransactionNotice(resource)
+    ? resource
+    : parseV3Answer(method, v3TransactionNoticeSchema, resource);
+  if (identity) assertTransactionIdentity(t, identity);
+  return t;
+}
+
+/** A direct merchant's REFUND.* resource, parsed and checked against its mchid. */
+function directRefund(
+  resource: unknown,
+  method: string,
+  identity: V3Identity | undefined,
+): V3RefundNoticeFields {
+  const r = isUsualRefundNotice(resource) ? resource : parseV3Answer(method, v3RefundNoticeSchema, resource);
+  if (identity) assertRefundIdentity(r, identity);
+  return r;
 }
 
 /**
