@@ -7,6 +7,7 @@ import {
   reconcileDay,
 } from "@paybridge/reconcile";
 import { parse } from "csv-parse";
+import { peakRssBytes, resetPeakRss } from "./peak-rss.js";
 import { median } from "./ratio.js";
 import type { BenchScale } from "./scale.js";
 
@@ -16,7 +17,8 @@ import type { BenchScale } from "./scale.js";
  * streamed from a generator, reconciled against a ledger port of the same size. The floor is a
  * plain csv-parse pass over the same bytes with the same parser options, so the ratio is what
  * typing, checking and matching cost on top of reading the CSV at all. Rounds alternate floor and
- * candidate in this process; the memory figure is the peak RSS growth over the candidate runs.
+ * candidate in this process; the memory figure is the peak RSS growth over the candidate runs: the
+ * kernel's VmHWM over each candidate pass (peak-rss.ts) less the RSS before it, where /proc exists.
  */
 export interface ReconcileBenchResult {
   readonly rows: number;
@@ -48,12 +50,20 @@ const feeOf = (fen: number) => Math.round((fen * 60) / 10_000);
 const orderNo = (i: number) => `BENCH${String(i).padStart(10, "0")}`;
 const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padStart(2, "0")}`;
 
+/**
+ * About what one read of a file stream hands over (fs.createReadStream's highWaterMark is 64 KiB).
+ * Chunks of 2,000 lines (about 400 KiB) each went to V8's large-object space and stayed there until
+ * a full collection: a cost of this generator, not of reading a bill from disk or a gunzip stream.
+ */
+const CHUNK_CHARS = 64 * 1024;
+
 /** The bill's text in chunks of lines, computed as it is read: the whole file never exists at once. */
 export function* billChunks(rows: number): Generator<string> {
   yield `${HEADER}\r\n`;
   let total = 0;
   let fees = 0;
   const chunk: string[] = [];
+  let chars = 0;
   for (let i = 0; i < rows; i++) {
     const fen = amountOf(i);
     const fee = feeOf(fen);
@@ -90,10 +100,13 @@ export function* billChunks(rows: number): Generator<string> {
       "0.00",
       "",
     ];
-    chunk.push(cells.map((c) => `\`${c}`).join(","));
-    if (chunk.length === 2_000) {
+    const line = cells.map((c) => `\`${c}`).join(",");
+    chunk.push(line);
+    chars += line.length + 2;
+    if (chars >= CHUNK_CHARS) {
       yield `${chunk.join("\r\n")}\r\n`;
       chunk.length = 0;
+      chars = 0;
     }
   }
   if (chunk.length > 0) yield `${chunk.join("\r\n")}\r\n`;
@@ -178,6 +191,7 @@ export async function benchReconcile(scale: BenchScale): Promise<ReconcileBenchR
     if (records !== rows + 3) throw new Error(`reconcile bench floor read ${records} records`);
     settle();
     const before = process.memoryUsage.rss();
+    const exact = resetPeakRss();
     let high = before;
     start = process.hrtime.bigint();
     cpu = process.cpuUsage();
@@ -185,6 +199,8 @@ export async function benchReconcile(scale: BenchScale): Promise<ReconcileBenchR
       high = Math.max(high, process.memoryUsage.rss());
     });
     const candidateMs = Number(process.hrtime.bigint() - start) / 1e6;
+    // Without /proc only the samples remain, which miss a peak between timer turns.
+    if (exact) high = Math.max(high, peakRssBytes() ?? high);
     cpuRatios.push(floorCpu / cpuMs(process.cpuUsage(cpu)));
     peak = Math.max(peak, high - before);
     floorRates.push(rows / (floorMs / 1000));

@@ -1,5 +1,6 @@
 import { beijingDayRange, RefundState, TradeState } from "@paybridge/core";
 import type { BillRecord } from "./bill-record.js";
+import { LedgerIndex } from "./ledger-index.js";
 import type { LedgerEntry, ReconcileLedgerPort } from "./ledger-port.js";
 import type { DayTotals, Difference, ReconcileResult } from "./reconcile-result.js";
 
@@ -12,13 +13,6 @@ export interface ReconcileInput {
   readonly bill: AsyncIterable<BillRecord>;
   readonly ledger: ReconcileLedgerPort;
 }
-
-// Ledger lines are held packed (amount and state in one number, keyed by order or refund number) so
-// a million-line day fits in tens of MiB; bill rows stream through and are never kept.
-const STATE_SPAN = 8;
-const pack = (amountFen: number, state: number) => amountFen * STATE_SPAN + state;
-const amountOf = (packed: number) => Math.floor(packed / STATE_SPAN);
-const stateOf = (packed: number) => packed % STATE_SPAN;
 
 /** A bill payment line agrees with a ledger payment that is paid, or paid and since refunded. */
 function paymentStatesAgree(bill: number, ledger: number): boolean {
@@ -33,9 +27,10 @@ function paymentStatesAgree(bill: number, ledger: number): boolean {
  */
 export async function reconcileDay(input: ReconcileInput): Promise<ReconcileResult> {
   const { from, to } = beijingDayRange(input.date);
-  const payments = new Map<string, number>();
-  const refunds = new Map<string, number>();
-  const refundOrder = new Map<string, string>();
+  // The ledger's lines are held in typed arrays (ledger-index.ts) so a million-line day stays in
+  // tens of MiB outside the collected heap; bill rows stream through and are never kept.
+  const payments = new LedgerIndex();
+  const refunds = new LedgerIndex();
   const ledger = { payments: 0, refunds: 0, paymentFen: 0, refundFen: 0 };
   for await (const e of input.ledger.entries({
     merchantId: input.merchantId,
@@ -43,7 +38,7 @@ export async function reconcileDay(input: ReconcileInput): Promise<ReconcileResu
     from,
     to,
   })) {
-    addLedger(e, payments, refunds, refundOrder, ledger);
+    addLedger(e, payments, refunds, ledger);
   }
   const differences: Difference[] = [];
   let matched = 0;
@@ -59,18 +54,17 @@ export async function reconcileDay(input: ReconcileInput): Promise<ReconcileResu
       bill.refunds += 1;
       bill.refundFen += r.amountFen;
     }
-    const packed = table.get(key);
+    const id = table.take(key);
     // The ledger books order and requested refund amounts; a bill that prints them beside the
     // settlement amounts (WeChat v3 订单金额 / 申请退款金额) is compared on those, so a 免充值
     // coupon, which lowers only the settlement amount, is not a difference.
     const billAmountFen = (r.kind === "payment" ? r.orderAmountFen : r.requestedFen) ?? r.amountFen;
-    if (packed === undefined) {
+    if (id < 0) {
       differences.push(billDifference(r, billAmountFen, "missing_locally", undefined, undefined));
       continue;
     }
-    table.delete(key);
-    const ledgerAmountFen = amountOf(packed);
-    const ledgerState = stateOf(packed);
+    const ledgerAmountFen = table.amountOf(id);
+    const ledgerState = table.stateOf(id);
     const statesAgree =
       r.kind === "payment" ? paymentStatesAgree(r.state, ledgerState) : r.state === ledgerState;
     // A matched line allocates nothing: on a million-line day the differences are the exception.
@@ -80,11 +74,12 @@ export async function reconcileDay(input: ReconcileInput): Promise<ReconcileResu
       differences.push(billDifference(r, billAmountFen, "state_mismatch", ledgerAmountFen, ledgerState));
     else matched += 1;
   }
-  for (const [outTradeNo, packed] of payments)
-    differences.push(missingAtProvider("payment", outTradeNo, undefined, packed));
-  for (const [outRefundNo, packed] of refunds) {
-    differences.push(missingAtProvider("refund", refundOrder.get(outRefundNo) ?? "", outRefundNo, packed));
-  }
+  payments.forEachLeft((outTradeNo, id) =>
+    differences.push(missingAtProvider("payment", outTradeNo, undefined, payments, id)),
+  );
+  refunds.forEachLeft((outRefundNo, id) =>
+    differences.push(missingAtProvider("refund", refunds.noteOfEntry(id), outRefundNo, refunds, id)),
+  );
   return {
     provider: input.provider,
     merchantId: input.merchantId,
@@ -120,18 +115,17 @@ function billDifference(
 
 function addLedger(
   e: LedgerEntry,
-  payments: Map<string, number>,
-  refunds: Map<string, number>,
-  refundOrder: Map<string, string>,
+  payments: LedgerIndex,
+  refunds: LedgerIndex,
   t: { payments: number; refunds: number; paymentFen: number; refundFen: number },
 ): void {
   if (e.kind === "payment") {
-    payments.set(e.outTradeNo, pack(e.amountFen, e.state));
+    payments.set(e.outTradeNo, e.amountFen, e.state);
     t.payments += 1;
     t.paymentFen += e.amountFen;
   } else {
-    refunds.set(e.outRefundNo, pack(e.amountFen, e.state));
-    refundOrder.set(e.outRefundNo, e.outTradeNo);
+    // The refund's order number rides along as its note, for a refund the bill lacks.
+    refunds.set(e.outRefundNo, e.amountFen, e.state, e.outTradeNo);
     t.refunds += 1;
     // Only refunds the provider completed move money; others are compared by state, not summed.
     if (e.state === RefundState.SUCCESS) t.refundFen += e.amountFen;
@@ -146,7 +140,8 @@ function missingAtProvider(
   record: "payment" | "refund",
   outTradeNo: string,
   outRefundNo: string | undefined,
-  packed: number,
+  table: LedgerIndex,
+  id: number,
 ): Difference {
   return {
     kind: "missing_at_provider",
@@ -156,7 +151,7 @@ function missingAtProvider(
     billLine: undefined,
     billAmountFen: undefined,
     billState: undefined,
-    ledgerAmountFen: amountOf(packed),
-    ledgerState: stateOf(packed),
+    ledgerAmountFen: table.amountOf(id),
+    ledgerState: table.stateOf(id),
   };
 }
