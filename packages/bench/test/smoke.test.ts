@@ -127,7 +127,10 @@ describe("benchmark smoke run", () => {
   it("runs the profile scripts (intake, overhead, ledger, reconcile) on tiny counts", () => {
     expect(existsSync(dist("profile-intake.js")), "packages/bench is built").toBe(true);
     expect(runScript("profile-intake.js", { PROFILE_NOTIFICATIONS: "20" })).toMatch(
-      /^20 notifications in \d+ ms/,
+      /^paybridge: 20 notifications in \d+ ms/,
+    );
+    expect(runScript("profile-intake.js", { PROFILE_NOTIFICATIONS: "20", PROFILE_SIDE: "careful" })).toMatch(
+      /^careful: 20 notifications in \d+ ms/,
     );
     expect(runScript("profile-overhead.js", { PROFILE_OPERATIONS: "2" })).toMatch(
       /^paybridge: 2 refund \+ query/,
