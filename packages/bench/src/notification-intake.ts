@@ -51,13 +51,7 @@ export async function benchNotificationIntake(scale: BenchScale): Promise<Intake
   try {
     const payloads = buildNotificationPayloads(rig, scale.notificationPool);
     const floor = createCryptoFloor(rig.merchant.wechatpayPublicKey, rig.merchant.apiV3Key);
-    const careful = createCarefulHandler({
-      wechatpayPublicKey: rig.merchant.wechatpayPublicKey,
-      wechatpaySerial: rig.merchant.wechatpaySerial,
-      apiV3Key: rig.merchant.apiV3Key,
-      mchid: rig.merchant.mchid,
-      appid: rig.merchant.appid,
-    });
+    const careful = createCarefulHandler(rig.merchant);
     const at = (i: number) => payloads[i % payloads.length] as (typeof payloads)[number];
     let kinds = 0;
     let carefulKinds = 0;

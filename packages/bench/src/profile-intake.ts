@@ -15,13 +15,7 @@ if (side !== "paybridge" && side !== "careful") throw new Error(`PROFILE_SIDE=${
 const rig = await startWechatBenchRig();
 try {
   const payloads = buildNotificationPayloads(rig, 200);
-  const careful = createCarefulHandler({
-    wechatpayPublicKey: rig.merchant.wechatpayPublicKey,
-    wechatpaySerial: rig.merchant.wechatpaySerial,
-    apiV3Key: rig.merchant.apiV3Key,
-    mchid: rig.merchant.mchid,
-    appid: rig.merchant.appid,
-  });
+  const careful = createCarefulHandler(rig.merchant);
   const start = process.hrtime.bigint();
   for (let i = 0; i < count; i++) {
     const p = payloads[i % payloads.length];
