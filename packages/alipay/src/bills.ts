@@ -1,6 +1,5 @@
 import { Readable } from "node:stream";
-import { isBeijingDay, ProviderUnavailableError } from "@paybridge/core";
-import { parseInput } from "@paybridge/core/provider-kit";
+import { isBeijingDay, ProviderUnavailableError, parseInput } from "@paybridge/core/provider-kit";
 import { fetch } from "undici";
 import { z } from "zod";
 import type { AlipayGatewayClient } from "./client.js";

@@ -1,4 +1,4 @@
-import { type Clock, SignatureError } from "@paybridge/core";
+import { type Clock, SignatureError } from "@paybridge/core/provider-kit";
 import { AlipaySdk, type AlipaySdkConfig } from "alipay-sdk";
 import { assertChainsToRoot, pemCertificates, UntrustedCertificateError } from "./certificate-chain.js";
 import { ALIPAY_PROVIDER } from "./errors.js";

@@ -1,6 +1,5 @@
 import { createPrivateKey, type KeyObject } from "node:crypto";
-import { type Clock, ConfigurationError, SignatureError } from "@paybridge/core";
-import { parseAnswer } from "@paybridge/core/provider-kit";
+import { type Clock, ConfigurationError, parseAnswer, SignatureError } from "@paybridge/core/provider-kit";
 import { AlipaySdk, type AlipaySdkConfig, ProxyAgent } from "alipay-sdk";
 import type { z } from "zod";
 import { AlipayCertificateStore } from "./certificate-store.js";

@@ -1,11 +1,12 @@
 import {
+  createProviderErrorFactory,
   OutcomeUnknownError,
   PaymentError,
   ProviderError,
+  type ProviderErrorTable,
   ProviderUnavailableError,
   SignatureError,
-} from "@paybridge/core";
-import { createProviderErrorFactory, type ProviderErrorTable } from "@paybridge/core/provider-kit";
+} from "@paybridge/core/provider-kit";
 
 /** Alipay's provider id: what merchant accounts name and every result and error carries. */
 export const ALIPAY_PROVIDER = "alipay";

@@ -1,4 +1,4 @@
-import { SignatureError } from "@paybridge/core";
+import { SignatureError } from "@paybridge/core/provider-kit";
 import { ALIPAY_PROVIDER } from "./errors.js";
 
 /** Who this merchant is on Alipay: the app that signs, and the sellers (PIDs) it sells for. */

@@ -1,5 +1,4 @@
-import { ValidationError } from "@paybridge/core";
-import { type InPersonSchedule } from "@paybridge/core/provider-kit";
+import { type InPersonSchedule, ValidationError } from "@paybridge/core/provider-kit";
 
 /**
  * The password-wait loop of 当面付 条码支付 (https://opendocs.alipay.com/open/194/106039, and

@@ -1,10 +1,5 @@
-import {
-  type NotificationAck,
-  type NotificationEvent,
-  type RawNotification,
-  SignatureError,
-} from "@paybridge/core";
-import { parseAnswer, parseInput, rawNotificationSchema } from "@paybridge/core/provider-kit";
+import type { NotificationAck, NotificationEvent, RawNotification } from "@paybridge/core";
+import { parseAnswer, parseInput, rawNotificationSchema, SignatureError } from "@paybridge/core/provider-kit";
 import type { AlipayGatewayClient } from "./client.js";
 import { ALIPAY_PROVIDER } from "./errors.js";
 import { type AlipayIdentity, assertNotificationIdentity } from "./identity.js";

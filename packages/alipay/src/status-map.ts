@@ -1,4 +1,4 @@
-import { RefundState, TradeState, UnknownStatusError } from "@paybridge/core";
+import { RefundState, TradeState, UnknownStatusError } from "@paybridge/core/provider-kit";
 import { ALIPAY_PROVIDER } from "./errors.js";
 
 /**

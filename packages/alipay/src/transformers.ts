@@ -1,14 +1,12 @@
-import type { CreatePaymentInput } from "@paybridge/core";
+import type { CreatePaymentInput, NotifiedTrade, RefundResult, TradeResult } from "@paybridge/core";
 import {
   cny,
   fenToYuan,
-  type NotifiedTrade,
+  formatBeijingDashed,
   type PaymentMethod,
-  type RefundResult,
-  type TradeResult,
+  parseBeijingDashed,
   ValidationError,
-} from "@paybridge/core";
-import { formatBeijingDashed, parseBeijingDashed } from "@paybridge/core/provider-kit";
+} from "@paybridge/core/provider-kit";
 import { mapRefundQuery, mapTradeStatus, type RefundQueryReading, type TradeEvidence } from "./status-map.js";
 import type {
   AlipayNotificationFields,

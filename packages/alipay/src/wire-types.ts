@@ -12,7 +12,7 @@
  * parseBeijingDashed, and statuses stay text for status-map.ts (an unknown one is an
  * UnknownStatusError there).
  */
-import { yuanToFen } from "@paybridge/core";
+import { yuanToFen } from "@paybridge/core/provider-kit";
 import { z } from "zod";
 
 // ---------------------------------------------------------------------------------------------

@@ -1,13 +1,48 @@
 /**
- * `@paybridge/core/provider-kit`: what a provider implementation needs beyond the contract types
- * on the root entry: the input schemas and parseInput / parseAnswer, the error-table factory,
- * capability checks, concealing secrets from logs, form bodies, the in-person loop and Beijing time.
+ * `@paybridge/core/provider-kit`: what a provider implementation needs: the contract values (the
+ * error classes, trade and refund states, money, the clock and Beijing time, also on the root
+ * entry), the input schemas and parseInput / parseAnswer, the error-table factory, capability
+ * checks, concealing secrets from logs, form bodies and the in-person loop.
+ *
+ * Nothing here loads tsyringe, reflect-metadata or the container (provider-kit.test.ts walks the
+ * import graph): a provider package that takes its values from here imports in the time of its SDK,
+ * zod and its own modules, not the root entry's 60-odd files (docs/performance.md, "Cold import").
  */
 export {
+  AccountAbnormalError,
+  AmountMismatchError,
+  AnswerMismatchError,
+  AuthorizationError,
   assertEcho,
   type CategoryError,
   type CategoryErrorClass,
+  ConfigurationError,
+  ConflictError,
   categoryError,
+  type ErrorCode,
+  InsufficientFundsError,
+  InvalidRequestError,
+  InvalidTransitionError,
+  isPaymentError,
+  LimiterUnavailableError,
+  MerchantMismatchError,
+  NotFoundError,
+  OutcomeUnknownError,
+  PAYMENT_ERROR_BRAND,
+  PaymentError,
+  type PaymentErrorOptions,
+  ProviderError,
+  ProviderUnavailableError,
+  RateLimitError,
+  RefundOutcomeUnknownError,
+  RefundRuleError,
+  type RetryClass,
+  SignatureError,
+  StoreUnavailableError,
+  TradeStateError,
+  UnknownStatusError,
+  UnsupportedOperationError,
+  ValidationError,
 } from "./errors/errors.js";
 export {
   createProviderErrorFactory,
@@ -39,16 +74,40 @@ export {
   INSPECT_CUSTOM,
 } from "./logger/conceal.js";
 export {
+  addMoney,
+  assertFen,
+  CURRENCIES,
+  type Currency,
+  cny,
+  compareMoney,
+  fenToYuan,
+  formatMoney,
+  isCurrency,
+  type Money,
+  money,
+  subtractMoney,
+  sumMoney,
+  yuanToFen,
+} from "./money/money.js";
+export {
   type FormBody,
   type FormFields,
   formBodyFrom,
 } from "./notifications/form-body.js";
+export {
+  PAYMENT_METHODS,
+  type PaymentMethod,
+} from "./payments/payment-method.js";
 export {
   assertMethodSupported,
   supportsMethod,
   supportsMode,
   withPaymentRule,
 } from "./provider/capabilities.js";
+export {
+  type Clock,
+  systemClock,
+} from "./provider/clock.js";
 export type {
   ProviderContext,
   ProviderFieldRules,
@@ -93,6 +152,21 @@ export {
   refundResultSchema,
   refundStateSchema,
 } from "./schemas/refund.js";
+export {
+  describeRefundState,
+  isRefundState,
+  REFUND_STATE_INFO,
+  REFUND_STATES,
+  RefundState,
+} from "./states/refund-state.js";
+export {
+  describeTradeState,
+  isTradeState,
+  type StateInfo,
+  TRADE_STATE_INFO,
+  TRADE_STATES,
+  TradeState,
+} from "./states/trade-state.js";
 export {
   type BeijingTimeField,
   beijingDayRange,

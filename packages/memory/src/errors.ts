@@ -1,5 +1,4 @@
-import { type PaymentError } from "@paybridge/core";
-import { createProviderErrorFactory } from "@paybridge/core/provider-kit";
+import { createProviderErrorFactory, type PaymentError } from "@paybridge/core/provider-kit";
 import { MemoryNetworkError } from "./network.js";
 
 /** The memory provider's id: what merchant accounts name and every error and result carries. */

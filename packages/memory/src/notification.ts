@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { type NotificationAck, type RawNotification, SignatureError } from "@paybridge/core";
-import { parseAnswer } from "@paybridge/core/provider-kit";
+import type { NotificationAck, RawNotification } from "@paybridge/core";
+import { parseAnswer, SignatureError } from "@paybridge/core/provider-kit";
 import { MEMORY_PROVIDER_ID } from "./errors.js";
 import { type MemoryNotificationBody, notificationBodySchema } from "./wire-types.js";
 

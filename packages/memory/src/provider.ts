@@ -1,18 +1,17 @@
-import {
-  type ClosePaymentInput,
-  type CreatePaymentInput,
-  type CreatePaymentResult,
-  type ListRefundsQuery,
-  type NotificationAck,
-  type NotificationEvent,
-  type PaymentProvider,
-  type RawNotification,
-  type RefundQuery,
-  type RefundRequest,
-  type RefundResult,
-  type TradeQuery,
-  type TradeResult,
-  UnsupportedOperationError,
+import type {
+  ClosePaymentInput,
+  CreatePaymentInput,
+  CreatePaymentResult,
+  ListRefundsQuery,
+  NotificationAck,
+  NotificationEvent,
+  PaymentProvider,
+  RawNotification,
+  RefundQuery,
+  RefundRequest,
+  RefundResult,
+  TradeQuery,
+  TradeResult,
 } from "@paybridge/core";
 import {
   closePaymentSchema,
@@ -25,6 +24,7 @@ import {
   refundQuerySchema,
   refundRequestSchema,
   tradeQuerySchema,
+  UnsupportedOperationError,
 } from "@paybridge/core/provider-kit";
 import { configSchema, type MemoryProviderConfig } from "./config.js";
 import { call, MEMORY_PROVIDER_ID } from "./errors.js";

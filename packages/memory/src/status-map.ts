@@ -1,4 +1,4 @@
-import { type RefundState, type TradeState, UnknownStatusError } from "@paybridge/core";
+import { type RefundState, type TradeState, UnknownStatusError } from "@paybridge/core/provider-kit";
 import { MEMORY_PROVIDER_ID } from "./errors.js";
 import type { MemoryRefundStatus, MemoryTradeStatus } from "./wire-types.js";
 

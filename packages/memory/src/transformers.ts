@@ -1,4 +1,5 @@
-import { cny, type Money, type RefundResult, type TradeResult } from "@paybridge/core";
+import type { RefundResult, TradeResult } from "@paybridge/core";
+import { cny, type Money } from "@paybridge/core/provider-kit";
 import { MEMORY_PROVIDER_ID } from "./errors.js";
 import { mapRefundStatus, mapTradeStatus } from "./status-map.js";
 import type { MemoryRefund, MemoryTrade } from "./wire-types.js";

@@ -1,4 +1,4 @@
-import { ValidationError } from "@paybridge/core";
+import { ValidationError } from "@paybridge/core/provider-kit";
 
 /**
  * A bill that does not follow its documented format. The message names the bill, the line and the

@@ -1,5 +1,4 @@
-import { UnknownStatusError } from "@paybridge/core";
-import { parseBeijingDashed } from "@paybridge/core/provider-kit";
+import { parseBeijingDashed, UnknownStatusError } from "@paybridge/core/provider-kit";
 import { BillFormatError } from "./bill-format-error.js";
 
 /**

@@ -1,4 +1,5 @@
-import { type PaymentLedger, type RefundLedger, TradeState } from "@paybridge/core";
+import type { PaymentLedger, RefundLedger } from "@paybridge/core";
+import { TradeState } from "@paybridge/core/provider-kit";
 import type { LedgerDayQuery, LedgerEntry, ReconcileLedgerPort } from "./ledger-port.js";
 
 export interface CoreLedgerPortOptions {

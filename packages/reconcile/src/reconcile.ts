@@ -1,4 +1,4 @@
-import { beijingDayRange, RefundState, TradeState } from "@paybridge/core";
+import { beijingDayRange, RefundState, TradeState } from "@paybridge/core/provider-kit";
 import type { BillRecord } from "./bill-record.js";
 import { LedgerIndex } from "./ledger-index.js";
 import type { LedgerEntry, ReconcileLedgerPort } from "./ledger-port.js";

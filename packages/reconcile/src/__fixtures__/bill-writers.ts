@@ -1,4 +1,4 @@
-import { fenToYuan } from "@paybridge/core";
+import { fenToYuan } from "@paybridge/core/provider-kit";
 import iconv from "iconv-lite";
 import yazl from "yazl";
 

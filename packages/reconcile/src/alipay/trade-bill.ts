@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { RefundState, TradeState } from "@paybridge/core";
+import { RefundState, TradeState } from "@paybridge/core/provider-kit";
 import { parse } from "csv-parse";
 import iconv from "iconv-lite";
 import { billYuanToFen } from "../bill-amount.js";

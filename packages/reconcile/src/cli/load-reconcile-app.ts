@@ -1,11 +1,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import {
-  ConfigurationError,
-  type PaymentGateway,
-  type PaymentLedger,
-  type RefundLedger,
-} from "@paybridge/core";
+import type { PaymentGateway, PaymentLedger, RefundLedger } from "@paybridge/core";
+import { ConfigurationError } from "@paybridge/core/provider-kit";
 
 /**
  * What the app module's `reconcile()` (or the worker's `recovery()`, so one module serves both

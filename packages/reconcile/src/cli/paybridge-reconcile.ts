@@ -2,7 +2,7 @@
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
 import { createGunzip } from "node:zlib";
-import { ConfigurationError } from "@paybridge/core";
+import { ConfigurationError } from "@paybridge/core/provider-kit";
 import { connectPostgres, PostgresPaymentLedger, PostgresRefundLedger } from "@paybridge/postgres";
 import { openAlipayBillCsv } from "../alipay/bill-zip.js";
 import { parseAlipayTradeBill } from "../alipay/trade-bill.js";

@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { beijingDayRange, ValidationError } from "@paybridge/core";
+import { beijingDayRange, ValidationError } from "@paybridge/core/provider-kit";
 
 interface CommonArgs {
   readonly merchant: string;

@@ -4,7 +4,7 @@ import {
   fenToYuan,
   type RefundState,
   type TradeState,
-} from "@paybridge/core";
+} from "@paybridge/core/provider-kit";
 import type { Difference, ReconcileResult } from "../reconcile-result.js";
 
 const signedYuan = (fen: number) => (fen < 0 ? `-${fenToYuan(-fen)}` : fenToYuan(fen));

@@ -1,4 +1,4 @@
-import { RefundState, TradeState } from "@paybridge/core";
+import { RefundState, TradeState } from "@paybridge/core/provider-kit";
 
 /**
  * 交易状态 of a trade-bill row. Only orders WeChat took appear (the bill page: "微信侧未成功下单的交易不会出现在

@@ -1,5 +1,5 @@
 import type { Readable } from "node:stream";
-import { isCurrency } from "@paybridge/core";
+import { isCurrency } from "@paybridge/core/provider-kit";
 import { parse } from "csv-parse";
 import { billYuanToFen } from "../bill-amount.js";
 import { BillFormatError } from "../bill-format-error.js";

@@ -1,6 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { InvalidRequestError, PaymentError, ValidationError } from "@paybridge/core";
-import { assertEcho, parseInput } from "@paybridge/core/provider-kit";
+import {
+  assertEcho,
+  InvalidRequestError,
+  PaymentError,
+  parseInput,
+  ValidationError,
+} from "@paybridge/core/provider-kit";
 import { z } from "zod";
 import { type BillTable, readBillAnswer } from "./bill.js";
 import { type CloudPayData, readEnvelope, unknownOutcome } from "./envelope.js";

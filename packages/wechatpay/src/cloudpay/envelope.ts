@@ -1,4 +1,4 @@
-import { OutcomeUnknownError, type PaymentError, ProviderError } from "@paybridge/core";
+import { OutcomeUnknownError, type PaymentError, ProviderError } from "@paybridge/core/provider-kit";
 import { CLOUDPAY_PROVIDER, cloudPayError } from "./errors.js";
 import { snakeKeys } from "./keys.js";
 

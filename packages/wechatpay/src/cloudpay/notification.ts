@@ -1,5 +1,5 @@
-import { type RawNotification, SignatureError } from "@paybridge/core";
-import { parseBeijingCompact } from "@paybridge/core/provider-kit";
+import type { RawNotification } from "@paybridge/core";
+import { parseBeijingCompact, SignatureError } from "@paybridge/core/provider-kit";
 import { z } from "zod";
 import { normalizeAnswer } from "./envelope.js";
 import { CLOUDPAY_PROVIDER } from "./errors.js";

@@ -1,4 +1,4 @@
-import { type RefundState, TradeState } from "@paybridge/core";
+import { type RefundState, TradeState } from "@paybridge/core/provider-kit";
 import {
   lookupWechatStatus,
   WECHAT_REFUND_STATUS_MAP,

@@ -4,22 +4,22 @@
  * fields WeChat may add. Amounts are fen; the JSON answers may carry them as numbers or as the
  * digit strings of the v2 XML they are converted from, so both are read.
  */
-import {
-  type CreatePaymentInput,
-  cny,
-  type NotifiedTrade,
-  type RefundRequest,
-  type RefundResult,
-  RefundState,
-  type TradeResult,
-  TradeState,
-  UnknownStatusError,
+import type {
+  CreatePaymentInput,
+  NotifiedTrade,
+  RefundRequest,
+  RefundResult,
+  TradeResult,
 } from "@paybridge/core";
 import {
+  cny,
   formatBeijingCompact,
   parseAnswer,
   parseBeijingCompact,
   parseBeijingDashed,
+  RefundState,
+  TradeState,
+  UnknownStatusError,
 } from "@paybridge/core/provider-kit";
 import { z } from "zod";
 import type { CloudPayData } from "./envelope.js";

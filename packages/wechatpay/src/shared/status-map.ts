@@ -1,4 +1,4 @@
-import { RefundState, TradeState, UnknownStatusError } from "@paybridge/core";
+import { RefundState, TradeState, UnknownStatusError } from "@paybridge/core/provider-kit";
 
 /**
  * WeChat status values onto the unified states (docs/states.md), the values both transports

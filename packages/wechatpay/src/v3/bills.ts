@@ -1,6 +1,5 @@
 import { Readable } from "node:stream";
-import { isBeijingDay, UnexpectedAnswerError } from "@paybridge/core";
-import { parseInput } from "@paybridge/core/provider-kit";
+import { isBeijingDay, parseInput, UnexpectedAnswerError } from "@paybridge/core/provider-kit";
 import type Pay from "wechatpay-node-v3";
 import { z } from "zod";
 import { parseV3Answer } from "./transformers.js";

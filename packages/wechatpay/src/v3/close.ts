@@ -1,4 +1,5 @@
-import { PaymentError, type TradeResult, TradeState, TradeStateError } from "@paybridge/core";
+import type { TradeResult } from "@paybridge/core";
+import { PaymentError, TradeState, TradeStateError } from "@paybridge/core/provider-kit";
 import { WECHAT_V3_PROVIDER } from "./errors.js";
 
 /**

@@ -1,5 +1,8 @@
-import { ValidationError } from "@paybridge/core";
-import { type createPaymentSchema, type ProviderFieldRules } from "@paybridge/core/provider-kit";
+import {
+  type createPaymentSchema,
+  type ProviderFieldRules,
+  ValidationError,
+} from "@paybridge/core/provider-kit";
 import type { z } from "zod";
 import { WECHAT_V3_OUT_TRADE_NO, wechatFieldRules, wechatNotifyUrlRule } from "../shared/field-rules.js";
 import type { WechatPayV3Config } from "./config.js";

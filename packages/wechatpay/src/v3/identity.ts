@@ -1,4 +1,4 @@
-import { SignatureError } from "@paybridge/core";
+import { SignatureError } from "@paybridge/core/provider-kit";
 import { WECHAT_V3_PROVIDER } from "./errors.js";
 import type { V3RefundNotice, V3Transaction } from "./wire-types.js";
 

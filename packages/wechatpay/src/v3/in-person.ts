@@ -1,5 +1,5 @@
-import { type CreatePaymentResult, type TradeResult, TradeState, ValidationError } from "@paybridge/core";
-import { type InPersonSchedule } from "@paybridge/core/provider-kit";
+import type { CreatePaymentResult, TradeResult } from "@paybridge/core";
+import { type InPersonSchedule, TradeState, ValidationError } from "@paybridge/core/provider-kit";
 
 /**
  * The password-wait loop of 付款码支付, as the merchant page prescribes

@@ -1,5 +1,5 @@
 import { createPublicKey, createVerify, type KeyObject, X509Certificate } from "node:crypto";
-import { type Clock, SignatureError } from "@paybridge/core";
+import { type Clock, SignatureError } from "@paybridge/core/provider-kit";
 import { apiV3SecretKey, decryptResource } from "./aead.js";
 import type { WechatKeyModeConfig } from "./config.js";
 import { WECHAT_V3_PROVIDER } from "./errors.js";

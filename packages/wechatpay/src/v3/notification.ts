@@ -1,12 +1,11 @@
 import type { KeyObject } from "node:crypto";
+import type { NotificationAck, NotificationEvent, RawNotification } from "@paybridge/core";
 import {
-  type NotificationAck,
-  type NotificationEvent,
-  type RawNotification,
+  parseInput,
+  rawNotificationSchema,
   SignatureError,
   UnknownStatusError,
-} from "@paybridge/core";
-import { parseInput, rawNotificationSchema } from "@paybridge/core/provider-kit";
+} from "@paybridge/core/provider-kit";
 import { decryptResource } from "./aead.js";
 import { WECHAT_V3_PROVIDER } from "./errors.js";
 import { assertRefundIdentity, assertTransactionIdentity, type V3Identity } from "./identity.js";

@@ -1,7 +1,6 @@
 import { createDecipheriv, type KeyObject } from "node:crypto";
 import { pipeline, Readable, Transform } from "node:stream";
-import { UnexpectedAnswerError } from "@paybridge/core";
-import { parseInput } from "@paybridge/core/provider-kit";
+import { parseInput, UnexpectedAnswerError } from "@paybridge/core/provider-kit";
 import { z } from "zod";
 import {
   type DownloadedBill,

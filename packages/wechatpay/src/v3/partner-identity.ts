@@ -1,4 +1,4 @@
-import { SignatureError } from "@paybridge/core";
+import { SignatureError } from "@paybridge/core/provider-kit";
 import { WECHAT_V3_PROVIDER } from "./errors.js";
 import type { V3PartnerRefundNotice, V3PartnerTransaction } from "./partner-wire-types.js";
 

@@ -1,20 +1,19 @@
 import { randomBytes } from "node:crypto";
-import {
-  type ClosePaymentInput,
-  type CreatePaymentInput,
-  type CreatePaymentResult,
-  type ListRefundsQuery,
-  type NotificationAck,
-  type NotificationEvent,
-  type PaymentProvider,
-  type ProviderCapabilities,
-  type RawNotification,
-  type RefundQuery,
-  type RefundRequest,
-  type RefundResult,
-  type TradeQuery,
-  type TradeResult,
-  ValidationError,
+import type {
+  ClosePaymentInput,
+  CreatePaymentInput,
+  CreatePaymentResult,
+  ListRefundsQuery,
+  NotificationAck,
+  NotificationEvent,
+  PaymentProvider,
+  ProviderCapabilities,
+  RawNotification,
+  RefundQuery,
+  RefundRequest,
+  RefundResult,
+  TradeQuery,
+  TradeResult,
 } from "@paybridge/core";
 import {
   assertEcho,
@@ -32,6 +31,7 @@ import {
   type ServiceProviderContext,
   type ServiceProviderSession,
   tradeQuerySchema,
+  ValidationError,
   withPaymentRule,
 } from "@paybridge/core/provider-kit";
 import { WECHAT_REFUND_RULES } from "../shared/refund-rules.js";

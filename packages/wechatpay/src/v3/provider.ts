@@ -1,20 +1,19 @@
 import { type KeyObject, randomBytes } from "node:crypto";
-import {
-  type ClosePaymentInput,
-  type CreatePaymentInput,
-  type CreatePaymentResult,
-  type ListRefundsQuery,
-  type NotificationAck,
-  type NotificationEvent,
-  type PaymentProvider,
-  type ProviderCapabilities,
-  type RawNotification,
-  type RefundQuery,
-  type RefundRequest,
-  type RefundResult,
-  type TradeQuery,
-  type TradeResult,
-  ValidationError,
+import type {
+  ClosePaymentInput,
+  CreatePaymentInput,
+  CreatePaymentResult,
+  ListRefundsQuery,
+  NotificationAck,
+  NotificationEvent,
+  PaymentProvider,
+  ProviderCapabilities,
+  RawNotification,
+  RefundQuery,
+  RefundRequest,
+  RefundResult,
+  TradeQuery,
+  TradeResult,
 } from "@paybridge/core";
 import {
   assertEcho,
@@ -31,6 +30,7 @@ import {
   runInPersonPayment,
   type ServiceProviderContext,
   tradeQuerySchema,
+  ValidationError,
   withPaymentRule,
 } from "@paybridge/core/provider-kit";
 import { WECHAT_REFUND_RULES } from "../shared/refund-rules.js";

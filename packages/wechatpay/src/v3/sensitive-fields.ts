@@ -1,5 +1,5 @@
 import { constants, createPrivateKey, type KeyObject, privateDecrypt, publicEncrypt } from "node:crypto";
-import { ValidationError } from "@paybridge/core";
+import { ValidationError } from "@paybridge/core/provider-kit";
 
 /**
  * 敏感信息加解密 (https://pay.weixin.qq.com/doc/v3/merchant/4013053257 with the WeChat Pay public key,

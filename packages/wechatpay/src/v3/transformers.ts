@@ -1,16 +1,20 @@
+import type {
+  CreatePaymentInput,
+  CreatePaymentResult,
+  NotifiedTrade,
+  RefundQuery,
+  RefundRequest,
+  RefundResult,
+  TradeResult,
+} from "@paybridge/core";
 import {
   AmountMismatchError,
-  type CreatePaymentInput,
-  type CreatePaymentResult,
+  assertEcho,
   cny,
-  type NotifiedTrade,
-  type RefundQuery,
-  type RefundRequest,
-  type RefundResult,
-  type TradeResult,
+  formatBeijingRfc3339,
+  parseAnswer,
   UnexpectedAnswerError,
-} from "@paybridge/core";
-import { assertEcho, formatBeijingRfc3339, parseAnswer } from "@paybridge/core/provider-kit";
+} from "@paybridge/core/provider-kit";
 import type { z } from "zod";
 import { WECHAT_V3_PROVIDER } from "./errors.js";
 import { mapV3RefundStatus, mapV3TradeState } from "./status-map.js";

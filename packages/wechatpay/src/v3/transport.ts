@@ -12,7 +12,7 @@ import {
   ProviderError,
   ProviderUnavailableError,
   UnsupportedOperationError,
-} from "@paybridge/core";
+} from "@paybridge/core/provider-kit";
 import { WECHATPAY_ORIGINS } from "./config.js";
 import { WECHAT_V3_PROVIDER, wechatError } from "./errors.js";
 import type { WechatPayKeyStore } from "./key-store.js";

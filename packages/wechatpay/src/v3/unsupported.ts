@@ -1,4 +1,4 @@
-import { UnsupportedOperationError } from "@paybridge/core";
+import { UnsupportedOperationError } from "@paybridge/core/provider-kit";
 import { WECHAT_V3_PROVIDER } from "./errors.js";
 
 /**
