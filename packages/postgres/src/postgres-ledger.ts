@@ -84,6 +84,45 @@ const CLOSED = RefundState.CLOSED;
 const COUNTED = `NOT (state = ${CLOSED} AND attempts = 0)`;
 const HOLDS_MONEY = `state <> ${CLOSED}`;
 
+/** The texts of a refund's four hot statements on these tables (see their callers for what each does). */
+function hotStatements(orders: string, refunds: string, events: string) {
+  return {
+    lockOrder: `SELECT ${columns(ORDER_COLUMNS)} FROM ${orders} WHERE out_trade_no = $1 FOR UPDATE`,
+    totals: `SELECT count(*) FILTER (WHERE ${COUNTED}) AS counted,
+         coalesce(sum(amount_fen) FILTER (WHERE ${HOLDS_MONEY}), 0) AS held_fen,
+         max(coalesce(submitted_at, created_at)) FILTER (WHERE ${COUNTED}) AS last_at,
+         (SELECT jsonb_build_object(${REFUND_COLUMNS.map((c) => `'${c}', e.${c}`).join(", ")})
+            FROM ${refunds} e WHERE e.out_refund_no = $2) AS existing
+       FROM ${refunds} WHERE out_trade_no = $1`,
+    insertRefund: `INSERT INTO ${refunds} (out_refund_no, out_trade_no, provider, merchant_id, currency, amount_fen, state, reason,
+           attempts, created_at, updated_at, submitted_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, $9, $9, $11)
+         ON CONFLICT (out_refund_no) DO NOTHING RETURNING out_refund_no`,
+    outcome: `WITH o AS (
+         SELECT out_trade_no FROM ${orders} WHERE out_trade_no = $2 FOR UPDATE
+       ), r AS (
+         UPDATE ${refunds} f SET state = $3, raw_status = $4, provider_refund_id = $5, success_at = $6,
+           last_error = $7, updated_at = $8, outcome_unknown = $9, recovery_failures = $10, retry_at = $11
+         FROM o
+         WHERE f.out_refund_no = $1 AND f.out_trade_no = o.out_trade_no
+           AND f.state = $12 AND f.attempts = $13 AND f.updated_at = $14
+           AND f.submitted_at IS NOT DISTINCT FROM $15::timestamptz AND f.raw_status IS NOT DISTINCT FROM $16::text
+           AND f.provider_refund_id IS NOT DISTINCT FROM $17::text AND f.success_at IS NOT DISTINCT FROM $18::timestamptz
+           AND f.last_error IS NOT DISTINCT FROM $19::text AND f.outcome_unknown = $20 AND f.recovery_failures = $21
+           AND f.retry_at IS NOT DISTINCT FROM $22::timestamptz
+         RETURNING f.out_refund_no, f.out_trade_no
+       ), e AS (
+         INSERT INTO ${events} (event_id, stream, type, payload, created_at, next_attempt_at)
+         SELECT $23::text, r.out_trade_no, $24::text, $25::jsonb, $8, $8 FROM r WHERE $23::text IS NOT NULL
+         ON CONFLICT (event_id) DO NOTHING
+       ), t AS (
+         UPDATE ${orders} d SET trade_state = ($26::smallint[])[d.trade_state + 1], updated_at = now()
+         FROM r WHERE d.out_trade_no = r.out_trade_no AND d.trade_state <> ($26::smallint[])[d.trade_state + 1]
+       )
+       SELECT out_refund_no FROM r`,
+  } as const;
+}
+
 /**
  * The refund ledger on PostgreSQL (or PGlite), for backends with several instances.
  *
@@ -104,6 +143,11 @@ export class PostgresRefundLedger implements RefundLedger {
   private readonly orders: string;
   private readonly refunds: string;
   private readonly events: string;
+  /**
+   * The hot statements' texts, built once: one string object per statement, so the driver's
+   * prepared-statement lookup hashes it once and finds the same text without comparing it again.
+   */
+  private readonly sql: ReturnType<typeof hotStatements>;
   /** Each refund state change's event is written to this outbox in the change's transaction. */
   readonly outbox: PostgresOutbox;
 
@@ -115,6 +159,7 @@ export class PostgresRefundLedger implements RefundLedger {
     this.orders = `${q}.refund_orders`;
     this.refunds = `${q}.refunds`;
     this.events = outboxTable(options.schema);
+    this.sql = hotStatements(this.orders, this.refunds, this.events);
     this.outbox = new PostgresOutbox(db, options.schema ? { schema: options.schema } : {});
   }
 
@@ -198,10 +243,7 @@ export class PostgresRefundLedger implements RefundLedger {
       // The row is exactly `refund` (the other columns take their defaults: false, 0, NULL), so
       // only the key comes back: it says whether this statement inserted it.
       const { rows } = await tx.query(
-        `INSERT INTO ${this.refunds} (out_refund_no, out_trade_no, provider, merchant_id, currency, amount_fen, state, reason,
-           attempts, created_at, updated_at, submitted_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $10, $9, $9, $11)
-         ON CONFLICT (out_refund_no) DO NOTHING RETURNING out_refund_no`,
+        this.sql.insertRefund,
         [
           refund.outRefundNo,
           refund.outTradeNo,
@@ -332,28 +374,7 @@ export class PostgresRefundLedger implements RefundLedger {
     // Core's trade-state rule for each trade state the order may be in, indexed by that state.
     const tradeAfter = TRADE_STATES.map((s) => tradeStateAfterRefundState(s, next.state));
     const { rows } = await exec.query(
-      `WITH o AS (
-         SELECT out_trade_no FROM ${this.orders} WHERE out_trade_no = $2 FOR UPDATE
-       ), r AS (
-         UPDATE ${this.refunds} f SET state = $3, raw_status = $4, provider_refund_id = $5, success_at = $6,
-           last_error = $7, updated_at = $8, outcome_unknown = $9, recovery_failures = $10, retry_at = $11
-         FROM o
-         WHERE f.out_refund_no = $1 AND f.out_trade_no = o.out_trade_no
-           AND f.state = $12 AND f.attempts = $13 AND f.updated_at = $14
-           AND f.submitted_at IS NOT DISTINCT FROM $15::timestamptz AND f.raw_status IS NOT DISTINCT FROM $16::text
-           AND f.provider_refund_id IS NOT DISTINCT FROM $17::text AND f.success_at IS NOT DISTINCT FROM $18::timestamptz
-           AND f.last_error IS NOT DISTINCT FROM $19::text AND f.outcome_unknown = $20 AND f.recovery_failures = $21
-           AND f.retry_at IS NOT DISTINCT FROM $22::timestamptz
-         RETURNING f.out_refund_no, f.out_trade_no
-       ), e AS (
-         INSERT INTO ${this.events} (event_id, stream, type, payload, created_at, next_attempt_at)
-         SELECT $23::text, r.out_trade_no, $24::text, $25::jsonb, $8, $8 FROM r WHERE $23::text IS NOT NULL
-         ON CONFLICT (event_id) DO NOTHING
-       ), t AS (
-         UPDATE ${this.orders} d SET trade_state = ($26::smallint[])[d.trade_state + 1], updated_at = now()
-         FROM r WHERE d.out_trade_no = r.out_trade_no AND d.trade_state <> ($26::smallint[])[d.trade_state + 1]
-       )
-       SELECT out_refund_no FROM r`,
+      this.sql.outcome,
       [
         current.outRefundNo,
         current.outTradeNo,
@@ -398,17 +419,7 @@ export class PostgresRefundLedger implements RefundLedger {
     outTradeNo: string,
     outRefundNo: string,
   ): Promise<{ totals: RefundTotals; existing: LedgerRefund | undefined }> {
-    const { rows } = await tx.query(
-      `SELECT t.counted, t.held_fen, t.last_at, ${columns(REFUND_COLUMNS, "e")}
-       FROM (
-         SELECT count(*) FILTER (WHERE ${COUNTED}) AS counted,
-                coalesce(sum(amount_fen) FILTER (WHERE ${HOLDS_MONEY}), 0) AS held_fen,
-                max(coalesce(submitted_at, created_at)) FILTER (WHERE ${COUNTED}) AS last_at
-         FROM ${this.refunds} WHERE out_trade_no = $1
-       ) t LEFT JOIN ${this.refunds} e ON e.out_refund_no = $2`,
-      [outTradeNo, outRefundNo],
-      PREPARED,
-    );
+    const { rows } = await tx.query(this.sql.totals, [outTradeNo, outRefundNo], PREPARED);
     const row = one(rows);
     return {
       totals: {
@@ -416,16 +427,15 @@ export class PostgresRefundLedger implements RefundLedger {
         heldFen: fen(row.held_fen, "held_fen"),
         lastAt: optionalDate(row.last_at),
       },
-      existing: row.out_refund_no === null || row.out_refund_no === undefined ? undefined : toRefund(row),
+      // The stored refund, as one jsonb value (or null): a reserve of a new number, the usual
+      // case, then reads four columns, not the refund's nineteen.
+      existing:
+        row.existing === null || row.existing === undefined ? undefined : toRefund(jsonRow(row.existing)),
     };
   }
 
   private async lockOrder(tx: SqlExecutor, outTradeNo: string): Promise<LedgerOrder | undefined> {
-    const { rows } = await tx.query(
-      `SELECT ${columns(ORDER_COLUMNS)} FROM ${this.orders} WHERE out_trade_no = $1 FOR UPDATE`,
-      [outTradeNo],
-      PREPARED,
-    );
+    const { rows } = await tx.query(this.sql.lockOrder, [outTradeNo], PREPARED);
     return rows[0] ? toOrder(rows[0]) : undefined;
   }
 
@@ -449,6 +459,11 @@ export class PostgresRefundLedger implements RefundLedger {
     );
     return rows[0] ? toRefund(rows[0]) : undefined;
   }
+}
+
+/** A row read as one jsonb value: parsed by both drivers, or text from an older one. */
+function jsonRow(value: unknown): Row {
+  return (typeof value === "string" ? JSON.parse(value) : value) as Row;
 }
 
 function one(rows: Row[]): Row {

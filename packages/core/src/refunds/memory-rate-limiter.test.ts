@@ -62,4 +62,25 @@ describe("MemoryRateLimiter", () => {
     await limiter.acquire("a", limits, 60_000);
     expect(time.now()).toBe(60_000);
   });
+
+  it("keeps pacing and the window when the clock steps back", async () => {
+    let now = 10_000;
+    const limiter = new MemoryRateLimiter({
+      now: () => now,
+      sleep: async (ms) => {
+        now += ms;
+      },
+    });
+    // 50 per second paces at 3 per 50 ms.
+    const limits = { successPerSecond: 50, failurePerSecond: 2 };
+    for (let i = 0; i < 3; i++) await limiter.acquire("m", limits, 0);
+    now = 9_990;
+    // The three grants at 10,000 still count: the next one waits until 50 ms after them.
+    await expect(limiter.acquire("m", limits, 0)).rejects.toMatchObject({ retryAfterMs: 60 });
+    await limiter.acquire("m", limits, 1_000);
+    expect(now).toBe(10_050);
+    // A second later every grant has left the window again.
+    now = 11_051;
+    for (let i = 0; i < 3; i++) await limiter.acquire("m", limits, 0);
+  });
 });

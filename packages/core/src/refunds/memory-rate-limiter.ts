@@ -53,8 +53,7 @@ export class MemoryRateLimiter implements RateLimiter {
     if (!budget || outcome === "success") return;
     if (outcome === "failure") budget.success = budget.success.filter((e) => e.id !== permit.id);
     // Kept in time order: the failure log is scanned oldest first.
-    budget.failure.push({ id: permit.id, at: permit.grantedAtMs });
-    budget.failure.sort((a, b) => a.at - b.at);
+    insertInOrder(budget.failure, { id: permit.id, at: permit.grantedAtMs });
   }
 
   async pause(key: string, ms: number): Promise<void> {
@@ -67,26 +66,29 @@ export class MemoryRateLimiter implements RateLimiter {
     const now = this.now();
     const budget = this.budget(key);
     if (budget.pausedUntil > now) return budget.pausedUntil - now;
+    // Both logs are kept in time order, so what left the window is a prefix and the last pacing
+    // interval is a suffix: a grant costs O(log n), not three copies of a second's calls (at a
+    // high limit, a busy merchant's log holds hundreds of entries).
     const horizon = now - RATE_WINDOW_MS;
-    budget.success = budget.success.filter((e) => e.at > horizon);
-    budget.failure = budget.failure.filter((e) => e.at > horizon);
+    dropUpTo(budget.success, horizon);
+    dropUpTo(budget.failure, horizon);
     const full = (log: Entry[], limit: number) => log.length >= Math.max(1, Math.floor(limit));
     const pace = paceLimit(limits.successPerSecond);
-    const recent = budget.success.filter((e) => e.at > now - RATE_PACE_MS);
+    const recent = budget.success.length - firstAfter(budget.success, now - RATE_PACE_MS);
     if (
       !full(budget.success, limits.successPerSecond) &&
       !full(budget.failure, limits.failurePerSecond) &&
-      recent.length < pace
+      recent < pace
     ) {
       this.sequence += 1;
       const id = `${now}-${this.sequence}`;
-      budget.success.push({ id, at: now });
+      insertInOrder(budget.success, { id, at: now });
       return { key, id, grantedAtMs: now };
     }
     // Wait until the oldest entry of each full log leaves the window.
     let wait = 1;
-    const pacer = recent[recent.length - pace];
-    if (recent.length >= pace && pacer) wait = Math.max(wait, pacer.at + RATE_PACE_MS - now);
+    const pacer = budget.success[budget.success.length - pace];
+    if (recent >= pace && pacer) wait = Math.max(wait, pacer.at + RATE_PACE_MS - now);
     for (const [log, limit] of [
       [budget.success, limits.successPerSecond],
       [budget.failure, limits.failurePerSecond],
@@ -107,4 +109,30 @@ export class MemoryRateLimiter implements RateLimiter {
     }
     return budget;
   }
+}
+
+/** The index of the first entry of a time-ordered log later than `at` (the log's length if none). */
+function firstAfter(log: readonly Entry[], at: number): number {
+  let lo = 0;
+  let hi = log.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((log[mid] as Entry).at > at) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/** Removes the entries at or before `at` from a time-ordered log (they are its prefix). */
+function dropUpTo(log: Entry[], at: number): void {
+  const gone = firstAfter(log, at);
+  if (gone > 0) log.splice(0, gone);
+}
+
+/** Adds `entry` after every entry not later than it: a push, unless the clock stepped back. */
+function insertInOrder(log: Entry[], entry: Entry): void {
+  let i = log.length;
+  while (i > 0 && (log[i - 1] as Entry).at > entry.at) i--;
+  if (i === log.length) log.push(entry);
+  else log.splice(i, 0, entry);
 }
