@@ -37,7 +37,7 @@ import {
   ValidationError,
   withPaymentRule,
 } from "@paybridge/core/provider-kit";
-import { type AlipayBillRequest, type DownloadedAlipayBill, downloadAlipayBill } from "./bills.js";
+import type { AlipayBillRequest, DownloadedAlipayBill } from "./bills.js";
 import { AlipayGatewayClient, type AlipayGatewayClient as Client } from "./client.js";
 import { type AlipayConfig, type AlipayConfigInput, alipayConfigSchema } from "./config.js";
 import { ALIPAY_PROVIDER } from "./errors.js";
@@ -454,7 +454,10 @@ export class AlipayProvider implements PaymentProvider {
    * it and read its detail CSV with `openAlipayBillCsv` / `parseAlipayTradeBill` from
    * @paybridge/reconcile.
    */
-  tradeBill(request: AlipayBillRequest): Promise<DownloadedAlipayBill> {
+  async tradeBill(request: AlipayBillRequest): Promise<DownloadedAlipayBill> {
+    // Bill code loads on the first download: most processes never fetch a bill, and leaving its
+    // modules out of the import keeps the cold import nearer the SDK's (docs/performance.md).
+    const { downloadAlipayBill } = await import("./bills.js");
     return downloadAlipayBill(this.client, request, this.config.timeoutMs);
   }
 
@@ -463,7 +466,8 @@ export class AlipayProvider implements PaymentProvider {
    * as the zip stream; open it with `openAlipayBillCsv(zip, "signcustomer")` and parse it with
    * `parseAlipayFundBill` from @paybridge/reconcile.
    */
-  fundFlowBill(request: Omit<AlipayBillRequest, "billType">): Promise<DownloadedAlipayBill> {
+  async fundFlowBill(request: Omit<AlipayBillRequest, "billType">): Promise<DownloadedAlipayBill> {
+    const { downloadAlipayBill } = await import("./bills.js");
     return downloadAlipayBill(this.client, { ...request, billType: "signcustomer" }, this.config.timeoutMs);
   }
 

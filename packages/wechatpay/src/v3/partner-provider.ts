@@ -44,12 +44,10 @@ import { assertV3Method, v3FieldRules, v3MethodRule } from "./field-rules.js";
 import { inPersonPaymentResult, tradeAfterReversal, WECHAT_IN_PERSON_SCHEDULE } from "./in-person.js";
 import type { WechatPayKeyStore } from "./key-store.js";
 import { parseV3Notification, v3Acknowledge } from "./notification.js";
-import {
-  type DecryptedBillPart,
-  type PartnerBillSession,
-  partnerTradeBill,
-  type SubMerchantFundFlowBillRequest,
-  subMerchantFundFlowBill,
+import type {
+  DecryptedBillPart,
+  PartnerBillSession,
+  SubMerchantFundFlowBillRequest,
 } from "./partner-bills.js";
 import type { WechatPaySubMerchant } from "./partner-config.js";
 import {
@@ -139,7 +137,10 @@ export class WechatPayPartnerSession implements ServiceProviderSession<WechatPay
    * The trade bill of every sub-merchant of this service provider for one day (申请所有子商户交易账单:
    * GET /v3/bill/tradebill without sub_mchid). A sub-merchant's own bill is its provider's tradeBill.
    */
-  tradeBill(request: TradeBillRequest): Promise<DownloadedBill> {
+  async tradeBill(request: TradeBillRequest): Promise<DownloadedBill> {
+    // Bill code loads on the first download: most processes never fetch a bill, and leaving its
+    // modules out of the import keeps the cold import nearer the SDK's (docs/performance.md).
+    const { partnerTradeBill } = await import("./partner-bills.js");
     return partnerTradeBill(this.billSession, undefined, request);
   }
 
@@ -404,7 +405,8 @@ export class WechatPayPartnerProvider implements PaymentProvider {
    * This sub-merchant's trade bill of one day (GET /v3/bill/tradebill with sub_mchid): only its own
    * orders and refunds. Check and parse it as a direct merchant's (verifiedBillStream).
    */
-  tradeBill(request: TradeBillRequest): Promise<DownloadedBill> {
+  async tradeBill(request: TradeBillRequest): Promise<DownloadedBill> {
+    const { partnerTradeBill } = await import("./partner-bills.js");
     return partnerTradeBill(this.session.billSession, this.identity.subMchid, request);
   }
 
@@ -413,7 +415,8 @@ export class WechatPayPartnerProvider implements PaymentProvider {
    * decrypted in bill_sequence order; each part is checked with verifiedBillStream like any WeChat
    * bill (verifiedBillParts in @paybridge/reconcile joins them).
    */
-  subMerchantFundFlowBill(request: SubMerchantFundFlowBillRequest): Promise<DecryptedBillPart[]> {
+  async subMerchantFundFlowBill(request: SubMerchantFundFlowBillRequest): Promise<DecryptedBillPart[]> {
+    const { subMerchantFundFlowBill } = await import("./partner-bills.js");
     return subMerchantFundFlowBill(this.session.billSession, this.identity.subMchid, request);
   }
 

@@ -34,13 +34,7 @@ import {
   withPaymentRule,
 } from "@paybridge/core/provider-kit";
 import { WECHAT_REFUND_RULES } from "../shared/refund-rules.js";
-import {
-  type DownloadedBill,
-  downloadFundFlowBill,
-  downloadTradeBill,
-  type FundFlowBillRequest,
-  type TradeBillRequest,
-} from "./bills.js";
+import type { DownloadedBill, FundFlowBillRequest, TradeBillRequest } from "./bills.js";
 import { openV3Client, type V3Client } from "./client.js";
 import { closeOrRefusePaid } from "./close.js";
 import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
@@ -265,7 +259,10 @@ export class WechatPayProvider implements PaymentProvider {
    * The trade bill (交易账单) of one day: applied for, then downloaded as a stream. Check it while
    * parsing with `verifiedBillStream(bill.body, bill)` from @paybridge/reconcile.
    */
-  tradeBill(request: TradeBillRequest): Promise<DownloadedBill> {
+  async tradeBill(request: TradeBillRequest): Promise<DownloadedBill> {
+    // Bill code loads on the first download: most processes never fetch a bill, and leaving its
+    // modules out of the import keeps the cold import nearer the SDK's (docs/performance.md).
+    const { downloadTradeBill } = await import("./bills.js");
     return downloadTradeBill(this.pay, request);
   }
 
@@ -274,7 +271,8 @@ export class WechatPayProvider implements PaymentProvider {
    * OPERATION or FEES), as a stream. Check and parse it with `verifiedBillStream(bill.body, bill)`
    * and `parseWechatFundFlowBill` from @paybridge/reconcile.
    */
-  fundFlowBill(request: FundFlowBillRequest): Promise<DownloadedBill> {
+  async fundFlowBill(request: FundFlowBillRequest): Promise<DownloadedBill> {
+    const { downloadFundFlowBill } = await import("./bills.js");
     return downloadFundFlowBill(this.pay, request);
   }
 
