@@ -2,6 +2,7 @@ import { type Clock, SignatureError } from "@paybridge/core/provider-kit";
 import { AlipaySdk, type AlipaySdkConfig } from "alipay-sdk";
 import { assertChainsToRoot, pemCertificates, UntrustedCertificateError } from "./certificate-chain.js";
 import { ALIPAY_PROVIDER } from "./errors.js";
+import { parseSdkKeysOnce } from "./sdk-keys.js";
 
 /** Certificate download settings (config `certificates`). */
 export interface AlipayCertificatePolicy {
@@ -133,6 +134,7 @@ export class AlipayCertificateStore {
   private load(pem: string): Omit<HeldCertificate, "order"> {
     // A fresh config object: alipay-sdk writes the SNs and key it derives into the object it is given.
     const verifier = new AlipaySdk({ ...this.base, alipayPublicCertContent: pem });
+    parseSdkKeysOnce(verifier);
     const sn = verifier.config.alipayCertSn;
     if (!sn) throw new UntrustedCertificateError("the certificate has no SN alipay-sdk can read");
     const cert = pemCertificates(pem)[0];

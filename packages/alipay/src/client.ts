@@ -1,10 +1,10 @@
-import { createPrivateKey, type KeyObject } from "node:crypto";
 import { type Clock, ConfigurationError, parseAnswer, SignatureError } from "@paybridge/core/provider-kit";
 import { AlipaySdk, type AlipaySdkConfig, ProxyAgent } from "alipay-sdk";
 import type { z } from "zod";
 import { AlipayCertificateStore } from "./certificate-store.js";
 import type { AlipayConfig } from "./config.js";
 import { ALIPAY_PROVIDER, alipayAnswerError, alipayTransportError } from "./errors.js";
+import { parseSdkKeysOnce } from "./sdk-keys.js";
 import {
   type AlipayBizContent,
   answerEnvelopeSchema,
@@ -137,12 +137,7 @@ export class AlipayGatewayClient {
             )
           : undefined;
       this.sdk.certificates = this.certificates;
-      // alipay-sdk hands config.privateKey (the PEM text) to node:crypto's sign on every request,
-      // which parses it again each time; with OpenSSL 3 that parse costs more than the signature.
-      // node:crypto's sign takes a KeyObject wherever it takes a PEM, so the key is parsed once.
-      (this.sdk.config as { privateKey: string | KeyObject }).privateKey = createPrivateKey(
-        config.privateKey,
-      );
+      parseSdkKeysOnce(this.sdk);
     } catch (err) {
       throw new ConfigurationError(
         `alipay: cannot load the keys or certificates: ${(err as Error).message}`,

@@ -1,18 +1,22 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 
 /** The demo server (shop + WeChat Pay and Alipay simulators) running in a child process. */
 export interface DemoServer {
   /** The shop's origin, e.g. http://127.0.0.1:40123. */
   readonly origin: string;
+  /** The server's process id (its child processes are the sandbox's, with `--sandbox=process`). */
+  readonly pid: number;
   /** Stops it (SIGTERM: the demo closes the shop, the simulators and PGlite, then exits). */
   stop(): Promise<void>;
   /**
-   * CPU the server has used so far, ms (user + system, from /proc): all its threads, and its main
-   * thread alone (the event loop the shop shares with the simulators). Undefined off Linux.
+   * CPU the server has used so far, ms (user + system, from /proc): all its threads and those of
+   * its child processes (the sandbox process of `demo:serve`, when the simulators run there), its
+   * main thread alone (the shop's event loop; with the simulators in process they share it), and
+   * the child processes alone. Undefined off Linux.
    */
-  cpu(): { processMs: number; mainThreadMs: number } | undefined;
+  cpu(): { processMs: number; mainThreadMs: number; childrenMs: number } | undefined;
 }
 
 /** USER_HZ: /proc reports CPU times in these ticks, 100 a second on Linux (sysconf(_SC_CLK_TCK)). */
@@ -27,6 +31,25 @@ function statCpuMs(path: string): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Process ids of the live children of `pid` (any of its threads may have forked them); none off Linux. */
+export function childPids(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((tid) =>
+      readFileSync(`/proc/${pid}/task/${tid}/children`, "utf8").split(" ").filter(Boolean).map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** CPU of a process's live descendants, ms (cutime in /proc counts only children already reaped). */
+function descendantsCpuMs(pid: number): number {
+  return childPids(pid).reduce(
+    (sum, child) => sum + (statCpuMs(`/proc/${child}/stat`) ?? 0) + descendantsCpuMs(child),
+    0,
+  );
 }
 
 const DEMO_MAIN = fileURLToPath(new URL("../../checkout-demo/dist/main.js", import.meta.url));
@@ -55,17 +78,21 @@ export async function startDemoServer(
     });
   });
   child.stdout?.resume();
+  const pid = child.pid ?? 0;
   return {
     origin,
+    pid,
     async stop() {
       child.kill("SIGTERM");
       await exited;
     },
     cpu() {
-      const processMs = statCpuMs(`/proc/${child.pid}/stat`);
+      const ownMs = statCpuMs(`/proc/${pid}/stat`);
       // The main thread's id is the process id.
-      const mainThreadMs = statCpuMs(`/proc/${child.pid}/task/${child.pid}/stat`);
-      return processMs === undefined || mainThreadMs === undefined ? undefined : { processMs, mainThreadMs };
+      const mainThreadMs = statCpuMs(`/proc/${pid}/task/${pid}/stat`);
+      if (ownMs === undefined || mainThreadMs === undefined) return undefined;
+      const childrenMs = descendantsCpuMs(pid);
+      return { processMs: ownMs + childrenMs, mainThreadMs, childrenMs };
     },
   };
 }

@@ -1,6 +1,7 @@
+import { existsSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { checkoutRound, percentile, providerTimeouts } from "../src/checkout-load-run.js";
-import { startDemoServer } from "../src/demo-server.js";
+import { childPids, startDemoServer } from "../src/demo-server.js";
 import { benchImport, IMPORT_PAIRS } from "../src/import-time.js";
 
 /**
@@ -22,6 +23,37 @@ describe("checkout load smoke run", () => {
       }
     } finally {
       await server.stop();
+    }
+  }, 120_000);
+
+  it("serves with the simulators in a child process that stops with the server, or in process", async () => {
+    const linux = process.platform === "linux";
+    const apart = await startDemoServer();
+    const sandboxes = childPids(apart.pid);
+    try {
+      const r = await checkoutRound(apart.origin, { concurrency: 2 });
+      expect(r.errors).toEqual([]);
+      if (linux) {
+        expect(sandboxes).toHaveLength(1);
+        expect(apart.cpu()?.childrenMs).toBeGreaterThan(0);
+      }
+    } finally {
+      await apart.stop();
+    }
+    if (linux) {
+      // The sandbox process ends when the shop closes its channel.
+      await expect
+        .poll(() => sandboxes.filter((pid) => existsSync(`/proc/${pid}`)), { timeout: 10_000 })
+        .toEqual([]);
+    }
+    const together = await startDemoServer([], ["--sandbox=in-process"]);
+    try {
+      expect(childPids(together.pid)).toEqual([]);
+      const r = await checkoutRound(together.origin, { concurrency: 2 });
+      expect(r.errors).toEqual([]);
+      if (linux) expect(together.cpu()?.childrenMs).toBe(0);
+    } finally {
+      await together.stop();
     }
   }, 120_000);
 

@@ -6,7 +6,7 @@ import { errorBody, registerConsoleRoutes, statusOf } from "./http/console-route
 import { securityHeaders } from "./http/security.js";
 import { registerStaticFiles } from "./http/static-files.js";
 import { shopMessage } from "./shop-errors.js";
-import type { World } from "./world.js";
+import type { ShopWorld } from "./world.js";
 
 export { describeRefund } from "./order-views.js";
 
@@ -33,7 +33,7 @@ export const PUBLIC_FILES = [
  * API behind a token, and the notification endpoints (PayBridge's Fastify adapter, raw bodies
  * kept for signature checks).
  */
-export async function buildApp(world: World): Promise<FastifyInstance> {
+export async function buildApp(world: ShopWorld): Promise<FastifyInstance> {
   // A small body limit: nothing the cashier or console sends is bigger.
   const app = Fastify({ bodyLimit: 64 * 1024 });
   app.addHook("onRequest", securityHeaders);

@@ -2,7 +2,7 @@ import { fenToYuan, type LedgerRefund, REFUND_STATE_INFO } from "@paybridge/core
 import type { ShopOrder } from "./order-book.js";
 import type { RefundContext } from "./shop-errors.js";
 import type { OrderView, RefundView } from "./views.js";
-import type { World } from "./world.js";
+import type { ShopWorld } from "./world.js";
 
 export function describeRefund(r: LedgerRefund): RefundView {
   const info = REFUND_STATE_INFO[r.state];
@@ -19,7 +19,7 @@ export function describeRefund(r: LedgerRefund): RefundView {
 const heldFen = (refunds: readonly LedgerRefund[]) =>
   refunds.filter((r) => r.state !== 6).reduce((sum, r) => sum + r.amountFen, 0);
 
-export async function orderView(world: World, o: ShopOrder): Promise<OrderView> {
+export async function orderView(world: ShopWorld, o: ShopOrder): Promise<OrderView> {
   const refunds = await world.refunds.listRefunds(o.outTradeNo);
   const held = heldFen(refunds);
   return {
@@ -37,7 +37,7 @@ export async function orderView(world: World, o: ShopOrder): Promise<OrderView> 
 }
 
 /** What the over-refund message tells the shop owner: paid, held by refunds, left (all in yuan). */
-export async function refundContext(world: World, o: ShopOrder): Promise<RefundContext> {
+export async function refundContext(world: ShopWorld, o: ShopOrder): Promise<RefundContext> {
   const held = heldFen(await world.refunds.listRefunds(o.outTradeNo));
   return {
     paidYuan: fenToYuan(o.amount.fen),

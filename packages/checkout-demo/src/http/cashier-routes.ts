@@ -4,13 +4,13 @@ import QRCode from "qrcode";
 import { closeCheckout, mustCheckout, openCheckout, refreshCheckout } from "../cashier.js";
 import { CHANNELS, type Channel, isChannel } from "../channels.js";
 import type { Checkout } from "../checkout-book.js";
-import type { World } from "../world.js";
+import type { ShopWorld } from "../world.js";
 import { param } from "./console-routes.js";
 import { sandboxFail, sandboxPay } from "./sandbox-buyer.js";
 import { pageHtml } from "./static-files.js";
 
 /** What the cashier page shows for one pay option; links are checked to be http(s) here. */
-function payOption(world: World, checkout: Checkout, channel: Channel, outTradeNo: string) {
+function payOption(world: ShopWorld, checkout: Checkout, channel: Channel, outTradeNo: string) {
   const order = world.orders.get(outTradeNo);
   if (!order) throw new NotFoundError(`no payment ${outTradeNo}`);
   const a = order.action;
@@ -25,7 +25,7 @@ function payOption(world: World, checkout: Checkout, channel: Channel, outTradeN
 }
 
 /** The buyer's side: the shop page, the cashier (收银台) and its small API. No token: buyers use it. */
-export async function registerCashierRoutes(app: FastifyInstance, world: World): Promise<void> {
+export async function registerCashierRoutes(app: FastifyInstance, world: ShopWorld): Promise<void> {
   const shop = await pageHtml("shop.html");
   const cashier = await pageHtml("cashier.html");
   app.get("/", async (_req, reply) => reply.type("text/html; charset=utf-8").send(shop));
@@ -57,7 +57,7 @@ export async function registerCashierRoutes(app: FastifyInstance, world: World):
       status,
       // The page counts down from the server's own clock, so a wrong clock on the phone cannot
       // show time that is not there.
-      remainingMs: Math.max(0, checkout.expiresAt.getTime() - world.wechatClock.now().getTime()),
+      remainingMs: Math.max(0, checkout.expiresAt.getTime() - world.clock.now().getTime()),
       expiresAt: checkout.expiresAt.toISOString(),
       sandbox: true,
       options: Object.entries(checkout.payments).map(([channel, no]) =>

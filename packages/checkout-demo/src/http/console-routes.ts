@@ -4,7 +4,7 @@ import { createPaymentFor } from "../cashier.js";
 import { CHANNELS, isChannel } from "../channels.js";
 import { describeRefund, orderView, refundContext } from "../order-views.js";
 import { shopMessage } from "../shop-errors.js";
-import type { World } from "../world.js";
+import type { ShopWorld } from "../world.js";
 import { ConsoleFeed } from "./console-feed.js";
 import { sandboxPay } from "./sandbox-buyer.js";
 import { consoleCookie, hasConsoleToken, sameToken } from "./security.js";
@@ -21,7 +21,7 @@ export function param(params: unknown, name: string): string {
  * The merchant's side: the console page and its API (orders, refunds, a live feed), which the
  * scripted demo also drives. Everything under /api/orders and /api/refunds needs the console token.
  */
-export async function registerConsoleRoutes(app: FastifyInstance, world: World): Promise<ConsoleFeed> {
+export async function registerConsoleRoutes(app: FastifyInstance, world: ShopWorld): Promise<ConsoleFeed> {
   const snapshot = async () => ({
     mode: "sandbox",
     orders: await Promise.all(
