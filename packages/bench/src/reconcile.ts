@@ -57,59 +57,36 @@ const yuan = (fen: number) => `${Math.floor(fen / 100)}.${String(fen % 100).padS
  */
 const CHUNK_CHARS = 64 * 1024;
 
-/** The bill's text in chunks of lines, computed as it is read: the whole file never exists at once. */
+const two = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * The bill's text in chunks of lines, computed as it is read: the whole file never exists at once.
+ * Each line is one template literal over its 27 backticked cells: building it from an array of
+ * cells mapped and joined made about 2.5 KB of garbage per row (node --trace-gc-nvp: 747 MiB
+ * allocated for 300,000 rows, 42 MiB of peak RSS growth on the generator alone), garbage that the
+ * floor and the candidate both paid for and that a file stream, the real source, never makes.
+ */
 export function* billChunks(rows: number): Generator<string> {
   yield `${HEADER}\r\n`;
   let total = 0;
   let fees = 0;
-  const chunk: string[] = [];
-  let chars = 0;
+  let chunk = "";
   for (let i = 0; i < rows; i++) {
     const fen = amountOf(i);
     const fee = feeOf(fen);
     total += fen;
     fees += fee;
-    const second = String(i % 86_400);
-    const time = `${DAY} ${String(Math.floor(Number(second) / 3600)).padStart(2, "0")}:${String(Math.floor((Number(second) % 3600) / 60)).padStart(2, "0")}:${String(Number(second) % 60).padStart(2, "0")}`;
-    const cells = [
-      time,
-      "wx0000000000000001",
-      "1900000001",
-      "",
-      "",
-      `4200${String(i).padStart(24, "0")}`,
-      orderNo(i),
-      "oUser",
-      "NATIVE",
-      "SUCCESS",
-      "OTHERS",
-      "CNY",
-      yuan(fen),
-      "0.00",
-      "0",
-      "",
-      "0.00",
-      "0.00",
-      "",
-      "",
-      "goods",
-      "",
-      yuan(fee),
-      "0.60%",
-      yuan(fen),
-      "0.00",
-      "",
-    ];
-    const line = cells.map((c) => `\`${c}`).join(",");
-    chunk.push(line);
-    chars += line.length + 2;
-    if (chars >= CHUNK_CHARS) {
-      yield `${chunk.join("\r\n")}\r\n`;
-      chunk.length = 0;
-      chars = 0;
+    const second = i % 86_400;
+    const time = `${DAY} ${two(Math.floor(second / 3600))}:${two(Math.floor((second % 3600) / 60))}:${two(second % 60)}`;
+    const amount = yuan(fen);
+    // 交易时间 … 费率备注 in the header's order; a blank cell is a lone "`", as WeChat prints it.
+    chunk += `\`${time},\`wx0000000000000001,\`1900000001,\`,\`,\`4200${String(i).padStart(24, "0")},\`${orderNo(i)},\`oUser,\`NATIVE,\`SUCCESS,\`OTHERS,\`CNY,\`${amount},\`0.00,\`0,\`,\`0.00,\`0.00,\`,\`,\`goods,\`,\`${yuan(fee)},\`0.60%,\`${amount},\`0.00,\`\r\n`;
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = "";
     }
   }
-  if (chunk.length > 0) yield `${chunk.join("\r\n")}\r\n`;
+  if (chunk.length > 0) yield chunk;
   yield `${SUMMARY}\r\n`;
   yield `${[String(rows), yuan(total), "0.00", "0.00", yuan(fees), yuan(total), "0.00"].map((c) => `\`${c}`).join(",")}\r\n`;
 }
@@ -139,8 +116,10 @@ export function ledgerOf(rows: number): ReconcileLedgerPort {
 }
 
 export async function floorPass(rows: number): Promise<number> {
+  // The options of @paybridge/reconcile's bill parsers (BILL_CSV_OPTIONS in numbered-csv.ts); they
+  // read each record's line from the parser's live statistics, not from csv-parse's `info` snapshots.
   const parser = Readable.from(billChunks(rows)).pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, relax_quotes: true }),
+    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, relax_quotes: true }),
   );
   let records = 0;
   for await (const _ of parser) records += 1;

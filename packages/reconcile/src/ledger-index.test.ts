@@ -86,4 +86,18 @@ describe("LedgerIndex", () => {
     index.forEachLeft((key) => left.push(key));
     expect(left).toEqual(["单", "\u0155"]);
   });
+
+  it("keeps amounts beyond 32 bits exact once one arrives after smaller ones", () => {
+    const index = new LedgerIndex();
+    for (let i = 0; i < 5_000; i++) index.set(`S${i}`, i * 431, 1);
+    // 21,474,836.48 yuan: one fen more than an Int32 holds.
+    index.set("BIG", 2_147_483_648, 1);
+    index.set("HUGE", 900_719_925_474_099, 2);
+    index.set("S7", -3, 3);
+    expect(index.amountOf(index.take("BIG"))).toBe(2_147_483_648);
+    expect(index.amountOf(index.take("HUGE"))).toBe(900_719_925_474_099);
+    expect(index.amountOf(index.take("S7"))).toBe(-3);
+    for (let i = 0; i < 5_000; i += 499)
+      if (i !== 7) expect(index.amountOf(index.take(`S${i}`))).toBe(i * 431);
+  });
 });

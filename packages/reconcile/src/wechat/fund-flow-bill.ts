@@ -1,9 +1,9 @@
 import type { Readable } from "node:stream";
-import { parse } from "csv-parse";
 import { billYuanToFen } from "../bill-amount.js";
 import { BillFormatError } from "../bill-format-error.js";
 import { parseBillTime } from "../bill-time.js";
 import type { FundFlowRecord, FundFlowTotals } from "../fund-flow-record.js";
+import { numberedCsvRecords } from "../numbered-csv.js";
 import { untickedRow } from "./backtick-cells.js";
 
 const BILL = "WeChat fund-flow bill";
@@ -47,10 +47,6 @@ const SUMMARY = {
 export async function* parseWechatFundFlowBill(
   input: Readable,
 ): AsyncGenerator<FundFlowRecord, FundFlowTotals> {
-  const parser = input.pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, relax_quotes: true }),
-  );
-  input.on("error", (e) => parser.destroy(e));
   let at: Record<Column, number> | undefined;
   let width = 0;
   let summaryHeader: string[] | undefined;
@@ -58,11 +54,7 @@ export async function* parseWechatFundFlowBill(
   const seen = { records: 0, incomeCount: 0, incomeFen: 0, expenseCount: 0, expenseFen: 0 };
   let lastBalance: number | undefined;
   let lastLine = 0;
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: string[];
-    info: { lines: number };
-  }>) {
-    const line = info.lines;
+  for await (const { record, line } of numberedCsvRecords(input)) {
     lastLine = line;
     if (at === undefined) {
       at = headerIndex(record, line);

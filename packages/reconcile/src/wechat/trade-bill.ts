@@ -1,10 +1,10 @@
 import type { Readable } from "node:stream";
 import { isCurrency } from "@paybridge/core/provider-kit";
-import { parse } from "csv-parse";
 import { billYuanToFen } from "../bill-amount.js";
 import { BillFormatError } from "../bill-format-error.js";
 import type { BillPayment, BillRecord, BillRefund, BillTotals } from "../bill-record.js";
 import { BillTimeReader } from "../bill-time.js";
+import { numberedCsvRecords } from "../numbered-csv.js";
 import { checkTickedRow, tickedCell, untickedRow } from "./backtick-cells.js";
 import {
   OPTIONAL_TRADE_BILL_COLUMNS,
@@ -39,10 +39,6 @@ export async function* parseWechatTradeBill(
 ): AsyncGenerator<BillRecord, BillTotals> {
   const provider = options.provider ?? "wechatpay";
   const bill = provider === "cloudpay" ? "CloudPay bill" : "WeChat trade bill";
-  const parser = input.pipe(
-    parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true, relax_quotes: true }),
-  );
-  input.on("error", (e) => parser.destroy(e));
   let layout: Layout | undefined;
   let width = 0;
   const time = new BillTimeReader();
@@ -50,11 +46,7 @@ export async function* parseWechatTradeBill(
   let summary: { line: number; cells: string[] } | undefined;
   const seen = { records: 0, paymentFen: 0, refundFen: 0, feeFen: 0 };
   let lastLine = 0;
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: string[];
-    info: { lines: number };
-  }>) {
-    const line = info.lines;
+  for await (const { record, line } of numberedCsvRecords(input)) {
     lastLine = line;
     if (layout === undefined) {
       layout = layoutOf(record, bill, line);

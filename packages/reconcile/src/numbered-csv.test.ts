@@ -1,0 +1,66 @@
+import { Readable } from "node:stream";
+import { parse } from "csv-parse";
+import { describe, expect, it } from "vitest";
+import { BILL_CSV_OPTIONS, numberedCsvRecords } from "./numbered-csv.js";
+
+/** csv-parse's own answer: every record with the `lines` of its `info` snapshot. */
+async function withInfo(chunks: readonly Buffer[]) {
+  const out: { record: string[]; line: number }[] = [];
+  const parser = Readable.from(chunks).pipe(parse({ ...BILL_CSV_OPTIONS, info: true }));
+  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>)
+    out.push({ record, line: info.lines });
+  return out;
+}
+
+async function numbered(input: readonly Buffer[] | Readable) {
+  const out: { record: string[]; line: number }[] = [];
+  for await (const r of numberedCsvRecords(input instanceof Readable ? input : Readable.from(input)))
+    out.push({ record: r.record, line: r.line });
+  return out;
+}
+
+/** The text cut into pieces of `size` bytes, as a stream may hand it over (cuts can split a UTF-8 character). */
+const cut = (text: string, size: number) => {
+  const bytes = Buffer.from(text);
+  const out: Buffer[] = [];
+  for (let at = 0; at < bytes.length; at += size) out.push(bytes.subarray(at, at + size));
+  return out;
+};
+
+const TEXTS = [
+  "\uFEFF交易时间,商户订单号\r\n`2026-03-01 09:00:00,`A1\r\n`2026-03-01 10:00:00,`A2\r\n",
+  "a,b\r\n\r\n\r\nc,d\r\n  \r\n,\r\ne,f",
+  "a,b\nc,d\n\ne,f\n",
+  'a,"x\r\ny",z\r\nc,"q""uote",d\r\ne,f\r\n',
+  'a,"multi\nline\nvalue"\nb,c\n',
+  'a,b"c,d\r\ne,"f""",g\r\n',
+  "总交易单数,应结订单总金额\r\n`2,`12.34\r\n\r\n",
+];
+
+describe("numberedCsvRecords", () => {
+  it("gives every record the line csv-parse's info snapshot gives it, however the bytes are cut", async () => {
+    for (const text of TEXTS) {
+      const expected = await withInfo([Buffer.from(text)]);
+      expect(expected.length).toBeGreaterThan(1);
+      for (const size of [1, 2, 3, 7, 64, 1 << 16]) {
+        expect(await numbered(cut(text, size)), `${JSON.stringify(text)} in ${size}-byte pieces`).toEqual(
+          expected,
+        );
+      }
+    }
+  });
+
+  it("numbers a record by the line of the file it ends on, counting blank lines and lines inside a value", async () => {
+    const rows = await numbered([Buffer.from('a,b\r\n\r\nc,"d\ne"\r\nf,g\r\n')]);
+    expect(rows.map((r) => r.line)).toEqual([1, 4, 5]);
+    expect(rows[1]?.record).toEqual(["c", "d\ne"]);
+  });
+
+  it("passes a read error of the input on to the reader", async () => {
+    const input = new Readable({ read() {} });
+    const reading = numbered(input);
+    input.push(Buffer.from("a,b\r\n"));
+    setImmediate(() => input.destroy(new Error("disk gone")));
+    await expect(reading).rejects.toThrow(/disk gone/);
+  });
+});
