@@ -1,5 +1,6 @@
 import { cny } from "@paybridge/core";
 import { uniqueOutTradeNo } from "@paybridge/core/testkit";
+import { ManualClock } from "@paybridge/sandbox";
 import { NOTIFY_RETRY_DELAYS_MS } from "@paybridge/sandbox/alipay";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type AlipayHarness, alipayHarness } from "./support.js";
@@ -7,7 +8,9 @@ import { type AlipayHarness, alipayHarness } from "./support.js";
 describe("alipay asynchronous notifications", () => {
   let h: AlipayHarness;
   beforeAll(async () => {
-    h = await alipayHarness();
+    // Time moves only when a test moves it: with a clock that also follows the wall, each attempt's
+    // recorded time would carry the milliseconds its signing and delivery took, which vary with load.
+    h = await alipayHarness({ clock: new ManualClock(new Date()) });
   });
   afterAll(() => h.close());
 
