@@ -4,6 +4,7 @@ import { cny, RefundState } from "@paybridge/core";
 import { startAlipaySandbox } from "@paybridge/sandbox";
 import { AlipaySdk } from "alipay-sdk";
 import { benchGateway } from "./bench-gateway.js";
+import { type BenchClock, WALL_CLOCK } from "./clock.js";
 import { preparedAt, type RatioResult, runRatio } from "./ratio.js";
 import type { BenchScale } from "./scale.js";
 
@@ -17,7 +18,10 @@ const REFUND_FEN = 300;
  * verifies the answer only when asked, per its README's `validateSign` option), against one gateway simulator, interleaved.
  * Each operation refunds its own paid trade.
  */
-export async function benchAlipayOverhead(scale: BenchScale): Promise<RatioResult> {
+export async function benchAlipayOverhead(
+  scale: BenchScale,
+  clock: BenchClock = WALL_CLOCK,
+): Promise<RatioResult> {
   const sandbox = await startAlipaySandbox();
   try {
     const config = sandbox.merchantConfig();
@@ -58,6 +62,7 @@ export async function benchAlipayOverhead(scale: BenchScale): Promise<RatioResul
       opsPerRound: scale.overheadOpsPerRound,
       warmup,
       slices: 10,
+      clock: clock.now,
       baseline: async (i) => {
         const outTradeNo = orderAt(i);
         const outRequestNo = `R${outTradeNo}`;

@@ -6,6 +6,7 @@
 import "reflect-metadata";
 import { fileURLToPath } from "node:url";
 import { benchAlipayOverhead } from "./alipay-overhead.js";
+import { benchClockFromEnv } from "./clock.js";
 import { benchLedgers, pgliteStore, postgresStore } from "./ledger.js";
 import { benchManyMerchants } from "./many-merchants.js";
 import { benchMemory } from "./memory.js";
@@ -16,6 +17,8 @@ import { scaleFromEnv } from "./scale.js";
 import { benchWechatOverhead } from "./wechat-overhead.js";
 
 const scale = scaleFromEnv();
+// BENCH_CLOCK=cpu times the overhead and intake slices with process CPU time (clock.ts).
+const clock = benchClockFromEnv();
 // BENCH_ONLY=intake,memory runs some parts (for profiling); such a partial run never writes the doc.
 const only = process.env.BENCH_ONLY?.split(",").map((s) => s.trim());
 const wanted = (part: string) => only === undefined || only.includes(part);
@@ -27,16 +30,16 @@ async function part<T>(name: string, what: string, run: () => Promise<T>): Promi
   return run();
 }
 
-log(`scale ${scale.name}`);
+log(`scale ${scale.name}, overhead and intake timed with the ${clock.name}`);
 // Memory first, in a process nothing else has grown yet (PGlite alone takes hundreds of MiB of RSS).
 const memory = await part("memory", `memory over ${scale.memoryNotifications} notifications`, () =>
   benchMemory(scale),
 );
 const overhead = [
-  await part("wechat", "WeChat refund + query overhead", () => benchWechatOverhead(scale)),
-  await part("alipay", "Alipay refund + query overhead", () => benchAlipayOverhead(scale)),
+  await part("wechat", "WeChat refund + query overhead", () => benchWechatOverhead(scale, clock)),
+  await part("alipay", "Alipay refund + query overhead", () => benchAlipayOverhead(scale, clock)),
 ].filter((r) => r !== undefined);
-const intake = await part("intake", "notification intake", () => benchNotificationIntake(scale));
+const intake = await part("intake", "notification intake", () => benchNotificationIntake(scale, clock));
 const merchants = await part("merchants", "many merchants: 1,000 against 1", () => benchManyMerchants(scale));
 const databaseUrl = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 const ledger =
@@ -50,6 +53,7 @@ const reconcile = await part("reconcile", `reconciliation of a ${scale.reconcile
 
 const report: BenchReport = {
   scale,
+  clock: clock.name,
   date: new Date(),
   overhead,
   intake,

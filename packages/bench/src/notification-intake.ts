@@ -1,4 +1,5 @@
 import { createDecipheriv, createPublicKey, createVerify } from "node:crypto";
+import { type BenchClock, WALL_CLOCK } from "./clock.js";
 import { createCarefulHandler } from "./notification-careful.js";
 import { buildNotificationPayloads, type FloorInput } from "./notification-payloads.js";
 import { type RatioResult, runRatio } from "./ratio.js";
@@ -46,7 +47,10 @@ export interface IntakeResults {
  * payloads, each interleaved: the careful hand-written handler (notification-careful.ts) and the
  * crypto floor. The headline is the throughput ratio PayBridge / careful handler.
  */
-export async function benchNotificationIntake(scale: BenchScale): Promise<IntakeResults> {
+export async function benchNotificationIntake(
+  scale: BenchScale,
+  clock: BenchClock = WALL_CLOCK,
+): Promise<IntakeResults> {
   const rig = await startWechatBenchRig();
   try {
     const payloads = buildNotificationPayloads(rig, scale.notificationPool);
@@ -64,6 +68,7 @@ export async function benchNotificationIntake(scale: BenchScale): Promise<Intake
       opsPerRound: scale.intakeOpsPerRound,
       warmup: Math.min(200, scale.intakeOpsPerRound),
       slices: 20,
+      clock: clock.now,
       candidate,
     };
     const carefulResult = await runRatio({

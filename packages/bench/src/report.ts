@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
+import type { BenchClock } from "./clock.js";
 import type { MemoryResult } from "./memory.js";
 import type { IntakeResults } from "./notification-intake.js";
 import type { RatioResult } from "./ratio.js";
@@ -29,6 +30,8 @@ export const LEDGER_TARGET = 0.7;
 
 export interface BenchReport {
   readonly scale: BenchScale;
+  /** What timed the overhead and intake slices (BENCH_CLOCK); the wall clock when absent. */
+  readonly clock?: BenchClock["name"] | undefined;
   readonly date: Date;
   readonly overhead: readonly RatioResult[];
   readonly intake: IntakeResults | undefined;
@@ -54,7 +57,7 @@ const throughputSpread = (r: RatioResult) => r.ratios.map((v) => (1 / v).toFixed
 export function renderReport(r: BenchReport): string {
   const lines: string[] = [];
   lines.push(
-    `Run ${r.date.toISOString().slice(0, 16).replace("T", " ")} UTC, Node ${process.version}, ${cpus()[0]?.model.trim() ?? "unknown CPU"} (${cpus().length} cores), ${process.platform}/${process.arch}, scale ${r.scale.name}.`,
+    `Run ${r.date.toISOString().slice(0, 16).replace("T", " ")} UTC, Node ${process.version}, ${cpus()[0]?.model.trim() ?? "unknown CPU"} (${cpus().length} cores), ${process.platform}/${process.arch}, scale ${r.scale.name}${r.clock === "process CPU time" ? ", overhead and intake timed with process CPU time" : ""}.`,
     "",
   );
   if (r.overhead.length > 0) {

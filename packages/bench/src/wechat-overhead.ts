@@ -1,4 +1,5 @@
 import { cny, RefundState } from "@paybridge/core";
+import { type BenchClock, WALL_CLOCK } from "./clock.js";
 import { preparedAt, type RatioResult, runRatio } from "./ratio.js";
 import type { BenchScale } from "./scale.js";
 import { RawWechatClient } from "./wechat-raw.js";
@@ -13,7 +14,10 @@ const REFUND_FEN = 300;
  * verification, against one simulator in this process, interleaved round by round. Each operation
  * refunds its own freshly paid order, so both sides do identical simulator work.
  */
-export async function benchWechatOverhead(scale: BenchScale): Promise<RatioResult> {
+export async function benchWechatOverhead(
+  scale: BenchScale,
+  clock: BenchClock = WALL_CLOCK,
+): Promise<RatioResult> {
   const rig = await startWechatBenchRig();
   try {
     const raw = new RawWechatClient(rig.merchant, rig.sandbox.origin);
@@ -27,6 +31,7 @@ export async function benchWechatOverhead(scale: BenchScale): Promise<RatioResul
       opsPerRound: scale.overheadOpsPerRound,
       warmup,
       slices: 10,
+      clock: clock.now,
       baseline: async (i) => {
         const outTradeNo = orderAt(i);
         const found = await raw.refundAndQuery(

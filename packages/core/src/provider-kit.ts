@@ -130,6 +130,7 @@ export {
   providerIdSchema,
   proxyUrlSchema,
 } from "./schemas/common.js";
+export { type FastPath, fastPathOf, isPlainRecord, withFastPath } from "./schemas/fast-path.js";
 export { keySourceSchema } from "./schemas/key-source.js";
 export { rawNotificationSchema } from "./schemas/notification.js";
 export { parseInput } from "./schemas/parse.js";

@@ -17,12 +17,19 @@ export function capabilityGuard(provider: PaymentProvider): PaymentProvider {
     assertMethodSupported(provider, parsed.method);
     return provider.createPayment(input);
   };
+  // Each method bound once, not on every read: a backend reads provider.refund on every call.
+  const bound = new Map<PropertyKey, { readonly method: unknown; readonly bound: unknown }>();
   return new Proxy(provider, {
     get(target, key) {
       if (key === "createPayment") return createPayment;
       // Read on the target itself: a getter or method may use the class's private fields.
       const value = Reflect.get(target, key);
-      return typeof value === "function" ? value.bind(target) : value;
+      if (typeof value !== "function") return value;
+      const held = bound.get(key);
+      if (held !== undefined && held.method === value) return held.bound;
+      const fresh = value.bind(target);
+      bound.set(key, { method: value, bound: fresh });
+      return fresh;
     },
   });
 }

@@ -1,11 +1,15 @@
 import { z } from "zod";
 import {
+  fastPositiveMoney,
   moneySchema,
   notifyUrlSchema,
+  OUT_REFUND_NO,
+  OUT_TRADE_NO,
   outRefundNoSchema,
   outTradeNoSchema,
   positiveMoneySchema,
 } from "./common.js";
+import { isPlainRecord, onlyKeys, withFastPath } from "./fast-path.js";
 
 /** Goods lines of a refund; WeChat v3 refund goods_detail (https://pay.weixin.qq.com/doc/v3/merchant/4012556457). */
 export const refundGoodsSchema = z.strictObject({
@@ -17,7 +21,7 @@ export const refundGoodsSchema = z.strictObject({
   refundQuantity: z.number().int().positive(),
 });
 
-export const refundRequestSchema = z
+const refundRequestShape = z
   .strictObject({
     outTradeNo: outTradeNoSchema,
     /** The provider's trade number (WeChat transaction_id, Alipay trade_no); preferred when known. */
@@ -55,6 +59,52 @@ export const refundRequestSchema = z
       ctx.addIssue({ code: "custom", path: ["from"], message: "amounts must add up to amount.fen" });
     }
   });
+
+const REFUND_REQUEST_FAST_KEYS: ReadonlySet<string> = new Set([
+  "outTradeNo",
+  "providerTradeNo",
+  "outRefundNo",
+  "amount",
+  "total",
+  "reason",
+  "notifyUrl",
+  "fundsAccount",
+]);
+
+/**
+ * A refund request without `from` or `goodsDetail` (the common one), checked by hand against the
+ * same rules as refundRequestShape; anything else goes to the schema (see fast-path.ts).
+ */
+function fastRefundRequest(value: unknown): z.output<typeof refundRequestShape> | undefined {
+  if (!isPlainRecord(value) || !onlyKeys(value, REFUND_REQUEST_FAST_KEYS)) return undefined;
+  const { outTradeNo, providerTradeNo, outRefundNo, reason, notifyUrl, fundsAccount } = value;
+  if (typeof outTradeNo !== "string" || !OUT_TRADE_NO.test(outTradeNo)) return undefined;
+  if (typeof outRefundNo !== "string" || !OUT_REFUND_NO.test(outRefundNo)) return undefined;
+  const amount = fastPositiveMoney(value.amount);
+  const total = fastPositiveMoney(value.total);
+  if (!amount || !total || amount.currency !== total.currency || amount.fen > total.fen) return undefined;
+  const out: z.output<typeof refundRequestShape> = { outTradeNo, outRefundNo, amount, total };
+  if (providerTradeNo !== undefined) {
+    if (typeof providerTradeNo !== "string" || providerTradeNo.length < 1 || providerTradeNo.length > 64)
+      return undefined;
+    out.providerTradeNo = providerTradeNo;
+  }
+  if (reason !== undefined) {
+    if (typeof reason !== "string" || reason.length > 256) return undefined;
+    out.reason = reason;
+  }
+  if (notifyUrl !== undefined) {
+    if (typeof notifyUrl !== "string" || !notifyUrlSchema.safeParse(notifyUrl).success) return undefined;
+    out.notifyUrl = notifyUrl;
+  }
+  if (fundsAccount !== undefined) {
+    if (fundsAccount !== "AVAILABLE" && fundsAccount !== "UNSETTLED") return undefined;
+    out.fundsAccount = fundsAccount;
+  }
+  return out;
+}
+
+export const refundRequestSchema = withFastPath(refundRequestShape, fastRefundRequest);
 export type RefundRequest = z.input<typeof refundRequestSchema>;
 
 export const refundStateSchema = z.union([
@@ -91,10 +141,21 @@ export const refundResultSchema = z.strictObject({
 });
 export type RefundResult = z.output<typeof refundResultSchema>;
 
-export const refundQuerySchema = z.strictObject({
-  outTradeNo: outTradeNoSchema,
-  outRefundNo: outRefundNoSchema,
-});
+const REFUND_QUERY_KEYS: ReadonlySet<string> = new Set(["outTradeNo", "outRefundNo"]);
+
+export const refundQuerySchema = withFastPath(
+  z.strictObject({
+    outTradeNo: outTradeNoSchema,
+    outRefundNo: outRefundNoSchema,
+  }),
+  (value) => {
+    if (!isPlainRecord(value) || !onlyKeys(value, REFUND_QUERY_KEYS)) return undefined;
+    const { outTradeNo, outRefundNo } = value;
+    if (typeof outTradeNo !== "string" || !OUT_TRADE_NO.test(outTradeNo)) return undefined;
+    if (typeof outRefundNo !== "string" || !OUT_REFUND_NO.test(outRefundNo)) return undefined;
+    return { outTradeNo, outRefundNo };
+  },
+);
 export type RefundQuery = z.input<typeof refundQuerySchema>;
 
 export const listRefundsSchema = z.strictObject({ outTradeNo: outTradeNoSchema });

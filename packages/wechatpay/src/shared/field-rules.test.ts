@@ -1,4 +1,6 @@
+import { ValidationError } from "@paybridge/core";
 import { describe, expect, it } from "vitest";
+import { v3FieldRules } from "../v3/field-rules.js";
 import { hasFourByteCharacter, WECHAT_V3_OUT_TRADE_NO, wechatNotifyUrlRule } from "./field-rules.js";
 
 describe("WeChat field rules", () => {
@@ -29,5 +31,45 @@ describe("WeChat field rules", () => {
     const result = wechatNotifyUrlRule(loopback).safeParse(url);
     if (!refusal) expect(result.success).toBe(true);
     else expect(result.error?.issues[0]?.message).toMatch(refusal);
+  });
+
+  it("refund and out_trade_no rules: the hand checks pass what the rules pass, the schema words every refusal", () => {
+    const rules = v3FieldRules({ allowLoopbackHttpNotify: false });
+    const refusal = (run: () => void) => {
+      try {
+        run();
+      } catch (e) {
+        if (e instanceof ValidationError) return `${e.field}: ${e.message}`;
+        throw e;
+      }
+      return undefined;
+    };
+    const ok = { outTradeNo: "ORDER123", notifyUrl: "https://shop.example.com/refund" };
+    // Twice each: the second call of a URL that passed is answered from memory.
+    for (let i = 0; i < 2; i++) {
+      expect(refusal(() => rules.refund(ok, "refund"))).toBeUndefined();
+      expect(refusal(() => rules.refund({ ...ok, reason: "退".repeat(26) }, "refund"))).toBeUndefined();
+      expect(refusal(() => rules.refund({ outTradeNo: "ORDER123", extra: 1 }, "refund"))).toBeUndefined();
+      expect(refusal(() => rules.outTradeNo("ORDER123", "q.outTradeNo"))).toBeUndefined();
+      expect(refusal(() => rules.refund({ ...ok, outTradeNo: "O1" }, "refund"))).toMatch(
+        /^refund\.outTradeNo: .*6-32 characters/,
+      );
+      expect(refusal(() => rules.refund({ ...ok, reason: "退".repeat(27) }, "refund"))).toMatch(
+        /^refund\.reason: .*80 bytes/,
+      );
+      expect(refusal(() => rules.refund({ ...ok, reason: "🍰" }, "refund"))).toMatch(
+        /^refund\.reason: .*4-byte/,
+      );
+      expect(refusal(() => rules.refund({ ...ok, reason: 1 }, "refund"))).toMatch(/^refund\.reason/);
+      expect(
+        refusal(() => rules.refund({ ...ok, notifyUrl: "https://shop.example.com/refund?x=1" }, "refund")),
+      ).toMatch(/^refund\.notifyUrl: .*query string/);
+      expect(
+        refusal(() => rules.refund({ ...ok, notifyUrl: "http://127.0.0.1:9/refund" }, "refund")),
+      ).toMatch(/^refund\.notifyUrl: .*https/);
+      expect(refusal(() => rules.refund(null, "refund"))).toMatch(/^refund/);
+      expect(refusal(() => rules.outTradeNo("ORDER 123", "q.outTradeNo"))).toMatch(/^q\.outTradeNo: /);
+      expect(refusal(() => rules.outTradeNo(123456, "q.outTradeNo"))).toMatch(/^q\.outTradeNo: /);
+    }
   });
 });

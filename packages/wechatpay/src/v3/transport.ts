@@ -47,7 +47,12 @@ export interface TransportOptions {
  * returned as {status, error}.
  */
 export class WechatV3Transport {
-  constructor(private readonly options: TransportOptions) {}
+  /** The origin parsed once (the config schema checked it), not on every request. */
+  private readonly target: URL;
+
+  constructor(private readonly options: TransportOptions) {
+    this.target = new URL(options.origin);
+  }
 
   post(url: string, params: object, headers: Record<string, unknown>): Promise<LibOutput> {
     // The library signed JSON.stringify(params); send exactly those bytes.
@@ -156,7 +161,7 @@ export class WechatV3Transport {
     headers: Record<string, string>,
     bodyTimeout: boolean,
   ): Promise<IncomingMessage> {
-    const target = new URL(this.options.origin);
+    const target = this.target;
     const send = target.protocol === "https:" ? httpsRequest : httpRequest;
     return new Promise<IncomingMessage>((resolve, reject) => {
       let sent = false;

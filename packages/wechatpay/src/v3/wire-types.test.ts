@@ -1,4 +1,5 @@
 import { UnexpectedAnswerError } from "@paybridge/core";
+import { fastPathOf } from "@paybridge/core/provider-kit";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import {
@@ -367,5 +368,55 @@ describe.each(CASES)("v3 wire schema: $name", ({ schema, answer, required, wrong
   it("refuses an answer that is not an object", () => {
     expect(refusal(schema, undefined).field).toBe("(answer)");
     expect(refusal(schema, "SUCCESS").field).toBe("(answer)");
+  });
+});
+
+describe("v3 refund answer fast path", () => {
+  const odd: readonly unknown[] = [
+    undefined,
+    null,
+    "",
+    "x",
+    "2020-13-45",
+    0,
+    -1,
+    1.5,
+    2 ** 53,
+    Number.NaN,
+    true,
+    [],
+    {},
+  ];
+  const inputs: unknown[] = [refund, { ...refund, added_by_wechat_later: 1 }, null, [], "SUCCESS"];
+  const { promotion_detail: _p, ...minimal } = refund;
+  for (const base of [refund, { ...minimal, amount: { total: 1, refund: 1 } }]) {
+    for (const key of Object.keys(base)) {
+      const { [key]: _removed, ...rest } = base as Record<string, unknown>;
+      inputs.push(rest);
+      for (const value of odd) inputs.push({ ...base, [key]: value });
+    }
+    for (const key of Object.keys(refund.amount)) {
+      for (const value of odd) inputs.push({ ...base, amount: { ...base.amount, [key]: value } });
+      const { [key]: _removed, ...rest } = base.amount as Record<string, unknown>;
+      inputs.push({ ...base, amount: rest });
+    }
+    inputs.push({ ...base, amount: Object.assign(Object.create({ inherited: 1 }) as object, base.amount) });
+  }
+
+  it("accepts only what the schema accepts, returning what the schema returns", () => {
+    const fast = fastPathOf(v3RefundSchema);
+    if (!fast) throw new Error("v3RefundSchema has no fast path");
+    let taken = 0;
+    for (const input of inputs) {
+      const got = fast(input);
+      if (got === undefined) continue;
+      taken += 1;
+      const parsed = v3RefundSchema.safeParse(input);
+      expect(parsed.success, JSON.stringify(input)).toBe(true);
+      expect(got).toEqual(parsed.data);
+    }
+    expect(fast(refund)).toEqual(refund);
+    expect(taken).toBeGreaterThan(20);
+    expect(inputs.length).toBeGreaterThan(250);
   });
 });

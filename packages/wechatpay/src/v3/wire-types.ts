@@ -8,6 +8,7 @@
  * one with UnknownStatusError. Ids the provider compares with what it asked (appid, mchid) may be
  * absent here: assertEcho then reports the answer as not about what was asked.
  */
+import { isPlainRecord, withFastPath } from "@paybridge/core/provider-kit";
 import { z } from "zod";
 
 /** An amount in fen (分): WeChat's integer 金额 fields. */
@@ -188,14 +189,8 @@ export const v3ReverseAnswerSchema = z.looseObject({
 });
 export type V3ReverseAnswer = z.output<typeof v3ReverseAnswerSchema>;
 
-/**
- * 退款申请 answer (https://pay.weixin.qq.com/doc/v3/merchant/4012556457), also the answer of
- * 查询单笔退款 (https://pay.weixin.qq.com/doc/v3/merchant/4013071041) and of the partner refund
- * (https://pay.weixin.qq.com/doc/v3/partner/4012886219). PayBridge reads refund_id, out_refund_no,
- * out_trade_no, status and amount.refund / amount.total (the echo of what it asked), and the split
- * amounts when present.
- */
-export const v3RefundSchema = z.looseObject({
+/** v3RefundSchema's rules (the schema below adds its fast path). */
+const v3RefundShape = z.looseObject({
   refund_id: text,
   out_refund_no: text,
   transaction_id: z.string().optional(),
@@ -217,6 +212,50 @@ export const v3RefundSchema = z.looseObject({
     currency: z.string().optional(),
   }),
 });
+
+/** What v3Fen accepts: a non-negative safe integer. */
+const isFen = (v: unknown) => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+const isText = (v: unknown) => typeof v === "string" && v.length > 0;
+const isOptionalString = (v: unknown) => v === undefined || typeof v === "string";
+const isOptionalTime = (v: unknown) =>
+  v === undefined || (typeof v === "string" && (v === "" || !Number.isNaN(Date.parse(v))));
+const REFUND_FEN_FIELDS = [
+  "payer_total",
+  "payer_refund",
+  "settlement_refund",
+  "settlement_total",
+  "discount_refund",
+] as const;
+
+/**
+ * A refund answer (退款申请 and 查询单笔退款 both answer it, on every refund + query) checked by
+ * hand against v3RefundShape's rules; the JSON-parsed answer is returned as it is, which is what
+ * the loose schema's copy holds. Anything it does not pass goes to the schema (core fast-path.ts),
+ * which names the field.
+ */
+function fastV3Refund(value: unknown): z.output<typeof v3RefundShape> | undefined {
+  if (!isPlainRecord(value)) return undefined;
+  const { amount } = value;
+  if (!isText(value.refund_id) || !isText(value.out_refund_no) || !isText(value.out_trade_no))
+    return undefined;
+  if (!isText(value.status) || !isOptionalTime(value.success_time) || !isOptionalTime(value.create_time))
+    return undefined;
+  for (const key of ["transaction_id", "channel", "user_received_account", "funds_account"] as const)
+    if (!isOptionalString(value[key])) return undefined;
+  if (!isPlainRecord(amount) || !isFen(amount.total) || !isFen(amount.refund)) return undefined;
+  if (!isOptionalString(amount.currency)) return undefined;
+  for (const key of REFUND_FEN_FIELDS) if (amount[key] !== undefined && !isFen(amount[key])) return undefined;
+  return value as z.output<typeof v3RefundShape>;
+}
+
+/**
+ * 退款申请 answer (https://pay.weixin.qq.com/doc/v3/merchant/4012556457), also the answer of
+ * 查询单笔退款 (https://pay.weixin.qq.com/doc/v3/merchant/4013071041) and of the partner refund
+ * (https://pay.weixin.qq.com/doc/v3/partner/4012886219). PayBridge reads refund_id, out_refund_no,
+ * out_trade_no, status and amount.refund / amount.total (the echo of what it asked), and the split
+ * amounts when present.
+ */
+export const v3RefundSchema = withFastPath(v3RefundShape, fastV3Refund);
 export type V3Refund = z.output<typeof v3RefundSchema>;
 
 /**
