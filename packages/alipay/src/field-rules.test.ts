@@ -34,4 +34,44 @@ describe("Alipay field rules (its own pages, not WeChat's)", () => {
     expect((error as ValidationError).field).toBe(field);
     expect((error as Error).message).toMatch(rule);
   });
+
+  const refund = {
+    outTradeNo: "A1",
+    amount: cny(300),
+    reason: "退".repeat(256),
+    notifyUrl: "http://shop.example.com/n",
+  };
+
+  it("refund and out_trade_no: the hand checks pass what the rules pass", () => {
+    expect(() => alipayFieldRules.refund(refund, "refund")).not.toThrow();
+    expect(() =>
+      alipayFieldRules.refund({ outTradeNo: "A1", amount: { fen: 1 }, extra: 1 }, "refund"),
+    ).not.toThrow();
+    expect(() => alipayFieldRules.outTradeNo("A_1", "q.outTradeNo")).not.toThrow();
+  });
+
+  it.each([
+    [{ outTradeNo: "A-1" }, "refund.outTradeNo", /Alipay out_trade_no/],
+    [{ amount: cny(ALIPAY_MAX_AMOUNT_FEN + 1) }, "refund.amount.fen", /at most 10000000000 fen/],
+    [{ amount: { fen: Number.NaN } }, "refund.amount.fen", /./],
+    [{ amount: null }, "refund.amount", /./],
+    [{ reason: "退".repeat(257) }, "refund.reason", /at most 256 characters/],
+    [{ notifyUrl: "ftp://shop.example.com/n" }, "refund.notifyUrl", /http or https/],
+    [{ notifyUrl: `https://x.example.com/${"n".repeat(240)}` }, "refund.notifyUrl", /at most 256/],
+  ])("refuses the refund %j naming %s", (patch, field, rule) => {
+    let error: unknown;
+    try {
+      alipayFieldRules.refund({ ...refund, ...patch }, "refund");
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(ValidationError);
+    expect((error as ValidationError).field).toBe(field);
+    expect((error as Error).message).toMatch(rule);
+  });
+
+  it("refuses an out_trade_no that is not one, naming the field", () => {
+    for (const bad of ["A-1", "", 12, undefined])
+      expect(() => alipayFieldRules.outTradeNo(bad as string, "q.outTradeNo")).toThrow(/q\.outTradeNo/);
+  });
 });

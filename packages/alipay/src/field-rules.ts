@@ -57,9 +57,32 @@ const refund = z.looseObject({
   notifyUrl: alipayNotifyUrlSchema.optional(),
 });
 
+// The refund and out_trade_no rules checked by hand first, on every refund and query; only a
+// value they do not certainly pass goes through the schema, which then words the error. zod's
+// object walk was most of what PayBridge adds to a refund + query (docs/performance.md, section 1).
+const OUT_TRADE_NO = /^[0-9A-Za-z_]{1,64}$/;
+const orderNoPasses = (value: unknown) => typeof value === "string" && OUT_TRADE_NO.test(value);
+const optionalText = (value: unknown, max: number) =>
+  value === undefined || (typeof value === "string" && value.length <= max);
+function refundPasses(input: unknown): boolean {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return false;
+  const r = input as { outTradeNo?: unknown; amount?: unknown; reason?: unknown; notifyUrl?: unknown };
+  const amount = r.amount as { fen?: unknown } | null | undefined;
+  if (typeof amount !== "object" || amount === null || Array.isArray(amount)) return false;
+  const fen = amount.fen;
+  if (typeof fen !== "number" || !Number.isFinite(fen) || fen > ALIPAY_MAX_AMOUNT_FEN) return false;
+  if (!orderNoPasses(r.outTradeNo) || !optionalText(r.reason, 256) || !optionalText(r.notifyUrl, 256))
+    return false;
+  return r.notifyUrl === undefined || /^https?:\/\//i.test(r.notifyUrl as string);
+}
+
 export const alipayFieldRules: ProviderFieldRules = {
   payment: (input, root) => void parseInput(payment, input, root),
-  refund: (input, root) => void parseInput(refund, input, root),
-  outTradeNo: (value, field) => void parseInput(outTradeNo, value, field),
+  refund: (input, root) => {
+    if (!refundPasses(input)) parseInput(refund, input, root);
+  },
+  outTradeNo: (value, field) => {
+    if (!orderNoPasses(value)) parseInput(outTradeNo, value, field);
+  },
   notifyUrl: (value, field) => void parseInput(alipayNotifyUrlSchema, value, field),
 };

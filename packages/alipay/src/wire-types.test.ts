@@ -1,8 +1,9 @@
 import { UnexpectedAnswerError } from "@paybridge/core";
-import { parseAnswer } from "@paybridge/core/provider-kit";
+import { fastPathOf, parseAnswer } from "@paybridge/core/provider-kit";
 import { describe, expect, it } from "vitest";
 import type { z } from "zod";
 import {
+  answerObjectSchema,
   billUrlResponseSchema,
   cancelResponseSchema,
   certDownloadResponseSchema,
@@ -289,4 +290,56 @@ describe("alipay answer schemas", () => {
     >;
     expect(parsed.refund_amount).toBeUndefined();
   });
+});
+
+describe("answer fast paths", () => {
+  const odd: readonly unknown[] = [
+    undefined,
+    null,
+    "",
+    "x",
+    "6.001",
+    "1e2",
+    6,
+    6.5,
+    1e21,
+    Number.NaN,
+    true,
+    [],
+    {},
+    "Y",
+    "N",
+  ];
+  const withFast = CASES.filter((c) => fastPathOf(c.schema) !== undefined);
+
+  it("the refund and refund query answers and the answer object have one", () => {
+    expect(withFast.map((c) => c.name)).toEqual(
+      expect.arrayContaining(["alipay.trade.refund", "alipay.trade.fastpay.refund.query"]),
+    );
+    expect(fastPathOf(answerObjectSchema)?.({ code: 10000 })).toEqual({ code: 10000 });
+  });
+
+  it.each(withFast)(
+    "$name: accepts only what the schema accepts, with the schema's output",
+    ({ schema, answer }) => {
+      const fast = fastPathOf(schema);
+      if (!fast) throw new Error("no fast path");
+      const inputs: unknown[] = [answer, { ...answer, added_later: 1 }, null, [], "10000"];
+      for (const key of [...Object.keys(answer), "code", "msg", "sub_code"]) {
+        inputs.push(without(answer, key));
+        for (const value of odd) inputs.push({ ...answer, [key]: value });
+      }
+      let taken = 0;
+      for (const input of inputs) {
+        const got = fast(input);
+        if (got === undefined) continue;
+        taken += 1;
+        const parsed = schema.safeParse(input);
+        expect(parsed.success, JSON.stringify(input)).toBe(true);
+        expect(got).toEqual(parsed.data);
+      }
+      expect(fast(answer)).toEqual(schema.parse(answer));
+      expect(taken).toBeGreaterThan(10);
+    },
+  );
 });

@@ -12,7 +12,7 @@
  * parseBeijingDashed, and statuses stay text for status-map.ts (an unknown one is an
  * UnknownStatusError there).
  */
-import { yuanToFen } from "@paybridge/core/provider-kit";
+import { isPlainRecord, withFastPath, yuanToFen } from "@paybridge/core/provider-kit";
 import { z } from "zod";
 
 // ---------------------------------------------------------------------------------------------
@@ -218,6 +218,53 @@ const refundSplitFields = {
   present_refund_discount_amount: optional(yuanFen),
   present_refund_mdiscount_amount: optional(yuanFen),
 };
+// Hand-written fast paths of the refund answers (core fast-path.ts): the same rules as the
+// schemas above, producing the same output; anything they do not pass goes to the schema.
+const INVALID = Symbol("invalid");
+
+/** yuanFen by hand: a string or number whose text is a yuan amount, in fen; undefined otherwise. */
+function fastYuanFen(value: unknown): number | undefined {
+  if (typeof value !== "string" && !(typeof value === "number" && Number.isFinite(value))) return undefined;
+  const yuan = String(value);
+  return YUAN.test(yuan) ? yuanToFen(yuan) : undefined;
+}
+
+/** optional(yuanFen) by hand: "" and null read as absent. */
+function fastOptionalYuanFen(value: unknown): number | undefined | typeof INVALID {
+  if (value === undefined || value === "" || value === null) return undefined;
+  return fastYuanFen(value) ?? INVALID;
+}
+
+/** The public answer fields by hand: code a string, msg / sub_code / sub_msg strings when there. */
+function commonPasses(value: Record<string, unknown>): boolean {
+  if (typeof value.code !== "string") return false;
+  for (const key of ["msg", "sub_code", "sub_msg"] as const)
+    if (value[key] !== undefined && typeof value[key] !== "string") return false;
+  return true;
+}
+
+const SPLIT_FEN_FIELDS = [
+  "send_back_fee",
+  "present_refund_buyer_amount",
+  "present_refund_discount_amount",
+  "present_refund_mdiscount_amount",
+] as const;
+
+/** refundSplitFields by hand, as the schema outputs them; undefined when one does not pass. */
+function fastRefundSplit(value: Record<string, unknown>): Record<string, unknown> | undefined {
+  const out: Record<string, unknown> = {};
+  const time = value.gmt_refund_pay;
+  if (time === "" || time === null) out.gmt_refund_pay = undefined;
+  else if (time !== undefined && typeof time !== "string") return undefined;
+  for (const key of SPLIT_FEN_FIELDS) {
+    if (!(key in value)) continue;
+    const fen = fastOptionalYuanFen(value[key]);
+    if (fen === INVALID) return undefined;
+    out[key] = fen;
+  }
+  return out;
+}
+
 export interface RefundSplitFields {
   readonly send_back_fee?: number | undefined;
   readonly present_refund_buyer_amount?: number | undefined;
@@ -225,12 +272,7 @@ export interface RefundSplitFields {
   readonly present_refund_mdiscount_amount?: number | undefined;
 }
 
-/**
- * alipay.trade.refund, https://opendocs.alipay.com/open/02ekfk: trade_no, out_trade_no,
- * fund_change (Y: this call moved money; N: confirm with the refund query) and refund_fee (the
- * trade's total refunded so far) 必填.
- */
-export const refundResponseSchema = z.looseObject({
+const refundResponseShape = z.looseObject({
   ...common,
   trade_no: text,
   out_trade_no: text,
@@ -238,14 +280,33 @@ export const refundResponseSchema = z.looseObject({
   refund_fee: yuanFen,
   ...refundSplitFields,
 });
-export type RefundResponse = z.output<typeof refundResponseSchema>;
 
 /**
- * alipay.trade.fastpay.refund.query, https://opendocs.alipay.com/open/02ekfl: every field 选填;
- * none at all when nothing was refunded under the number. refund_status REFUND_SUCCESS is a
- * refund done; gmt_refund_pay only when query_options asks for it.
+ * alipay.trade.refund, https://opendocs.alipay.com/open/02ekfk: trade_no, out_trade_no,
+ * fund_change (Y: this call moved money; N: confirm with the refund query) and refund_fee (the
+ * trade's total refunded so far) 必填.
  */
-export const refundQueryResponseSchema = z.looseObject({
+export const refundResponseSchema = withFastPath(refundResponseShape, (value) => {
+  if (!isPlainRecord(value) || !commonPasses(value)) return undefined;
+  const { trade_no, out_trade_no, fund_change } = value;
+  if (
+    typeof trade_no !== "string" ||
+    trade_no === "" ||
+    typeof out_trade_no !== "string" ||
+    out_trade_no === ""
+  )
+    return undefined;
+  if (fund_change !== "Y" && fund_change !== "N") return undefined;
+  const refundFee = fastYuanFen(value.refund_fee);
+  const split = fastRefundSplit(value);
+  if (refundFee === undefined || split === undefined) return undefined;
+  return { ...value, trade_no, out_trade_no, fund_change, refund_fee: refundFee, ...split } as z.output<
+    typeof refundResponseShape
+  >;
+});
+export type RefundResponse = z.output<typeof refundResponseSchema>;
+
+const refundQueryResponseShape = z.looseObject({
   ...common,
   trade_no: maybeText,
   out_trade_no: maybeText,
@@ -254,6 +315,24 @@ export const refundQueryResponseSchema = z.looseObject({
   refund_amount: optional(yuanFen),
   refund_status: maybeText,
   ...refundSplitFields,
+});
+
+/**
+ * alipay.trade.fastpay.refund.query, https://opendocs.alipay.com/open/02ekfl: every field 选填;
+ * none at all when nothing was refunded under the number. refund_status REFUND_SUCCESS is a
+ * refund done; gmt_refund_pay only when query_options asks for it.
+ */
+export const refundQueryResponseSchema = withFastPath(refundQueryResponseShape, (value) => {
+  if (!isPlainRecord(value) || !commonPasses(value)) return undefined;
+  for (const key of ["trade_no", "out_trade_no", "out_request_no", "refund_status"] as const)
+    if (value[key] !== undefined && typeof value[key] !== "string") return undefined;
+  const total = fastOptionalYuanFen(value.total_amount);
+  const refunded = fastOptionalYuanFen(value.refund_amount);
+  const split = fastRefundSplit(value);
+  if (total === INVALID || refunded === INVALID || split === undefined) return undefined;
+  return { ...value, total_amount: total, refund_amount: refunded, ...split } as z.output<
+    typeof refundQueryResponseShape
+  >;
 });
 export type RefundQueryResponse = z.output<typeof refundQueryResponseSchema>;
 
@@ -290,9 +369,15 @@ export type CertDownloadResponse = z.output<typeof certDownloadResponseSchema>;
 export const answerEnvelopeSchema = z.record(z.string(), z.unknown());
 
 /** The object inside `<method>_response` (or error_response) before its method's schema reads it. */
-export const answerObjectSchema = z.looseObject({
-  code: z.union([z.string(), z.number()], { error: "must be the gateway code (10000 on success)" }),
-});
+export const answerObjectSchema = withFastPath(
+  z.looseObject({
+    code: z.union([z.string(), z.number()], { error: "must be the gateway code (10000 on success)" }),
+  }),
+  (value) =>
+    isPlainRecord(value) && (typeof value.code === "string" || Number.isFinite(value.code))
+      ? (value as { code: string | number; [key: string]: unknown })
+      : undefined,
+);
 
 /**
  * Asynchronous notification form fields, https://opendocs.alipay.com/open/203/105286: notify_id,
