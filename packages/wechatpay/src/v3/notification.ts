@@ -23,6 +23,10 @@ import {
 /** Event types WeChat sends to a payment / refund notify_url (https://pay.weixin.qq.com/doc/v3/merchant/4012791861, .../4012791865). */
 const TRADE_EVENTS = new Set(["TRANSACTION.SUCCESS"]);
 const REFUND_EVENTS = new Set(["REFUND.SUCCESS", "REFUND.ABNORMAL", "REFUND.CLOSED"]);
+/** The name errors give each event's resource, built once instead of per notification. */
+const RESOURCE_METHOD = new Map(
+  [...TRADE_EVENTS, ...REFUND_EVENTS].map((e) => [e, `notification ${e} resource`] as const),
+);
 
 /**
  * Verifies (signature over the raw body, 5-minute window, known key), decrypts
@@ -56,15 +60,14 @@ export async function parseV3Notification(
   const reader = identity && "trade" in identity ? identity : undefined;
   const direct = reader ? undefined : (identity as V3Identity | undefined);
   const { id, event_type: eventType } = note;
+  const method = RESOURCE_METHOD.get(eventType) ?? NOTIFICATION;
   if (TRADE_EVENTS.has(eventType)) {
-    const method = `${NOTIFICATION} ${eventType} resource`;
     const resource = readV3Json(method, plain);
     const t = reader ? reader.trade(resource, method) : directTrade(resource, method, direct);
     const trade = fromV3TransactionNotice(t, merchantId);
     return { id, provider: WECHAT_V3_PROVIDER, merchantId, eventType, kind: "trade", trade };
   }
   if (REFUND_EVENTS.has(eventType)) {
-    const method = `${NOTIFICATION} ${eventType} resource`;
     const resource = readV3Json(method, plain);
     const r = reader ? reader.refund(resource, method) : directRefund(resource, method, direct);
     const refund = fromV3Refund(r, merchantId);
@@ -140,12 +143,18 @@ function readRaw(raw: RawNotification): CheckedRaw {
 
 function isPlainRaw(raw: unknown): raw is CheckedRaw {
   if (typeof raw !== "object" || raw === null) return false;
-  const keys = Object.keys(raw);
-  if (keys.length !== 2 || !keys.includes("headers") || !keys.includes("body")) return false;
+  // Exactly the own keys headers and body, counted without building a key array per notification.
+  let keys = 0;
+  for (const key in raw) {
+    if (!Object.hasOwn(raw, key) || (key !== "headers" && key !== "body")) return false;
+    keys += 1;
+  }
+  if (keys !== 2) return false;
   const { headers, body } = raw as { headers: unknown; body: unknown };
   if (typeof body !== "string" || body.length === 0) return false;
   if (typeof headers !== "object" || headers === null || Array.isArray(headers)) return false;
-  for (const name of Object.keys(headers)) {
+  for (const name in headers) {
+    if (!Object.hasOwn(headers, name)) continue;
     const value = (headers as Record<string, unknown>)[name];
     if (typeof value === "string" || value === undefined) continue;
     if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) return false;

@@ -40,6 +40,7 @@ import { closeOrRefusePaid } from "./close.js";
 import { type WechatPayV3Config, type WechatPayV3ConfigInput, wechatPayV3ConfigSchema } from "./config.js";
 import { WECHAT_V3_PROVIDER } from "./errors.js";
 import { assertV3Method, v3FieldRules, v3MethodRule } from "./field-rules.js";
+import type { V3Identity } from "./identity.js";
 import { inPersonPaymentResult, tradeAfterReversal, WECHAT_IN_PERSON_SCHEDULE } from "./in-person.js";
 import type { WechatPayKeyStore } from "./key-store.js";
 import { parseV3Notification, v3Acknowledge } from "./notification.js";
@@ -100,6 +101,8 @@ export class WechatPayProvider implements PaymentProvider {
   private readonly clock: ProviderContext["clock"];
   readonly keys: WechatPayKeyStore;
   private readonly merchantKey: KeyObject;
+  /** The mchid / appid every notification's resource must name, built once. */
+  private readonly identity: V3Identity;
 
   constructor(config: WechatPayV3ConfigInput, context: ProviderContext) {
     this.config = parseInput(wechatPayV3ConfigSchema, config, "config");
@@ -112,6 +115,7 @@ export class WechatPayProvider implements PaymentProvider {
     this.merchantKey = client.merchantKey;
     this.keys = client.keys;
     this.pay = client.pay;
+    this.identity = { mchid: this.config.mchid, appid: this.config.appid };
   }
 
   async createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult> {
@@ -299,10 +303,7 @@ export class WechatPayProvider implements PaymentProvider {
   }
 
   parseNotification(raw: RawNotification): Promise<NotificationEvent> {
-    return parseV3Notification(raw, this.keys, this.keys.apiV3Secret, this.merchantId, {
-      mchid: this.config.mchid,
-      appid: this.config.appid,
-    });
+    return parseV3Notification(raw, this.keys, this.keys.apiV3Secret, this.merchantId, this.identity);
   }
 
   /** WeChat wants 200/204 with no body on success; anything else makes it retry (https://pay.weixin.qq.com/doc/v3/merchant/4012791861). */
