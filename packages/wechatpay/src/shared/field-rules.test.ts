@@ -1,4 +1,5 @@
 import { ValidationError } from "@paybridge/core";
+import type { RefundFields } from "@paybridge/core/provider-kit";
 import { describe, expect, it } from "vitest";
 import { v3FieldRules } from "../v3/field-rules.js";
 import { hasFourByteCharacter, WECHAT_V3_OUT_TRADE_NO, wechatNotifyUrlRule } from "./field-rules.js";
@@ -35,6 +36,8 @@ describe("WeChat field rules", () => {
 
   it("refund and out_trade_no rules: the hand checks pass what the rules pass, the schema words every refusal", () => {
     const rules = v3FieldRules({ allowLoopbackHttpNotify: false });
+    // Inputs of any shape, as a caller without types could pass them.
+    const refund = (input: unknown) => rules.refund(input as RefundFields, "refund");
     const refusal = (run: () => void) => {
       try {
         run();
@@ -47,29 +50,29 @@ describe("WeChat field rules", () => {
     const ok = { outTradeNo: "ORDER123", notifyUrl: "https://shop.example.com/refund" };
     // Twice each: the second call of a URL that passed is answered from memory.
     for (let i = 0; i < 2; i++) {
-      expect(refusal(() => rules.refund(ok, "refund"))).toBeUndefined();
-      expect(refusal(() => rules.refund({ ...ok, reason: "退".repeat(26) }, "refund"))).toBeUndefined();
-      expect(refusal(() => rules.refund({ outTradeNo: "ORDER123", extra: 1 }, "refund"))).toBeUndefined();
+      expect(refusal(() => refund(ok))).toBeUndefined();
+      expect(refusal(() => refund({ ...ok, reason: "退".repeat(26) }))).toBeUndefined();
+      expect(refusal(() => refund({ outTradeNo: "ORDER123", extra: 1 }))).toBeUndefined();
       expect(refusal(() => rules.outTradeNo("ORDER123", "q.outTradeNo"))).toBeUndefined();
-      expect(refusal(() => rules.refund({ ...ok, outTradeNo: "O1" }, "refund"))).toMatch(
+      expect(refusal(() => refund({ ...ok, outTradeNo: "O1" }))).toMatch(
         /^refund\.outTradeNo: .*6-32 characters/,
       );
-      expect(refusal(() => rules.refund({ ...ok, reason: "退".repeat(27) }, "refund"))).toMatch(
+      expect(refusal(() => refund({ ...ok, reason: "退".repeat(27) }))).toMatch(
         /^refund\.reason: .*80 bytes/,
       );
-      expect(refusal(() => rules.refund({ ...ok, reason: "🍰" }, "refund"))).toMatch(
-        /^refund\.reason: .*4-byte/,
+      expect(refusal(() => refund({ ...ok, reason: "🍰" }))).toMatch(/^refund\.reason: .*4-byte/);
+      expect(refusal(() => refund({ ...ok, reason: 1 }))).toMatch(/^refund\.reason/);
+      expect(refusal(() => refund({ ...ok, notifyUrl: "https://shop.example.com/refund?x=1" }))).toMatch(
+        /^refund\.notifyUrl: .*query string/,
       );
-      expect(refusal(() => rules.refund({ ...ok, reason: 1 }, "refund"))).toMatch(/^refund\.reason/);
-      expect(
-        refusal(() => rules.refund({ ...ok, notifyUrl: "https://shop.example.com/refund?x=1" }, "refund")),
-      ).toMatch(/^refund\.notifyUrl: .*query string/);
-      expect(
-        refusal(() => rules.refund({ ...ok, notifyUrl: "http://127.0.0.1:9/refund" }, "refund")),
-      ).toMatch(/^refund\.notifyUrl: .*https/);
-      expect(refusal(() => rules.refund(null, "refund"))).toMatch(/^refund/);
+      expect(refusal(() => refund({ ...ok, notifyUrl: "http://127.0.0.1:9/refund" }))).toMatch(
+        /^refund\.notifyUrl: .*https/,
+      );
+      expect(refusal(() => refund(null))).toMatch(/^refund/);
       expect(refusal(() => rules.outTradeNo("ORDER 123", "q.outTradeNo"))).toMatch(/^q\.outTradeNo: /);
-      expect(refusal(() => rules.outTradeNo(123456, "q.outTradeNo"))).toMatch(/^q\.outTradeNo: /);
+      expect(refusal(() => rules.outTradeNo(123456 as unknown as string, "q.outTradeNo"))).toMatch(
+        /^q\.outTradeNo: /,
+      );
     }
   });
 });
