@@ -31,6 +31,7 @@ const TEXTS = [
   "\uFEFF交易时间,商户订单号\r\n`2026-03-01 09:00:00,`A1\r\n`2026-03-01 10:00:00,`A2\r\n",
   "a,b\r\n\r\n\r\nc,d\r\n  \r\n,\r\ne,f",
   "a,b\nc,d\n\ne,f\n",
+  "a,b\rc,d\r\re,f\r",
   'a,"x\r\ny",z\r\nc,"q""uote",d\r\ne,f\r\n',
   'a,"multi\nline\nvalue"\nb,c\n',
   'a,b"c,d\r\ne,"f""",g\r\n',
