@@ -43,14 +43,14 @@ export interface BenchScale {
 
 export const FULL_SCALE: BenchScale = {
   name: "full",
-  rounds: 9,
+  rounds: 21,
   overheadOpsPerRound: 60,
   intakeRounds: 21,
   intakeOpsPerRound: 1_000,
   notificationPool: 400,
   memoryNotifications: 100_000,
   ledgerRefunds: 200,
-  ledgerRounds: 5,
+  ledgerRounds: 15,
   manyMerchants: 1_000,
   manyMerchantOpsPerRound: 200_000,
   manyMerchantRounds: 21,
