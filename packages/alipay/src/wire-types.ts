@@ -330,9 +330,11 @@ export const refundQueryResponseSchema = withFastPath(refundQueryResponseShape, 
   const refunded = fastOptionalYuanFen(value.refund_amount);
   const split = fastRefundSplit(value);
   if (total === INVALID || refunded === INVALID || split === undefined) return undefined;
-  return { ...value, total_amount: total, refund_amount: refunded, ...split } as z.output<
-    typeof refundQueryResponseShape
-  >;
+  // A field the answer leaves out stays out, as in the schema's output (zod adds no key for it).
+  const out: Record<string, unknown> = { ...value, ...split };
+  if ("total_amount" in value) out.total_amount = total;
+  if ("refund_amount" in value) out.refund_amount = refunded;
+  return out as z.output<typeof refundQueryResponseShape>;
 });
 export type RefundQueryResponse = z.output<typeof refundQueryResponseSchema>;
 

@@ -10,7 +10,8 @@ import type { z } from "zod";
  * Why: a refund or a query and its answer are validated on every call, and zod's generic object
  * walk was the largest share of what PayBridge adds to a refund + query round trip through the
  * WeChat simulator (docs/performance.md, section 1). A fast path must be tested against its
- * schema on valid inputs and on mutations of them (see fast-path.test.ts).
+ * schema on valid inputs and on mutations of them: fastPathDisagreements in
+ * `@paybridge/core/testkit` does the comparison (fast-path.test.ts shows the mutations).
  */
 export type FastPath<S extends z.ZodType> = (value: unknown) => z.output<S> | undefined;
 

@@ -1,5 +1,11 @@
-// `@paybridge/core/testkit`: the conformance and contract suites a provider or store runs (vitest).
+// `@paybridge/core/testkit`: the conformance and contract suites a provider or store runs (vitest),
+// and fastPathDisagreements, which checks a schema's fast path against the schema (no test runner).
 export { runProviderConformance, uniqueOutTradeNo } from "./conformance.js";
+export {
+  type FastPathAgreement,
+  type FastPathDisagreement,
+  fastPathDisagreements,
+} from "./fast-path-agreement.js";
 export type {
   ConformanceHarness,
   ConformanceOptions,
