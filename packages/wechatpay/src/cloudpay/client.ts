@@ -10,17 +10,14 @@ import { z } from "zod";
 import { type BillTable, readBillAnswer } from "./bill.js";
 import { type CloudPayData, readEnvelope, unknownOutcome } from "./envelope.js";
 import { CLOUDPAY_PROVIDER } from "./errors.js";
-import {
-  type CloudPayOrder,
-  type CloudPayPrepay,
-  type CloudPayRefundAccepted,
-  type CloudPayRefundInput,
-  type CloudPayRefundPage,
-  type CloudPayRefundRecord,
-  parseOrderAnswer,
-  parseRefundAnswer,
-  parseRefundQueryAnswer,
-  parseUnifiedOrderAnswer,
+import { cloudPayTransformers } from "./lazy-transformers.js";
+import type {
+  CloudPayOrder,
+  CloudPayPrepay,
+  CloudPayRefundAccepted,
+  CloudPayRefundInput,
+  CloudPayRefundPage,
+  CloudPayRefundRecord,
 } from "./transformers.js";
 import type {
   BillType,
@@ -134,7 +131,7 @@ export class CloudPayClient {
       "unifiedOrder",
       defined({ ...params, subMchId: this.subMchId, nonceStr: this.nonce() }),
     );
-    return parseUnifiedOrderAnswer(readEnvelope("unifiedOrder", raw));
+    return (await cloudPayTransformers()).parseUnifiedOrderAnswer(readEnvelope("unifiedOrder", raw));
   }
 
   /** https://developers.weixin.qq.com/minigame/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryOrder.html */
@@ -145,7 +142,7 @@ export class CloudPayClient {
       ...("transactionId" in key ? { transaction_id: key.transactionId } : { out_trade_no: key.outTradeNo }),
     });
     const data = readEnvelope("queryOrder", raw);
-    const order = parseOrderAnswer(data);
+    const order = (await cloudPayTransformers()).parseOrderAnswer(data);
     // The answer must be about the order asked for, of this sub-merchant (v2 订单查询 echoes
     // out_trade_no, transaction_id once paid, and sub_mch_id).
     const echo = { provider: CLOUDPAY_PROVIDER, operation: "queryOrder" };
@@ -184,7 +181,7 @@ export class CloudPayClient {
     });
     const raw = await this.invoke("refund", params);
     const data = readEnvelope("refund", raw);
-    const accepted = parseRefundAnswer(data);
+    const accepted = (await cloudPayTransformers()).parseRefundAnswer(data);
     // CloudPay.refund's answer echoes out_refund_no, out_trade_no and transaction_id
     // (https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.refund.html): an answer about another refund or order is never taken for this one.
     const echo = { provider: CLOUDPAY_PROVIDER, operation: "refund" };
@@ -222,7 +219,7 @@ export class CloudPayClient {
     const raw = await this.invoke("queryRefund", params);
     try {
       const data = readEnvelope("queryRefund", raw);
-      const page = parseRefundQueryAnswer(data);
+      const page = (await cloudPayTransformers()).parseRefundQueryAnswer(data);
       // The page must be about the key WeChat answers for: the highest-priority one given
       // (refund_id > out_refund_no > transaction_id > out_trade_no,
       // https://developers.weixin.qq.com/miniprogram/dev/wxcloud/reference-sdk-api/open/pay/CloudPay.queryRefund.html).

@@ -44,16 +44,9 @@ import {
   wechatCloudPayConfigSchema,
 } from "./config.js";
 import { CLOUDPAY_PROVIDER } from "./errors.js";
+import { cloudPayTransformers } from "./lazy-transformers.js";
 import { cloudPayCallbackReply, readCallbackEvent, rejectCallback } from "./notification.js";
-import {
-  type CloudPayOrder,
-  fromCloudPayCallback,
-  fromCloudPayOrder,
-  fromCloudPayRefund,
-  fromCloudPayRefundAccepted,
-  toCloudPayOrderParams,
-  toCloudPayRefundInput,
-} from "./transformers.js";
+import type { CloudPayOrder } from "./transformers.js";
 
 /**
  * WeChat Pay through CloudPay (`cloud.cloudPay` in a WeChat cloud function), mapped onto the
@@ -123,6 +116,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
       );
     }
     // notifyUrl is not sent: CloudPay calls the cloud function envId/functionName instead.
+    const { toCloudPayOrderParams } = await cloudPayTransformers();
     const prepay = await this.client.unifiedOrder(toCloudPayOrderParams(p, openid, this.config));
     if (!prepay.payment) {
       throw new ProviderError(
@@ -148,7 +142,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
     const order = await this.client.queryOrder(
       "outTradeNo" in q ? { outTradeNo: q.outTradeNo } : { transactionId: q.providerTradeNo },
     );
-    return fromCloudPayOrder(order, this.merchantId);
+    return (await cloudPayTransformers()).fromCloudPayOrder(order, this.merchantId);
   }
 
   async closePayment(input: ClosePaymentInput): Promise<void> {
@@ -180,6 +174,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
         "CloudPay.refund has no notify_url; poll queryRefund",
       );
     }
+    const { toCloudPayRefundInput, fromCloudPayRefundAccepted } = await cloudPayTransformers();
     const accepted = await this.client.refund(toCloudPayRefundInput(r));
     // "SUCCESS退款申请接收成功，结果通过退款查询接口查询" (CloudPay.refund page): accepted; ask for its status.
     try {
@@ -216,7 +211,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
         { provider: CLOUDPAY_PROVIDER, operation: "queryRefund" },
       );
     }
-    return fromCloudPayRefund(page.outTradeNo, record, this.merchantId);
+    return (await cloudPayTransformers()).fromCloudPayRefund(page.outTradeNo, record, this.merchantId);
   }
 
   async listRefunds(query: ListRefundsQuery): Promise<RefundResult[]> {
@@ -224,6 +219,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
     this.fieldRules.outTradeNo(q.outTradeNo, "listRefunds.outTradeNo");
     try {
       const { page, refunds } = await this.client.listRefunds({ outTradeNo: q.outTradeNo });
+      const { fromCloudPayRefund } = await cloudPayTransformers();
       return refunds.map((r) => fromCloudPayRefund(page.outTradeNo, r, this.merchantId));
     } catch (error) {
       // REFUNDNOTEXIST for an order key: "已支付未退款" (CloudPay.queryRefund page), i.e. no refunds yet.
@@ -243,6 +239,7 @@ export class WechatCloudPayProvider implements PaymentProvider {
         throw rejectCallback(`order ${event.outTradeNo} does not exist`, error);
       throw error;
     }
+    const { fromCloudPayOrder, fromCloudPayCallback } = await cloudPayTransformers();
     const known = fromCloudPayOrder(order, this.merchantId);
     const mismatch = [
       known.state !== TradeState.PAID && known.state !== TradeState.REFUND

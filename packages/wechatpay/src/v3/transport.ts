@@ -17,6 +17,7 @@ import { WECHATPAY_ORIGINS } from "./config.js";
 import { WECHAT_V3_PROVIDER, wechatError } from "./errors.js";
 import type { WechatPayKeyStore } from "./key-store.js";
 import { readV3Json } from "./transformers.js";
+import type { TransportAgent } from "./transport-agent.js";
 import { v3ErrorBodySchema } from "./wire-types.js";
 
 /** What wechatpay-node-v3 expects back from its http service (lib/interface-v2 Output). */
@@ -34,7 +35,7 @@ export interface TransportOptions {
   readonly timeoutMs: number;
   readonly keys: WechatPayKeyStore;
   /** The Agent requests go out on (a proxy tunnel, or the merchant's own); Node's global one by default. */
-  readonly agent?: Agent | undefined;
+  readonly agent?: TransportAgent;
   /** Counts calls; for logs and tests. */
   readonly onRequest?: (method: string, path: string) => void;
 }
@@ -154,7 +155,7 @@ export class WechatV3Transport {
    * guarding the body only when `bodyTimeout` is set: a streamed bill is read at its consumer's
    * pace, and a paused stream must not count as a dead connection.
    */
-  private open(
+  private async open(
     method: string,
     path: string,
     body: string | undefined,
@@ -162,6 +163,8 @@ export class WechatV3Transport {
     bodyTimeout: boolean,
   ): Promise<IncomingMessage> {
     const target = this.target;
+    const agent: Agent | undefined =
+      typeof this.options.agent === "function" ? await this.options.agent() : this.options.agent;
     const send = target.protocol === "https:" ? httpsRequest : httpRequest;
     return new Promise<IncomingMessage>((resolve, reject) => {
       let sent = false;
@@ -175,7 +178,7 @@ export class WechatV3Transport {
           method,
           headers,
           timeout: this.options.timeoutMs,
-          ...(this.options.agent ? { agent: this.options.agent } : {}),
+          ...(agent ? { agent } : {}),
         },
         (res) => {
           if (!bodyTimeout) req.setTimeout(0);
