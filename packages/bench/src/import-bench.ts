@@ -3,6 +3,7 @@
  * its raw SDK alone (import-time.ts), IMPORT_ROUNDS fresh-process pairs each (default 21).
  */
 import { loadavg } from "node:os";
+import { benchClockFromEnv } from "./clock.js";
 import { benchImports, IMPORT_PAIRS, IMPORT_TARGET, spread, type TimedPair } from "./import-time.js";
 
 /** One pair's figure; the target is the import's (issue 15 item 5), so only that line says met or missed. */
@@ -21,7 +22,7 @@ function importLine(r: TimedPair, target: boolean): string {
 const rounds = Number(process.env.IMPORT_ROUNDS ?? 21);
 const only = process.env.IMPORT_ONLY;
 process.stdout.write(
-  `cold import, ${rounds} interleaved fresh-process rounds (load ${loadavg()
+  `cold import, ${rounds} interleaved fresh-process rounds, ${benchClockFromEnv().name} (load ${loadavg()
     .map((l) => l.toFixed(2))
     .join(" ")})\n`,
 );

@@ -3,6 +3,7 @@ import { generateKeyPairSync, randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { benchClockFromEnv, CPU_CLOCK } from "./clock.js";
 import { median } from "./ratio.js";
 
 /**
@@ -100,6 +101,13 @@ function entryUrl(pkg: string): string {
 }
 
 /**
+ * `BENCH_CLOCK=cpu` (clock.ts): each child reports the CPU time (user + system, all its threads)
+ * of its imports instead of their wall time, which on a shared machine also counts the time the
+ * child waited for a core.
+ */
+const cpu = benchClockFromEnv() === CPU_CLOCK;
+
+/**
  * Milliseconds `import()` of `specifiers` (then `construct`, if given) takes in a fresh process
  * whose cwd is `cwd`. The keys reach the child in its environment, parsed before the clock starts.
  */
@@ -111,10 +119,12 @@ function importMs(
 ): number {
   const script =
     `const keys = JSON.parse(process.env.PAYBRIDGE_BENCH_KEYS ?? "null");` +
-    `const t = performance.now();` +
+    (cpu ? `const c = process.cpuUsage();` : `const t = performance.now();`) +
     specifiers.map((s, i) => `const m${i} = await import(${JSON.stringify(s)});`).join("") +
     (construct ?? "") +
-    `process.stdout.write(String(performance.now() - t));`;
+    (cpu
+      ? `const u = process.cpuUsage(c); process.stdout.write(String((u.user + u.system) / 1000));`
+      : `process.stdout.write(String(performance.now() - t));`);
   const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
     cwd,
     encoding: "utf8",
