@@ -1,20 +1,11 @@
 import { Readable } from "node:stream";
-import { parse } from "csv-parse";
 import { describe, expect, it } from "vitest";
-import { BILL_CSV_OPTIONS, numberedCsvRecords } from "./numbered-csv.js";
+import { infoSnapshotLines } from "./__fixtures__/csv-info-lines.js";
+import { type NumberedCsvOptions, numberedCsvRecords } from "./numbered-csv.js";
 
-/** csv-parse's own answer: every record with the `lines` of its `info` snapshot. */
-async function withInfo(chunks: readonly Buffer[]) {
+async function numbered(input: readonly (Buffer | string)[] | Readable, options?: NumberedCsvOptions) {
   const out: { record: string[]; line: number }[] = [];
-  const parser = Readable.from(chunks).pipe(parse({ ...BILL_CSV_OPTIONS, info: true }));
-  for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>)
-    out.push({ record, line: info.lines });
-  return out;
-}
-
-async function numbered(input: readonly Buffer[] | Readable) {
-  const out: { record: string[]; line: number }[] = [];
-  for await (const r of numberedCsvRecords(input instanceof Readable ? input : Readable.from(input)))
+  for await (const r of numberedCsvRecords(input instanceof Readable ? input : Readable.from(input), options))
     out.push({ record: r.record, line: r.line });
   return out;
 }
@@ -41,7 +32,7 @@ const TEXTS = [
 describe("numberedCsvRecords", () => {
   it("gives every record the line csv-parse's info snapshot gives it, however the bytes are cut", async () => {
     for (const text of TEXTS) {
-      const expected = await withInfo([Buffer.from(text)]);
+      const expected = await infoSnapshotLines([Buffer.from(text)]);
       expect(expected.length).toBeGreaterThan(1);
       for (const size of [1, 2, 3, 7, 64, 1 << 16]) {
         expect(await numbered(cut(text, size)), `${JSON.stringify(text)} in ${size}-byte pieces`).toEqual(
@@ -49,6 +40,25 @@ describe("numberedCsvRecords", () => {
         );
       }
     }
+  });
+
+  it("with trim (Alipay's padded values), on decoded text as on bytes, gives the snapshot's lines too", async () => {
+    const padded = [
+      ...TEXTS,
+      "#title\r\n a\t, b \r\n\t\r\n  c ,\td\t\r\n\r\n#total\r\n",
+      ' a ,"x\r\n y " ,z\t\r\n\r\n b\t,"q""u",\t\r\n',
+    ];
+    for (const text of padded) {
+      const expected = await infoSnapshotLines([text], { trim: true });
+      expect(expected.length).toBeGreaterThan(1);
+      expect(await numbered([text], { trim: true }), JSON.stringify(text)).toEqual(expected);
+      for (const size of [1, 3, 64]) {
+        expect(await numbered(cut(text, size), { trim: true }), `${JSON.stringify(text)} in ${size}`).toEqual(
+          expected,
+        );
+      }
+    }
+    expect((await numbered([" a\t, b \r\n"], { trim: true }))[0]?.record).toEqual(["a", "b"]);
   });
 
   it("numbers a record by the line of the file it ends on, counting blank lines and lines inside a value", async () => {

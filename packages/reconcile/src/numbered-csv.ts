@@ -37,9 +37,20 @@ class NumberingParser extends Parser {
   }
 }
 
-/** Pipes `input` (a bill's decompressed bytes) through csv-parse with BILL_CSV_OPTIONS, each record with its line. */
-export function numberedCsvRecords(input: Readable): AsyncIterable<NumberedRecord> {
-  const parser = input.pipe(new NumberingParser(BILL_CSV_OPTIONS));
+/** What a bill may add to BILL_CSV_OPTIONS: `trim` for Alipay's values padded with tabs and spaces. */
+export interface NumberedCsvOptions {
+  readonly trim?: boolean;
+}
+
+/**
+ * Pipes `input` (a bill's decompressed bytes, or its decoded text) through csv-parse with
+ * BILL_CSV_OPTIONS and `options`, each record with its line.
+ */
+export function numberedCsvRecords(
+  input: Readable,
+  options: NumberedCsvOptions = {},
+): AsyncIterable<NumberedRecord> {
+  const parser = input.pipe(new NumberingParser({ ...BILL_CSV_OPTIONS, ...options }));
   input.on("error", (e) => parser.destroy(e));
   return parser;
 }

@@ -1,10 +1,9 @@
 import type { Readable } from "node:stream";
-import { parse } from "csv-parse";
-import iconv from "iconv-lite";
 import { billYuanToFen } from "../bill-amount.js";
 import { BillFormatError } from "../bill-format-error.js";
 import { parseBillTime } from "../bill-time.js";
 import type { FundFlowRecord, FundFlowTotals } from "../fund-flow-record.js";
+import { alipayCsvRecords } from "./csv-records.js";
 
 const BILL = "Alipay fund bill";
 
@@ -38,17 +37,6 @@ const INCOME_TOTAL = /^#收入合计：(\d+)笔，共(-?\d+(?:\.\d{1,2})?)元/;
  * with itself throws BillFormatError naming the line.
  */
 export async function* parseAlipayFundBill(input: Readable): AsyncGenerator<FundFlowRecord, FundFlowTotals> {
-  const parser = input.pipe(iconv.decodeStream("gbk")).pipe(
-    parse({
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      info: true,
-      trim: true,
-      relax_quotes: true,
-    }),
-  );
-  input.on("error", (e) => parser.destroy(e));
   let at: Record<Column, number> | undefined;
   let width = 0;
   let ended = false;
@@ -57,11 +45,7 @@ export async function* parseAlipayFundBill(input: Readable): AsyncGenerator<Fund
   let expense: { line: number; count: number; fen: number } | undefined;
   let lastBalance: number | undefined;
   let lastLine = 0;
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: string[];
-    info: { lines: number };
-  }>) {
-    const line = info.lines;
+  for await (const { record, line } of alipayCsvRecords(input)) {
     lastLine = line;
     if ((record[0] ?? "").startsWith("#")) {
       if (at !== undefined) ended = true;

@@ -1,6 +1,11 @@
 import { Readable } from "node:stream";
 import iconv from "iconv-lite";
 import { describe, expect, it } from "vitest";
+import {
+  alipayLineVariants,
+  alipaySnapshotLines,
+  crlfInValue,
+} from "../__fixtures__/alipay-line-variants.js";
 import { alipayBillZip, alipayTradeCsv } from "../__fixtures__/bill-writers.js";
 import { openAlipayBillCsv } from "./bill-zip.js";
 import { parseAlipayTradeBill } from "./trade-bill.js";
@@ -66,5 +71,48 @@ describe("parseAlipayTradeBill", () => {
     await expect(openAlipayBillCsv(await alipayBillZip(alipayTradeCsv([])), "signcustomer")).rejects.toThrow(
       /no 账务明细 CSV/,
     );
+  });
+
+  describe("line numbers, as csv-parse's info snapshot gave them before", () => {
+    const base = alipayTradeCsv(ROWS);
+    const lines = base.split("\r\n");
+    // Blank lines after the header, between the rows and before the closing rule; 商品名称 quoted
+    // over two lines (RFC 4180 allows a line break inside a quoted value).
+    const spaced = [...lines.slice(0, 5), "", lines[5], "", lines[6], "", ...lines.slice(7)]
+      .join("\r\n")
+      .replace("交易,goods,", '交易,"goods\nsecond line",');
+    const VARIANTS = alipayLineVariants(base, spaced, "goods\nsecond line");
+
+    it.each(Object.entries(VARIANTS))("%s: rows and footer errors name the same lines", async (_, text) => {
+      const want = await alipaySnapshotLines(text, "#交易合计");
+      expect(want.rows).toHaveLength(2);
+      expect((await drain(text)).map((r) => r.line)).toEqual(want.rows);
+      await expect(drain(text.replace("#交易合计：1笔", "#交易合计：2笔"))).rejects.toThrow(
+        `Alipay trade bill line ${want.footer}: #交易合计 says 2 payments`,
+      );
+      await expect(drain(text.replace("退款,", "转账,"))).rejects.toThrow(
+        `Alipay trade bill line ${want.rows[1]}: 业务类型 must be 交易 or 退款`,
+      );
+    });
+
+    it("counts blank lines and the lines inside a quoted value", async () => {
+      const rows = await drain(spaced);
+      expect(rows.map((r) => r.line)).toEqual([8, 10]);
+      await expect(drain(spaced.replace("#交易合计：1笔", "#交易合计：2笔"))).rejects.toThrow(
+        /Alipay trade bill line 13: #交易合计/,
+      );
+      // csv-parse counts a \r\n inside a quoted value as two lines; the parser reports what it counts.
+      expect((await drain(crlfInValue(spaced, "goods\nsecond line"))).map((r) => r.line)).toEqual([9, 11]);
+    });
+  });
+
+  it("passes a read error of the bill on to the reader", async () => {
+    const input = new Readable({ read() {} });
+    const reading = (async () => {
+      for await (const _ of parseAlipayTradeBill(input));
+    })();
+    input.push(iconv.encode(alipayTradeCsv(ROWS).slice(0, 200), "gbk"));
+    setImmediate(() => input.destroy(new Error("disk gone")));
+    await expect(reading).rejects.toThrow(/disk gone/);
   });
 });

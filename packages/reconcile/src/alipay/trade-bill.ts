@@ -1,11 +1,10 @@
 import type { Readable } from "node:stream";
 import { RefundState, TradeState } from "@paybridge/core/provider-kit";
-import { parse } from "csv-parse";
-import iconv from "iconv-lite";
 import { billYuanToFen } from "../bill-amount.js";
 import { BillFormatError } from "../bill-format-error.js";
 import type { BillRecord, BillTotals } from "../bill-record.js";
 import { parseBillTime } from "../bill-time.js";
+import { alipayCsvRecords } from "./csv-records.js";
 import {
   ALIPAY_TRADE_COLUMNS,
   type AlipayTradeColumn,
@@ -25,18 +24,6 @@ const BILL = "Alipay trade bill";
  * carry a charged fee positive, like WeChat's 手续费.
  */
 export async function* parseAlipayTradeBill(input: Readable): AsyncGenerator<BillRecord, BillTotals> {
-  const decoded = input.pipe(iconv.decodeStream("gbk"));
-  const parser = decoded.pipe(
-    parse({
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      info: true,
-      trim: true,
-      relax_quotes: true,
-    }),
-  );
-  input.on("error", (e) => parser.destroy(e));
   let at: Record<AlipayTradeColumn, number> | undefined;
   let receiptAt = -1;
   let width = 0;
@@ -53,11 +40,7 @@ export async function* parseAlipayTradeBill(input: Readable): AsyncGenerator<Bil
   let tradeTotal: { line: number; count: number; fen: number } | undefined;
   let refundTotal: { line: number; count: number; fen: number } | undefined;
   let lastLine = 0;
-  for await (const { record, info } of parser as AsyncIterable<{
-    record: string[];
-    info: { lines: number };
-  }>) {
-    const line = info.lines;
+  for await (const { record, line } of alipayCsvRecords(input)) {
     lastLine = line;
     const first = record[0] ?? "";
     if (first.startsWith("#")) {
