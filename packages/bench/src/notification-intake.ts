@@ -1,5 +1,6 @@
 import { createDecipheriv, createPublicKey, createVerify } from "node:crypto";
 import { type BenchClock, WALL_CLOCK } from "./clock.js";
+import { minorGc } from "./minor-gc.js";
 import { createCarefulHandler } from "./notification-careful.js";
 import { buildNotificationPayloads, type FloorInput } from "./notification-payloads.js";
 import { type RatioResult, runRatio } from "./ratio.js";
@@ -39,6 +40,11 @@ export interface IntakeResults {
   readonly careful: RatioResult;
   /** PayBridge / crypto floor (information: what no handler can skip). */
   readonly floor: RatioResult;
+  /**
+   * A/A check of the measurement: the careful handler against a second instance of itself, timed
+   * exactly as the other two. A fair interleaving gives ~1.00x with a narrow per-round spread.
+   */
+  readonly sanity: RatioResult;
 }
 
 /**
@@ -66,9 +72,18 @@ export async function benchNotificationIntake(
     const common = {
       rounds: scale.intakeRounds,
       opsPerRound: scale.intakeOpsPerRound,
-      warmup: Math.min(200, scale.intakeOpsPerRound),
-      slices: 20,
+      // A full round's worth per side: PayBridge's longer path was still tiering up after 200, and
+      // its first rounds read 0.75-0.85x.
+      warmup: scale.intakeOpsPerRound,
+      // 100 notifications (~5 ms) a slice: the collection that ends each one has a fixed part
+      // (~0.1 ms CPU, roots and the old generation's remembered set) that both sides pay and that
+      // would pull the ratio toward 1.00 if slices were short.
+      slices: 10,
       clock: clock.now,
+      // A scavenge costs several ms and comes every ~1,500 notifications: left to itself it lands
+      // on one side of a round and swung rounds between ~0.85x and ~1.07x. Each slice collects its
+      // own garbage instead, timed.
+      collect: minorGc(),
       candidate,
     };
     const carefulResult = await runRatio({
@@ -84,8 +99,23 @@ export async function benchNotificationIntake(
       name: "WeChat notification intake: PayBridge / node:crypto floor",
       baseline: async (i) => floor(at(i).floor),
     });
-    if (kinds === 0 || carefulKinds === 0) throw new Error("no refund notification was mapped");
-    return { careful: carefulResult, floor: floorResult };
+    const twin = createCarefulHandler(rig.merchant);
+    let twinKinds = 0;
+    const sanityResult = await runRatio({
+      ...common,
+      name: "WeChat notification intake A/A: careful handler / careful handler",
+      candidate: async (i) => {
+        const { headers, body } = at(i).raw;
+        if (twin(headers, body).kind === "refund") twinKinds += 1;
+      },
+      baseline: async (i) => {
+        const { headers, body } = at(i).raw;
+        if (careful(headers, body).kind === "refund") carefulKinds += 1;
+      },
+    });
+    if (kinds === 0 || carefulKinds === 0 || twinKinds === 0)
+      throw new Error("no refund notification was mapped");
+    return { careful: carefulResult, floor: floorResult, sanity: sanityResult };
   } finally {
     await rig.close();
   }

@@ -61,3 +61,37 @@ describe("runRatio slices", () => {
     expect(timed).not.toMatch(/b{7}|c{7}/);
   });
 });
+
+describe("runRatio collect", () => {
+  it("collects at the end of every slice and warmup, and charges the collection to that slice's side", async () => {
+    // The candidate's garbage costs 3 ms to collect, the baseline's 1 ms; operations cost 1 ms each.
+    let now = 0n;
+    let pending = 0n;
+    let collections = 0;
+    const result = await runRatio({
+      name: "collect",
+      rounds: 3,
+      opsPerRound: 4,
+      warmup: 1,
+      slices: 2,
+      clock: () => now,
+      collect: () => {
+        collections += 1;
+        now += pending;
+        pending = 0n;
+      },
+      baseline: async () => {
+        now += 1_000_000n;
+        pending = 1_000_000n;
+      },
+      candidate: async () => {
+        now += 1_000_000n;
+        pending = 3_000_000n;
+      },
+    });
+    // 2 warmups + 3 rounds x 2 slices x 2 sides.
+    expect(collections).toBe(14);
+    // Per side per round: 4 ops + 2 collections: baseline 4 + 2 = 6 ms, candidate 4 + 6 = 10 ms.
+    expect(result.ratios).toEqual([10 / 6, 10 / 6, 10 / 6]);
+  });
+});

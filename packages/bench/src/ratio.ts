@@ -43,6 +43,12 @@ export interface RatioCase {
    * included): where a case builds the data its next block consumes (paid orders in a ledger).
    */
   readonly prepare?: (side: "baseline" | "candidate", from: number, count: number) => Promise<void>;
+  /**
+   * Runs at the end of every timed slice and warmup, inside its timing: a collection of the
+   * garbage the slice made (minor-gc.ts), so each side pays for its own instead of whichever side
+   * happens to fill the young generation paying for both.
+   */
+  readonly collect?: () => void;
 }
 
 async function timeOps(
@@ -50,9 +56,11 @@ async function timeOps(
   from: number,
   count: number,
   clock: () => bigint = process.hrtime.bigint,
+  collect?: () => void,
 ): Promise<number> {
   const start = clock();
   for (let i = 0; i < count; i++) await fn(from + i);
+  collect?.();
   return Number(clock() - start) / 1e6;
 }
 
@@ -69,10 +77,10 @@ export async function runRatio(c: RatioCase): Promise<RatioResult> {
   let next = 0;
   const warm = c.warmup ?? Math.min(20, c.opsPerRound);
   await c.prepare?.("baseline", next, warm);
-  await timeOps(c.baseline, next, warm);
+  await timeOps(c.baseline, next, warm, undefined, c.collect);
   next += warm;
   await c.prepare?.("candidate", next, warm);
-  await timeOps(c.candidate, next, warm);
+  await timeOps(c.candidate, next, warm, undefined, c.collect);
   next += warm;
   const ratios: number[] = [];
   let candidateMs = 0;
@@ -88,7 +96,7 @@ export async function runRatio(c: RatioCase): Promise<RatioResult> {
       const baselineFirst = (round + slice) % 2 === 0;
       for (const side of baselineFirst ? [0, 1] : [1, 0]) {
         await c.prepare?.(side === 0 ? "baseline" : "candidate", next, count);
-        const ms = await timeOps(side === 0 ? c.baseline : c.candidate, next, count, c.clock);
+        const ms = await timeOps(side === 0 ? c.baseline : c.candidate, next, count, c.clock, c.collect);
         next += count;
         if (side === 0) base += ms;
         else cand += ms;

@@ -63,6 +63,7 @@ describe("benchmark smoke run", () => {
     const intake = await benchNotificationIntake(scale);
     expectWellFormed(intake.careful, scale.intakeRounds, scale.intakeOpsPerRound);
     expectWellFormed(intake.floor, scale.intakeRounds, scale.intakeOpsPerRound);
+    expectWellFormed(intake.sanity, scale.intakeRounds, scale.intakeOpsPerRound);
     const merchants = await benchManyMerchants(scale);
     expect(merchants).toHaveLength(4);
     for (const m of merchants) expectWellFormed(m, scale.manyMerchantRounds, scale.manyMerchantOpsPerRound);
@@ -109,6 +110,7 @@ describe("benchmark smoke run", () => {
     expect(table).toContain("WeChat refund + query");
     expect(table).toContain("Alipay refund + query");
     expect(table).toContain("Notification intake");
+    expect(table).toContain("A/A check: careful handler against itself");
     expect(table).toContain("careful hand-written handler");
     expect(table).toContain("Many merchants");
     expect(table).toContain("hand-written pg floor");
