@@ -72,9 +72,10 @@ export async function benchNotificationIntake(
     const common = {
       rounds: scale.intakeRounds,
       opsPerRound: scale.intakeOpsPerRound,
-      // A full round's worth per side: PayBridge's longer path was still tiering up after 200, and
-      // its first rounds read 0.75-0.85x.
-      warmup: scale.intakeOpsPerRound,
+      // Four rounds' worth per side: the optimizing compiler runs on a helper thread whose CPU time
+      // lands in whatever slice is running, and PayBridge's longer path was still being compiled
+      // after 200 (and after 1,000): its first 2-4 rounds read 0.62-0.88x, then steady at ~0.96x.
+      warmup: scale.intakeOpsPerRound * 4,
       // 100 notifications (~5 ms) a slice: the collection that ends each one has a fixed part
       // (~0.1 ms CPU, roots and the old generation's remembered set) that both sides pay and that
       // would pull the ratio toward 1.00 if slices were short.

@@ -9,11 +9,12 @@ import { v3CertificatesSchema } from "./wire-types.js";
 export type HeaderBag = Readonly<Record<string, string | readonly string[] | undefined>>;
 
 export function header(headers: HeaderBag, name: string): string | undefined {
-  const wanted = name.toLowerCase();
   // Node's http server (and every framework on it) lower-cases header names: look there first, and
   // scan with case folding only for a bag built by hand. Profiled: the scan was ~3% of notification intake.
-  const direct = headers[wanted];
+  // Callers name headers in lower case, so the direct look-up needs no folding of `name` either.
+  const direct = headers[name];
   if (direct !== undefined) return Array.isArray(direct) ? direct[0] : (direct as string);
+  const wanted = name.toLowerCase();
   for (const [k, v] of Object.entries(headers)) {
     if (k.toLowerCase() === wanted) return Array.isArray(v) ? v[0] : (v as string | undefined);
   }
@@ -139,21 +140,16 @@ export class WechatPayKeyStore {
     }
     this.assertFresh(timestamp, what);
     this.refreshWhenDue();
-    const check = (key: KeyObject) => {
-      if (!verifyRsa(key, `${timestamp}\n${nonce}\n${body}\n`, signature)) {
-        throw new SignatureError(`${what} signature does not verify with key ${serial}`, {
-          provider: WECHAT_V3_PROVIDER,
-        });
-      }
-    };
     // Synchronous when the key is held, the case of every call but the first after a rotation: a
-    // notify endpoint then pays no promise round trip for the verification.
+    // notify endpoint then pays no promise round trip for the verification, nor a closure.
     const known = this.knownKey(serial, what);
     if (known) {
-      check(known);
+      checkSignature(known, timestamp, nonce, body, signature, serial, what);
       return undefined;
     }
-    return this.downloadedKey(serial, what).then(check);
+    return this.downloadedKey(serial, what).then((key) =>
+      checkSignature(key, timestamp, nonce, body, signature, serial, what),
+    );
   }
 
   /**
@@ -305,6 +301,23 @@ export class WechatPayKeyStore {
       if (newer) best = { serial, held };
     }
     return best ? { serial: best.serial, key: best.held.key } : undefined;
+  }
+}
+
+/** RSA-SHA256 over "timestamp\nnonce\nbody\n" (https://pay.weixin.qq.com/doc/v3/merchant/4012365342), or a SignatureError. */
+function checkSignature(
+  key: KeyObject,
+  timestamp: string,
+  nonce: string,
+  body: string,
+  signature: string,
+  serial: string,
+  what: string,
+): void {
+  if (!verifyRsa(key, `${timestamp}\n${nonce}\n${body}\n`, signature)) {
+    throw new SignatureError(`${what} signature does not verify with key ${serial}`, {
+      provider: WECHAT_V3_PROVIDER,
+    });
   }
 }
 

@@ -1,3 +1,4 @@
+import { v3TimeMs } from "./v3-time.js";
 import type { V3Notification, V3RefundNotice, V3TransactionNotice } from "./wire-types.js";
 
 /**
@@ -87,9 +88,9 @@ function isOptionalString(v: unknown): boolean {
   return v === undefined || typeof v === "string";
 }
 
-/** The schemas' v3Time: empty, or a time Date.parse reads. */
+/** The schemas' v3Time: empty, or a time Date.parse reads (remembered for the mapping, v3-time.ts). */
 function isOptionalTime(v: unknown): boolean {
-  return v === undefined || (typeof v === "string" && (v === "" || !Number.isNaN(Date.parse(v))));
+  return v === undefined || (typeof v === "string" && (v === "" || !Number.isNaN(v3TimeMs(v))));
 }
 
 /** The schemas' v3Fen: a non-negative safe integer. */

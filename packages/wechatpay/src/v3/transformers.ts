@@ -18,6 +18,7 @@ import {
 import type { z } from "zod";
 import { WECHAT_V3_PROVIDER } from "./errors.js";
 import { mapV3RefundStatus, mapV3TradeState } from "./status-map.js";
+import { v3TimeMs } from "./v3-time.js";
 import {
   type V3CodePayBody,
   type V3OrderBody,
@@ -54,9 +55,12 @@ export function readV3Json(method: string, text: string): unknown {
   }
 }
 
-/** A time the schema checked is RFC 3339 (or empty, read as absent). */
+/**
+ * A time the schema checked is RFC 3339 (or empty, read as absent). Read with v3TimeMs: the check
+ * just parsed this text, and the parse is not repeated.
+ */
 function readTime(value: string | undefined): Date | undefined {
-  return value === undefined || value === "" ? undefined : new Date(Date.parse(value));
+  return value === undefined || value === "" ? undefined : new Date(v3TimeMs(value));
 }
 
 /**

@@ -10,12 +10,13 @@
  */
 import { isPlainRecord, withFastPath } from "@paybridge/core/provider-kit";
 import { z } from "zod";
+import { v3TimeMs } from "./v3-time.js";
 
 /** An amount in fen (分): WeChat's integer 金额 fields. */
 export const v3Fen = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
 const text = z.string().min(1);
 /** WeChat's times are RFC 3339 (2018-06-08T10:34:56+08:00); an empty string counts as absent. */
-const v3Time = z.string().refine((s) => s === "" || !Number.isNaN(Date.parse(s)), {
+const v3Time = z.string().refine((s) => s === "" || !Number.isNaN(v3TimeMs(s)), {
   error: "must be an RFC 3339 time",
 });
 
@@ -218,7 +219,7 @@ const isFen = (v: unknown) => typeof v === "number" && Number.isSafeInteger(v) &
 const isText = (v: unknown) => typeof v === "string" && v.length > 0;
 const isOptionalString = (v: unknown) => v === undefined || typeof v === "string";
 const isOptionalTime = (v: unknown) =>
-  v === undefined || (typeof v === "string" && (v === "" || !Number.isNaN(Date.parse(v))));
+  v === undefined || (typeof v === "string" && (v === "" || !Number.isNaN(v3TimeMs(v))));
 const REFUND_FEN_FIELDS = [
   "payer_total",
   "payer_refund",
