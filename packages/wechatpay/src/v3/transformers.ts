@@ -91,35 +91,37 @@ export function toV3OrderBody(input: CreatePaymentInput): V3OrderBody {
 /** Body of POST /v3/refund/domestic/refunds with every field of https://pay.weixin.qq.com/doc/v3/merchant/4012556457. */
 export function toV3RefundBody(request: RefundRequest, defaultNotifyUrl: string | undefined): V3RefundBody {
   const notifyUrl = request.notifyUrl ?? defaultNotifyUrl;
-  return {
-    // transaction_id is what WeChat recommends when known ("建议商户都通过transaction_id申请退款",
-    // https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/refunds/create.html).
-    ...(request.providerTradeNo
-      ? { transaction_id: request.providerTradeNo }
-      : { out_trade_no: request.outTradeNo }),
-    out_refund_no: request.outRefundNo,
-    ...(request.reason !== undefined ? { reason: request.reason } : {}),
-    ...(notifyUrl !== undefined ? { notify_url: notifyUrl } : {}),
-    ...(request.fundsAccount !== undefined ? { funds_account: request.fundsAccount } : {}),
-    amount: {
-      refund: request.amount.fen,
-      ...(request.from ? { from: request.from.map((f) => ({ account: f.account, amount: f.fen })) } : {}),
-      total: request.total.fen,
-      currency: request.amount.currency,
-    },
-    ...(request.goodsDetail
-      ? {
-          goods_detail: request.goodsDetail.map((g) => ({
-            merchant_goods_id: g.merchantGoodsId,
-            ...(g.wechatpayGoodsId !== undefined ? { wechatpay_goods_id: g.wechatpayGoodsId } : {}),
-            ...(g.goodsName !== undefined ? { goods_name: g.goodsName } : {}),
-            unit_price: g.unitPriceFen,
-            refund_amount: g.refundFen,
-            refund_quantity: g.refundQuantity,
-          })),
-        }
-      : {}),
-  };
+  // Built by assignment rather than conditional spreads (every refund builds one; see
+  // fromV3Transaction), keys in the page's order so the signed bytes read as before.
+  // transaction_id is what WeChat recommends when known ("建议商户都通过transaction_id申请退款",
+  // https://pay.weixin.qq.com/docs/merchant/apis/weixin-pay-score/refunds/create.html).
+  const body = (
+    request.providerTradeNo
+      ? { transaction_id: request.providerTradeNo, out_refund_no: request.outRefundNo }
+      : { out_trade_no: request.outTradeNo, out_refund_no: request.outRefundNo }
+  ) as Mutable<V3RefundBody>;
+  if (request.reason !== undefined) body.reason = request.reason;
+  if (notifyUrl !== undefined) body.notify_url = notifyUrl;
+  if (request.fundsAccount !== undefined) body.funds_account = request.fundsAccount;
+  const amount: V3RefundBody["amount"] = { refund: request.amount.fen } as V3RefundBody["amount"];
+  if (request.from) amount.from = request.from.map((f) => ({ account: f.account, amount: f.fen }));
+  amount.total = request.total.fen;
+  amount.currency = request.amount.currency;
+  body.amount = amount;
+  if (request.goodsDetail) {
+    body.goods_detail = request.goodsDetail.map((g) => {
+      const line: NonNullable<V3RefundBody["goods_detail"]>[number] = {
+        merchant_goods_id: g.merchantGoodsId,
+      } as NonNullable<V3RefundBody["goods_detail"]>[number];
+      if (g.wechatpayGoodsId !== undefined) line.wechatpay_goods_id = g.wechatpayGoodsId;
+      if (g.goodsName !== undefined) line.goods_name = g.goodsName;
+      line.unit_price = g.unitPriceFen;
+      line.refund_amount = g.refundFen;
+      line.refund_quantity = g.refundQuantity;
+      return line;
+    });
+  }
+  return body;
 }
 
 /**

@@ -50,19 +50,30 @@ export interface TransportOptions {
 export class WechatV3Transport {
   /** The origin parsed once (the config schema checked it), not on every request. */
   private readonly target: URL;
+  /** What every request's options share, worked out once from the origin. */
+  private readonly protocol: string;
+  private readonly hostname: string;
+  private readonly port: string | undefined;
+  private readonly requestFn: typeof httpRequest;
 
   constructor(private readonly options: TransportOptions) {
     this.target = new URL(options.origin);
+    this.protocol = this.target.protocol;
+    // An IPv6 literal's brackets are URL syntax, not part of the host node:http connects to.
+    this.hostname = this.target.hostname.replace(/^\[|\]$/g, "");
+    this.port = this.target.port || undefined;
+    this.requestFn = this.protocol === "https:" ? httpsRequest : httpRequest;
   }
 
   post(url: string, params: object, headers: Record<string, unknown>): Promise<LibOutput> {
     // The library signed JSON.stringify(params); send exactly those bytes.
-    return this.send("POST", url, JSON.stringify(params), headers);
+    return this.send("POST", pathOf(url), JSON.stringify(params), headers);
   }
 
   get(url: string, headers: Record<string, unknown>): Promise<LibOutput> {
-    if (pathOf(url).startsWith(BILL_FILE_PATH)) return this.download(url, headers);
-    return this.send("GET", url, undefined, headers);
+    const path = pathOf(url);
+    if (path.startsWith(BILL_FILE_PATH)) return this.download(path, headers);
+    return this.send("GET", path, undefined, headers);
   }
 
   /**
@@ -71,11 +82,9 @@ export class WechatV3Transport {
    * application answer carried. The file is handed on as the response stream, never buffered, so a
    * bill of any size parses in constant memory.
    */
-  private async download(url: string, libHeaders: Record<string, unknown>): Promise<LibOutput> {
-    const path = pathOf(url);
+  private async download(path: string, libHeaders: Record<string, unknown>): Promise<LibOutput> {
     this.options.onRequest?.("GET", path);
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(libHeaders)) if (v !== undefined) headers[k] = String(v);
+    const headers = copyHeaders(libHeaders);
     headers["Accept-Encoding"] = "identity";
     const res = await this.open("GET", path, undefined, headers, false);
     if (res.statusCode === 200) return { status: 200, data: res };
@@ -92,60 +101,76 @@ export class WechatV3Transport {
     return Promise.reject(new UnsupportedOperationError("wechatpay media upload is not part of PayBridge"));
   }
 
-  private async send(
+  private send(
     method: "GET" | "POST",
-    url: string,
+    path: string,
     body: string | undefined,
     libHeaders: Record<string, unknown>,
   ): Promise<LibOutput> {
-    const path = pathOf(url);
     this.options.onRequest?.(method, path);
-    const headers: Record<string, string> = {};
-    for (const [k, v] of Object.entries(libHeaders)) if (v !== undefined) headers[k] = String(v);
+    const headers = copyHeaders(libHeaders);
     // Ask for identity encoding: the signature covers the decoded body and we read raw bytes.
     headers["Accept-Encoding"] = "identity";
     const serial = this.options.keys.requestSerial;
     if (serial) headers["Wechatpay-Serial"] = serial;
     if (body !== undefined) headers["Content-Length"] = Buffer.byteLength(body).toString();
-    const response = await this.exchange(method, path, body, headers);
-    return this.read(method, path, response);
+    // One promise per exchange and a synchronous read when the key is held (the case of every call
+    // but the first after a rotation): each async hop was a measurable share of PayBridge's own
+    // cost per call in the refund + query benchmark (docs/performance.md, section 1).
+    return this.exchange(method, path, body, headers).then((res) => this.read(method, path, res));
   }
 
-  private async read(method: string, path: string, res: RawResponse): Promise<LibOutput> {
-    const what = `${method} ${path.split("?")[0]} answer`;
+  private read(method: string, path: string, res: RawResponse): LibOutput | Promise<LibOutput> {
+    const route = `${method} ${withoutQuery(path)}`;
+    const what = `${route} answer`;
     const ok = res.status >= 200 && res.status < 300;
     if (ok) {
-      if (path === "/v3/certificates") this.options.keys.acceptCertificates(res.headers, res.body);
-      else await this.options.keys.verify(res.headers, res.body, what);
-      return {
+      const answer = () => ({
         status: res.status,
-        data: res.body ? readV3Json(`${method} ${path.split("?")[0]}`, res.body) : undefined,
-      };
+        data: res.body ? readV3Json(route, res.body) : undefined,
+      });
+      if (path === "/v3/certificates") {
+        this.options.keys.acceptCertificates(res.headers, res.body);
+        return answer();
+      }
+      const pending = this.options.keys.verify(res.headers, res.body, what);
+      return pending === undefined ? answer() : pending.then(answer);
     }
     // WeChat signs its error answers except some 5xx (500 SYSTEM_ERROR comes unsigned); a signed
     // error is verified so a tampered one is never believed, an unsigned one is only ever a failure.
     // The certificate download is how keys are obtained, so its own error cannot be verified yet.
     if (res.headers["wechatpay-signature"] !== undefined && path !== "/v3/certificates") {
-      await this.options.keys.verify(res.headers, res.body, what);
+      const pending = this.options.keys.verify(res.headers, res.body, what);
+      if (pending !== undefined)
+        return pending.then(() => {
+          throw errorFrom(res);
+        });
     }
     throw errorFrom(res);
   }
 
-  private async exchange(
+  private exchange(
     method: string,
     path: string,
     body: string | undefined,
     headers: Record<string, string>,
   ): Promise<RawResponse> {
-    const res = await this.open(method, path, body, headers, true);
     return new Promise<RawResponse>((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("error", (cause) => reject(lost(method, path, cause)));
-      res.on("end", () => {
-        let raw = Buffer.concat(chunks);
-        if (res.headers["content-encoding"] === "gzip") raw = gunzipSync(raw);
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString("utf8") });
+      // As with open: the request's own errors count until the head arrives, the body's after.
+      let head = false;
+      const refuse = (error: unknown) => {
+        if (!head) reject(error);
+      };
+      this.start(method, path, body, headers, true, refuse, (res) => {
+        head = true;
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("error", (cause) => reject(lost(method, path, cause)));
+        res.on("end", () => {
+          let raw = Buffer.concat(chunks);
+          if (res.headers["content-encoding"] === "gzip") raw = gunzipSync(raw);
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString("utf8") });
+        });
       });
     });
   }
@@ -162,59 +187,109 @@ export class WechatV3Transport {
     headers: Record<string, string>,
     bodyTimeout: boolean,
   ): Promise<IncomingMessage> {
-    const target = this.target;
-    const agent: Agent | undefined =
-      typeof this.options.agent === "function" ? await this.options.agent() : this.options.agent;
-    const send = target.protocol === "https:" ? httpsRequest : httpRequest;
     return new Promise<IncomingMessage>((resolve, reject) => {
-      let sent = false;
-      const req = send(
-        {
-          protocol: target.protocol,
-          hostname: target.hostname.replace(/^\[|\]$/g, ""),
-          port: target.port || undefined,
-          // The raw path, as signed: URL parsing would percent-encode "|" and break the signature.
-          path,
-          method,
-          headers,
-          timeout: this.options.timeoutMs,
-          ...(agent ? { agent } : {}),
-        },
-        (res) => {
-          if (!bodyTimeout) req.setTimeout(0);
-          resolve(res);
-        },
-      );
-      req.on("timeout", () =>
-        req.destroy(
-          new OutcomeUnknownError(
-            `wechatpay ${method} ${path}: no answer within ${this.options.timeoutMs} ms`,
-            {
-              provider: WECHAT_V3_PROVIDER,
-            },
-          ),
-        ),
-      );
-      req.on("error", (cause: NodeJS.ErrnoException) => {
-        if (cause instanceof OutcomeUnknownError) return reject(cause);
-        // Refused before anything was sent: nothing happened, retry safely.
-        if (!sent || cause.code === "ECONNREFUSED" || cause.code === "ENOTFOUND") {
-          return reject(
-            new ProviderUnavailableError(`wechatpay ${method} ${path}: ${cause.message}`, {
-              provider: WECHAT_V3_PROVIDER,
-              cause,
-            }),
-          );
-        }
-        reject(lost(method, path, cause));
-      });
-      req.on("finish", () => {
-        sent = true;
-      });
-      req.end(body);
+      this.start(method, path, body, headers, bodyTimeout, reject, resolve);
     });
   }
+
+  /** Sends the request; `onResponse` gets the response head, `reject` a typed error (see open). */
+  private start(
+    method: string,
+    path: string,
+    body: string | undefined,
+    headers: Record<string, string>,
+    bodyTimeout: boolean,
+    reject: (error: unknown) => void,
+    onResponse: (res: IncomingMessage) => void,
+  ): void {
+    const agent = this.options.agent;
+    if (typeof agent !== "function") {
+      this.startOn(agent, method, path, body, headers, bodyTimeout, reject, onResponse);
+      return;
+    }
+    // A proxy tunnel, opened on the first request (transport-agent.ts); the same Agent after.
+    agent().then(
+      (tunnel) => this.startOn(tunnel, method, path, body, headers, bodyTimeout, reject, onResponse),
+      reject,
+    );
+  }
+
+  private startOn(
+    agent: Agent | undefined,
+    method: string,
+    path: string,
+    body: string | undefined,
+    headers: Record<string, string>,
+    bodyTimeout: boolean,
+    reject: (error: unknown) => void,
+    onResponse: (res: IncomingMessage) => void,
+  ): void {
+    let sent = false;
+    const req = this.requestFn(
+      {
+        protocol: this.protocol,
+        hostname: this.hostname,
+        port: this.port,
+        // The raw path, as signed: URL parsing would percent-encode "|" and break the signature.
+        path,
+        method,
+        headers,
+        timeout: this.options.timeoutMs,
+        // Undefined: Node's global agent, as when the option is left out.
+        agent,
+      },
+      (res) => {
+        if (!bodyTimeout) req.setTimeout(0);
+        onResponse(res);
+      },
+    );
+    req.on("timeout", () =>
+      req.destroy(
+        new OutcomeUnknownError(
+          `wechatpay ${method} ${path}: no answer within ${this.options.timeoutMs} ms`,
+          {
+            provider: WECHAT_V3_PROVIDER,
+          },
+        ),
+      ),
+    );
+    req.on("error", (cause: NodeJS.ErrnoException) => {
+      if (cause instanceof OutcomeUnknownError) return reject(cause);
+      // Refused before anything was sent: nothing happened, retry safely.
+      if (!sent || cause.code === "ECONNREFUSED" || cause.code === "ENOTFOUND") {
+        return reject(
+          new ProviderUnavailableError(`wechatpay ${method} ${path}: ${cause.message}`, {
+            provider: WECHAT_V3_PROVIDER,
+            cause,
+          }),
+        );
+      }
+      reject(lost(method, path, cause));
+    });
+    req.on("finish", () => {
+      sent = true;
+    });
+    req.end(body);
+  }
 }
+
+/** The library's headers as strings, its undefined ones left out. */
+function copyHeaders(libHeaders: Record<string, unknown>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const k in libHeaders) {
+    const v = libHeaders[k];
+    if (v !== undefined) headers[k] = String(v);
+  }
+  return headers;
+}
+
+/** `path` without its query string (split only when it has one). */
+function withoutQuery(path: string): string {
+  const q = path.indexOf("?");
+  return q === -1 ? path : path.slice(0, q);
+}
+
+const ORIGINS: readonly string[] = Object.values(WECHATPAY_ORIGINS);
 
 interface RawResponse {
   status: number;
@@ -224,8 +299,7 @@ interface RawResponse {
 
 /** The path with query of a library URL, whichever production host it was built for. */
 export function pathOf(url: string): string {
-  for (const origin of Object.values(WECHATPAY_ORIGINS))
-    if (url.startsWith(origin)) return url.slice(origin.length);
+  for (const origin of ORIGINS) if (url.startsWith(origin)) return url.slice(origin.length);
   const parsed = /^https?:\/\/[^/]+(\/.*)$/.exec(url);
   return parsed?.[1] ?? url;
 }
