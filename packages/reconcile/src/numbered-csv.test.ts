@@ -67,6 +67,19 @@ describe("numberedCsvRecords", () => {
     expect(rows[1]?.record).toEqual(["c", "d\ne"]);
   });
 
+  it("counts a width mismatch only where the width changes, not on every row after a narrow first line", async () => {
+    // csv-parse builds an error object per mismatching record (numbered-csv.ts says why this matters);
+    // its public info.invalid_field_length counts them (https://csv.js.org/parse/info/).
+    const text = `#title\r\n${"a,b,c\r\n".repeat(1000)}#total\r\n`;
+    const records = numberedCsvRecords(Readable.from([text]), { trim: true });
+    let n = 0;
+    for await (const _ of records) n += 1;
+    expect(n).toBe(1002);
+    expect((records as unknown as { info: { invalid_field_length: number } }).info.invalid_field_length).toBe(
+      2,
+    );
+  });
+
   it("passes a read error of the input on to the reader", async () => {
     const input = new Readable({ read() {} });
     const reading = numbered(input);
