@@ -5,6 +5,7 @@ import { startAlipaySandbox } from "@paybridge/sandbox";
 import { AlipaySdk } from "alipay-sdk";
 import { benchGateway } from "./bench-gateway.js";
 import { type BenchClock, WALL_CLOCK } from "./clock.js";
+import { minorGc } from "./minor-gc.js";
 import { preparedAt, type RatioResult, runRatio } from "./ratio.js";
 import type { BenchScale } from "./scale.js";
 
@@ -63,6 +64,9 @@ export async function benchAlipayOverhead(
       warmup,
       slices: 10,
       clock: clock.now,
+      // Each slice collects its own garbage (minor-gc.ts), as the intake bench does: otherwise a
+      // scavenge lands on whichever side fills the young generation and pays for both sides.
+      collect: minorGc(),
       baseline: async (i) => {
         const outTradeNo = orderAt(i);
         const outRequestNo = `R${outTradeNo}`;

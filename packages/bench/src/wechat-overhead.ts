@@ -1,5 +1,6 @@
 import { cny, RefundState } from "@paybridge/core";
 import { type BenchClock, WALL_CLOCK } from "./clock.js";
+import { minorGc } from "./minor-gc.js";
 import { preparedAt, type RatioResult, runRatio } from "./ratio.js";
 import type { BenchScale } from "./scale.js";
 import { RawWechatClient } from "./wechat-raw.js";
@@ -32,6 +33,9 @@ export async function benchWechatOverhead(
       warmup,
       slices: 10,
       clock: clock.now,
+      // Each slice collects its own garbage (minor-gc.ts), as the intake bench does: otherwise a
+      // scavenge lands on whichever side fills the young generation and pays for both sides.
+      collect: minorGc(),
       baseline: async (i) => {
         const outTradeNo = orderAt(i);
         const found = await raw.refundAndQuery(
