@@ -64,7 +64,16 @@ for (const target of storeTargets()) {
       const queryPayment = provider.queryPayment.bind(provider);
       const queried: number[] = [];
       let closesSent = 0;
+      // The ledger records the payment before the create is sent (recording-provider.ts), so a job
+      // run can find it while WeChat holds no order yet: it would then close it locally as never
+      // created (minAgeMs is 0 here), which is a different path. The worker's queries of this
+      // order wait until the create has returned, so the race tested is the one named above.
+      let createReturned: () => void = () => {};
+      const created = new Promise<void>((resolve) => {
+        createReturned = resolve;
+      });
       provider.queryPayment = async (input) => {
+        if ("outTradeNo" in input && input.outTradeNo === no) await created;
         const trade = await queryPayment(input);
         if ("outTradeNo" in input && input.outTradeNo === no) queried.push(trade.state);
         return trade;
@@ -77,14 +86,16 @@ for (const target of storeTargets()) {
         return closePayment(input);
       };
       // Expired for the worker at once, still payable at WeChat for a minute.
-      await provider.createPayment({
-        outTradeNo: no,
-        description: "racing the close",
-        amount: { fen: 700, currency: "CNY" },
-        method: "native",
-        notifyUrl: `${rig.origin}/notify/wx-main`,
-        expiresAt: new Date(Date.now() + WORKER_CLOCK_AHEAD_MS / 2),
-      });
+      await provider
+        .createPayment({
+          outTradeNo: no,
+          description: "racing the close",
+          amount: { fen: 700, currency: "CNY" },
+          method: "native",
+          notifyUrl: `${rig.origin}/notify/wx-main`,
+          expiresAt: new Date(Date.now() + WORKER_CLOCK_AHEAD_MS / 2),
+        })
+        .finally(createReturned);
       try {
         const paid = await eventually(async () => {
           const p = await rig.payments.getPayment(no);
