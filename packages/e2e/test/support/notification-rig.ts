@@ -1,4 +1,6 @@
 import { request } from "node:http";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { AlipayProvider } from "@paybridge/alipay";
 import {
   cny,
@@ -157,22 +159,42 @@ export async function payAlipayOrder(rig: NotificationRig, fen: number, notifyUr
   return outTradeNo;
 }
 
+/** What `postUnbounded` saw. */
+export interface UnboundedPost {
+  readonly status: number;
+  /** Bytes the server let the client send before it answered or closed. */
+  readonly sent: number;
+  /**
+   * The most memory this process held alive while sending, above what it held before: Buffers
+   * (`arrayBuffers`) plus the JS heap, each read right after a full collection, every 16 MiB
+   * sent. Garbage does not count, so a busy machine whose collector lags cannot inflate it (RSS
+   * did: 145 MB once, on a discarding server); a server that kept the chunks would show them.
+   */
+  readonly peakLiveBytes: number;
+}
+
 /**
  * POSTs an endless body (chunked, no content-length) until the server answers or closes, and
  * returns the status and how many bytes it let the client send. A server that buffers the whole
  * body would never answer: `cap` (far above any limit) is there only so a broken adapter fails
  * the test instead of filling the machine.
  */
-export function postUnbounded(
-  url: string,
-  cap = 256 * 1024 * 1024,
-): Promise<{ status: number; sent: number }> {
+export function postUnbounded(url: string, cap = 256 * 1024 * 1024): Promise<UnboundedPost> {
   const chunk = Buffer.alloc(64 * 1024, "x");
+  const gc = fullGc();
+  const live = () => {
+    gc();
+    const { arrayBuffers, heapUsed } = process.memoryUsage();
+    return arrayBuffers + heapUsed;
+  };
+  const liveBefore = live();
+  let peakLive = liveBefore;
+  let nextSample = SAMPLE_EVERY;
   return new Promise((settle, reject) => {
     let sent = 0;
     const resolve = (result: { status: number; sent: number }) => {
       req.destroy();
-      settle(result);
+      settle({ ...result, peakLiveBytes: peakLive - liveBefore });
     };
     let answered: number | undefined;
     const req = request(url, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
@@ -189,6 +211,10 @@ export function postUnbounded(
     const pump = () => {
       while (answered === undefined && sent < cap && !req.destroyed) {
         sent += chunk.length;
+        if (sent >= nextSample) {
+          nextSample += SAMPLE_EVERY;
+          peakLive = Math.max(peakLive, live());
+        }
         if (!req.write(chunk)) {
           req.once("drain", pump);
           return;
@@ -198,4 +224,17 @@ export function postUnbounded(
     };
     pump();
   });
+}
+
+const SAMPLE_EVERY = 16 * 1024 * 1024;
+
+/**
+ * A full collection on demand: `gc` is exposed at run time the way V8's flags allow
+ * (https://nodejs.org/api/v8.html#v8setflagsfromstringflags), in a fresh context that sees it.
+ */
+function fullGc(): () => void {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed) return exposed;
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
 }
