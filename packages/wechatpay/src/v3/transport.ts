@@ -161,16 +161,24 @@ export class WechatV3Transport {
       const refuse = (error: unknown) => {
         if (!head) reject(error);
       };
-      this.start(method, path, body, headers, true, refuse, (res) => {
-        head = true;
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("error", (cause) => reject(lost(method, path, cause)));
-        res.on("end", () => {
-          let raw = Buffer.concat(chunks);
-          if (res.headers["content-encoding"] === "gzip") raw = gunzipSync(raw);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString("utf8") });
-        });
+      this.start({
+        method,
+        path,
+        body,
+        headers,
+        bodyTimeout: true,
+        reject: refuse,
+        onResponse: (res) => {
+          head = true;
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("error", (cause) => reject(lost(method, path, cause)));
+          res.on("end", () => {
+            let raw = Buffer.concat(chunks);
+            if (res.headers["content-encoding"] === "gzip") raw = gunzipSync(raw);
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString("utf8") });
+          });
+        },
       });
     });
   }
@@ -188,42 +196,23 @@ export class WechatV3Transport {
     bodyTimeout: boolean,
   ): Promise<IncomingMessage> {
     return new Promise<IncomingMessage>((resolve, reject) => {
-      this.start(method, path, body, headers, bodyTimeout, reject, resolve);
+      this.start({ method, path, body, headers, bodyTimeout, reject, onResponse: resolve });
     });
   }
 
-  /** Sends the request; `onResponse` gets the response head, `reject` a typed error (see open). */
-  private start(
-    method: string,
-    path: string,
-    body: string | undefined,
-    headers: Record<string, string>,
-    bodyTimeout: boolean,
-    reject: (error: unknown) => void,
-    onResponse: (res: IncomingMessage) => void,
-  ): void {
+  /** Sends the request; its `onResponse` gets the response head, its `reject` a typed error (see open). */
+  private start(request: OutgoingRequest): void {
     const agent = this.options.agent;
     if (typeof agent !== "function") {
-      this.startOn(agent, method, path, body, headers, bodyTimeout, reject, onResponse);
+      this.startOn(agent, request);
       return;
     }
     // A proxy tunnel, opened on the first request (transport-agent.ts); the same Agent after.
-    agent().then(
-      (tunnel) => this.startOn(tunnel, method, path, body, headers, bodyTimeout, reject, onResponse),
-      reject,
-    );
+    agent().then((tunnel) => this.startOn(tunnel, request), request.reject);
   }
 
-  private startOn(
-    agent: Agent | undefined,
-    method: string,
-    path: string,
-    body: string | undefined,
-    headers: Record<string, string>,
-    bodyTimeout: boolean,
-    reject: (error: unknown) => void,
-    onResponse: (res: IncomingMessage) => void,
-  ): void {
+  private startOn(agent: Agent | undefined, request: OutgoingRequest): void {
+    const { method, path, body, headers, bodyTimeout, reject, onResponse } = request;
     let sent = false;
     const req = this.requestFn(
       {
@@ -290,6 +279,21 @@ function withoutQuery(path: string): string {
 }
 
 const ORIGINS: readonly string[] = Object.values(WECHATPAY_ORIGINS);
+
+/** What start and startOn need to send one request and report how it went. */
+interface OutgoingRequest {
+  readonly method: string;
+  /** The path with query, exactly as signed. */
+  readonly path: string;
+  readonly body: string | undefined;
+  readonly headers: Record<string, string>;
+  /** Whether `timeoutMs` keeps guarding the body once the head has arrived (see open). */
+  readonly bodyTimeout: boolean;
+  /** Gets what failed: the tunnel's opening, or the request itself as a typed PaymentError. */
+  readonly reject: (error: unknown) => void;
+  /** Gets the response as soon as its head arrives. */
+  readonly onResponse: (res: IncomingMessage) => void;
+}
 
 interface RawResponse {
   status: number;
