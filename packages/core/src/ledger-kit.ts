@@ -3,9 +3,10 @@
  * outbox, notification inbox, rate limiter): the records, the refund rules a ledger applies inside
  * its transaction, the events it writes, and the errors, states and money it speaks.
  *
- * Nothing here loads zod, tsyringe or reflect-metadata (ledger-kit.test.ts walks the import graph):
- * a store such as `@paybridge/postgres` then imports in about the time its driver does. The one
- * schema check a ledger makes, `checkLedgerOrder`, loads its schema on the first call.
+ * Nothing here loads zod, tsyringe or reflect-metadata (the import graph is walked in
+ * packages/e2e/test/cold-import.test.ts): a store such as `@paybridge/postgres` then imports in
+ * about the time its driver does. The one schema check a ledger makes, `checkLedgerOrder`, loads
+ * its schema on the first call.
  */
 export {
   AmountMismatchError,

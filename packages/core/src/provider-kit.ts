@@ -4,9 +4,10 @@
  * entry), the input schemas and parseInput / parseAnswer, the error-table factory, capability
  * checks, concealing secrets from logs, form bodies and the in-person loop.
  *
- * Nothing here loads tsyringe, reflect-metadata or the container (provider-kit.test.ts walks the
- * import graph): a provider package that takes its values from here imports in the time of its SDK,
- * zod and its own modules, not the root entry's 60-odd files (docs/performance.md, "Cold import").
+ * Nothing here loads tsyringe, reflect-metadata or the container (the import graph is walked in
+ * packages/e2e/test/cold-import.test.ts): a provider package that takes its values from here
+ * imports in the time of its SDK, zod and its own modules, not the root entry's 60-odd files
+ * (docs/performance.md, "Cold import").
  */
 export {
   AccountAbnormalError,
