@@ -54,7 +54,12 @@ export async function startRecoveryRig(options: {
   readonly alipay: AlipaySandbox;
   readonly engine: RecoveryEngine;
   readonly config: RecoveryConfigInput;
-  /** The worker's clock (default: the system's); an app server's clock may run ahead of the provider's. */
+  /**
+   * The app server's clock (default: the system's), which may run ahead of the provider's: the
+   * worker's, its event dispatcher's and the intake's, as one process has one clock. A dispatcher
+   * on another clock than the worker's would hold back the events the worker writes, since an
+   * event is due from its writer's now: by the whole skew when the dispatcher's clock is behind.
+   */
   readonly clock?: () => Date;
 }): Promise<RecoveryRig> {
   const { db, schema } = options;
@@ -78,9 +83,10 @@ export async function startRecoveryRig(options: {
   const handler = (event: PayBridgeEvent) => {
     handled.set(event.id, (handled.get(event.id) ?? 0) + 1);
   };
-  const events = new EventDispatcher({ outbox: payments.outbox, handlers: { "*": handler } });
+  const clock = options.clock ? { clock: options.clock } : {};
+  const events = new EventDispatcher({ outbox: payments.outbox, handlers: { "*": handler }, ...clock });
   const inbox = new PostgresNotificationInbox(db, { schema });
-  const intake = new NotificationIntake({ gateway, ledger: refundLedger, inbox, events });
+  const intake = new NotificationIntake({ gateway, ledger: refundLedger, inbox, events, ...clock });
   const fastify: FastifyInstance = Fastify();
   await fastify.register(fastifyNotifications(intake), { prefix: "/notify" });
   await fastify.listen({ host: "127.0.0.1", port: 0 });
@@ -101,7 +107,7 @@ export async function startRecoveryRig(options: {
     engine: options.engine,
     config: options.config,
     healthFrom: { db, schema },
-    ...(options.clock ? { clock: options.clock } : {}),
+    ...clock,
     onReport: (r) => reports.push(r),
   });
   return {
