@@ -40,7 +40,10 @@ const result = await build({
   target: "node20",
   packages: "external",
   external: ["@paybridge/*"],
-  // Class and function names stay as written: errors and logs print them.
+  // Class and function names stay as written: errors and logs print them. Without it esbuild
+  // names WechatPayProvider "_WechatPayProvider". Its price is a __name() call wherever a named
+  // closure is created at run time: 23 ms of 8,497 ms CPU in a profile of 3,000 WeChat refunds +
+  // queries (0.3%).
   keepNames: true,
   // Chained through tsc's maps (inlineSources), so a stack trace still points at src/*.ts.
   sourcemap: true,

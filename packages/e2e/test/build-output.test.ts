@@ -5,7 +5,9 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 // The published builds, not the sources: every library package must load from a plain Node
-// script through both `import` and `require`, and both must expose the same names.
+// script through both `import` and `require`, and both must expose the same names, each function
+// and class under the same `.name` (the provider ESM entries are esbuild bundles, which rename a
+// class such as WechatPayProvider to "_WechatPayProvider" unless told to keep names).
 const packagesDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const libraries = readdirSync(packagesDir)
   .map((dir) => join(packagesDir, dir, "package.json"))
@@ -13,11 +15,15 @@ const libraries = readdirSync(packagesDir)
   .map((file) => ({ dir: dirname(file), pkg: JSON.parse(readFileSync(file, "utf8")) }))
   .filter(({ pkg }) => pkg.exports && !pkg.private);
 
+/** Each export as "name" or, for a function or class, "name: its .name". */
 function exportedNames(dir: string, specifier: string, mode: "import" | "require"): string[] {
+  const listing =
+    '(m) => Object.entries(m).filter(([k]) => k !== "default")' +
+    '.map(([k, v]) => (typeof v === "function" ? k + ": " + v.name : k)).sort()';
   const script =
     mode === "require"
-      ? `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(specifier)})).sort()))`
-      : `console.log(JSON.stringify(Object.keys(await import(${JSON.stringify(specifier)})).filter((k) => k !== "default").sort()))`;
+      ? `console.log(JSON.stringify((${listing})(require(${JSON.stringify(specifier)}))))`
+      : `console.log(JSON.stringify((${listing})(await import(${JSON.stringify(specifier)}))))`;
   const args = mode === "require" ? ["-e", script] : ["--input-type=module", "-e", script];
   return JSON.parse(execFileSync(process.execPath, args, { cwd: dir, encoding: "utf8" }));
 }
