@@ -31,7 +31,7 @@ import {
   UnknownStatusError,
 } from "@paybridge/core/ledger-kit";
 import { DEFAULT_SCHEMA, quoteSchema } from "./migrate.js";
-import { outboxTable, PostgresOutbox } from "./postgres-outbox.js";
+import { NEW_EVENT_DUE, outboxTable, PostgresOutbox } from "./postgres-outbox.js";
 import type { SqlClient, SqlExecutor } from "./sql-client.js";
 
 type Row = Record<string, unknown>;
@@ -113,7 +113,7 @@ function hotStatements(orders: string, refunds: string, events: string) {
          RETURNING f.out_refund_no, f.out_trade_no
        ), e AS (
          INSERT INTO ${events} (event_id, stream, type, payload, created_at, next_attempt_at)
-         SELECT $23::text, r.out_trade_no, $24::text, $25::jsonb, $8, $8 FROM r WHERE $23::text IS NOT NULL
+         SELECT $23::text, r.out_trade_no, $24::text, $25::jsonb, $8, ${NEW_EVENT_DUE} FROM r WHERE $23::text IS NOT NULL
          ON CONFLICT (event_id) DO NOTHING
        ), t AS (
          UPDATE ${orders} d SET trade_state = ($26::smallint[])[d.trade_state + 1], updated_at = now()

@@ -10,7 +10,12 @@ import type { SqlExecutor } from "./sql-client.js";
 
 type Row = Record<string, unknown>;
 
-/** Writes `event` inside the caller's transaction; a second write of the same change is a no-op. */
+/**
+ * Writes `event` inside the caller's transaction; a second write of the same change is a no-op.
+ * `next_attempt_at` starts at '-infinity' (NEW_EVENT_DUE), not at `now`: a new event is due at
+ * once on every instance's clock, so one whose clock runs ahead does not hold its events back from
+ * the others' dispatchers for the length of the skew.
+ */
 export async function appendEvent(
   tx: SqlExecutor,
   table: string,
@@ -19,10 +24,13 @@ export async function appendEvent(
 ): Promise<void> {
   await tx.query(
     `INSERT INTO ${table} (event_id, stream, type, payload, created_at, next_attempt_at)
-     VALUES ($1, $2, $3, $4::jsonb, $5, $5) ON CONFLICT (event_id) DO NOTHING`,
+     VALUES ($1, $2, $3, $4::jsonb, $5, ${NEW_EVENT_DUE}) ON CONFLICT (event_id) DO NOTHING`,
     [event.id, event.outTradeNo, event.type, JSON.stringify(event), now],
   );
 }
+
+/** The first attempt's due time: before any clock's now (PostgreSQL's timestamptz '-infinity'). */
+export const NEW_EVENT_DUE = "'-infinity'::timestamptz";
 
 export function outboxTable(schema: string = DEFAULT_SCHEMA): string {
   return `${quoteSchema(schema)}.outbox_events`;

@@ -7,7 +7,8 @@ interface Row {
   createdAt: Date;
   deliveredAt: Date | undefined;
   leaseUntil: Date | undefined;
-  nextAttemptAt: Date;
+  /** Undefined until a failed attempt sets a retry time: a new event is due at once. */
+  nextAttemptAt: Date | undefined;
   attempts: number;
   lastError: string | undefined;
 }
@@ -34,7 +35,7 @@ export class MemoryOutbox implements Outbox {
       createdAt: now,
       deliveredAt: undefined,
       leaseUntil: undefined,
-      nextAttemptAt: now,
+      nextAttemptAt: undefined,
       attempts: 0,
       lastError: undefined,
     });
@@ -118,7 +119,7 @@ export class MemoryOutbox implements Outbox {
   }
 
   private take(row: Row, leaseMs: number, now: Date): ClaimedEvent | undefined {
-    if (row.deliveredAt || row.nextAttemptAt > now) return undefined;
+    if (row.deliveredAt || (row.nextAttemptAt !== undefined && row.nextAttemptAt > now)) return undefined;
     if (row.leaseUntil && row.leaseUntil > now) return undefined;
     row.leaseUntil = new Date(now.getTime() + leaseMs);
     row.attempts += 1;

@@ -27,7 +27,9 @@ export interface OutboxStats {
  * given a MemoryOutbox); `append` is for changes made outside a ledger and is idempotent by event
  * id, so the same change appended twice is one event. `claim` returns only the oldest undelivered
  * event of each order (events of one order are delivered in order), and never one another
- * claimer holds.
+ * claimer holds. A new event is due at once on every dispatcher's clock, not from the writer's
+ * `now`: an instance whose clock runs ahead would otherwise write events that the others leave
+ * undelivered until the skew has passed. Only retries (`fail`'s `retryAt`) wait for a time.
  */
 export interface Outbox {
   append(event: PayBridgeEvent, now: Date): Promise<void>;

@@ -79,6 +79,18 @@ export function runOutboxContract({ name, setup }: OutboxContractOptions): void 
       expect((await outbox.claimEvent(event(no).id, 1000, at(5001)))?.attempts).toBe(3);
     });
 
+    it("hands a new event to a dispatcher whose clock is behind the writer's", async () => {
+      // The writer's clock runs a minute ahead of the claimers'; the first attempt is due at once.
+      const no = order();
+      await outbox.append(event(no), at(60_000));
+      const [claimed] = await other.claim({ outTradeNo: no, limit: 10, leaseMs: 1000, now: T0 });
+      expect(claimed?.event.id).toBe(event(no).id);
+      expect(claimed?.attempts).toBe(1);
+      await other.fail(event(no).id, "handler down", at(5000));
+      expect(await outbox.claimEvent(event(no).id, 1000, at(4000))).toBeUndefined();
+      expect((await outbox.claimEvent(event(no).id, 1000, at(5001)))?.attempts).toBe(2);
+    });
+
     it("counts undelivered events and prunes only delivered ones past retention", async () => {
       const no = order();
       await outbox.append(event(no), at(10));
