@@ -32,8 +32,7 @@ for (const target of storeTargets()) {
         wechat,
         alipay,
         engine: { kind: "in-process" },
-        // The app server's: the worker's and its event dispatcher's alike, so the trade.paid the
-        // worker writes is due at once, not after the skew.
+        // The app server's: the worker's and its event dispatcher's alike.
         clock: () => new Date(Date.now() + WORKER_CLOCK_AHEAD_MS),
         config: {
           queryUnnotified: { enabled: false },

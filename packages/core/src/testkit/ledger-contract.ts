@@ -623,5 +623,18 @@ export function runRefundLedgerContract({ name, setup }: LedgerContractOptions):
       expect(results.filter((r) => r.created)).toHaveLength(1);
       expect(await ledger.listRefunds(o.outTradeNo)).toHaveLength(1);
     });
+
+    it("writes a state change's event due at once, even for a dispatcher whose clock is behind", async (ctx) => {
+      // Only a ledger that writes events in the change's own transaction has an outbox to read.
+      const outbox = ledger.outbox;
+      if (!outbox) return ctx.skip();
+      const o = await order();
+      const ahead = at(60_000);
+      await ledger.reserveRefund(input(o.outTradeNo, 1, 300), NO_INTERVAL, ahead);
+      await ledger.updateRefund(`${o.outTradeNo}R1`, { mode: "merge", state: RefundState.SUCCESS }, ahead);
+      const claimed = await outbox.claim({ outTradeNo: o.outTradeNo, limit: 10, leaseMs: 1000, now: T0 });
+      expect(claimed.length).toBeGreaterThan(0);
+      expect(claimed.every((c) => c.attempts === 1)).toBe(true);
+    });
   });
 }

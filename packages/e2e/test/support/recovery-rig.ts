@@ -56,9 +56,7 @@ export async function startRecoveryRig(options: {
   readonly config: RecoveryConfigInput;
   /**
    * The app server's clock (default: the system's), which may run ahead of the provider's: the
-   * worker's, its event dispatcher's and the intake's, as one process has one clock. A dispatcher
-   * on another clock than the worker's would hold back the events the worker writes, since an
-   * event is due from its writer's now: by the whole skew when the dispatcher's clock is behind.
+   * worker's, its event dispatcher's and the intake's, as one process has one clock.
    */
   readonly clock?: () => Date;
 }): Promise<RecoveryRig> {
